@@ -1,0 +1,52 @@
+"""Schemas, byte-exact codec and validator for yoagent / phi-core saved conversations.
+
+The public API is imported lazily so that the command-line tool starts fast.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Conversation",
+    "ConversationError",
+    "Problem",
+    "__version__",
+    "detect",
+    "dump",
+    "dumps",
+    "known_dialects",
+    "load",
+    "loads",
+]
+
+_LAZY = {
+    "Conversation": "agent_conversation.conversation",
+    "ConversationError": "agent_conversation.errors",
+    "Problem": "agent_conversation.errors",
+    "detect": "agent_conversation.api",
+    "dump": "agent_conversation.api",
+    "dumps": "agent_conversation.api",
+    "load": "agent_conversation.api",
+    "loads": "agent_conversation.api",
+    "known_dialects": "agent_conversation.dialects",
+}
+
+if TYPE_CHECKING:  # pragma: no cover
+    from agent_conversation.api import detect, dump, dumps, load, loads
+    from agent_conversation.conversation import Conversation
+    from agent_conversation.dialects import known_dialects
+    from agent_conversation.errors import ConversationError, Problem
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'agent_conversation' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
