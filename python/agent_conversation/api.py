@@ -1,0 +1,154 @@
+"""The public codec API: ``loads``, ``dumps``, ``detect``, ``load``, ``dump``."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .codec.document import ReadResult, likely_order, parse, read
+from .codec.spec import get_spec
+from .codec.writer import Loss, write
+from .conversation import Conversation
+from .dialects import crate_of, known_dialects, resolve
+from .errors import ConversationError, Problem, pointer
+
+
+def loads(data: str | bytes, dialect: str = "auto") -> Conversation:
+    """Read a saved conversation exactly as that crate version's ``restore_messages()`` does.
+
+    ``dialect`` is ``auto`` (the most likely reader that accepts it), a crate name
+    (``yoagent``, ``phi-core``: the newest revision) or ``crate@version``.
+    """
+    if dialect != "auto":
+        result = read(parse(data), resolve(dialect))
+        return _conversation(result)
+    parsed = parse(data)
+    order = likely_order(parsed.tree, known_dialects())
+    best: ReadResult | None = None
+    first_error: ConversationError | None = None
+    for name in order:
+        try:
+            result = read(parsed, name)
+        except ConversationError as err:
+            first_error = first_error or err
+            continue
+        if not result.notes:
+            return _conversation(result)
+        if best is None or len(result.notes) < len(best.notes):
+            best = result
+    if best is not None:
+        return _conversation(best)
+    assert first_error is not None
+    raise _explain_auto(first_error, order)
+
+
+def _explain_auto(error: ConversationError, order: list[str]) -> ConversationError:
+    problems = [
+        Problem(p.index, p.pointer, p.line, p.column, f"{p.message} (read as {order[0]}; no dialect accepts it)", p.kind)
+        for p in error.problems
+    ]
+    return ConversationError(problems)
+
+
+def _conversation(result: ReadResult) -> Conversation:
+    return Conversation(
+        result.records, dialect=result.dialect, notes=result.notes, has_float=result.has_float
+    )
+
+
+def detect(data: str | bytes) -> list[str]:
+    """The dialects whose reader accepts ``data``, most likely first."""
+    try:
+        parsed = parse(data)
+    except ConversationError:
+        return []
+    accepted: list[tuple[int, int, str]] = []
+    for rank, name in enumerate(likely_order(parsed.tree, known_dialects())):
+        try:
+            result = read(parsed, name)
+        except ConversationError:
+            continue
+        accepted.append((len(result.notes), rank, name))
+    return [name for _, _, name in sorted(accepted)]
+
+
+def dumps(conv: Conversation, dialect: str | None = None) -> str:
+    """The exact text that dialect's ``save_messages()`` writes for this history.
+
+    Writing to another version of the same crate is allowed when nothing is lost; anything
+    that would be lost raises ConversationError naming it. Cross-crate: see ``convert``.
+    """
+    target = resolve(dialect) if dialect is not None else conv.dialect
+    if target is None:
+        raise ConversationError("this conversation was built by hand: name the dialect to write")
+    if conv.dialect is not None and crate_of(conv.dialect) != crate_of(target):
+        raise ConversationError(
+            f"{conv.dialect} → {target} crosses crates; use agent_conversation.convert() "
+            "which reports what is lost"
+        )
+    text, losses = render(conv, target)
+    if losses:
+        raise ConversationError(loss_problems(losses, target))
+    return text
+
+
+def render(conv: Conversation, target: str) -> tuple[str, list[Loss]]:
+    """Write ``conv`` for ``target``, returning the text and what could not be carried."""
+    spec = get_spec(target)
+    passthrough = conv.pristine and conv.dialect == target and _identity_names(target)
+    text, losses = write(conv.records, spec, conv.has_float, passthrough=passthrough)
+    if not conv.pristine and not losses:
+        # Hand-built records: validate and normalise them by the target's own reader.
+        again = read(parse(text), target)
+        text, losses = write(again.records, spec, again.has_float)
+    return text, losses
+
+
+def _identity_names(dialect: str) -> bool:
+    spec = get_spec(dialect)
+    return all(f.wire == f.ir for t in spec.types.values() for f in t.fields)
+
+
+def loss_problems(losses: list[Loss], target: str) -> list[Problem]:
+    return [
+        Problem(
+            loss.path[0] if loss.path else None,
+            pointer(loss.path),
+            None,
+            None,
+            f"would be lost writing {target}: {loss.message}",
+            "loss",
+        )
+        for loss in losses
+    ]
+
+
+def load(path: str | os.PathLike[str], dialect: str = "auto") -> Conversation:
+    """Read a saved conversation file."""
+    return loads(Path(path).read_bytes(), dialect)
+
+
+def dump(conv: Conversation, path: str | os.PathLike[str], dialect: str | None = None) -> None:
+    """Write a conversation file atomically (a temporary file in the same folder, then rename)."""
+    write_atomic(Path(path), dumps(conv, dialect).encode("utf-8"))
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see either the old file or the whole new one."""
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise

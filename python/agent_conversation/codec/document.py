@@ -1,0 +1,207 @@
+"""Reading a whole saved conversation: fast path, exact path, problems with positions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import ConversationError, Problem, pointer
+from .fastparse import keys_match, load_tree, numbers_match
+from .jsonparse import JsonSyntaxError, Parser, position, value_positions
+from .reader import Bail, Note, Reader, Reject
+from .spec import MESSAGE_ROLES, get_spec
+
+
+@dataclass
+class Parsed:
+    """A document parsed once, to be read under one or more dialects."""
+
+    data: bytes
+    tree: list[Any]
+    fast: bool  # tree came from orjson and still needs the fast path's checks
+    text: str | None = None
+    spans: list[tuple[int, int]] | None = None
+
+
+@dataclass
+class ReadResult:
+    dialect: str
+    records: list[dict[str, Any]]
+    notes: list[Problem]
+    has_float: bool
+
+
+def to_bytes(data: str | bytes | bytearray | memoryview) -> bytes:
+    if isinstance(data, str):
+        try:
+            return data.encode("utf-8")
+        except UnicodeEncodeError as err:
+            raise ConversationError(
+                [
+                    Problem(
+                        None,
+                        "",
+                        None,
+                        None,
+                        f"the text holds a lone surrogate (character {err.start}); a Rust string cannot",
+                        "encoding",
+                    )
+                ]
+            ) from None
+    return bytes(data)
+
+
+def parse(data: str | bytes) -> Parsed:
+    """Parse a document; raise ConversationError for what serde_json itself refuses."""
+    raw = to_bytes(data)
+    tree = load_tree(raw)
+    if tree is not None:
+        return Parsed(raw, tree, fast=True)
+    return exact(Parsed(raw, [], fast=False))
+
+
+def exact(parsed: Parsed) -> Parsed:
+    """Switch a parsed document to the exact parser (positions, duplicates, serde's numbers)."""
+    if parsed.text is not None:
+        return parsed
+    raw = parsed.data
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        column = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
+        raise ConversationError(
+            [Problem(None, "", line, column, f"not valid UTF-8 (byte {err.start}); the crates read UTF-8 text", "encoding")]
+        ) from None
+    parser = Parser(text)
+    try:
+        tree, spans = parser.parse_document()
+    except JsonSyntaxError as err:
+        line, column = err.line_column(text)
+        index = parser.element
+        raise ConversationError(
+            [Problem(index, pointer((index,)) if index is not None else "", line, column, _syntax_words(err.code), "syntax")]
+        ) from None
+    return Parsed(raw, tree, fast=False, text=text, spans=spans)
+
+
+def _syntax_words(code: str) -> str:
+    extra = {
+        "trailing characters": "trailing characters after the conversation's closing `]`",
+        "expected value": "expected a JSON value here (a byte-order mark or stray character?)",
+        "recursion limit exceeded": "nested deeper than serde_json's limit of 128 arrays/objects",
+        "unexpected end of hex escape": "a \\u escape of a leading surrogate must be followed by its trailing surrogate",
+        "lone leading surrogate in hex escape": "a \\u escape names a lone surrogate, which is not a character",
+    }
+    return extra.get(code, code)
+
+
+def read(parsed: Parsed, dialect: str) -> ReadResult:
+    """Read a parsed document under one canonical dialect; raise ConversationError if refused."""
+    spec = get_spec(dialect)
+    if parsed.fast:
+        reader = Reader(spec, fast=True)
+        try:
+            records = [reader.message(m, i) for i, m in enumerate(parsed.tree)]
+        except Bail:
+            records = None
+        if records is not None and not reader.notes and keys_match(parsed.data, reader.keys) and numbers_match(
+            parsed.data, reader.has_float
+        ):
+            return ReadResult(dialect, records, [], reader.has_float)
+        exact_doc = exact(parsed)
+        parsed.tree, parsed.text, parsed.spans, parsed.fast = (
+            exact_doc.tree,
+            exact_doc.text,
+            exact_doc.spans,
+            False,
+        )
+    return _read_exact(parsed, dialect)
+
+
+def _read_exact(parsed: Parsed, dialect: str) -> ReadResult:
+    spec = get_spec(dialect)
+    reader = Reader(spec)
+    records: list[dict[str, Any]] = []
+    problems: list[Problem] = []
+    for i, m in enumerate(parsed.tree):
+        try:
+            records.append(reader.message(m, i))
+        except Reject as why:
+            problems.append(_locate(parsed, why.path, why.message, why.kind))
+    if problems:
+        raise ConversationError(problems)
+    notes = [_locate(parsed, n.path, n.message, n.kind) for n in reader.notes]
+    return ReadResult(dialect, records, notes, reader.has_float)
+
+
+def _locate(parsed: Parsed, path: tuple[Any, ...], message: str, kind: str) -> Problem:
+    assert parsed.text is not None and parsed.spans is not None
+    index = path[0]
+    start = parsed.spans[index][0]
+    positions = value_positions(parsed.text, start, (index,))
+    probe = path
+    while probe not in positions and len(probe) > 1:
+        probe = probe[:-1]
+    offset = positions.get(probe, start)
+    line, column = position(parsed.text, offset)
+    return Problem(index, pointer(path), line, column + 1, message, kind)
+
+
+def signals(tree: list[Any]) -> dict[str, bool]:
+    """Cheap hints of which crate wrote a document (looks at the first LLM messages)."""
+    found = dict(camel=False, snake=False, phi=False, refusal=False, provider_snake=False)
+    seen = 0
+    for m in tree:
+        if not isinstance(m, dict) or m.get("role") not in MESSAGE_ROLES:
+            continue
+        seen += 1
+        keys = list(m)
+        if keys and keys[0] != "role" and keys == sorted(keys):
+            found["phi"] = True
+        if any(k in m for k in ("turnId", "nodeId", "parentId", "tags", "provenanceHint")):
+            found["phi"] = True
+        if "errorMessage" in m:
+            found["camel"] = True
+        stop = m.get("stopReason")
+        if stop == "refusal":
+            found["refusal"] = True
+        elif stop in ("maxTurns", "userStop", "handoff", "guardRail", "contextCompacted", "paused"):
+            found["phi"] = True
+        usage = m.get("usage")
+        if isinstance(usage, dict):
+            if "reasoning" in usage:
+                found["phi"] = True
+            if "cacheRead" in usage or "totalTokens" in usage or "cacheWrite" in usage:
+                found["camel"] = True
+            if "cache_read" in usage or "total_tokens" in usage:
+                found["snake"] = True
+        content = m.get("content")
+        if isinstance(content, list):
+            for block in content:
+                if isinstance(block, dict):
+                    if "providerMetadata" in block:
+                        found["camel"] = True
+                    elif "provider_metadata" in block:
+                        found["provider_snake"] = True
+        if seen >= 64:
+            break
+    return found
+
+
+def likely_order(tree: list[Any], dialects: list[str]) -> list[str]:
+    """Dialects ordered from most to least likely to have written this document."""
+    hint = signals(tree)
+    yo = [d for d in reversed(dialects) if d.startswith("yoagent@")]
+    phi = [d for d in reversed(dialects) if d.startswith("phi-core@")]
+    camel = [d for d in yo if _is_camel(d)]
+    snake = [d for d in yo if not _is_camel(d)]
+    if hint["phi"]:
+        return phi + camel + snake
+    if hint["camel"]:
+        return camel + snake + phi
+    return snake + camel + phi
+
+
+def _is_camel(dialect: str) -> bool:
+    return "cacheRead" in get_spec(dialect).types["usage"].lookup

@@ -1,0 +1,137 @@
+"""The crates' ``Serialize`` rules: internal records → the exact bytes ``save_messages()`` writes.
+
+``serde_json::to_string`` writes compact JSON; structs in declaration order (optional keys
+omitted when absent), free values with keys sorted at every depth, floats in ryu's layout.
+phi-core writes each LLM message through a ``serde_json::Value``, so its keys come out sorted
+at every depth. orjson writes strings and integers exactly as serde_json does; floats differ in
+layout, so they are pre-rendered (``orjson.Fragment``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from .numbers import format_f64
+from .spec import Spec
+
+
+class Loss:
+    """Something a target dialect cannot carry: where, and what."""
+
+    __slots__ = ("path", "message", "kind")
+
+    def __init__(self, path: tuple[Any, ...], message: str, kind: str) -> None:
+        self.path = path
+        self.message = message
+        self.kind = kind
+
+
+def _fragment_floats(value: Any) -> Any:
+    if type(value) is float:
+        return orjson.Fragment(format_f64(value))
+    if isinstance(value, dict):
+        return {k: _fragment_floats(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fragment_floats(v) for v in value]
+    return value
+
+
+class Writer:
+    """Turns records into one dialect's wire objects, collecting what cannot be carried."""
+
+    def __init__(self, spec: Spec, floats: bool = True) -> None:
+        self.spec = spec
+        self.floats = floats
+        self.losses: list[Loss] = []
+        types = spec.types
+        self._fields = {name: types[name].fields for name in types}
+        self._known = {
+            name: {"role", *(f.ir for f in types[name].fields)}
+            for name in ("user", "assistant", "toolResult")
+        }
+        self._metadata = set(spec.metadata)
+
+    def lose(self, path: tuple[Any, ...], message: str, kind: str = "loss") -> None:
+        self.losses.append(Loss(path, message, kind))
+
+    def free(self, value: Any) -> Any:
+        return _fragment_floats(value) if self.floats else value
+
+    def record(self, rec: dict[str, Any], index: int) -> dict[str, Any]:
+        if "kind" in rec:
+            return {"role": rec["role"], "kind": rec["kind"], "data": self.free(rec["data"])}
+        role = rec["role"]
+        path = (index,)
+        out: dict[str, Any] = {"role": role}
+        self._struct(rec, role, path, out)
+        known = self._known[role]
+        for key, value in rec.items():
+            if key in known:
+                continue
+            if key in self._metadata:
+                out[key] = value
+            else:
+                self.lose((*path, key), f"`{key}` has no place in {self.spec.name}", "metadata")
+        return out
+
+    def _struct(self, rec: dict[str, Any], tname: str, path: tuple[Any, ...], out: dict[str, Any]) -> None:
+        for f in self._fields[tname]:
+            if f.ir not in rec:
+                if f.optional:
+                    continue
+                if f.has_default:
+                    out[f.wire] = f.default
+                    continue
+                self.lose((*path, f.ir), f"required `{f.wire}` is missing", "missing")
+                continue
+            value = rec[f.ir]
+            kind = f.kind
+            if kind == "content":
+                value = [self._block(b, (*path, f.ir, i)) for i, b in enumerate(value)]
+            elif kind == "usage":
+                value = self._usage(value, (*path, f.ir))
+            elif kind == "free":
+                value = self.free(value)
+            elif kind == "stop" and value not in self.spec.stop_reasons:
+                self.lose((*path, f.ir), f"stop reason {value!r} does not exist in {self.spec.name}", "stop-reason")
+            out[f.wire] = value
+
+    def _block(self, block: dict[str, Any], path: tuple[Any, ...]) -> dict[str, Any]:
+        tname = block["type"]
+        out: dict[str, Any] = {"type": tname}
+        self._struct(block, tname, path, out)
+        fields = self._fields[tname]
+        if len(block) > len(out):
+            names = {f.ir for f in fields}
+            for key in block:
+                if key != "type" and key not in names:
+                    self.lose((*path, key), f"`{key}` has no place in {self.spec.name}", "field")
+        return out
+
+    def _usage(self, usage: dict[str, Any], path: tuple[Any, ...]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        fields = self._fields["usage"]
+        for f in fields:
+            out[f.wire] = usage.get(f.ir, 0)
+        if len(usage) > len(fields):
+            names = {f.ir for f in fields}
+            for key, value in usage.items():
+                if key not in names and value != 0:
+                    self.lose((*path, key), f"usage `{key}` = {value} has no place in {self.spec.name}", "usage")
+        return out
+
+
+def write(records: list[dict[str, Any]], spec: Spec, has_float: bool, passthrough: bool = False) -> tuple[str, list[Loss]]:
+    """Serialize records for ``spec``; ``passthrough`` when records already are its wire form."""
+    writer = Writer(spec, floats=has_float)
+    if passthrough and not has_float and not spec.sorted_keys:
+        wire = records
+    else:
+        wire = [writer.record(rec, i) for i, rec in enumerate(records)]
+    if not spec.sorted_keys:
+        return orjson.dumps(wire).decode(), writer.losses
+    sort = orjson.OPT_SORT_KEYS
+    parts = [orjson.dumps(w) if "kind" in w else orjson.dumps(w, option=sort) for w in wire]
+    return (b"[" + b",".join(parts) + b"]").decode(), writer.losses

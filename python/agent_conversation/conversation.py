@@ -1,0 +1,188 @@
+"""``Conversation``: a saved history as a sequence of typed messages.
+
+Internally each message is a plain *record* (see ``notes/CONTRACT.md``: camelCase like
+yoagent >= 0.13, plus phi-core's ``reasoning`` and metadata where present). ``conv[i]`` gives
+the message as a model of the generated pydantic models for the conversation's dialect.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, overload
+
+from .errors import Problem
+
+
+def now_ms() -> int:
+    """The current time in milliseconds since the epoch, as the crates stamp messages."""
+    return time.time_ns() // 1_000_000
+
+
+def text_block(text: str) -> dict[str, Any]:
+    return {"type": "text", "text": text}
+
+
+def _content(content: str | Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    if isinstance(content, str):
+        return [text_block(content)]
+    return [dict(block) for block in content]
+
+
+class Conversation(Sequence[Any]):
+    """A saved conversation: records, the dialect it was read in, and round-trip notes."""
+
+    def __init__(
+        self,
+        records: Iterable[dict[str, Any]] | None = None,
+        *,
+        dialect: str | None = None,
+        notes: list[Problem] | None = None,
+        has_float: bool | None = None,
+    ) -> None:
+        self.records: list[dict[str, Any]] = list(records) if records is not None else []
+        self.dialect = dialect
+        self.notes: list[Problem] = notes or []
+        self._has_float = has_float
+        self._pristine = dialect is not None  # records exactly as the reader produced them
+        self._models: dict[int, Any] = {}
+
+    # -- building ------------------------------------------------------------------------------
+    @classmethod
+    def new(cls) -> Conversation:
+        return cls()
+
+    def append(self, record: dict[str, Any]) -> dict[str, Any]:
+        """Append a record (internal form); returns it."""
+        self.records.append(record)
+        self._touched()
+        return record
+
+    def add_user(self, content: str | Iterable[dict[str, Any]], *, timestamp: int | None = None) -> dict[str, Any]:
+        return self.append(
+            {"role": "user", "content": _content(content), "timestamp": _ts(timestamp)}
+        )
+
+    def add_assistant(
+        self,
+        content: str | Iterable[dict[str, Any]],
+        *,
+        model: str,
+        provider: str,
+        stop_reason: str = "stop",
+        usage: dict[str, int] | None = None,
+        timestamp: int | None = None,
+        error_message: str | None = None,
+    ) -> dict[str, Any]:
+        usage_rec = {"input": 0, "output": 0, "cacheRead": 0, "cacheWrite": 0, "totalTokens": 0}
+        for key, value in (usage or {}).items():
+            usage_rec[_camel(key)] = value
+        record: dict[str, Any] = {
+            "role": "assistant",
+            "content": _content(content),
+            "stopReason": stop_reason,
+            "model": model,
+            "provider": provider,
+            "usage": usage_rec,
+            "timestamp": _ts(timestamp),
+        }
+        if error_message is not None:
+            record["errorMessage"] = error_message
+        return self.append(record)
+
+    def add_tool_result(
+        self,
+        tool_call_id: str,
+        tool_name: str,
+        content: str | Iterable[dict[str, Any]],
+        *,
+        is_error: bool = False,
+        timestamp: int | None = None,
+    ) -> dict[str, Any]:
+        return self.append(
+            {
+                "role": "toolResult",
+                "toolCallId": tool_call_id,
+                "toolName": tool_name,
+                "content": _content(content),
+                "isError": is_error,
+                "timestamp": _ts(timestamp),
+            }
+        )
+
+    def add_extension(self, kind: str, data: Any = None, *, role: str = "extension") -> dict[str, Any]:
+        return self.append({"role": role, "kind": kind, "data": data})
+
+    def _touched(self) -> None:
+        self._pristine = False
+        self._has_float = None
+        self._models.clear()
+
+    # -- reading -------------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.records)
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Any]: ...
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self.records)
+        model = self._models.get(index)
+        if model is None:
+            from .typed import to_model
+
+            model = to_model(self.records[index], self.dialect)
+            self._models[index] = model
+        return model
+
+    def __iter__(self) -> Iterator[Any]:
+        for i in range(len(self.records)):
+            yield self[i]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Conversation):
+            return NotImplemented
+        return self.records == other.records
+
+    def __repr__(self) -> str:
+        return f"<Conversation {len(self.records)} messages, dialect={self.dialect!r}>"
+
+    def is_extension(self, index: int) -> bool:
+        return "kind" in self.records[index]
+
+    @property
+    def pristine(self) -> bool:
+        return self._pristine
+
+    @property
+    def has_float(self) -> bool:
+        if self._has_float is None:
+            self._has_float = any(_has_float(r) for r in self.records)
+        return self._has_float
+
+
+def _has_float(value: Any) -> bool:
+    if type(value) is float:
+        return True
+    if isinstance(value, dict):
+        return any(_has_float(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_float(v) for v in value)
+    return False
+
+
+def _ts(timestamp: int | None) -> int:
+    return now_ms() if timestamp is None else timestamp
+
+
+_CAMEL = {"cache_read": "cacheRead", "cache_write": "cacheWrite", "total_tokens": "totalTokens"}
+
+
+def _camel(key: str) -> str:
+    return _CAMEL.get(key, key)
