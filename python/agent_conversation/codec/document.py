@@ -8,7 +8,8 @@ from typing import Any
 from ..errors import ConversationError, Problem, pointer
 from .fastparse import keys_match, load_tree, numbers_match
 from .jsonparse import JsonSyntaxError, Parser, position, value_positions
-from .reader import Bail, Note, Reader, Reject
+from .fastread import FastReader
+from .reader import Bail, Reader, Reject
 from .spec import MESSAGE_ROLES, get_spec
 
 
@@ -100,12 +101,12 @@ def read(parsed: Parsed, dialect: str) -> ReadResult:
     """Read a parsed document under one canonical dialect; raise ConversationError if refused."""
     spec = get_spec(dialect)
     if parsed.fast:
-        reader = Reader(spec, fast=True)
+        reader = FastReader(spec)
         try:
-            records = [reader.message(m, i) for i, m in enumerate(parsed.tree)]
+            records = reader.read_all(parsed.tree)
         except Bail:
             records = None
-        if records is not None and not reader.notes and keys_match(parsed.data, reader.keys) and numbers_match(
+        if records is not None and keys_match(parsed.data, reader.keys) and numbers_match(
             parsed.data, reader.has_float
         ):
             return ReadResult(dialect, records, [], reader.has_float)
