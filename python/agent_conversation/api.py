@@ -7,7 +7,8 @@ import tempfile
 from pathlib import Path
 
 from .codec.document import ReadResult, likely_order, parse, read
-from .codec.spec import get_spec
+from .codec.reader import Reader, Reject
+from .codec.spec import get_spec, internal_spec
 from .codec.writer import Loss, write
 from .conversation import Conversation
 from .dialects import crate_of, known_dialects, resolve
@@ -96,13 +97,31 @@ def dumps(conv: Conversation, dialect: str | None = None) -> str:
 def render(conv: Conversation, target: str) -> tuple[str, list[Loss]]:
     """Write ``conv`` for ``target``, returning the text and what could not be carried."""
     spec = get_spec(target)
+    records, has_float = conv.records, conv.has_float
+    if not conv.pristine:
+        records, has_float = validate_records(conv.records)
     passthrough = conv.pristine and conv.dialect == target and _identity_names(target)
-    text, losses = write(conv.records, spec, conv.has_float, passthrough=passthrough)
-    if not conv.pristine and not losses:
-        # Hand-built records: validate and normalise them by the target's own reader.
-        again = read(parse(text), target)
-        text, losses = write(again.records, spec, again.has_float)
-    return text, losses
+    return write(records, spec, has_float, passthrough=passthrough)
+
+
+def validate_records(records: list[dict]) -> tuple[list[dict], bool]:
+    """Check hand-built records by the same serde rules, normalising free values."""
+    reader = Reader(internal_spec())
+    out: list[dict] = []
+    problems: list[Problem] = []
+    for index, record in enumerate(records):
+        try:
+            out.append(reader.message(record, index))
+        except Reject as why:
+            problems.append(Problem(index, pointer(why.path), None, None, why.message, why.kind))
+    if problems:
+        raise ConversationError(problems)
+    unknown = [n for n in reader.notes if n.kind == "unknown-key"]
+    if unknown:
+        raise ConversationError(
+            [Problem(n.path[0], pointer(n.path), None, None, n.message, n.kind) for n in unknown]
+        )
+    return out, reader.has_float
 
 
 def _identity_names(dialect: str) -> bool:

@@ -80,8 +80,9 @@ def exact(parsed: Parsed) -> Parsed:
     except JsonSyntaxError as err:
         line, column = err.line_column(text)
         index = parser.element
+        where = pointer(err.path) if err.path else (pointer((index,)) if index is not None else "")
         raise ConversationError(
-            [Problem(index, pointer((index,)) if index is not None else "", line, column, _syntax_words(err.code), "syntax")]
+            [Problem(index, where, line, column, _syntax_words(err.code), "syntax")]
         ) from None
     return Parsed(raw, tree, fast=False, text=text, spans=spans)
 

@@ -43,6 +43,7 @@ class JsonSyntaxError(ValueError):
         self.code = code
         self.offset = offset
         self.extra_bytes = extra_bytes  # serde counts bytes: a peek inside a multi-byte char
+        self.path: tuple[Any, ...] | None = None  # the innermost value being parsed
 
     def line_column(self, text: str) -> tuple[int, int]:
         line, column = position(text, self.offset)
@@ -167,6 +168,14 @@ class Parser:
     # -- values --------------------------------------------------------------------------------
     def value(self, i: int, path: tuple[Any, ...]) -> tuple[Any, int]:
         """Parse one value starting at ``i`` (whitespace already skipped)."""
+        try:
+            return self._value(i, path)
+        except JsonSyntaxError as err:
+            if err.path is None:
+                err.path = path
+            raise
+
+    def _value(self, i: int, path: tuple[Any, ...]) -> tuple[Any, int]:
         text = self.text
         if self.positions is not None:
             self.positions[path] = i

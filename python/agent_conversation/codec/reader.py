@@ -110,7 +110,10 @@ class Reader:
                 if self.fast:
                     raise Bail from None
                 del self.notes[mark:]
-                raise Untagged(path, llm_error, ext_error) from None
+                looks_extension = isinstance(value, dict) and (
+                    value.get("role") == "extension" or "kind" in value or "data" in value
+                )
+                raise Untagged(path, llm_error, ext_error, looks_extension) from None
 
     def extension(self, value: Any, path: tuple[Any, ...]) -> dict[str, Any]:
         ts = self.spec.types["extension"]
@@ -121,7 +124,7 @@ class Reader:
         spec = self.spec
         meta: dict[str, Any] = {}
         dup_error = spec.duplicates_error
-        if spec.is_phi and isinstance(value, dict):
+        if spec.metadata and isinstance(value, dict):
             value, meta = self.phi_metadata(value, path)
         role, rest, seq = self.tagged(value, "role", MESSAGE_ROLES, path, self._role_index)
         ts = spec.types[role]
@@ -408,6 +411,8 @@ class Reader:
             try:
                 parsed = self.metadata_value(key, raw, (*path, key))
             except Reject as why:
+                if not self.spec.lenient_metadata:
+                    raise
                 self.note((*path, key), f"`{key}` is malformed and silently dropped: {why.message}", "metadata-dropped")
                 continue
             if parsed is None:
@@ -479,14 +484,17 @@ class Reader:
 class Untagged(Reject):
     """Neither reading of an ``AgentMessage`` succeeded; both reasons are kept."""
 
-    def __init__(self, path: tuple[Any, ...], llm: Reject, ext: Reject) -> None:
+    def __init__(
+        self, path: tuple[Any, ...], llm: Reject, ext: Reject, looks_extension: bool = False
+    ) -> None:
         self.llm = llm
         self.ext = ext
-        # Blame the reading the author most likely meant: an LLM message unless its role was
-        # not an LLM role at all.
-        meant_extension = llm.kind in ("unknown-variant", "missing") and llm.path[1:] in (
-            ("role",),
-            (),
+        # Blame the reading the author most likely meant: an LLM message, unless its role was
+        # not an LLM role and the record has the extension keys (it failed on their values).
+        meant_extension = (
+            llm.kind in ("unknown-variant", "missing")
+            and llm.path[1:] in (("role",), ())
+            and (ext.kind != "missing" or looks_extension)
         )
         primary = ext if meant_extension else llm
         super().__init__(primary.path, untagged_message(llm, ext), primary.kind)

@@ -102,6 +102,7 @@ class Spec:
     duplicates_error: bool
     metadata: tuple[str, ...]
     types: dict[str, TypeSpec] = field(repr=False)
+    lenient_metadata: bool = True  # phi-core drops a malformed metadata value silently
 
     @property
     def is_phi(self) -> bool:
@@ -150,4 +151,48 @@ def get_spec(name: str) -> Spec:
         duplicates_error=rev["message_duplicates"] == "error",
         metadata=tuple(rev["metadata"]),
         types=types,
+    )
+
+
+INTERNAL = "internal"
+
+
+@lru_cache(maxsize=None)
+def internal_spec() -> Spec:
+    """The internal record form as a dialect: camelCase keys, every stop reason, usage with
+    ``reasoning``, all phi-core metadata (strict). Used to validate hand-built records."""
+    camel = [k for k, r in REVISIONS.items() if r["crate"] == "yoagent"][-1]
+    phi = [k for k, r in REVISIONS.items() if r["crate"] == "phi-core"][-1]
+    base = REVISIONS[camel]["types"]
+    phi_types = REVISIONS[phi]["types"]
+    types = {name: _type_spec(name, table) for name, table in base.items() if name in KINDS}
+    usage = dict(base["usage"])
+    usage["order"] = [*usage["order"], "reasoning"]
+    usage["defaults"] = {**usage["defaults"], "reasoning": 0}
+    usage["aliases"] = {}
+    types["usage"] = _type_spec("usage", usage)
+    for name in ("turnId", "tag"):
+        if name in phi_types:
+            types[name] = _type_spec(name, phi_types[name])
+    stops: list[str] = []
+    for rev in REVISIONS.values():
+        stops += [s for s in rev["stop_reasons"] if s not in stops]
+    for name in ("assistant",):
+        table = dict(base[name])
+        table["aliases"] = {}
+        types[name] = _type_spec(name, table)
+    tool_call = dict(base["toolCall"])
+    tool_call["aliases"] = {}
+    types["toolCall"] = _type_spec("toolCall", tool_call)
+    return Spec(
+        name=INTERNAL,
+        crate=INTERNAL,
+        revision="",
+        stop_reasons=frozenset(stops),
+        stop_order=tuple(stops),
+        sorted_keys=False,
+        duplicates_error=True,
+        metadata=tuple(REVISIONS[phi]["metadata"]),
+        types=types,
+        lenient_metadata=False,
     )

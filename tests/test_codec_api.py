@@ -1,0 +1,197 @@
+"""The public codec API: names, dialect resolution, builders, errors, atomic files."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+import agent_conversation as ac
+from agent_conversation.dialects import resolve
+
+SEED = """[
+  {"role": "user", "content": [{"type": "text", "text": "Hello"}], "timestamp": 1700000000000},
+  {"role": "assistant", "content": [{"type": "text", "text": "Hi there!"}], "stopReason": "stop",
+   "model": "claude-sonnet-4-20250514", "provider": "anthropic",
+   "usage": {"input": 100, "output": 50, "cache_read": 0, "cache_write": 0, "total_tokens": 150},
+   "timestamp": 1700000001000}
+]"""
+
+
+@pytest.mark.parametrize(
+    ("name", "revision"),
+    [
+        ("yoagent@0.4.0", "yoagent@0.4"),
+        ("yoagent@0.7.3", "yoagent@0.4"),
+        ("yoagent@0.8.1", "yoagent@0.8"),
+        ("yoagent@0.12.0", "yoagent@0.9"),
+        ("yoagent@0.16.2", "yoagent@0.13"),
+        ("yoagent@0.18", "yoagent@0.13"),
+        ("phi-core@0.7.0", "phi-core@0.7"),
+        ("phi-core@0.8.3", "phi-core@0.8"),
+        ("phi-core@0.10.0", "phi-core@0.9"),
+        ("yoagent@0.13", "yoagent@0.13"),
+    ],
+)
+def test_dialect_names_map_to_revisions(name: str, revision: str) -> None:
+    assert resolve(name) == revision
+
+
+def test_bare_crate_names_mean_the_newest_revision() -> None:
+    assert resolve("yoagent") == [d for d in ac.known_dialects() if d.startswith("yoagent")][-1]
+    assert resolve("phi-core") == [d for d in ac.known_dialects() if d.startswith("phi-core")][-1]
+
+
+@pytest.mark.parametrize("name", ["yoagent@0.3.0", "langchain", "yoagent@x.y", "phi-core@0.1.0"])
+def test_unknown_dialects_are_a_clear_error(name: str) -> None:
+    with pytest.raises(ac.ConversationError) as info:
+        ac.loads("[]", name)
+    assert "known revisions" in str(info.value)
+    assert isinstance(info.value, ValueError)
+
+
+def test_seed_example_round_trips_per_dialect() -> None:
+    compact_snake = (
+        '[{"role":"user","content":[{"type":"text","text":"Hello"}],"timestamp":1700000000000},'
+        '{"role":"assistant","content":[{"type":"text","text":"Hi there!"}],"stopReason":"stop",'
+        '"model":"claude-sonnet-4-20250514","provider":"anthropic","usage":{"input":100,"output":50,'
+        '"cache_read":0,"cache_write":0,"total_tokens":150},"timestamp":1700000001000}]'
+    )
+    assert ac.dumps(ac.loads(SEED, "yoagent@0.12.0")) == compact_snake
+    camel = ac.dumps(ac.loads(SEED, "yoagent@0.18.0"))
+    assert '"usage":{"input":100,"output":50,"cacheRead":0,"cacheWrite":0,"totalTokens":150}' in camel
+    phi = ac.dumps(ac.loads(SEED, "phi-core@0.10.0"))
+    assert phi.startswith('[{"content":[{"text":"Hello","type":"text"}],"role":"user"')
+    assert '"reasoning":0' in phi
+
+
+def test_auto_detects_and_records_the_dialect() -> None:
+    conv = ac.loads(SEED)
+    assert conv.dialect == "yoagent@0.9"
+    assert ac.detect(SEED)[0] == "yoagent@0.9"
+    assert set(ac.detect(SEED)) == set(ac.known_dialects())
+    camel = ac.dumps(ac.loads(SEED, "yoagent@0.18.0"))
+    assert ac.loads(camel).dialect == "yoagent@0.13"
+    phi = ac.dumps(ac.loads(SEED, "phi-core@0.10.0"))
+    assert ac.detect(phi)[0].startswith("phi-core@")
+    assert ac.detect("not json") == []
+
+
+def test_problems_name_message_pointer_line_and_cause() -> None:
+    doc = '[\n{"role":"user","content":[],"timestamp":1},\n{"role":"user","content":[],"timestamp":1.5}\n]'
+    with pytest.raises(ac.ConversationError) as info:
+        ac.loads(doc, "yoagent@0.18.0")
+    (problem,) = info.value.problems
+    assert problem.index == 1
+    assert problem.pointer == "/1/timestamp"
+    assert (problem.line, problem.column) == (3, 41)
+    assert "1.5" in problem.message and "extension record" in problem.message
+    assert str(problem).startswith("message 1 (/1/timestamp)")
+
+
+def test_every_bad_message_is_reported() -> None:
+    doc = json.dumps(
+        [
+            {"role": "user", "content": [], "timestamp": -1},
+            {"role": "user", "content": [], "timestamp": 1},
+            {"role": "assistant", "content": []},
+        ]
+    )
+    with pytest.raises(ac.ConversationError) as info:
+        ac.loads(doc, "yoagent@0.13")
+    assert [p.index for p in info.value.problems] == [0, 2]
+
+
+def test_notes_list_what_would_not_survive() -> None:
+    doc = (
+        '[{"role":"user","content":[],"timestamp":1,"extra":true},'
+        '{"role":"assistant","content":[],"stopReason":"stop","model":"m","provider":"p",'
+        '"usage":{"input":1,"output":2,"cache_read":3},"timestamp":2,"errorMessage":null}]'
+    )
+    conv = ac.loads(doc, "yoagent@0.13")
+    kinds = {(n.pointer, n.kind) for n in conv.notes}
+    assert ("/0/extra", "unknown-key") in kinds
+    assert ("/1/usage/cache_read", "alias") in kinds
+    assert ("/1/errorMessage", "null-optional") in kinds
+
+
+def test_build_from_scratch_and_dump_for_rust() -> None:
+    conv = ac.Conversation.new()
+    conv.add_user("list the files", timestamp=1)
+    conv.add_assistant(
+        [{"type": "toolCall", "id": "c1", "name": "bash", "arguments": {"z": 1, "a": [0.5, 1e16]}}],
+        model="m",
+        provider="p",
+        stop_reason="toolUse",
+        usage={"input": 3, "output": 4},
+        timestamp=2,
+    )
+    conv.add_tool_result("c1", "bash", "a.txt", timestamp=3)
+    conv.add_extension("status_update", {"status": "done"})
+    text = ac.dumps(conv, "yoagent@0.18.0")
+    assert '"arguments":{"a":[0.5,1e16],"z":1}' in text
+    again = ac.loads(text, "yoagent@0.18.0")
+    assert ac.dumps(again) == text
+    assert again.records == ac.loads(ac.dumps(again), "yoagent@0.13").records
+
+
+def test_hand_built_records_are_validated_on_write() -> None:
+    conv = ac.Conversation.new()
+    conv.append({"role": "user", "content": [], "timestamp": -5})
+    with pytest.raises(ac.ConversationError):
+        ac.dumps(conv, "yoagent@0.13")
+
+
+def test_same_crate_writes_refuse_losses() -> None:
+    camel = (
+        '[{"role":"assistant","content":[{"type":"toolCall","id":"t","name":"n","arguments":{},'
+        '"providerMetadata":{"sig":"x"}}],"stopReason":"refusal","model":"m","provider":"p",'
+        '"usage":{"input":1,"output":2},"timestamp":1}]'
+    )
+    conv = ac.loads(camel, "yoagent@0.18.0")
+    with pytest.raises(ac.ConversationError) as info:
+        ac.dumps(conv, "yoagent@0.4.0")
+    text = str(info.value.problems)
+    assert "providerMetadata" in text and "refusal" in text
+    assert ac.dumps(conv, "yoagent@0.9.0").count("provider_metadata") == 1
+    with pytest.raises(ac.ConversationError):
+        ac.dumps(conv, "phi-core@0.10.0")
+
+
+def test_load_and_atomic_dump(tmp_path: Path) -> None:
+    src = tmp_path / "conv.json"
+    src.write_text(SEED, encoding="utf-8")
+    conv = ac.load(src, "yoagent@0.13")
+    out = tmp_path / "out.json"
+    ac.dump(conv, out, "yoagent@0.13")
+    assert out.read_text(encoding="utf-8") == ac.dumps(conv)
+    assert src.read_text(encoding="utf-8") == SEED  # the input is never touched
+    assert sorted(os.listdir(tmp_path)) == ["conv.json", "out.json"]
+
+
+def test_failed_dump_leaves_the_old_file(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    out.write_text("old", encoding="utf-8")
+    conv = ac.Conversation.new()
+    conv.append({"role": "user", "content": "not a list", "timestamp": 1})
+    with pytest.raises(ac.ConversationError):
+        ac.dump(conv, out, "yoagent@0.13")
+    assert out.read_text(encoding="utf-8") == "old"
+    assert os.listdir(tmp_path) == ["out.json"]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"\xff\xfe[]", "\ufeff[]", "[] x", "{}", "[" * 200 + "]" * 200, '["\\ud800"]'],
+)
+def test_bad_documents_raise_conversation_error(data: object) -> None:
+    with pytest.raises(ac.ConversationError) as info:
+        ac.loads(data, "yoagent@0.13")  # type: ignore[arg-type]
+    assert info.value.problems
+
+
+def test_lone_surrogate_in_python_str_is_rejected() -> None:
+    with pytest.raises(ac.ConversationError):
+        ac.loads('[{"role":"x","kind":"k","data":"\ud800"}]', "yoagent@0.13")
