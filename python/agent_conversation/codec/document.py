@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ConversationError, Problem, pointer
-from .fastparse import keys_match, load_tree, numbers_match
+from .fastparse import keys_match, load_tree, numbers_match, orjson_canonical
 from .jsonparse import JsonSyntaxError, Parser, position, value_positions
 from .fastread import FastReader
 from .reader import Bail, Reader, Reject
@@ -22,6 +22,7 @@ class Parsed:
     fast: bool  # tree came from orjson and still needs the fast path's checks
     text: str | None = None
     spans: list[tuple[int, int]] | None = None
+    canonical: bool | None = None  # orjson.dumps(tree) == data (computed once)
 
 
 @dataclass
@@ -98,6 +99,16 @@ def _syntax_words(code: str) -> str:
     return extra.get(code, code)
 
 
+def proven_equal(parsed: Parsed, keys: int, has_float: bool) -> bool:
+    """True when orjson's tree is certainly the tree serde_json builds for this text."""
+    if parsed.canonical is None:
+        parsed.canonical = orjson_canonical(parsed.data, parsed.tree)
+    if parsed.canonical:
+        # orjson re-writes the text byte for byte: no repeated key, no `-0`, no whitespace.
+        return numbers_match(parsed.data, has_float, minus_zero=False)
+    return keys_match(parsed.data, keys) and numbers_match(parsed.data, has_float)
+
+
 def read(parsed: Parsed, dialect: str) -> ReadResult:
     """Read a parsed document under one canonical dialect; raise ConversationError if refused."""
     spec = get_spec(dialect)
@@ -107,9 +118,7 @@ def read(parsed: Parsed, dialect: str) -> ReadResult:
             records = reader.read_all(parsed.tree)
         except Bail:
             records = None
-        if records is not None and keys_match(parsed.data, reader.keys) and numbers_match(
-            parsed.data, reader.has_float
-        ):
+        if records is not None and proven_equal(parsed, reader.keys, reader.has_float):
             return ReadResult(dialect, records, [], reader.has_float)
         exact_doc = exact(parsed)
         parsed.tree, parsed.text, parsed.spans, parsed.fast = (

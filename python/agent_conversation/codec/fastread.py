@@ -55,6 +55,13 @@ class FastReader:
         self.stops = spec.stop_reasons
         self.keys = 0
         self.has_float = False
+        # Where the dialect's wire names are the internal names (yoagent >= 0.13), a message
+        # whose keys come in the canonical order already *is* its record: check it in place.
+        self.identity = all(f.wire == f.ir for t in types.values() for f in t.fields)
+        self.msg_order = {role: self._orders(types[role], "role") for role in self.messages}
+        self.block_order = {kind: self._orders(types[kind], "type") for kind in self.blocks}
+        self.usage_order = tuple(f.wire for f in types["usage"].fields)
+        self.compile_checks()
 
     def read_all(self, tree: list[Any]) -> list[dict[str, Any]]:
         """Records for every message; raises Bail when the exact path must decide."""
@@ -73,10 +80,86 @@ class FastReader:
             raise Bail
         return out
 
+    @staticmethod
+    def _orders(ts: TypeSpec, tag: str) -> dict[tuple[str, ...], list[tuple[str, str]]]:
+        """Canonical key orders (tag first, optional keys present or not) → (key, kind) pairs."""
+        out = {}
+        optional = [f for f in ts.fields if not f.required]
+        for n in range(len(optional) + 1):
+            for extra in combinations(optional, n):
+                present = [f for f in ts.fields if f.required or f in extra]
+                out[(tag, *(f.wire for f in present))] = [(f.wire, f.kind) for f in present]
+        return out
+
+    def compile_checks(self) -> None:
+        """Straight-line checker functions per canonical key order (no per-field dispatch)."""
+        env = {"stops": self.stops, "usage_order": self.usage_order, "reader": self}
+        self.msg_check = {
+            role: {order: _compile(pairs, env) for order, pairs in orders.items()}
+            for role, orders in self.msg_order.items()
+        }
+        self.block_check = {
+            kind: {order: _compile(pairs, env) for order, pairs in orders.items()}
+            for kind, orders in self.block_order.items()
+        }
+
+    def blocks_in_place(self, blocks: list[Any]) -> bool:
+        checks = self.block_check
+        n = 0
+        for block in blocks:
+            if type(block) is not dict:
+                return False
+            by_order = checks.get(block.get("type"))  # type: ignore[arg-type]
+            if by_order is None:
+                return False
+            check = by_order.get(tuple(block))
+            if check is None or not check(block):
+                return False
+            n += len(block)
+        self.keys += n
+        return True
+
+    def free_in_place(self, value: Any, depth: int) -> bool:
+        """True when a free value already has sorted keys at every depth (and is in limits)."""
+        t = type(value)
+        if t is dict:
+            if depth > FREE_DEPTH_LIMIT:
+                raise Bail
+            keys = list(value)
+            if len(keys) > 1 and keys != sorted(keys):
+                return False
+            self.keys += len(keys)
+            nested = depth + 1
+            for v in value.values():
+                if not self.free_in_place(v, nested):
+                    return False
+            return True
+        if t is list:
+            if depth > FREE_DEPTH_LIMIT:
+                raise Bail
+            nested = depth + 1
+            for v in value:
+                if not self.free_in_place(v, nested):
+                    return False
+            return True
+        if t is float:
+            self.has_float = True
+        return True
+
     def message(self, m: dict[str, Any]) -> dict[str, Any] | None:
         role = m.get("role")
         if type(role) is not str:
             return None
+        if self.identity:
+            by_order = self.msg_check.get(role)
+            if by_order is not None:
+                check = by_order.get(tuple(m))
+                if check is not None:
+                    mark = self.keys
+                    if check(m):
+                        self.keys += len(m)
+                        return m
+                    self.keys = mark
         layouts = self.messages.get(role)
         if layouts is None:
             if len(m) == 3 and "kind" in m and "data" in m:
@@ -195,3 +278,39 @@ class FastReader:
         if t is float:
             self.has_float = True
         return value
+
+
+_CHECKS = {
+    "str": "    if type(m[{k!r}]) is not str: return False",
+    "u64": "    v = m[{k!r}]\n    if type(v) is not int or v < 0: return False",
+    "bool": "    v = m[{k!r}]\n    if v is not True and v is not False: return False",
+    "stop": "    v = m[{k!r}]\n    if type(v) is not str or v not in stops: return False",
+    "content": "    v = m[{k!r}]\n    if type(v) is not list or not reader.blocks_in_place(v): return False",
+    "usage": (
+        "    v = m[{k!r}]\n"
+        "    if type(v) is not dict or tuple(v) != usage_order: return False\n"
+        "    for x in v.values():\n"
+        "        if type(x) is not int or x < 0: return False\n"
+        "    reader.keys += len(v)"
+    ),
+    "free": (
+        "    v = m[{k!r}]\n"
+        "    if v is None and {k!r} == 'providerMetadata': return False\n"
+        "    if not reader.free_in_place(v, 5): return False"
+    ),
+}
+
+
+def _compile(pairs: list[tuple[str, str]], env: dict[str, Any]) -> Any:
+    """Build ``check(m) -> bool`` for one canonical key order, as straight-line code."""
+    lines = ["def check(m):"]
+    for key, kind in pairs:
+        template = _CHECKS.get(kind)
+        if template is None:
+            lines.append("    return False")
+            break
+        lines.append(template.format(k=key))
+    lines.append("    return True")
+    namespace = dict(env)
+    exec("\n".join(lines), namespace)  # noqa: S102 - generated from the wire tables only
+    return namespace["check"]
