@@ -8,7 +8,7 @@ the message as a model of the generated pydantic models for the conversation's d
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, overload
 
 from .errors import Problem
@@ -39,8 +39,14 @@ class Conversation(Sequence[Any]):
         dialect: str | None = None,
         notes: list[Problem] | None = None,
         has_float: bool | None = None,
+        wire: list[Any] | None = None,
+        make_records: Callable[[], list[dict[str, Any]]] | None = None,
     ) -> None:
-        self.records: list[dict[str, Any]] = list(records) if records is not None else []
+        self._records: list[dict[str, Any]] | None = (
+            list(records) if records is not None else None if make_records else []
+        )
+        self._make_records = make_records
+        self.wire = wire  # the document as read, when it is exactly this dialect's wire form
         self.dialect = dialect
         self.notes: list[Problem] = notes or []
         self._has_float = has_float
@@ -113,14 +119,23 @@ class Conversation(Sequence[Any]):
     def add_extension(self, kind: str, data: Any = None, *, role: str = "extension") -> dict[str, Any]:
         return self.append({"role": role, "kind": kind, "data": data})
 
+    @property
+    def records(self) -> list[dict[str, Any]]:
+        """The messages in the internal record form (made on first use)."""
+        if self._records is None:
+            assert self._make_records is not None
+            self._records = self._make_records()
+        return self._records
+
     def _touched(self) -> None:
+        self.wire = None
         self._pristine = False
         self._has_float = None
         self._models.clear()
 
     # -- reading -------------------------------------------------------------------------------
     def __len__(self) -> int:
-        return len(self.records)
+        return len(self.wire) if self._records is None and self.wire is not None else len(self.records)
 
     @overload
     def __getitem__(self, index: int) -> Any: ...

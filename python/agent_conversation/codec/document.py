@@ -28,9 +28,18 @@ class Parsed:
 @dataclass
 class ReadResult:
     dialect: str
-    records: list[dict[str, Any]]
+    _records: list[dict[str, Any]] | None
     notes: list[Problem]
     has_float: bool
+    wire: list[Any] | None = None  # the document's tree, when it is exactly the wire form
+    reader: FastReader | None = None
+
+    @property
+    def records(self) -> list[dict[str, Any]]:
+        if self._records is None:
+            assert self.reader is not None and self.wire is not None
+            self._records = self.reader.records_of(self.wire)
+        return self._records
 
 
 def to_bytes(data: str | bytes | bytearray | memoryview) -> bytes:
@@ -114,8 +123,15 @@ def read(parsed: Parsed, dialect: str) -> ReadResult:
     spec = get_spec(dialect)
     if parsed.fast:
         reader = FastReader(spec)
+        records: list[dict[str, Any]] | None
         try:
-            records = reader.read_all(parsed.tree)
+            if reader.wire_form(parsed.tree):
+                if proven_equal(parsed, reader.keys, reader.has_float):
+                    return ReadResult(dialect, None, [], reader.has_float, parsed.tree, reader)
+                records = None
+            else:
+                reader.keys = 0
+                records = reader.read_all(parsed.tree)
         except Bail:
             records = None
         if records is not None and proven_equal(parsed, reader.keys, reader.has_float):

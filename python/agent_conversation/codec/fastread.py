@@ -58,10 +58,53 @@ class FastReader:
         # Where the dialect's wire names are the internal names (yoagent >= 0.13), a message
         # whose keys come in the canonical order already *is* its record: check it in place.
         self.identity = all(f.wire == f.ir for t in types.values() for f in t.fields)
-        self.msg_order = {role: self._orders(types[role], "role") for role in self.messages}
-        self.block_order = {kind: self._orders(types[kind], "type") for kind in self.blocks}
-        self.usage_order = tuple(f.wire for f in types["usage"].fields)
+        # The key orders this dialect's writer emits: declaration order, or sorted (phi-core).
+        self.sorted = spec.sorted_keys
+        self.msg_order = {role: self._orders(types[role], "role", self.sorted) for role in self.messages}
+        self.block_order = {kind: self._orders(types[kind], "type", self.sorted) for kind in self.blocks}
+        usage_keys = [f.wire for f in types["usage"].fields]
+        self.usage_order = tuple(sorted(usage_keys) if self.sorted else usage_keys)
         self.compile_checks()
+
+    def wire_form(self, tree: list[Any]) -> bool:
+        """True when every message is exactly as this dialect writes it (checked in place).
+
+        Then the tree is the canonical wire form: it can be written back as it is, and the
+        records can be made from it later, only if asked for.
+        """
+        checks = self.msg_check
+        keys = 0
+        for m in tree:
+            if type(m) is not dict:
+                return False
+            role = m.get("role")
+            if type(role) is not str:
+                return False
+            by_order = checks.get(role)
+            if by_order is None:
+                if len(m) != 3 or tuple(m) != ("role", "kind", "data") or type(m["kind"]) is not str:
+                    return False
+                if not self.free_in_place(m["data"], 3):
+                    return False
+                keys += 3
+                continue
+            check = by_order.get(tuple(m))
+            if check is None or not check(m):
+                return False
+            keys += len(m)
+        self.keys += keys
+        return True
+
+    def records_of(self, tree: list[Any]) -> list[dict[str, Any]]:
+        """Records for a tree that passed :meth:`wire_form`."""
+        if self.identity:
+            return tree
+        out = []
+        for m in tree:
+            record = m if m.get("role") not in self.messages else self.message(m)
+            assert record is not None
+            out.append(record)
+        return out
 
     def read_all(self, tree: list[Any]) -> list[dict[str, Any]]:
         """Records for every message; raises Bail when the exact path must decide."""
@@ -81,14 +124,19 @@ class FastReader:
         return out
 
     @staticmethod
-    def _orders(ts: TypeSpec, tag: str) -> dict[tuple[str, ...], list[tuple[str, str]]]:
-        """Canonical key orders (tag first, optional keys present or not) → (key, kind) pairs."""
+    def _orders(ts: TypeSpec, tag: str, sort: bool) -> dict[tuple[str, ...], list[tuple[str, str]]]:
+        """Canonical key orders (optional keys present or not) → (key, kind) pairs.
+
+        Only serde(default) fields that are always written may not be absent; Option fields
+        may be absent.
+        """
         out = {}
-        optional = [f for f in ts.fields if not f.required]
+        optional = [f for f in ts.fields if f.optional]
         for n in range(len(optional) + 1):
             for extra in combinations(optional, n):
-                present = [f for f in ts.fields if f.required or f in extra]
-                out[(tag, *(f.wire for f in present))] = [(f.wire, f.kind) for f in present]
+                present = [f for f in ts.fields if not f.optional or f in extra]
+                order = [tag, *(f.wire for f in present)]
+                out[tuple(sorted(order) if sort else order)] = [(f.wire, f.kind) for f in present]
         return out
 
     def compile_checks(self) -> None:
