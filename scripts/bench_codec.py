@@ -15,9 +15,8 @@ import gc
 import random
 import time
 
-import orjson
-
 import agent_conversation as ac
+import orjson
 
 WORDS = (
     "the agent reads a file then runs the tests and fixes what failed before it answers "
@@ -44,7 +43,11 @@ def make_transcript(target_bytes: int, seed: int = 7) -> ac.Conversation:
         ts += rng.randint(1, 5000)
         conv.add_assistant(
             [
-                {"type": "thinking", "thinking": _text(rng, rng.randint(20, 120)), "signature": "sig"},
+                {
+                    "type": "thinking",
+                    "thinking": _text(rng, rng.randint(20, 120)),
+                    "signature": "sig",
+                },
                 {"type": "text", "text": _text(rng, rng.randint(10, 80))},
                 {
                     "type": "toolCall",
@@ -56,7 +59,11 @@ def make_transcript(target_bytes: int, seed: int = 7) -> ac.Conversation:
             model="claude-sonnet-4-20250514",
             provider="anthropic",
             stop_reason="toolUse",
-            usage={"input": rng.randint(100, 9000), "output": rng.randint(10, 900), "totalTokens": 1},
+            usage={
+                "input": rng.randint(100, 9000),
+                "output": rng.randint(10, 900),
+                "totalTokens": 1,
+            },
             timestamp=ts,
         )
         ts += rng.randint(1, 5000)
@@ -86,7 +93,9 @@ def best_of(repeat: int, fn) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--mb", type=float, default=100.0)
     parser.add_argument("--dialect", default="yoagent@0.13")
     parser.add_argument("--repeat", type=int, default=3)

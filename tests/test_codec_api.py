@@ -6,9 +6,8 @@ import json
 import os
 from pathlib import Path
 
-import pytest
-
 import agent_conversation as ac
+import pytest
 from agent_conversation.dialects import resolve
 
 SEED = """[
@@ -61,7 +60,9 @@ def test_seed_example_round_trips_per_dialect() -> None:
     )
     assert ac.dumps(ac.loads(SEED, "yoagent@0.12.0")) == compact_snake
     camel = ac.dumps(ac.loads(SEED, "yoagent@0.18.0"))
-    assert '"usage":{"input":100,"output":50,"cacheRead":0,"cacheWrite":0,"totalTokens":150}' in camel
+    assert (
+        '"usage":{"input":100,"output":50,"cacheRead":0,"cacheWrite":0,"totalTokens":150}' in camel
+    )
     phi = ac.dumps(ac.loads(SEED, "phi-core@0.10.0"))
     assert phi.startswith('[{"content":[{"text":"Hello","type":"text"}],"role":"user"')
     assert '"reasoning":0' in phi
@@ -80,7 +81,10 @@ def test_auto_detects_and_records_the_dialect() -> None:
 
 
 def test_problems_name_message_pointer_line_and_cause() -> None:
-    doc = '[\n{"role":"user","content":[],"timestamp":1},\n{"role":"user","content":[],"timestamp":1.5}\n]'
+    doc = (
+        '[\n{"role":"user","content":[],"timestamp":1},'
+        '\n{"role":"user","content":[],"timestamp":1.5}\n]'
+    )
     with pytest.raises(ac.ConversationError) as info:
         ac.loads(doc, "yoagent@0.18.0")
     (problem,) = info.value.problems

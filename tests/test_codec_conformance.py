@@ -11,10 +11,9 @@ import json
 from collections import Counter
 from pathlib import Path
 
-import pytest
-
 import agent_conversation as ac
 import agent_conversation.dialects
+import pytest
 from agent_conversation.codec import document
 
 CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "conformance" / "messages.jsonl.gz"
@@ -80,7 +79,9 @@ def test_fast_path_equals_exact_path(dialect: str) -> None:
             if text is None:
                 continue
             try:
-                exact = document.read(document.exact(document.Parsed(text.encode(), [], False)), name)
+                exact = document.read(
+                    document.exact(document.Parsed(text.encode(), [], False)), name
+                )
             except ac.ConversationError:
                 exact = None
             try:

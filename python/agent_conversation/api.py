@@ -72,7 +72,14 @@ def _loads(data: str | bytes, dialect: str) -> Conversation:
 
 def _explain_auto(error: ConversationError, order: list[str]) -> ConversationError:
     problems = [
-        Problem(p.index, p.pointer, p.line, p.column, f"{p.message} (read as {order[0]}; no dialect accepts it)", p.kind)
+        Problem(
+            p.index,
+            p.pointer,
+            p.line,
+            p.column,
+            f"{p.message} (read as {order[0]}; no dialect accepts it)",
+            p.kind,
+        )
         for p in error.problems
     ]
     return ConversationError(problems)

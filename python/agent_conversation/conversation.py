@@ -64,7 +64,9 @@ class Conversation(Sequence[Any]):
         self._touched()
         return record
 
-    def add_user(self, content: str | Iterable[dict[str, Any]], *, timestamp: int | None = None) -> dict[str, Any]:
+    def add_user(
+        self, content: str | Iterable[dict[str, Any]], *, timestamp: int | None = None
+    ) -> dict[str, Any]:
         return self.append(
             {"role": "user", "content": _content(content), "timestamp": _ts(timestamp)}
         )
@@ -116,7 +118,9 @@ class Conversation(Sequence[Any]):
             }
         )
 
-    def add_extension(self, kind: str, data: Any = None, *, role: str = "extension") -> dict[str, Any]:
+    def add_extension(
+        self, kind: str, data: Any = None, *, role: str = "extension"
+    ) -> dict[str, Any]:
         return self.append({"role": role, "kind": kind, "data": data})
 
     @property
@@ -135,7 +139,9 @@ class Conversation(Sequence[Any]):
 
     # -- reading -------------------------------------------------------------------------------
     def __len__(self) -> int:
-        return len(self.wire) if self._records is None and self.wire is not None else len(self.records)
+        return (
+            len(self.wire) if self._records is None and self.wire is not None else len(self.records)
+        )
 
     @overload
     def __getitem__(self, index: int) -> Any: ...

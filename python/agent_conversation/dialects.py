@@ -43,7 +43,7 @@ def crate_of(name: str) -> str:
 
 @lru_cache(maxsize=256)
 def resolve(name: str) -> str:
-    """Map a user's dialect name (``yoagent@0.16.2``, ``yoagent@0.18``, ``phi-core``) to a revision."""
+    """Map a dialect name (``yoagent@0.16.2``, ``yoagent@0.18``, ``phi-core``) to a revision."""
     if name in REVISIONS:
         return name
     crate, _, version = name.partition("@")
@@ -68,9 +68,7 @@ def resolve(name: str) -> str:
 
 
 def _unknown(name: str) -> str:
-    ranges = ", ".join(
-        f"{key} ({' '.join(rev['versions'])})" for key, rev in REVISIONS.items()
-    )
+    ranges = ", ".join(f"{key} ({' '.join(rev['versions'])})" for key, rev in REVISIONS.items())
     return (
         f"unknown dialect {name!r}: use 'auto', a crate name ('yoagent', 'phi-core') or "
         f"crate@version; known revisions: {ranges}"

@@ -7,8 +7,8 @@ from typing import Any
 
 from ..errors import ConversationError, Problem, pointer
 from .fastparse import keys_match, load_tree, numbers_match, orjson_canonical
-from .jsonparse import JsonSyntaxError, Parser, position, value_positions
 from .fastread import FastReader
+from .jsonparse import JsonSyntaxError, Parser, position, value_positions
 from .reader import Bail, Reader, Reject
 from .spec import MESSAGE_ROLES, get_spec
 
@@ -54,7 +54,8 @@ def to_bytes(data: str | bytes | bytearray | memoryview) -> bytes:
                         "",
                         None,
                         None,
-                        f"the text holds a lone surrogate (character {err.start}); a Rust string cannot",
+                        f"the text holds a lone surrogate (character {err.start}); "
+                        "a Rust string cannot",
                         "encoding",
                     )
                 ]
@@ -82,7 +83,16 @@ def exact(parsed: Parsed) -> Parsed:
         line = raw.count(b"\n", 0, err.start) + 1
         column = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
         raise ConversationError(
-            [Problem(None, "", line, column, f"not valid UTF-8 (byte {err.start}); the crates read UTF-8 text", "encoding")]
+            [
+                Problem(
+                    None,
+                    "",
+                    line,
+                    column,
+                    f"not valid UTF-8 (byte {err.start}); the crates read UTF-8 text",
+                    "encoding",
+                )
+            ]
         ) from None
     parser = Parser(text)
     try:
@@ -102,8 +112,12 @@ def _syntax_words(code: str) -> str:
         "trailing characters": "trailing characters after the conversation's closing `]`",
         "expected value": "expected a JSON value here (a byte-order mark or stray character?)",
         "recursion limit exceeded": "nested deeper than serde_json's limit of 128 arrays/objects",
-        "unexpected end of hex escape": "a \\u escape of a leading surrogate must be followed by its trailing surrogate",
-        "lone leading surrogate in hex escape": "a \\u escape names a lone surrogate, which is not a character",
+        "unexpected end of hex escape": (
+            "a \\u escape of a leading surrogate must be followed by its trailing surrogate"
+        ),
+        "lone leading surrogate in hex escape": (
+            "a \\u escape names a lone surrogate, which is not a character"
+        ),
     }
     return extra.get(code, code)
 

@@ -49,8 +49,13 @@ class FastReader:
         self.spec = spec
         self.generic = Reader(spec, fast=True)
         types = spec.types
-        self.messages = {role: _layouts(types[role], "role") for role in ("user", "assistant", "toolResult")}
-        self.blocks = {kind: _layouts(types[kind], "type") for kind in ("text", "image", "thinking", "toolCall")}
+        self.messages = {
+            role: _layouts(types[role], "role") for role in ("user", "assistant", "toolResult")
+        }
+        self.blocks = {
+            kind: _layouts(types[kind], "type")
+            for kind in ("text", "image", "thinking", "toolCall")
+        }
         self.usage = _layouts(types["usage"], None)
         self.stops = spec.stop_reasons
         self.keys = 0
@@ -60,8 +65,12 @@ class FastReader:
         self.identity = all(f.wire == f.ir for t in types.values() for f in t.fields)
         # The key orders this dialect's writer emits: declaration order, or sorted (phi-core).
         self.sorted = spec.sorted_keys
-        self.msg_order = {role: self._orders(types[role], "role", self.sorted) for role in self.messages}
-        self.block_order = {kind: self._orders(types[kind], "type", self.sorted) for kind in self.blocks}
+        self.msg_order = {
+            role: self._orders(types[role], "role", self.sorted) for role in self.messages
+        }
+        self.block_order = {
+            kind: self._orders(types[kind], "type", self.sorted) for kind in self.blocks
+        }
         usage_keys = [f.wire for f in types["usage"].fields]
         self.usage_order = tuple(sorted(usage_keys) if self.sorted else usage_keys)
         self.compile_checks()
@@ -82,7 +91,11 @@ class FastReader:
                 return False
             by_order = checks.get(role)
             if by_order is None:
-                if len(m) != 3 or tuple(m) != ("role", "kind", "data") or type(m["kind"]) is not str:
+                if (
+                    len(m) != 3
+                    or tuple(m) != ("role", "kind", "data")
+                    or type(m["kind"]) is not str
+                ):
                     return False
                 if not self.free_in_place(m["data"], 3):
                     return False
@@ -333,7 +346,10 @@ _CHECKS = {
     "u64": "    v = m[{k!r}]\n    if type(v) is not int or v < 0: return False",
     "bool": "    v = m[{k!r}]\n    if v is not True and v is not False: return False",
     "stop": "    v = m[{k!r}]\n    if type(v) is not str or v not in stops: return False",
-    "content": "    v = m[{k!r}]\n    if type(v) is not list or not reader.blocks_in_place(v): return False",
+    "content": (
+        "    v = m[{k!r}]\n"
+        "    if type(v) is not list or not reader.blocks_in_place(v): return False"
+    ),
     "usage": (
         "    v = m[{k!r}]\n"
         "    if type(v) is not dict or tuple(v) != usage_order: return False\n"

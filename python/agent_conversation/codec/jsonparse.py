@@ -140,7 +140,7 @@ class Parser:
         c = text[i]
         if c == "{":
             return self.fail(f"invalid type: map, expected {expected}", i)
-        if c in "ntf-0123456789\"":
+        if c in 'ntf-0123456789"':
             try:
                 value, end = self.value(i, ())
             except JsonSyntaxError as err:
@@ -283,7 +283,9 @@ class Parser:
             if c == '"':
                 return "".join(parts), j + 1
             if c != "\\":
-                raise self.fail("control character (\\u0000-\\u001F) found while parsing a string", j + 1)
+                raise self.fail(
+                    "control character (\\u0000-\\u001F) found while parsing a string", j + 1
+                )
             i = self.escape(j + 1, parts)
 
     def escape(self, i: int, parts: list[str]) -> int:

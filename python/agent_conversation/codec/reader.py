@@ -151,7 +151,11 @@ class Reader:
         if isinstance(value, dict):
             if tag not in value:
                 raise Reject(path, f"missing field `{tag}`", "missing")
-            if isinstance(value, DupDict) and tag in value.duplicates and self.spec.duplicates_error:
+            if (
+                isinstance(value, DupDict)
+                and tag in value.duplicates
+                and self.spec.duplicates_error
+            ):
                 raise Reject((*path, tag), f"duplicate field `{tag}`", "duplicate-key")
             raw = value[tag]
             return self.variant(raw, variants, (*path, tag), allow_index, tag), value, False
@@ -161,19 +165,30 @@ class Reader:
             variant = self.variant(value[0], variants, (*path, 0), allow_index, tag)
             self.note(path, "written as a sequence; the crate writes an object", "alias")
             return variant, value, True
-        raise Reject(path, f"invalid type: {describe(value)}, expected an object with `{tag}`", "type")
+        raise Reject(
+            path, f"invalid type: {describe(value)}, expected an object with `{tag}`", "type"
+        )
 
     def variant(
-        self, raw: Any, variants: tuple[str, ...], path: tuple[Any, ...], allow_index: bool, tag: str
+        self,
+        raw: Any,
+        variants: tuple[str, ...],
+        path: tuple[Any, ...],
+        allow_index: bool,
+        tag: str,
     ) -> str:
         if isinstance(raw, str):
             if raw in variants:
                 return raw
             expected = ", ".join(f"`{v}`" for v in variants)
-            raise Reject(path, f"unknown variant `{raw}`, expected one of {expected}", "unknown-variant")
+            raise Reject(
+                path, f"unknown variant `{raw}`, expected one of {expected}", "unknown-variant"
+            )
         if allow_index and type(raw) is int and raw >= 0:
             if raw < len(variants):
-                self.note(path, f"variant given by index {raw}; written as {variants[raw]!r}", "alias")
+                self.note(
+                    path, f"variant given by index {raw}; written as {variants[raw]!r}", "alias"
+                )
                 return variants[raw]
             raise Reject(
                 path,
@@ -224,23 +239,31 @@ class Reader:
                 if key in lookup or key == skip:
                     if dup_error:
                         raise Reject((*path, key), f"duplicate field `{key}`", "duplicate-key")
-                    self.note((*path, key), f"key `{key}` repeated; the last one wins", "duplicate-key")
+                    self.note(
+                        (*path, key), f"key `{key}` repeated; the last one wins", "duplicate-key"
+                    )
                 elif not dup_error:
-                    self.note((*path, key), f"key `{key}` repeated; the last one wins", "duplicate-key")
+                    self.note(
+                        (*path, key), f"key `{key}` repeated; the last one wins", "duplicate-key"
+                    )
         out: dict[str, Any] = {}
         for f in ts.fields:
-            key = seen.get(f.ir)
-            if key is None:
+            given = seen.get(f.ir)
+            if given is None:
                 if f.required:
                     raise Reject(path, f"missing field `{f.wire}`", "missing")
                 if f.has_default and f.default is not None:
                     out[f.ir] = f.default
                 continue
-            raw = value[key]
+            raw = value[given]
             if raw is None and f.optional:
-                self.note((*path, key), f"`{key}` is null; it is read as absent and not written", "null-optional")
+                self.note(
+                    (*path, given),
+                    f"`{given}` is null; it is read as absent and not written",
+                    "null-optional",
+                )
                 continue
-            out[f.ir] = self.field(raw, f, (*path, key))
+            out[f.ir] = self.field(raw, f, (*path, given))
         return out
 
     def struct_seq(
@@ -274,7 +297,9 @@ class Reader:
         return out
 
     def unknown_key(self, path: tuple[Any, ...], key: str) -> None:
-        self.note((*path, key), f"unknown key `{key}` would be dropped by {self.spec.name}", "unknown-key")
+        self.note(
+            (*path, key), f"unknown key `{key}` would be dropped by {self.spec.name}", "unknown-key"
+        )
 
     # -- field values --------------------------------------------------------------------------
     def field(self, raw: Any, f: Field, path: tuple[Any, ...]) -> Any:
@@ -317,8 +342,12 @@ class Reader:
         if type(raw) is int:
             if raw >= 0:
                 return raw
-            raise Reject(path, f"invalid value: integer `{raw}`, expected an unsigned integer (u64)", "range")
-        raise Reject(path, f"invalid type: {describe(raw)}, expected an unsigned integer (u64)", "type")
+            raise Reject(
+                path, f"invalid value: integer `{raw}`, expected an unsigned integer (u64)", "range"
+            )
+        raise Reject(
+            path, f"invalid type: {describe(raw)}, expected an unsigned integer (u64)", "type"
+        )
 
     @staticmethod
     def u32(raw: Any, path: tuple[Any, ...]) -> int:
@@ -331,29 +360,45 @@ class Reader:
     def stop_reason(self, raw: Any, path: tuple[Any, ...]) -> str:
         return self.unit_enum(raw, self.spec.stop_order, path, "StopReason")
 
-    def unit_enum(self, raw: Any, variants: tuple[str, ...], path: tuple[Any, ...], name: str) -> str:
+    def unit_enum(
+        self, raw: Any, variants: tuple[str, ...], path: tuple[Any, ...], name: str
+    ) -> str:
         """A unit-only enum: a string, or a one-key map ``{"variant": null}``."""
         if isinstance(raw, str):
             if raw in variants:
                 return raw
             expected = ", ".join(f"`{v}`" for v in variants)
-            raise Reject(path, f"unknown variant `{raw}`, expected one of {expected}", "unknown-variant")
-        if isinstance(raw, dict) and len(raw) == 1 and not (
-            isinstance(raw, DupDict) and self.dup_error_here()
+            raise Reject(
+                path, f"unknown variant `{raw}`, expected one of {expected}", "unknown-variant"
+            )
+        if (
+            isinstance(raw, dict)
+            and len(raw) == 1
+            and not (isinstance(raw, DupDict) and self.dup_error_here())
         ):
-            (key, inner), = raw.items()
+            ((key, inner),) = raw.items()
             if key not in variants:
                 expected = ", ".join(f"`{v}`" for v in variants)
-                raise Reject(path, f"unknown variant `{key}`, expected one of {expected}", "unknown-variant")
+                raise Reject(
+                    path, f"unknown variant `{key}`, expected one of {expected}", "unknown-variant"
+                )
             if inner is not None:
-                raise Reject((*path, key), f"invalid type: {describe(inner)}, expected unit", "type")
-            self.note(path, f"written as a map; the crate writes \"{key}\"", "alias")
+                raise Reject(
+                    (*path, key), f"invalid type: {describe(inner)}, expected unit", "type"
+                )
+            self.note(path, f'written as a map; the crate writes "{key}"', "alias")
             return key
-        raise Reject(path, f"invalid type: {describe(raw)}, expected enum {name} (a string)", "type")
+        raise Reject(
+            path, f"invalid type: {describe(raw)}, expected enum {name} (a string)", "type"
+        )
 
     def content(self, raw: Any, path: tuple[Any, ...]) -> list[dict[str, Any]]:
         if not isinstance(raw, list):
-            raise Reject(path, f"invalid type: {describe(raw)}, expected a sequence of content blocks", "type")
+            raise Reject(
+                path,
+                f"invalid type: {describe(raw)}, expected a sequence of content blocks",
+                "type",
+            )
         types = self.spec.types
         dup_error = self.dup_error_here()
         out = []
@@ -381,7 +426,9 @@ class Reader:
             self.keys += len(raw)
             if isinstance(raw, DupDict):
                 for key in raw.duplicates:
-                    self.note((*path, key), f"key `{key}` repeated; the last one wins", "duplicate-key")
+                    self.note(
+                        (*path, key), f"key `{key}` repeated; the last one wins", "duplicate-key"
+                    )
             keys = list(raw)
             if len(keys) > 1:
                 keys.sort()
@@ -398,7 +445,7 @@ class Reader:
     def phi_metadata(
         self, value: dict[str, Any], path: tuple[Any, ...]
     ) -> tuple[dict[str, Any], dict[str, Any]]:
-        """phi-core's LlmMessage: take the metadata keys out; a malformed one is dropped silently."""
+        """phi-core's LlmMessage: take the metadata keys out; a malformed one is dropped."""
         known = self.spec.metadata
         if not any(k in value for k in known):
             return value, {}
@@ -413,7 +460,11 @@ class Reader:
             except Reject as why:
                 if not self.spec.lenient_metadata:
                     raise
-                self.note((*path, key), f"`{key}` is malformed and silently dropped: {why.message}", "metadata-dropped")
+                self.note(
+                    (*path, key),
+                    f"`{key}` is malformed and silently dropped: {why.message}",
+                    "metadata-dropped",
+                )
                 continue
             if parsed is None:
                 continue
@@ -457,7 +508,7 @@ class Reader:
                 return out
             if len(items) != len(spec_fields):
                 raise Reject(path, f"invalid length {len(rest)}")
-            pairs = list(zip(spec_fields, items))
+            pairs = list(zip(spec_fields, items, strict=True))
         else:
             for key in rest:
                 if key != "kind" and key not in dict(spec_fields):

@@ -8,7 +8,7 @@ revision and is named here by its internal (yoagent >= 0.13 camelCase) name.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from ..models.wire import REVISIONS
@@ -137,7 +137,7 @@ def _type_spec(name: str, table: dict[str, Any]) -> TypeSpec:
     return TypeSpec(name, tag, tuple(fields), lookup, frozenset(table["aliases"]))
 
 
-@lru_cache(maxsize=None)
+@cache
 def get_spec(name: str) -> Spec:
     rev = REVISIONS[name]
     types = {tname: _type_spec(tname, t) for tname, t in rev["types"].items() if tname in KINDS}
@@ -157,7 +157,7 @@ def get_spec(name: str) -> Spec:
 INTERNAL = "internal"
 
 
-@lru_cache(maxsize=None)
+@cache
 def internal_spec() -> Spec:
     """The internal record form as a dialect: camelCase keys, every stop reason, usage with
     ``reasoning``, all phi-core metadata (strict). Used to validate hand-built records."""

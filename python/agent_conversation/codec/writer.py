@@ -76,7 +76,9 @@ class Writer:
                 self.lose((*path, key), f"`{key}` has no place in {self.spec.name}", "metadata")
         return out
 
-    def _struct(self, rec: dict[str, Any], tname: str, path: tuple[Any, ...], out: dict[str, Any]) -> None:
+    def _struct(
+        self, rec: dict[str, Any], tname: str, path: tuple[Any, ...], out: dict[str, Any]
+    ) -> None:
         for f in self._fields[tname]:
             if f.ir not in rec:
                 if f.optional:
@@ -95,7 +97,11 @@ class Writer:
             elif kind == "free":
                 value = self.free(value)
             elif kind == "stop" and value not in self.spec.stop_reasons:
-                self.lose((*path, f.ir), f"stop reason {value!r} does not exist in {self.spec.name}", "stop-reason")
+                self.lose(
+                    (*path, f.ir),
+                    f"stop reason {value!r} does not exist in {self.spec.name}",
+                    "stop-reason",
+                )
             out[f.wire] = value
 
     def _block(self, block: dict[str, Any], path: tuple[Any, ...]) -> dict[str, Any]:
@@ -119,11 +125,17 @@ class Writer:
             names = {f.ir for f in fields}
             for key, value in usage.items():
                 if key not in names and value != 0:
-                    self.lose((*path, key), f"usage `{key}` = {value} has no place in {self.spec.name}", "usage")
+                    self.lose(
+                        (*path, key),
+                        f"usage `{key}` = {value} has no place in {self.spec.name}",
+                        "usage",
+                    )
         return out
 
 
-def write(records: list[dict[str, Any]], spec: Spec, has_float: bool, passthrough: bool = False) -> tuple[str, list[Loss]]:
+def write(
+    records: list[dict[str, Any]], spec: Spec, has_float: bool, passthrough: bool = False
+) -> tuple[str, list[Loss]]:
     """Serialize records for ``spec``; ``passthrough`` when records already are its wire form."""
     writer = Writer(spec, floats=has_float)
     if passthrough and not has_float and not spec.sorted_keys:
