@@ -170,7 +170,10 @@ class FastReader:
         for block in blocks:
             if type(block) is not dict:
                 return False
-            by_order = checks.get(block.get("type"))  # type: ignore[arg-type]
+            kind = block.get("type")
+            if type(kind) is not str:
+                return False
+            by_order = checks.get(kind)
             if by_order is None:
                 return False
             check = by_order.get(tuple(block))
