@@ -169,14 +169,14 @@ def _read_exact(parsed: Parsed, dialect: str) -> ReadResult:
         try:
             records.append(reader.message(m, i))
         except Reject as why:
-            problems.append(_locate(parsed, why.path, why.message, why.kind))
+            problems.append(locate(parsed, why.path, why.message, why.kind))
     if problems:
         raise ConversationError(problems)
-    notes = [_locate(parsed, n.path, n.message, n.kind) for n in reader.notes]
+    notes = [locate(parsed, n.path, n.message, n.kind) for n in reader.notes]
     return ReadResult(dialect, records, notes, reader.has_float)
 
 
-def _locate(parsed: Parsed, path: tuple[Any, ...], message: str, kind: str) -> Problem:
+def locate(parsed: Parsed, path: tuple[Any, ...], message: str, kind: str) -> Problem:
     assert parsed.text is not None and parsed.spans is not None
     index = path[0]
     start = parsed.spans[index][0]
@@ -246,3 +246,62 @@ def likely_order(tree: list[Any], dialects: list[str]) -> list[str]:
 
 def _is_camel(dialect: str) -> bool:
     return "cacheRead" in get_spec(dialect).types["usage"].lookup
+
+
+def read_arrays(
+    text: str, dialect: str
+) -> tuple[list[tuple[str, list[dict[str, Any]]]], list[Problem]]:
+    """Read every ``messages`` array inside a JSON document (a phi-core session file).
+
+    Returns ``[(pointer of the array, records)]`` and the notes; raises with every problem.
+    """
+    spec = get_spec(dialect)
+    found: list[tuple[tuple[Any, ...], list[Any]]] = []
+
+    def walk(value: Any, path: tuple[Any, ...]) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key == "messages" and isinstance(item, list):
+                    found.append(((*path, key), item))
+                else:
+                    walk(item, (*path, key))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, (*path, i))
+
+    from .jsonparse import parse_value
+
+    try:
+        root = parse_value(text)
+    except JsonSyntaxError as err:
+        line, column = err.line_column(text)
+        where = pointer(err.path) if err.path else ""
+        raise ConversationError([Problem(None, where, line, column, _syntax_words(err.code), "syntax")]) from None
+    walk(root, ())
+    if not found:
+        return [], []
+    positions = value_positions(text, len(text) - len(text.lstrip(" \t\r\n")), ())
+    problems: list[Problem] = []
+    notes: list[Problem] = []
+    out: list[tuple[str, list[dict[str, Any]]]] = []
+
+    def at(path: tuple[Any, ...], message: str, kind: str) -> Problem:
+        probe = path
+        while probe and probe not in positions:
+            probe = probe[:-1]
+        line, column = position(text, positions.get(probe, 0))
+        return Problem(None, pointer(path), line, column + 1, message, kind)
+
+    for base, items in found:
+        reader = Reader(spec)
+        records = []
+        for i, item in enumerate(items):
+            try:
+                records.append(reader.message(item, i))
+            except Reject as why:
+                problems.append(at((*base, *why.path), why.message, why.kind))
+        notes += [at((*base, *n.path), n.message, n.kind) for n in reader.notes]
+        out.append((pointer(base), records))
+    if problems:
+        raise ConversationError(problems)
+    return out, notes

@@ -451,6 +451,19 @@ def parse_document(text: str) -> tuple[list[Any], list[tuple[int, int]]]:
     return Parser(text).parse_document()
 
 
+def parse_value(text: str) -> Any:
+    """Parse one JSON value of any type filling the whole text (serde_json::from_str)."""
+    parser = Parser(text)
+    i = parser.ws(0)
+    if i >= parser.n:
+        raise parser.peek_fail("EOF while parsing a value", i)
+    value, i = parser.value(i, ())
+    i = parser.ws(i)
+    if i < parser.n:
+        raise parser.peek_fail("trailing characters", i)
+    return value
+
+
 def value_positions(text: str, start: int, base: tuple[Any, ...]) -> dict[tuple[Any, ...], int]:
     """Start offsets of every value inside the value at ``start``, keyed by path from ``base``."""
     positions: dict[tuple[Any, ...], int] = {}

@@ -1,0 +1,7 @@
+"""``python -m agent_conversation`` runs ``validate-conversation``."""
+
+import sys
+
+from agent_conversation.cli import main
+
+sys.exit(main())
