@@ -57,7 +57,7 @@ def test_valid_file_exit_0_and_summary() -> None:
     proc = run(str(EXAMPLE))
     assert proc.returncode == 0, proc.stdout
     out = proc.stdout.decode()
-    assert "valid (conversation, yoagent@0.13)" in out
+    assert "valid (conversation, yoagent@0.22)" in out
     assert out.strip().endswith("1 files, 1 valid, 0 invalid, 0 warnings")
     assert proc.stderr == b""
 
@@ -80,7 +80,7 @@ def test_json_format(tmp_path: Path) -> None:
     doc = json.loads(proc.stdout)
     assert doc["summary"] == {"files": 2, "valid": 1, "invalid": 1, "warnings": 0}
     good, broken = doc["files"]
-    assert good["dialect"] == "yoagent@0.13" and good["valid"]
+    assert good["dialect"] == "yoagent@0.22" and good["valid"]
     problem = broken["problems"][0]
     assert problem["index"] == 0 and problem["pointer"] == "/0/timestamp"
     assert problem["line"] == 1 and problem["column"] == 42
@@ -203,7 +203,7 @@ def test_session_files(tmp_path: Path) -> None:
     )
     proc = run(str(write(tmp_path / "s.jsonl", good)))
     assert proc.returncode == 0, proc.stdout
-    assert b"(session, yoagent@0.13)" in proc.stdout
+    assert b"(session, yoagent@0.22)" in proc.stdout
     dup = "\n".join([_session_line("e1", None, USER), _session_line("e1", None, USER)])
     proc = run(str(write(tmp_path / "dup.jsonl", dup)))
     assert proc.returncode == 1 and b":2:1: error" in proc.stdout and b"repeated id" in proc.stdout

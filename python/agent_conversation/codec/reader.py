@@ -263,6 +263,11 @@ class Reader:
                     "null-optional",
                 )
                 continue
+            if f.kind == "protocol":
+                protocol = self.protocol(raw, (*path, given))
+                if protocol is not None:
+                    out[f.ir] = protocol
+                continue
             out[f.ir] = self.field(raw, f, (*path, given))
         return out
 
@@ -287,6 +292,11 @@ class Reader:
             raw = items[pos + offset]
             if raw is None and f.optional:
                 continue
+            if f.kind == "protocol":
+                protocol = self.protocol(raw, (*path, pos + offset))
+                if protocol is not None:
+                    out[f.ir] = protocol
+                continue
             out[f.ir] = self.field(raw, f, (*path, pos + offset))
         if available > len(fields):
             raise Reject(
@@ -295,6 +305,19 @@ class Reader:
                 "type",
             )
         return out
+
+    def protocol(self, raw: Any, path: tuple[Any, ...]) -> str | None:
+        """yoagent >= 0.22 ``redactedProtocol``: an ApiProtocol, or silently absent if unknown."""
+        protocols = self.spec.api_protocols
+        if isinstance(raw, str) and raw in protocols:
+            return raw
+        if isinstance(raw, dict) and len(raw) == 1:
+            ((key, inner),) = raw.items()
+            if key in protocols and inner is None:
+                self.note(path, f"written as a map; the crate writes \"{key}\"", "alias")
+                return key
+        self.note(path, f"unknown protocol {describe(raw)} loads as absent and is not written", "metadata-dropped")
+        return None
 
     def unknown_key(self, path: tuple[Any, ...], key: str) -> None:
         self.note(

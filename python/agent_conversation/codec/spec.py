@@ -20,6 +20,7 @@ IR_NAME = {
     "total_tokens": "totalTokens",
     "error_message": "errorMessage",
     "provider_metadata": "providerMetadata",
+    "redacted_protocol": "redactedProtocol",
 }
 
 # Field kinds by (type, internal field name).
@@ -44,7 +45,12 @@ KINDS: dict[str, dict[str, str]] = {
     "extension": {"role": "str", "kind": "str", "data": "free"},
     "text": {"text": "str"},
     "image": {"data": "str", "mimeType": "str"},
-    "thinking": {"thinking": "str", "signature": "str"},
+    "thinking": {
+        "thinking": "str",
+        "signature": "str",
+        "redacted": "str",
+        "redactedProtocol": "protocol",
+    },
     "toolCall": {"id": "str", "name": "str", "arguments": "free", "providerMetadata": "free"},
     "usage": {
         "input": "u64",
@@ -103,6 +109,7 @@ class Spec:
     metadata: tuple[str, ...]
     types: dict[str, TypeSpec] = field(repr=False)
     lenient_metadata: bool = True  # phi-core drops a malformed metadata value silently
+    api_protocols: frozenset[str] = frozenset()  # yoagent >= 0.22: thinking `redactedProtocol`
 
     @property
     def is_phi(self) -> bool:
@@ -151,6 +158,7 @@ def get_spec(name: str) -> Spec:
         duplicates_error=rev["message_duplicates"] == "error",
         metadata=tuple(rev["metadata"]),
         types=types,
+        api_protocols=frozenset(rev.get("api_protocols", ())),
     )
 
 
@@ -195,4 +203,5 @@ def internal_spec() -> Spec:
         metadata=tuple(REVISIONS[phi]["metadata"]),
         types=types,
         lenient_metadata=False,
+        api_protocols=frozenset(REVISIONS[camel].get("api_protocols", ())),
     )
