@@ -13,9 +13,8 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 import agent_conversation as ac
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "fixtures" / "examples" / "conversation.json"
@@ -173,7 +172,10 @@ def test_strict_fails_on_round_trip_losses(tmp_path: Path) -> None:
 
 
 def test_lint_warnings(tmp_path: Path) -> None:
-    image = '{"role":"user","content":[{"type":"image","data":"***","mimeType":"text/plain"}],"timestamp":0}'
+    image = (
+        '{"role":"user","content":[{"type":"image","data":"***","mimeType":"text/plain"}],'
+        '"timestamp":0}'
+    )
     orphan = RESULT.replace('"c1"', '"c9"')
     doc = write(tmp_path / "lint.json", f"[{CALL},{image},{orphan}]")
     proc = run("--format", "json", str(doc))
@@ -190,7 +192,8 @@ def test_lint_warnings(tmp_path: Path) -> None:
 
 
 def _session_line(entry_id: str, parent: str | None, message: str, ts: int = 5) -> str:
-    return f'{{"id":"{entry_id}","parent_id":{json.dumps(parent)},"message":{message},"timestamp":{ts}}}'
+    head = f'{{"id":"{entry_id}","parent_id":{json.dumps(parent)}'
+    return f'{head},"message":{message},"timestamp":{ts}}}'
 
 
 def test_session_files(tmp_path: Path) -> None:

@@ -276,7 +276,9 @@ def read_arrays(
     except JsonSyntaxError as err:
         line, column = err.line_column(text)
         where = pointer(err.path) if err.path else ""
-        raise ConversationError([Problem(None, where, line, column, _syntax_words(err.code), "syntax")]) from None
+        raise ConversationError(
+            [Problem(None, where, line, column, _syntax_words(err.code), "syntax")]
+        ) from None
     walk(root, ())
     if not found:
         return [], []

@@ -314,9 +314,13 @@ class Reader:
         if isinstance(raw, dict) and len(raw) == 1:
             ((key, inner),) = raw.items()
             if key in protocols and inner is None:
-                self.note(path, f"written as a map; the crate writes \"{key}\"", "alias")
+                self.note(path, f'written as a map; the crate writes "{key}"', "alias")
                 return key
-        self.note(path, f"unknown protocol {describe(raw)} loads as absent and is not written", "metadata-dropped")
+        self.note(
+            path,
+            f"unknown protocol {describe(raw)} loads as absent and is not written",
+            "metadata-dropped",
+        )
         return None
 
     def unknown_key(self, path: tuple[Any, ...], key: str) -> None:
