@@ -199,3 +199,39 @@ def test_bad_documents_raise_conversation_error(data: object) -> None:
 def test_lone_surrogate_in_python_str_is_rejected() -> None:
     with pytest.raises(ac.ConversationError):
         ac.loads('[{"role":"x","kind":"k","data":"\ud800"}]', "yoagent@0.13")
+
+
+@pytest.mark.parametrize(
+    ("name", "revision"),
+    [
+        ("yoagent@0.19.0", "yoagent@0.13"),
+        ("yoagent@0.21.3", "yoagent@0.13"),
+        ("yoagent@0.22.0", "yoagent@0.22"),
+        ("yoagent@0.26.6", "yoagent@0.22"),
+        ("phi-core@0.12.0", "phi-core@0.9"),
+        ("phi-core@0.15.2", "phi-core@0.9"),
+    ],
+)
+def test_newer_crate_versions_map_to_their_revisions(name: str, revision: str) -> None:
+    assert resolve(name) == revision
+
+
+def test_yoagent_022_redacted_thinking() -> None:
+    doc = (
+        '[{"role":"assistant","content":[{"redacted_protocol":"google_vertex","redacted":"Zm9v",'
+        '"thinking":"","type":"thinking"},{"type":"thinking","thinking":"t",'
+        '"redactedProtocol":"carrier_pigeon"}],"stopReason":"stop","model":"m","provider":"p",'
+        '"usage":{"input":1,"output":2},"timestamp":3}]'
+    )
+    conv = ac.loads(doc, "yoagent@0.26.6")
+    out = ac.dumps(conv)
+    assert (
+        '"content":[{"type":"thinking","thinking":"","redacted":"Zm9v",'
+        '"redactedProtocol":"google_vertex"},{"type":"thinking","thinking":"t"}]' in out
+    )
+    kinds = {n.kind for n in conv.notes}
+    assert {"alias", "metadata-dropped"} <= kinds
+    # Older revisions do not know these keys: they are dropped as unknown.
+    assert '"redacted"' not in ac.dumps(ac.loads(doc, "yoagent@0.18.0"))
+    with pytest.raises(ac.ConversationError):
+        ac.dumps(conv, "yoagent@0.18.0")  # would lose the redacted reasoning
