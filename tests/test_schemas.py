@@ -10,7 +10,6 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-
 from agent_conversation.dialects import resolve
 
 ROOT = Path(__file__).resolve().parent.parent

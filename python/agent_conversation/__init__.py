@@ -10,10 +10,12 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 __all__ = [
+    "ConversionResult",
     "Conversation",
     "ConversationError",
     "Problem",
     "__version__",
+    "convert",
     "detect",
     "dump",
     "dumps",
@@ -24,6 +26,8 @@ __all__ = [
 
 _LAZY = {
     "Conversation": "agent_conversation.conversation",
+    "ConversionResult": "agent_conversation.convert",
+    "convert": "agent_conversation.convert",
     "ConversationError": "agent_conversation.errors",
     "Problem": "agent_conversation.errors",
     "detect": "agent_conversation.api",
@@ -37,6 +41,7 @@ _LAZY = {
 if TYPE_CHECKING:  # pragma: no cover
     from agent_conversation.api import detect, dump, dumps, load, loads
     from agent_conversation.conversation import Conversation
+    from agent_conversation.convert import ConversionResult, convert
     from agent_conversation.dialects import known_dialects
     from agent_conversation.errors import ConversationError, Problem
 
