@@ -1,8 +1,10 @@
 """``Conversation``: a saved history as a sequence of typed messages.
 
-Internally each message is a plain *record* (see ``notes/CONTRACT.md``: camelCase like
-yoagent >= 0.13, plus phi-core's ``reasoning`` and metadata where present). ``conv[i]`` gives
-the message as a model of the generated pydantic models for the conversation's dialect.
+Internally each message is a plain *record*, one form for every dialect: camelCase keys like
+yoagent >= 0.13 (``stopReason``, ``usage.cacheRead``, ``errorMessage``, ``providerMetadata``),
+plus phi-core's ``usage.reasoning`` and message metadata (``turnId``, ``nodeId``, ``parentId``,
+``tags``, ``provenanceHint``) where present; only extension records have a ``kind`` key.
+``conv[i]`` gives the message as a model of the generated pydantic models for its dialect.
 """
 
 from __future__ import annotations
