@@ -61,7 +61,7 @@ class Harness:
         out = proc.stdout.read()  # type: ignore[union-attr]
         writer.join()
         proc.wait(timeout=60)
-        answers = [json.loads(line) for line in out.splitlines() if line.strip()]
+        answers = [json.loads(line) for line in out.split("\n") if line.strip()]
         assert len(answers) == len(requests), "the harness did not answer every request"
         return answers
 
