@@ -40,6 +40,7 @@ DIALECTS = (
     "yoagent@0.8",
     "yoagent@0.9",
     "yoagent@0.13",
+    "yoagent@0.22",
     "phi-core@0.7",
     "phi-core@0.8",
     "phi-core@0.9",
