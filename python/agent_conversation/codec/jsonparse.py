@@ -96,40 +96,11 @@ class Parser:
         i = self.ws(0)
         if i >= self.n:
             raise self.peek_fail("EOF while parsing a value", i)
-        c = text[i]
-        if c != "[":
+        if text[i] != "[":
             raise self._invalid_type(i, "a sequence")
-        self._enter(i)
-        i += 1
-        items: list[Any] = []
         spans: list[tuple[int, int]] = []
-        first = True
-        while True:
-            i = self.ws(i)
-            if i >= self.n:
-                raise self.peek_fail("EOF while parsing a list", i)
-            c = text[i]
-            if c == "]":
-                break
-            if c == ",":
-                if first:
-                    raise self.peek_fail("expected value", i)
-                i = self.ws(i + 1)
-                if i >= self.n:
-                    raise self.peek_fail("EOF while parsing a value", i)
-                if text[i] == "]":
-                    raise self.peek_fail("trailing comma", i)
-            elif not first:
-                raise self.peek_fail("expected `,` or `]`", i)
-            first = False
-            start = i
-            self.element = len(items)
-            value, i = self.value(i, (len(items),))
-            self.element = None
-            items.append(value)
-            spans.append((start, i))
-        self.depth += 1
-        i = self.ws(i + 1)
+        items, i = self.arr(i, (), spans)
+        i = self.ws(i)
         if i < self.n:
             raise self.peek_fail("trailing characters", i)
         return items, spans
@@ -343,7 +314,10 @@ class Parser:
             j += 1
         return j
 
-    def arr(self, i: int, path: tuple[Any, ...]) -> tuple[list[Any], int]:
+    def arr(
+        self, i: int, path: tuple[Any, ...], spans: list[tuple[int, int]] | None = None
+    ) -> tuple[list[Any], int]:
+        """An array; with ``spans`` (the top level) each element's (start, end) is recorded."""
         text = self.text
         self._enter(i)
         i += 1
@@ -368,7 +342,14 @@ class Parser:
             elif not first:
                 raise self.peek_fail("expected `,` or `]`", i)
             first = False
-            value, i = self.value(i, (*path, len(out)))
+            if spans is None:
+                value, i = self.value(i, (*path, len(out)))
+            else:
+                start = i
+                self.element = len(out)
+                value, i = self.value(i, (*path, len(out)))
+                self.element = None
+                spans.append((start, i))
             out.append(value)
 
     def obj(self, i: int, path: tuple[Any, ...]) -> tuple[dict[str, Any], int]:

@@ -180,10 +180,7 @@ class Reader:
         if isinstance(raw, str):
             if raw in variants:
                 return raw
-            expected = ", ".join(f"`{v}`" for v in variants)
-            raise Reject(
-                path, f"unknown variant `{raw}`, expected one of {expected}", "unknown-variant"
-            )
+            raise _unknown_variant(raw, variants, path)
         if allow_index and type(raw) is int and raw >= 0:
             if raw < len(variants):
                 self.note(
@@ -394,10 +391,7 @@ class Reader:
         if isinstance(raw, str):
             if raw in variants:
                 return raw
-            expected = ", ".join(f"`{v}`" for v in variants)
-            raise Reject(
-                path, f"unknown variant `{raw}`, expected one of {expected}", "unknown-variant"
-            )
+            raise _unknown_variant(raw, variants, path)
         if (
             isinstance(raw, dict)
             and len(raw) == 1
@@ -405,10 +399,7 @@ class Reader:
         ):
             ((key, inner),) = raw.items()
             if key not in variants:
-                expected = ", ".join(f"`{v}`" for v in variants)
-                raise Reject(
-                    path, f"unknown variant `{key}`, expected one of {expected}", "unknown-variant"
-                )
+                raise _unknown_variant(key, variants, path)
             if inner is not None:
                 raise Reject(
                     (*path, key), f"invalid type: {describe(inner)}, expected unit", "type"
@@ -560,6 +551,11 @@ class Reader:
             else:
                 out[name] = self.unit_enum(item, PROVENANCE_ROLES, fpath, "ProvenanceRole")
         return out
+
+
+def _unknown_variant(name: str, variants: tuple[str, ...], path: tuple[Any, ...]) -> Reject:
+    expected = ", ".join(f"`{v}`" for v in variants)
+    return Reject(path, f"unknown variant `{name}`, expected one of {expected}", "unknown-variant")
 
 
 class Untagged(Reject):
