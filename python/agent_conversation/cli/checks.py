@@ -197,75 +197,61 @@ def lint(records: list[dict[str, Any]]) -> list[Problem]:
     for i, rec in enumerate(records):
         if "kind" in rec:
             continue
-        role = rec["role"]
-        ts = rec.get("timestamp")
-        if isinstance(ts, int):
-            if last_ts is not None and ts < last_ts:
-                out.append(
-                    Problem(
-                        i,
-                        f"/{i}/timestamp",
-                        None,
-                        None,
-                        f"timestamp {ts} is earlier than the previous message's {last_ts}",
-                        "time-backwards",
-                    )
+        ts = rec["timestamp"]
+        if last_ts is not None and ts < last_ts:
+            out.append(
+                _warn(
+                    i,
+                    "/timestamp",
+                    f"timestamp {ts} is earlier than the previous message's {last_ts}",
+                    "time-backwards",
                 )
-            last_ts = ts
-        if role == "toolResult":
+            )
+        last_ts = ts
+        if rec["role"] == "toolResult":
             call_id = rec["toolCallId"]
             if call_id not in calls:
                 out.append(
-                    Problem(
+                    _warn(
                         i,
-                        f"/{i}/toolCallId",
-                        None,
-                        None,
+                        "/toolCallId",
                         f"tool result for {call_id!r} matches no earlier tool call",
                         "orphan-result",
                     )
                 )
             answered.add(call_id)
-        for j, block in enumerate(rec.get("content", ())):
-            kind = block.get("type")
+        for j, block in enumerate(rec["content"]):
+            kind = block["type"]
+            if kind == "text" or kind == "thinking":
+                continue
             if kind == "toolCall":
                 calls.setdefault(block["id"], (i, j))
             elif kind == "image":
-                mime = block.get("mimeType", "")
-                if not mime.startswith("image/"):
-                    out.append(
-                        Problem(
-                            i,
-                            f"/{i}/content/{j}/mimeType",
-                            None,
-                            None,
-                            f"mimeType {mime!r} is not image/*",
-                            "image-mime",
-                        )
-                    )
-                try:
-                    base64.b64decode(block.get("data", ""), validate=True)
-                except (binascii.Error, ValueError):
-                    out.append(
-                        Problem(
-                            i,
-                            f"/{i}/content/{j}/data",
-                            None,
-                            None,
-                            "image data is not valid base64",
-                            "image-data",
-                        )
-                    )
+                _lint_image(block, i, j, out)
     for call_id, (i, j) in calls.items():
         if call_id not in answered:
             out.append(
-                Problem(
+                _warn(
                     i,
-                    f"/{i}/content/{j}/id",
-                    None,
-                    None,
+                    f"/content/{j}/id",
                     f"tool call {call_id!r} is never answered by a tool result",
                     "unanswered-call",
                 )
             )
     return out
+
+
+def _warn(index: int, rest: str, message: str, kind: str) -> Problem:
+    return Problem(index, f"/{index}{rest}", None, None, message, kind)
+
+
+def _lint_image(block: dict[str, Any], i: int, j: int, out: list[Problem]) -> None:
+    mime = block["mimeType"]
+    if not mime.startswith("image/"):
+        out.append(
+            _warn(i, f"/content/{j}/mimeType", f"mimeType {mime!r} is not image/*", "image-mime")
+        )
+    try:
+        base64.b64decode(block["data"], validate=True)
+    except (binascii.Error, ValueError):
+        out.append(_warn(i, f"/content/{j}/data", "image data is not valid base64", "image-data"))

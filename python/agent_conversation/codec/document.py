@@ -136,7 +136,7 @@ def read(parsed: Parsed, dialect: str) -> ReadResult:
     """Read a parsed document under one canonical dialect; raise ConversationError if refused."""
     spec = get_spec(dialect)
     if parsed.fast:
-        reader = FastReader(spec)
+        reader = FastReader.for_spec(spec)
         records: list[dict[str, Any]] | None
         try:
             if reader.wire_form(parsed.tree):

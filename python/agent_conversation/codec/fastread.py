@@ -8,6 +8,7 @@ plain types is turned into its record directly. Anything else goes to the genera
 
 from __future__ import annotations
 
+import threading
 from itertools import combinations
 from typing import Any
 
@@ -42,8 +43,32 @@ def _layouts(ts: TypeSpec, tag: str | None) -> dict[frozenset[str], _Layout]:
     return out
 
 
+_CACHE = threading.local()
+
+
 class FastReader:
-    """Reads canonical-shaped messages of one dialect with little overhead."""
+    """Reads canonical-shaped messages of one dialect with little overhead.
+
+    Building one compiles its checks, so :meth:`for_spec` keeps one per dialect and thread and
+    resets its per-document state.
+    """
+
+    @classmethod
+    def for_spec(cls, spec: Spec) -> FastReader:
+        readers = getattr(_CACHE, "readers", None)
+        if readers is None:
+            readers = _CACHE.readers = {}
+        reader = readers.get(spec.name)
+        if reader is None or reader.spec is not spec:
+            reader = readers[spec.name] = cls(spec)
+        else:
+            reader.reset()
+        return reader
+
+    def reset(self) -> None:
+        self.generic = Reader(self.spec, fast=True)
+        self.keys = 0
+        self.has_float = False
 
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
