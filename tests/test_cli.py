@@ -301,3 +301,9 @@ def test_conformance_sample_verdicts_equal_the_codec(tmp_path: Path) -> None:
         verdicts = {Path(f["path"]).stem: f["valid"] for f in json.loads(proc.stdout)["files"]}
         for case in cases:
             assert verdicts[case["id"]] == case["expect"][dialect]["ok"], (case["id"], dialect)
+
+
+def test_canonical_with_zmij_floats(tmp_path: Path) -> None:
+    doc = write(tmp_path / "f.json", '[{"role":"x","kind":"k","data":[1e+16]}]')
+    assert run("--canonical", str(doc)).returncode == 1
+    assert run("--canonical", "--float-format", "zmij", str(doc)).returncode == 0

@@ -235,3 +235,14 @@ def test_yoagent_022_redacted_thinking() -> None:
     assert '"redacted"' not in ac.dumps(ac.loads(doc, "yoagent@0.18.0"))
     with pytest.raises(ac.ConversationError):
         ac.dumps(conv, "yoagent@0.18.0")  # would lose the redacted reasoning
+
+
+def test_float_format_follows_the_serde_json_version() -> None:
+    doc = '[{"role":"x","kind":"k","data":[1e16,1.5e300,1e-7,100.0,-0.0,1e15]}]'
+    conv = ac.loads(doc, "yoagent@0.18")
+    assert ac.dumps(conv).endswith('"data":[1e16,1.5e300,1e-7,100.0,-0.0,1000000000000000.0]}]')
+    zmij = ac.dumps(conv, float_format="zmij")
+    assert zmij.endswith('"data":[1e+16,1.5e+300,1e-7,100.0,-0.0,1000000000000000.0]}]')
+    assert ac.loads(zmij, "yoagent@0.18").records == conv.records
+    with pytest.raises(ac.ConversationError):
+        ac.dumps(conv, float_format="grisu")

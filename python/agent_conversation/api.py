@@ -12,6 +12,7 @@ from pathlib import Path
 import orjson
 
 from .codec.document import ReadResult, likely_order, parse, read
+from .codec.numbers import FLOAT_FORMATS
 from .codec.reader import Reader, Reject
 from .codec.spec import get_spec, internal_spec
 from .codec.writer import Loss, write
@@ -114,12 +115,17 @@ def detect(data: str | bytes) -> list[str]:
     return [name for _, _, name in sorted(accepted)]
 
 
-def dumps(conv: Conversation, dialect: str | None = None) -> str:
+def dumps(conv: Conversation, dialect: str | None = None, *, float_format: str = "ryu") -> str:
     """The exact text that dialect's ``save_messages()`` writes for this history.
 
     Writing to another version of the same crate is allowed when nothing is lost; anything
     that would be lost raises ConversationError naming it. Cross-crate: see ``convert``.
+    ``float_format``: ``ryu`` (serde_json up to 1.0.146, as the crates' own tests were run) or
+    ``zmij`` (serde_json 1.0.147+, which writes ``1e+16`` where ryu writes ``1e16``); it only
+    matters for floats in free JSON values.
     """
+    if float_format not in FLOAT_FORMATS:
+        raise ConversationError(f"float_format must be one of {', '.join(FLOAT_FORMATS)}")
     target = resolve(dialect) if dialect is not None else conv.dialect
     if target is None:
         raise ConversationError("this conversation was built by hand: name the dialect to write")
@@ -128,13 +134,13 @@ def dumps(conv: Conversation, dialect: str | None = None) -> str:
             f"{conv.dialect} → {target} crosses crates; use agent_conversation.convert() "
             "which reports what is lost"
         )
-    text, losses = render(conv, target)
+    text, losses = render(conv, target, float_format)
     if losses:
         raise ConversationError(loss_problems(losses, target))
     return text
 
 
-def render(conv: Conversation, target: str) -> tuple[str, list[Loss]]:
+def render(conv: Conversation, target: str, float_format: str = "ryu") -> tuple[str, list[Loss]]:
     """Write ``conv`` for ``target``, returning the text and what could not be carried."""
     spec = get_spec(target)
     if conv.wire is not None and conv.pristine and conv.dialect == target and not conv.has_float:
@@ -143,7 +149,7 @@ def render(conv: Conversation, target: str) -> tuple[str, list[Loss]]:
     if not conv.pristine:
         records, has_float = validate_records(conv.records)
     passthrough = conv.pristine and conv.dialect == target and _identity_names(target)
-    return write(records, spec, has_float, passthrough=passthrough)
+    return write(records, spec, has_float, passthrough=passthrough, float_format=float_format)
 
 
 def validate_records(records: list[dict]) -> tuple[list[dict], bool]:
@@ -190,9 +196,15 @@ def load(path: str | os.PathLike[str], dialect: str = "auto") -> Conversation:
     return loads(Path(path).read_bytes(), dialect)
 
 
-def dump(conv: Conversation, path: str | os.PathLike[str], dialect: str | None = None) -> None:
+def dump(
+    conv: Conversation,
+    path: str | os.PathLike[str],
+    dialect: str | None = None,
+    *,
+    float_format: str = "ryu",
+) -> None:
     """Write a conversation file atomically (a temporary file in the same folder, then rename)."""
-    write_atomic(Path(path), dumps(conv, dialect).encode("utf-8"))
+    write_atomic(Path(path), dumps(conv, dialect, float_format=float_format).encode("utf-8"))
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -50,6 +50,7 @@ def convert(
     *,
     allow_loss: bool = False,
     stop_reason_map: Mapping[str, str] | None = None,
+    float_format: str = "ryu",
 ) -> ConversionResult:
     """Convert ``conv`` to dialect ``to``; refuse (ConversationError) if anything would be lost
     unless ``allow_loss``. ``stop_reason_map`` renames stop reasons the target lacks."""
@@ -61,7 +62,7 @@ def convert(
     source = Conversation(records, dialect=conv.dialect if not changed else None)
     if not changed and conv.dialect is not None:
         source = conv
-    text, raw_losses = render(source, target)
+    text, raw_losses = render(source, target, float_format)
     losses = [_loss(loss.path, loss.message, loss.kind) for loss in raw_losses]
     losses += [
         Loss(note.index, note.pointer, "an unknown key", f"dropped when read as {conv.dialect}")
@@ -77,7 +78,7 @@ def convert(
         )
     if raw_losses:
         # Write what the target can carry: re-read the text the writer produced without them.
-        text = _write_lossy(source, target)
+        text = _write_lossy(source, target, float_format)
     from .api import loads
 
     result = loads(text, target)
@@ -131,11 +132,11 @@ def _map_stop_reasons(
     return out, changed
 
 
-def _write_lossy(conv: Conversation, target: str) -> str:
+def _write_lossy(conv: Conversation, target: str, float_format: str) -> str:
     """The target's bytes for what it can carry: strip what it has no place for, then write."""
     spec = get_spec(target)
     stripped = [_strip(record, spec) for record in conv.records]
-    text, losses = render(Conversation(stripped), target)
+    text, losses = render(Conversation(stripped), target, float_format)
     assert not losses, losses
     return text
 

@@ -40,6 +40,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="write stop reason FROM as TO (repeatable)",
     )
     parser.add_argument("--type", dest="kind", choices=("conversation", "session"))
+    parser.add_argument(
+        "--float-format",
+        choices=("ryu", "zmij"),
+        default="ryu",
+        help="float text: ryu (serde_json <= 1.0.146) or zmij (1.0.147+, writes 1e+16)",
+    )
     return parser
 
 
@@ -107,7 +113,13 @@ def _convert_conversation(data: bytes, args: argparse.Namespace, mapping: dict[s
     from .convert import convert
 
     conv = loads(data, args.source)
-    result = convert(conv, args.to, allow_loss=args.allow_loss, stop_reason_map=mapping)
+    result = convert(
+        conv,
+        args.to,
+        allow_loss=args.allow_loss,
+        stop_reason_map=mapping,
+        float_format=args.float_format,
+    )
     return result.text, result.losses
 
 

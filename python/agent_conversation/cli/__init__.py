@@ -55,6 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="fail unless each file is byte-identical to what its crate version writes",
     )
+    parser.add_argument(
+        "--float-format",
+        choices=("ryu", "zmij"),
+        default="ryu",
+        help="float text for --canonical: ryu (serde_json <= 1.0.146) or zmij (1.0.147+: 1e+16)",
+    )
     parser.add_argument("--format", choices=("text", "json", "github"), default="text")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     parser.add_argument("--timeout", type=float, default=30.0, help="URL timeout in seconds")
@@ -116,7 +122,15 @@ def _run(args: argparse.Namespace) -> int:
             continue
         try:
             results.append(
-                check(data, source.name, args.kind, args.dialect, args.strict, args.canonical)
+                check(
+                    data,
+                    source.name,
+                    args.kind,
+                    args.dialect,
+                    args.strict,
+                    args.canonical,
+                    args.float_format,
+                )
             )
         except RecursionError:
             result = FileResult(source.name)

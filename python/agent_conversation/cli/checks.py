@@ -44,7 +44,13 @@ def sniff(data: bytes, name: str) -> str:
 
 
 def check(
-    data: bytes, name: str, kind: str | None, dialect: str, strict: bool, canonical: bool
+    data: bytes,
+    name: str,
+    kind: str | None,
+    dialect: str,
+    strict: bool,
+    canonical: bool,
+    float_format: str = "ryu",
 ) -> FileResult:
     result = FileResult(name, kind or sniff(data, name))
     if result.kind == "session":
@@ -52,14 +58,16 @@ def check(
     elif result.kind == "phi-session":
         _check_phi_session(data, dialect, result)
     else:
-        _check_conversation(data, dialect, canonical, result)
+        _check_conversation(data, dialect, canonical, result, float_format)
     if strict:
         result.errors.extend(result.warnings)
         result.warnings = []
     return result
 
 
-def _check_conversation(data: bytes, dialect: str, canonical: bool, result: FileResult) -> None:
+def _check_conversation(
+    data: bytes, dialect: str, canonical: bool, result: FileResult, float_format: str = "ryu"
+) -> None:
     from ..api import dumps, loads
 
     try:
@@ -72,7 +80,7 @@ def _check_conversation(data: bytes, dialect: str, canonical: bool, result: File
     if result.warnings and len(data) <= POSITION_LIMIT:
         result.warnings = _with_positions(data, result.warnings)
     if canonical:
-        expected = dumps(conv).encode("utf-8")
+        expected = dumps(conv, float_format=float_format).encode("utf-8")
         if expected != data:
             result.errors.append(_first_difference(data, expected, conv.dialect or dialect))
 

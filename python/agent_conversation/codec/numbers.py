@@ -141,8 +141,15 @@ def is_simple_literal(text: str) -> bool:
     return -22 <= exponent <= 22
 
 
-def format_f64(value: float) -> str:
-    """Write a finite float the way serde_json does (ryu's ``format_finite``)."""
+FLOAT_FORMATS = ("ryu", "zmij")
+
+
+def format_f64(value: float, exponent_plus: bool = False) -> str:
+    """Write a finite float the way serde_json does (ryu's ``format_finite``).
+
+    serde_json 1.0.147 and later format with zmij instead, which is the same text except for a
+    ``+`` in positive exponents (``1e+16``): ``exponent_plus=True``.
+    """
     if value == 0.0:
         return "-0.0" if math.copysign(1.0, value) < 0 else "0.0"
     text = repr(value)
@@ -165,8 +172,9 @@ def format_f64(value: float) -> str:
         out = digits[:kk] + "." + digits[kk:]
     elif -5 < kk <= 0:
         out = "0." + "0" * (-kk) + digits
-    elif length == 1:
-        out = f"{digits}e{kk - 1}"
     else:
-        out = f"{digits[0]}.{digits[1:]}e{kk - 1}"
+        exponent = kk - 1
+        mark = "e+" if exponent_plus and exponent >= 0 else "e"
+        mantissa = digits if length == 1 else f"{digits[0]}.{digits[1:]}"
+        out = f"{mantissa}{mark}{exponent}"
     return sign + out

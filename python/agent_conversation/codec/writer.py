@@ -28,22 +28,23 @@ class Loss:
         self.kind = kind
 
 
-def _fragment_floats(value: Any) -> Any:
+def _fragment_floats(value: Any, plus: bool) -> Any:
     if type(value) is float:
-        return orjson.Fragment(format_f64(value))
+        return orjson.Fragment(format_f64(value, plus))
     if isinstance(value, dict):
-        return {k: _fragment_floats(v) for k, v in value.items()}
+        return {k: _fragment_floats(v, plus) for k, v in value.items()}
     if isinstance(value, list):
-        return [_fragment_floats(v) for v in value]
+        return [_fragment_floats(v, plus) for v in value]
     return value
 
 
 class Writer:
     """Turns records into one dialect's wire objects, collecting what cannot be carried."""
 
-    def __init__(self, spec: Spec, floats: bool = True) -> None:
+    def __init__(self, spec: Spec, floats: bool = True, float_format: str = "ryu") -> None:
         self.spec = spec
         self.floats = floats
+        self.exponent_plus = float_format == "zmij"
         self.losses: list[Loss] = []
         types = spec.types
         self._fields = {name: types[name].fields for name in types}
@@ -57,7 +58,7 @@ class Writer:
         self.losses.append(Loss(path, message, kind))
 
     def free(self, value: Any) -> Any:
-        return _fragment_floats(value) if self.floats else value
+        return _fragment_floats(value, self.exponent_plus) if self.floats else value
 
     def record(self, rec: dict[str, Any], index: int) -> dict[str, Any]:
         if "kind" in rec:
@@ -134,10 +135,17 @@ class Writer:
 
 
 def write(
-    records: list[dict[str, Any]], spec: Spec, has_float: bool, passthrough: bool = False
+    records: list[dict[str, Any]],
+    spec: Spec,
+    has_float: bool,
+    passthrough: bool = False,
+    float_format: str = "ryu",
 ) -> tuple[str, list[Loss]]:
-    """Serialize records for ``spec``; ``passthrough`` when records already are its wire form."""
-    writer = Writer(spec, floats=has_float)
+    """Serialize records for ``spec``; ``passthrough`` when records already are its wire form.
+
+    ``float_format`` is ``ryu`` (serde_json <= 1.0.146) or ``zmij`` (1.0.147 and later).
+    """
+    writer = Writer(spec, floats=has_float, float_format=float_format)
     if passthrough and not has_float and not spec.sorted_keys:
         wire = records
     else:
