@@ -9,11 +9,12 @@ plain types is turned into its record directly. Anything else goes to the genera
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from itertools import combinations
 from typing import Any
 
 from .reader import FREE_DEPTH_LIMIT, Bail, Reader
-from .spec import Spec, TypeSpec
+from .spec import Field, Spec, TypeSpec
 
 
 class _Layout:
@@ -25,21 +26,28 @@ class _Layout:
         self.pairs = pairs  # (wire key, record key, kind) or (default value, record key, "default")
 
 
-def _layouts(ts: TypeSpec, tag: str | None) -> dict[frozenset[str], _Layout]:
-    required = [f for f in ts.fields if f.required]
-    optional = [f for f in ts.fields if not f.required]
-    out: dict[frozenset[str], _Layout] = {}
+def _present_sets(ts: TypeSpec, may_be_absent: Any) -> Iterator[list[Field]]:
+    """Every choice of present fields, in declaration order, where only the fields for which
+    ``may_be_absent(field)`` holds may be left out."""
+    optional = [f for f in ts.fields if may_be_absent(f)]
     for n in range(len(optional) + 1):
         for extra in combinations(optional, n):
-            chosen = {f.wire for f in (*required, *extra)}
-            # An absent serde(default) field reads as its default: kind "default" carries it.
-            pairs = [
-                (f.wire, f.ir, f.kind) if f.wire in chosen else (f.default, f.ir, "default")
-                for f in ts.fields
-                if f.wire in chosen or (f.has_default and f.default is not None)
-            ]
-            keys = frozenset(chosen | ({tag} if tag else set()))
-            out[keys] = _Layout(pairs)
+            yield [f for f in ts.fields if not may_be_absent(f) or f in extra]
+
+
+def _layouts(ts: TypeSpec, tag: str | None) -> dict[frozenset[str], _Layout]:
+    """Every key set a reader accepts (defaulted keys may be missing) → how to read it."""
+    out: dict[frozenset[str], _Layout] = {}
+    for present in _present_sets(ts, lambda f: not f.required):
+        chosen = {f.wire for f in present}
+        # An absent serde(default) field reads as its default: kind "default" carries it.
+        pairs = [
+            (f.wire, f.ir, f.kind) if f.wire in chosen else (f.default, f.ir, "default")
+            for f in ts.fields
+            if f.wire in chosen or (f.has_default and f.default is not None)
+        ]
+        keys = frozenset(chosen | ({tag} if tag else set()))
+        out[keys] = _Layout(pairs)
     return out
 
 
@@ -169,12 +177,9 @@ class FastReader:
         may be absent.
         """
         out = {}
-        optional = [f for f in ts.fields if f.optional]
-        for n in range(len(optional) + 1):
-            for extra in combinations(optional, n):
-                present = [f for f in ts.fields if not f.optional or f in extra]
-                order = [tag, *(f.wire for f in present)]
-                out[tuple(sorted(order) if sort else order)] = [(f.wire, f.kind) for f in present]
+        for present in _present_sets(ts, lambda f: f.optional):
+            order = [tag, *(f.wire for f in present)]
+            out[tuple(sorted(order) if sort else order)] = [(f.wire, f.kind) for f in present]
         return out
 
     def compile_checks(self) -> None:
