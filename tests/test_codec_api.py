@@ -246,3 +246,22 @@ def test_float_format_follows_the_serde_json_version() -> None:
     assert ac.loads(zmij, "yoagent@0.18").records == conv.records
     with pytest.raises(ac.ConversationError):
         ac.dumps(conv, float_format="grisu")
+
+
+@pytest.mark.parametrize(
+    ("dialect", "key"),
+    [
+        ("yoagent@0.8", "provider_metadata"),
+        ("yoagent@0.9", "provider_metadata"),
+        ("yoagent@0.13", "providerMetadata"),
+        ("yoagent@0.22", "providerMetadata"),
+    ],
+)
+def test_null_provider_metadata_reads_as_absent(dialect: str, key: str) -> None:
+    doc = (
+        '[{"role":"user","content":[{"type":"toolCall","id":"c","name":"b","arguments":"l",'
+        f'"{key}":null}}],"timestamp":1}}]'
+    )
+    conv = ac.loads(doc, dialect)
+    assert key not in ac.dumps(conv)
+    assert [n.kind for n in conv.notes] == ["null-optional"]

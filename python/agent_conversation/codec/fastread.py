@@ -179,7 +179,10 @@ class FastReader:
         out = {}
         for present in _present_sets(ts, lambda f: f.optional):
             order = [tag, *(f.wire for f in present)]
-            out[tuple(sorted(order) if sort else order)] = [(f.wire, f.kind) for f in present]
+            out[tuple(sorted(order) if sort else order)] = [
+                (f.wire, "optional-" + f.kind if f.optional and f.kind == "free" else f.kind)
+                for f in present
+            ]
         return out
 
     def compile_checks(self) -> None:
@@ -390,10 +393,11 @@ _CHECKS = {
         "        if type(x) is not int or x < 0: return False\n"
         "    reader.keys += len(v)"
     ),
-    "free": (
+    "free": "    if not reader.free_in_place(m[{k!r}], 5): return False",
+    # An Option<Value> given as null reads as absent (a note): the general reader decides.
+    "optional-free": (
         "    v = m[{k!r}]\n"
-        "    if v is None and {k!r} == 'providerMetadata': return False\n"
-        "    if not reader.free_in_place(v, 5): return False"
+        "    if v is None or not reader.free_in_place(v, 5): return False"
     ),
 }
 
