@@ -120,6 +120,10 @@ def test_golden_fixtures_are_what_the_crates_do(harness: Harness) -> None:
 
 # -- generated documents: valid ones from the corpus outputs, mutated in serde-relevant ways ----
 ROLES = ["user", "assistant", "toolResult"]
+OPTION_KEYS = [
+    "provider_metadata", "providerMetadata", "signature", "errorMessage", "error_message",
+    "redacted", "redactedProtocol", "redacted_protocol", "turnId",
+]  # fmt: skip
 TYPES = ["text", "image", "thinking", "toolCall"]
 ODD_VALUES: list[Any] = [
     1, "x", None, {}, [], 1.5, -1, 2**64, 1e16, {"loopId": "a", "turnIndex": 3},
@@ -148,7 +152,7 @@ def _mutate(doc: Any, rng: random.Random) -> Any:
         return doc
     d = rng.choice(found)
     key = rng.choice(list(d)) if d else None
-    move = rng.randrange(9)
+    move = rng.randrange(10)
     if move == 0 and d.get("role") in ROLES:
         d["role"] = ROLES.index(d["role"])
     elif move == 1 and d.get("type") in TYPES:
@@ -167,6 +171,9 @@ def _mutate(doc: Any, rng: random.Random) -> Any:
         d[key] = rng.choice([1, True, None, ["x"]])
     elif move == 8 and key:
         d[key] = rng.choice([[d[key]], {"a": d[key]}])
+    elif move == 9:
+        # null on an Option key, or on its alias spelling
+        d[rng.choice(OPTION_KEYS)] = None
     return doc
 
 
@@ -194,7 +201,7 @@ def generated_documents(count: int, seed: int = 2026) -> list[str]:
 
 def test_generated_documents_agree_with_every_crate(harness: Harness) -> None:
     dialects = list(HARNESS_VERSION.values()) + ["yoagent@0.13.0", "phi-core@0.15.2"]
-    docs = generated_documents(3000)
+    docs = generated_documents(4000)
     requests = [(d, doc, "conversation") for doc in docs for d in dialects]
     real = harness.run_many(requests)
     failures = []
