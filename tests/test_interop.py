@@ -226,12 +226,15 @@ def test_sessions_match_the_crates(harness: Harness) -> None:
             "  " + SESSION_LINE.format(id="e2", parent='"e1"', message=ext, ts=6),
             "",
             SESSION_LINE.format(id="e3", parent='"e2"', message=user, ts=7)[:-1] + ',"label":"x"}',
+            f'["e4","e3",{ext},8]',
+            f'["e5","e4",{user},9,null]',
         ]
     )
     bad = [
         good + "\n" + SESSION_LINE.format(id="e1", parent="null", message=user, ts=8),
         SESSION_LINE.format(id="e1", parent='"e9"', message=user, ts=5),
         "{not json",
+        f'["e1",{user},5]',
     ]
     for dialect in ("yoagent@0.12.0", "yoagent@0.18.0", "yoagent@0.26.6"):
         answer = harness.run(dialect, good, "session")

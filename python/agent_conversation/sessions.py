@@ -164,6 +164,8 @@ def _at(
 
 
 def _entry(value: Any, reader: Reader, index: int) -> SessionEntry:
+    if isinstance(value, list):
+        value = _entry_from_sequence(value, reader)
     if not isinstance(value, dict):
         raise Reject((), "a session line must be a JSON object", "type")
     if isinstance(value, DupDict):
@@ -194,6 +196,14 @@ def _entry(value: Any, reader: Reader, index: int) -> SessionEntry:
         if note.path and note.path[0] == 0:
             note.path = ("message", *note.path[1:])
     return SessionEntry(entry_id, parent, message, timestamp, label)
+
+
+def _entry_from_sequence(items: list[Any], reader: Reader) -> dict[str, Any]:
+    """serde also reads a struct from a sequence: id, parent_id, message, timestamp[, label]."""
+    if not 4 <= len(items) <= 5:
+        raise Reject((), f"invalid length {len(items)}, expected 4 or 5 elements", "type")
+    reader.note((), "written as a sequence; the crate writes an object", "alias")
+    return dict(zip(ENTRY_FIELDS, items, strict=False))
 
 
 def dumps_session(session: Session, dialect: str | None = None) -> str:
