@@ -1,13 +1,22 @@
-"""yoagent session files (``Session::to_jsonl`` / ``from_jsonl``, yoagent >= 0.11).
+"""Session files: yoagent's JSONL sessions and phi-core's pretty-printed session documents.
 
-One compact JSON object per line: ``id``, ``parent_id`` (string or null, always written),
-``message`` (one AgentMessage in that version's dialect), ``timestamp`` (u64), then an optional
-``label``. Loading trims each line and skips blank ones, refuses a repeated id and a parent that
+yoagent (>= 0.11) ``Session::to_jsonl`` / ``from_jsonl``: one compact JSON object per line,
+``id``, ``parent_id`` (string or null, always written), ``message`` (one AgentMessage in that
+version's dialect), ``timestamp`` (u64), then an optional ``label``; lines joined by ``\\n``.
+``from_jsonl`` splits with ``str::lines`` (``\\n``, ``\\r\\n``), trims each line with
+``str::trim`` (Unicode White_Space) and skips blank ones, refuses a repeated id and a parent that
 no earlier line defined. Problems carry the 1-based line number.
+
+phi-core (>= 0.7) ``save_session`` writes ``serde_json::to_writer_pretty(Session)``: the
+AgentMessages live in ``loops[i].messages``, ``loops[i].turns[j].input_messages``,
+``.output_message`` and ``.tool_results``. :func:`loads_phi_session` reads exactly those (any
+other document: every ``messages`` array in it) and reports pointers into the document.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +28,22 @@ from .dialects import known_dialects, resolve
 from .errors import ConversationError, Problem, pointer
 
 ENTRY_FIELDS = ("id", "parent_id", "message", "timestamp", "label")
+
+# Rust's `char::is_whitespace` (Unicode White_Space), which `str::trim` strips. Python's
+# `str.strip()` would also strip U+001C..U+001F, which Rust keeps (and serde then refuses).
+RUST_WHITESPACE = (
+    "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+    "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+
+# The layout `to_jsonl` writes, for the fast path: strings without escapes in the entry's own
+# fields (anything else goes to the exact reader).
+_PLAIN_STR = r'"[^"\\\x00-\x1f]*"'
+_HEAD = re.compile(
+    r'\{"id":(' + _PLAIN_STR + r'),"parent_id":(null|' + _PLAIN_STR + r'),"message":'
+)
+_TAIL = re.compile(r',"timestamp":(0|[1-9][0-9]{0,19})(?:,"label":(' + _PLAIN_STR + r"))?\}\Z")
+_U64_MAX = 2**64 - 1
 
 
 @dataclass
@@ -64,13 +89,18 @@ def _upper(name: str) -> tuple[int, ...] | None:
 
 
 def loads_session(data: str | bytes, dialect: str = "auto") -> Session:
-    """Read a session file; raise ConversationError listing every problem."""
+    """Read a yoagent session file exactly as ``Session::from_jsonl`` does.
+
+    Raises ConversationError listing every problem (the crate stops at the first).
+    """
     text = _text(data)
-    if dialect != "auto":
-        return _read(text, resolve(dialect))
+    names = [resolve(dialect)] if dialect != "auto" else session_dialects()
+    fast = _read_fast(text, names)
+    if fast is not None:
+        return fast
     first_error: ConversationError | None = None
     best: Session | None = None
-    for name in session_dialects():
+    for name in names:
         try:
             session = _read(text, name)
         except ConversationError as err:
@@ -92,33 +122,120 @@ def _text(data: str | bytes) -> str:
     try:
         return bytes(data).decode("utf-8")
     except UnicodeDecodeError as err:
+        raw = bytes(data)
+        line = raw.count(b"\n", 0, err.start) + 1
+        column = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
         raise ConversationError(
-            [Problem(None, "", None, None, f"not valid UTF-8 (byte {err.start})", "encoding")]
+            [
+                Problem(
+                    None,
+                    "",
+                    line,
+                    column,
+                    f"not valid UTF-8 (byte {err.start}); the crates read UTF-8 text",
+                    "encoding",
+                )
+            ]
         ) from None
 
 
+def _lines(text: str) -> list[tuple[int, str, int]]:
+    """(1-based line number, trimmed line, columns trimmed on the left) of each non-blank line,
+    as ``str::lines`` + ``str::trim`` see them."""
+    out = []
+    for number, raw_line in enumerate(text.split("\n"), start=1):
+        line = raw_line.strip(RUST_WHITESPACE)
+        if line:
+            lead = raw_line[: len(raw_line) - len(raw_line.lstrip(RUST_WHITESPACE))]
+            out.append((number, line, len(lead.encode("utf-8"))))
+    return out
+
+
+# -- fast path: the layout to_jsonl writes, checked by the codec in one document ---------------
+def _read_fast(text: str, names: list[str]) -> Session | None:
+    """The session when every line has the crate's own layout and every message is read without
+    a note by one of ``names``; None sends the file to the exact reader (which gives positions)."""
+    import orjson
+
+    from .api import loads
+
+    heads: list[tuple[str, str | None, int, str | None, int]] = []
+    pieces: list[str] = []
+    seen: set[str] = set()
+    for number, line, _ in _lines(text):
+        head = _HEAD.match(line)
+        tail = _TAIL.match(line, max(0, line.rfind(',"timestamp":')))
+        if head is None or tail is None or tail.start() <= head.end():
+            return None
+        try:
+            orjson.loads(line)  # one complete JSON value: the regexes split it where serde does
+        except orjson.JSONDecodeError:
+            return None
+        entry_id = head.group(1)[1:-1]
+        parent = head.group(2)
+        parent_id = None if parent == "null" else parent[1:-1]
+        timestamp = int(tail.group(1))
+        label = tail.group(2)
+        if (
+            timestamp > _U64_MAX
+            or entry_id in seen
+            or (parent_id is not None and parent_id not in seen)
+        ):
+            return None
+        seen.add(entry_id)
+        heads.append(
+            (entry_id, parent_id, timestamp, None if label is None else label[1:-1], number)
+        )
+        pieces.append(line[head.end() : tail.start()])
+    document = "[" + ",".join(pieces) + "]"
+    for name in names:
+        try:
+            conv = loads(document, name)
+        except ConversationError:
+            continue
+        if conv.notes or len(conv) != len(heads):
+            return None
+        session = Session(name)
+        for (entry_id, parent_id, timestamp, label, number), record in zip(
+            heads, conv.records, strict=True
+        ):
+            session.entries.append(
+                SessionEntry(entry_id, parent_id, record, timestamp, label, number)
+            )
+        return session
+    return None
+
+
+# -- exact path ----------------------------------------------------------------------------------
 def _read(text: str, dialect: str) -> Session:
+    from .codec.document import _syntax_words
+
     spec = get_spec(dialect)
     session = Session(dialect)
     problems: list[Problem] = []
     seen: set[str] = set()
-    for number, raw_line in enumerate(text.split("\n"), start=1):
-        line = raw_line.strip()
-        if not line:
-            continue
-        offset = len(raw_line) - len(raw_line.lstrip())
-        index = len(session.entries)
+    unreadable: list[int] = []  # lines whose id could not be read (their children are suspect)
+    for number, line, offset in _lines(text):
+        index = len(session.entries) + len(problems)
         try:
             value = parse_value(line)
         except JsonSyntaxError as err:
             _, column = err.line_column(line)
-            problems.append(Problem(index, "", number, column + offset, err.code, "syntax"))
+            problems.append(
+                Problem(index, "", number, column + offset, _syntax_words(err.code), "syntax")
+            )
+            unreadable.append(number)
             continue
         reader = Reader(spec)
         try:
-            entry = _entry(value, reader, index)
+            entry = _entry(value, reader)
         except Reject as why:
             problems.append(_at(line, number, offset, index, why.path, why.message, why.kind))
+            loose_id = value.get("id") if isinstance(value, dict) else None
+            if isinstance(loose_id, str) and loose_id not in seen:
+                seen.add(loose_id)  # its children are not blamed for this line's problem
+            else:
+                unreadable.append(number)
             continue
         entry.line = number
         for note in reader.notes:
@@ -127,22 +244,23 @@ def _read(text: str, dialect: str) -> Session:
             )
         if entry.id in seen:
             problems.append(
-                Problem(
-                    index, "/id", number, 1 + offset, f"repeated id {entry.id!r}", "duplicate-id"
+                _at(
+                    line,
+                    number,
+                    offset,
+                    index,
+                    ("id",),
+                    f"repeated id {entry.id!r}",
+                    "duplicate-id",
                 )
             )
             continue
         if entry.parent_id is not None and entry.parent_id not in seen:
-            problems.append(
-                Problem(
-                    index,
-                    "/parent_id",
-                    number,
-                    1 + offset,
-                    f"parent {entry.parent_id!r} of {entry.id!r} is not defined on an earlier line",
-                    "unknown-parent",
-                )
-            )
+            why = f"parent {entry.parent_id!r} of {entry.id!r} is not defined on an earlier line"
+            if unreadable:
+                why += f" (line {unreadable[-1]} could not be read)"
+            problems.append(_at(line, number, offset, index, ("parent_id",), why, "unknown-parent"))
+            seen.add(entry.id)
             continue
         seen.add(entry.id)
         session.entries.append(entry)
@@ -154,7 +272,10 @@ def _read(text: str, dialect: str) -> Session:
 def _at(
     line: str, number: int, offset: int, index: int, path: tuple[Any, ...], message: str, kind: str
 ) -> Problem:
-    positions = value_positions(line, len(line) - len(line.lstrip()), ())
+    try:
+        positions = value_positions(line, 0, ())
+    except (JsonSyntaxError, RecursionError):
+        positions = {}
     probe = path
     while probe and probe not in positions:
         probe = probe[:-1]
@@ -163,7 +284,7 @@ def _at(
     return Problem(index, pointer(path), number, column + 1 + offset, message, kind)
 
 
-def _entry(value: Any, reader: Reader, index: int) -> SessionEntry:
+def _entry(value: Any, reader: Reader) -> SessionEntry:
     if isinstance(value, list):
         value = _entry_from_sequence(value, reader)
     if not isinstance(value, dict):
@@ -188,6 +309,8 @@ def _entry(value: Any, reader: Reader, index: int) -> SessionEntry:
     label = value.get("label")
     if label is not None and not isinstance(label, str):
         raise Reject(("label",), "`label` must be a string", "type")
+    if "label" in value and label is None:
+        reader.note(("label",), "`label` is null: written back it is left out", "null-optional")
     try:
         message = reader.message(value["message"], 0)
     except Reject as why:
@@ -206,8 +329,13 @@ def _entry_from_sequence(items: list[Any], reader: Reader) -> dict[str, Any]:
     return dict(zip(ENTRY_FIELDS, items, strict=False))
 
 
-def dumps_session(session: Session, dialect: str | None = None) -> str:
-    """The exact text ``Session::to_jsonl`` writes for these entries."""
+def dumps_session(
+    session: Session, dialect: str | None = None, *, float_format: str = "ryu"
+) -> str:
+    """The exact text ``Session::to_jsonl`` writes for these entries.
+
+    ``float_format`` as in :func:`agent_conversation.dumps` (``ryu`` or ``zmij``).
+    """
     import orjson
 
     target = resolve(dialect) if dialect else session.dialect
@@ -215,7 +343,7 @@ def dumps_session(session: Session, dialect: str | None = None) -> str:
     lines = []
     problems: list[Problem] = []
     for index, entry in enumerate(session.entries):
-        text, losses = write([entry.message], spec, has_float=True)
+        text, losses = write([entry.message], spec, has_float=True, float_format=float_format)
         problems += [
             Problem(
                 index,
@@ -235,3 +363,235 @@ def dumps_session(session: Session, dialect: str | None = None) -> str:
     if problems:
         raise ConversationError(problems)
     return "\n".join(lines)
+
+
+# -- phi-core session documents ------------------------------------------------------------------
+@dataclass
+class MessageArray:
+    """One AgentMessage array found in a phi-core session (``single``: ``output_message``)."""
+
+    path: tuple[Any, ...]
+    records: list[dict[str, Any]]
+    single: bool = False
+
+    @property
+    def pointer(self) -> str:
+        return pointer(self.path)
+
+
+@dataclass
+class PhiSession:
+    dialect: str
+    arrays: list[MessageArray] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
+    layout: str = "session"  # "session" (loops/turns) or "generic" (every `messages` array)
+
+
+def phi_session_dialects() -> list[str]:
+    return [name for name in reversed(known_dialects()) if name.startswith("phi-core@")]
+
+
+def loads_phi_session(data: str | bytes, dialect: str = "auto") -> PhiSession:
+    """Read every AgentMessage inside a phi-core session document as that crate reads it.
+
+    Only the AgentMessage parts are checked (and that the fields holding them are there); the
+    session's other fields are not. Problems carry the message's index in its array, a pointer
+    from the document root and serde's line/column.
+    """
+    text = _text(data)
+    from .codec.document import _syntax_words
+
+    try:
+        root = parse_value(text)
+    except JsonSyntaxError as err:
+        line, column = err.line_column(text)
+        where = pointer(err.path) if err.path else ""
+        raise ConversationError(
+            [Problem(None, where, line, column, _syntax_words(err.code), "syntax")]
+        ) from None
+    sites, shape_problems, layout = _phi_sites(root)
+    locate = _locator(text)
+    if shape_problems:
+        raise ConversationError([locate(p) for p in shape_problems])
+    if not sites:
+        raise ConversationError(
+            [
+                Problem(
+                    None,
+                    "",
+                    None,
+                    None,
+                    "no AgentMessage arrays here: a phi-core session has `loops[].messages`",
+                    "shape",
+                )
+            ]
+        )
+    names = [resolve(dialect)] if dialect != "auto" else phi_session_dialects()
+    first_error: ConversationError | None = None
+    best: PhiSession | None = None
+    for name in names:
+        try:
+            session = _read_phi(sites, name, locate, layout)
+        except ConversationError as err:
+            first_error = first_error or err
+            continue
+        if not session.notes:
+            return session
+        if best is None or len(session.notes) < len(best.notes):
+            best = session
+    if best is not None:
+        return best
+    assert first_error is not None
+    raise first_error
+
+
+def _phi_sites(root: Any) -> tuple[list[tuple[tuple[Any, ...], Any, bool]], list[Problem], str]:
+    """Where the AgentMessages are: (path, the array or the single message, single?)."""
+    sites: list[tuple[tuple[Any, ...], Any, bool]] = []
+    problems: list[Problem] = []
+
+    def need_array(container: dict[str, Any], key: str, path: tuple[Any, ...]) -> None:
+        if key not in container:
+            problems.append(
+                Problem(None, pointer(path), None, None, f"missing field `{key}`", "missing")
+            )
+        elif not isinstance(container[key], list):
+            problems.append(
+                Problem(
+                    None, pointer((*path, key)), None, None, f"`{key}` must be an array", "type"
+                )
+            )
+        else:
+            sites.append(((*path, key), container[key], False))
+
+    if isinstance(root, dict) and isinstance(root.get("loops"), list):
+        for i, record in enumerate(root["loops"]):
+            where = ("loops", i)
+            if not isinstance(record, dict):
+                problems.append(
+                    Problem(None, pointer(where), None, None, "a loop must be an object", "type")
+                )
+                continue
+            need_array(record, "messages", where)
+            turns = record.get("turns")  # #[serde(default)]
+            if turns is None and "turns" not in record:
+                continue
+            if not isinstance(turns, list):
+                problems.append(
+                    Problem(
+                        None,
+                        pointer((*where, "turns")),
+                        None,
+                        None,
+                        "`turns` must be an array",
+                        "type",
+                    )
+                )
+                continue
+            for j, turn in enumerate(turns):
+                at = (*where, "turns", j)
+                if not isinstance(turn, dict):
+                    problems.append(
+                        Problem(None, pointer(at), None, None, "a turn must be an object", "type")
+                    )
+                    continue
+                need_array(turn, "input_messages", at)
+                if "output_message" in turn:
+                    sites.append(((*at, "output_message"), turn["output_message"], True))
+                else:
+                    problems.append(
+                        Problem(
+                            None,
+                            pointer(at),
+                            None,
+                            None,
+                            "missing field `output_message`",
+                            "missing",
+                        )
+                    )
+                need_array(turn, "tool_results", at)
+        return sites, problems, "session"
+
+    def walk(value: Any, path: tuple[Any, ...]) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key == "messages" and isinstance(item, list):
+                    sites.append(((*path, key), item, False))
+                else:
+                    walk(item, (*path, key))
+        elif isinstance(value, list):
+            for k, item in enumerate(value):
+                walk(item, (*path, k))
+
+    walk(root, ())
+    return sites, problems, "generic"
+
+
+def _locator(text: str) -> Callable[[Problem], Problem]:
+    """Give problems without a position serde's line/column of the value their pointer names."""
+    cache: dict[str, dict[tuple[Any, ...], int]] = {}
+
+    def locate(problem: Problem) -> Problem:
+        if problem.line is not None:
+            return problem
+        if "positions" not in cache:
+            start = len(text) - len(text.lstrip(" \t\r\n"))
+            try:
+                cache["positions"] = value_positions(text, start, ())
+            except (JsonSyntaxError, RecursionError):
+                cache["positions"] = {}
+        positions = cache["positions"]
+        probe = _path(problem.pointer)
+        while probe and probe not in positions:
+            probe = probe[:-1]
+        line, column = position(text, positions.get(probe, 0))
+        return Problem(
+            problem.index, problem.pointer, line, column + 1, problem.message, problem.kind
+        )
+
+    return locate
+
+
+def _path(pointer_text: str) -> tuple[Any, ...]:
+    parts: list[Any] = []
+    for raw in pointer_text.split("/")[1:]:
+        token = raw.replace("~1", "/").replace("~0", "~")
+        parts.append(int(token) if token.isdigit() else token)
+    return tuple(parts)
+
+
+def _read_phi(
+    sites: list[tuple[tuple[Any, ...], Any, bool]],
+    dialect: str,
+    locate: Callable[[Problem], Problem],
+    layout: str,
+) -> PhiSession:
+    spec = get_spec(dialect)
+    session = PhiSession(dialect, layout=layout)
+    problems: list[Problem] = []
+    for base, items, single in sites:
+        reader = Reader(spec)
+        records = []
+        for i, item in enumerate([items] if single else items):
+            try:
+                records.append(reader.message(item, i))
+            except Reject as why:
+                rest = why.path[1:]
+                path = (*base, *rest) if single else (*base, *why.path)
+                problems.append(
+                    locate(
+                        Problem(
+                            None if single else i, pointer(path), None, None, why.message, why.kind
+                        )
+                    )
+                )
+        for note in reader.notes:
+            path = (*base, *note.path[1:]) if single else (*base, *note.path)
+            index = None if single or not note.path else note.path[0]
+            session.notes.append(
+                locate(Problem(index, pointer(path), None, None, note.message, note.kind))
+            )
+        session.arrays.append(MessageArray(base, records, single))
+    if problems:
+        raise ConversationError(problems)
+    return session

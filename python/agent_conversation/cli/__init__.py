@@ -1,9 +1,13 @@
-"""``validate-conversation``: check saved conversations the way the crates read them."""
+"""``validate-conversation``: check saved conversations the way the crates read them.
+
+Imports stay lazy: a run on a few small files loads neither pydantic, httpx nor jsonschema.
+"""
 
 from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 from collections.abc import Sequence
 
@@ -11,11 +15,26 @@ EXAMPLES = """\
 examples:
   validate-conversation conversation.json
   validate-conversation --dialect yoagent@0.18.0 --strict history/
-  validate-conversation --canonical --format github 'sessions/**/*.json'
-  validate-conversation - < conversation.json
-  validate-conversation https://example.org/conversation.json
+  validate-conversation --canonical --format github 'sessions/**/*.jsonl'
+  validate-conversation --type session --dialect yoagent@0.26.6 - < session.jsonl
+  validate-conversation --format json https://example.org/conversation.json
 
-exit codes: 0 all valid, 1 some invalid, 2 usage error / unreadable input / network failure
+what is checked:
+  a saved conversation (a JSON array), exactly as save_messages()/restore_messages() see it;
+  a yoagent session file (JSONL: id, parent_id, message, timestamp[, label] per line; ids unique,
+  parents defined on an earlier line); a phi-core session document (every AgentMessage in
+  loops[].messages and in its turns). Directories are searched recursively for *.json and
+  *.jsonl (hidden directories and node_modules are skipped unless named).
+
+output (text):
+  path:line:col: message N (/N/pointer): cause
+  path:line:col: warning: message N (/N/pointer): cause
+  path: valid (conversation, yoagent@0.22 = yoagent 0.22.0–0.26.x)
+  N files, N valid, N invalid, N warnings
+
+exit codes:
+  0 every file valid, 1 some file invalid,
+  2 usage error, unreadable input or network failure
 """
 
 
@@ -25,30 +44,36 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="validate-conversation",
         description=(
-            "Validate saved conversations of the Rust crates yoagent and phi-core exactly as "
-            "their restore_messages() reads them, with precise errors."
+            "Validate saved conversations and session files of the Rust crates yoagent and "
+            "phi-core exactly as those crates read them, with precise errors."
         ),
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "paths", nargs="*", metavar="PATH", help="files, directories, globs, - or URLs"
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files, directories, glob patterns, - (standard input) or http(s):// URLs",
     )
     parser.add_argument(
         "--dialect",
         default="auto",
-        help="auto (default), yoagent@X.Y.Z or phi-core@X.Y.Z",
+        metavar="DIALECT",
+        help="auto (default: detect, and print the dialect per file), yoagent@X.Y.Z, "
+        "phi-core@X.Y.Z, or a bare crate name for its newest version",
     )
     parser.add_argument(
         "--type",
         dest="kind",
         choices=("conversation", "session", "phi-session"),
-        help="what the files are (default: judged by content)",
+        help="what the inputs are (default: judged by content)",
     )
     parser.add_argument(
         "--strict",
         action="store_true",
-        help="also fail on what would not survive a round trip, and on lint warnings",
+        help="also fail on what loads but would not survive a round trip (unknown keys, nulls "
+        "on optional keys, duplicate keys in free values, alias spellings) and on lint warnings",
     )
     parser.add_argument(
         "--canonical",
@@ -59,16 +84,71 @@ def build_parser() -> argparse.ArgumentParser:
         "--float-format",
         choices=("ryu", "zmij"),
         default="ryu",
-        help="float text for --canonical: ryu (serde_json <= 1.0.146) or zmij (1.0.147+: 1e+16)",
+        help="float text for --canonical: ryu (serde_json <= 1.0.146: 1e16) or zmij "
+        "(serde_json >= 1.0.147: 1e+16)",
     )
-    parser.add_argument("--format", choices=("text", "json", "github"), default="text")
-    parser.add_argument("-q", "--quiet", action="store_true", help="print only problems")
-    parser.add_argument("--timeout", type=float, default=30.0, help="URL timeout in seconds")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="text (default), json (one document), github (workflow-command annotations)",
+    )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="print only problems (no per-file verdicts)"
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="URL connect/read timeout (default 30; a whole download may take 5x)",
+    )
+    parser.add_argument(
+        "--max-size",
+        default="2G",
+        metavar="SIZE",
+        help="refuse inputs larger than this (default 2G; e.g. 500M)",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; returns the exit code (never raises, never prints a traceback)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+        except (AttributeError, ValueError):
+            pass
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        _silence_stdout()
+        return 2
+    except SystemExit as done:  # argparse: --help, --version, usage errors
+        code = done.code
+        return code if isinstance(code, int) else (0 if code is None else 2)
+    except Exception as err:  # noqa: BLE001 - the promise is: no traceback, for any input
+        if os.environ.get("VALIDATE_CONVERSATION_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"validate-conversation: internal error: {err.__class__.__name__}: {err} "
+            "(set VALIDATE_CONVERSATION_DEBUG=1 for a traceback, and please report it)\n"
+        )
+        return 2
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _main(argv: Sequence[str] | None) -> int:
     # A short-lived process that builds large acyclic trees: the cyclic collector would only
     # rescan them (the codec pauses it while parsing; this keeps it off for the checks too).
     gc.disable()
@@ -78,77 +158,81 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_usage(sys.stderr)
         sys.stderr.write("validate-conversation: error: give at least one PATH (or - for stdin)\n")
         return 2
-    from ..errors import ConversationError
+    from .inputs import parse_size
 
+    try:
+        args.max_size = parse_size(args.max_size)
+    except ValueError as err:
+        return _usage(parser, f"--max-size: {err}")
+    if not args.timeout > 0:
+        return _usage(parser, "--timeout must be a positive number of seconds")
     if args.dialect != "auto":
         from ..dialects import resolve
+        from ..errors import ConversationError
 
         try:
             resolve(args.dialect)
         except ConversationError as err:
-            sys.stderr.write(f"validate-conversation: error: {err.problems[0].message}\n")
-            return 2
-    try:
-        return _run(args)
-    except KeyboardInterrupt:
-        return 130
+            return _usage(parser, f"--dialect: {err.problems[0].message}")
+    return _run(args)
+
+
+def _usage(parser: argparse.ArgumentParser, message: str) -> int:
+    parser.print_usage(sys.stderr)
+    sys.stderr.write(f"validate-conversation: error: {message}\n")
+    return 2
 
 
 def _run(args: argparse.Namespace) -> int:
-    from . import report
-    from .checks import FileResult, check
+    from .checks import FileResult, Options, check
     from .inputs import InputError, expand, read
+    from .report import REPORTERS
 
-    results: list[FileResult] = []
+    options = Options(args.kind, args.dialect, args.strict, args.canonical, args.float_format)
+    reporter = REPORTERS[args.format](sys.stdout, args.quiet, args.dialect)
+    fatal = invalid = False
     for source in expand(args.paths):
         if isinstance(source, InputError):
-            results.append(FileResult(source.name, fatal=source.message))
-            continue
-        try:
-            data = read(source, args.timeout)
-        except InputError as err:
-            results.append(FileResult(source.name, fatal=err.message))
-            continue
-        if not data.strip():
-            result = FileResult(source.name)
-            from ..errors import Problem
+            result = FileResult(source.name, fatal=source.message, is_file=False)
+        else:
+            result = _check_one(source, args, options, read, check)
+        fatal = fatal or result.fatal is not None
+        invalid = invalid or not result.valid
+        reporter.add(result)
+        reporter.flush()
+    code = 2 if fatal else 1 if invalid else 0
+    reporter.close(code)
+    if reporter.broken:
+        _silence_stdout()
+    return code
 
-            result.errors = [
-                Problem(
-                    None, "", 1, 1, "the file is empty: a conversation is a JSON array", "empty"
-                )
-            ]
-            results.append(result)
-            continue
-        try:
-            results.append(
-                check(
-                    data,
-                    source.name,
-                    args.kind,
-                    args.dialect,
-                    args.strict,
-                    args.canonical,
-                    args.float_format,
-                )
-            )
-        except RecursionError:
-            result = FileResult(source.name)
-            from ..errors import Problem
 
-            result.errors = [Problem(None, "", None, None, "nested too deeply to check", "depth")]
-            results.append(result)
-    out = sys.stdout
-    if args.format == "json":
-        report.as_json(results, out)
-    elif args.format == "github":
-        report.github(results, out)
-    else:
-        report.text(results, out, args.quiet, show_dialect=True)
-    out.flush()
-    if any(r.fatal is not None for r in results):
-        return 2
-    return 0 if all(r.valid for r in results) else 1
+def _check_one(source, args, options, read, check):  # type: ignore[no-untyped-def]
+    from ..errors import Problem
+    from .checks import FileResult
+    from .inputs import InputError
+
+    try:
+        data = read(source, args.timeout, args.max_size)
+    except InputError as err:
+        return FileResult(source.name, fatal=err.message, is_file=source.is_file)
+    try:
+        result = check(data, source.name, options)
+    except RecursionError:
+        result = FileResult(source.name, options.kind or "conversation")
+        result.errors = [Problem(None, "", None, None, "nested too deeply to check", "depth")]
+    except MemoryError:
+        del data
+        result = FileResult(source.name, fatal="not enough memory to check it (try a smaller file)")
+    except Exception as err:  # noqa: BLE001 - one bad file must not end the run with a traceback
+        if os.environ.get("VALIDATE_CONVERSATION_DEBUG"):
+            raise
+        result = FileResult(
+            source.name,
+            fatal=f"internal error while checking: {err.__class__.__name__}: {err} (please report)",
+        )
+    result.is_file = source.is_file
+    return result
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -4,101 +4,205 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ConversationError, Problem
 
 POSITION_LIMIT = 8 * 1024 * 1024  # warnings get line/column only in files up to this size
+KINDS = ("conversation", "session", "phi-session")
+
+
+@dataclass
+class Options:
+    kind: str | None = None  # --type
+    dialect: str = "auto"  # as the user wrote it
+    strict: bool = False
+    canonical: bool = False
+    float_format: str = "ryu"
 
 
 @dataclass
 class FileResult:
     name: str
     kind: str = "conversation"
-    dialect: str | None = None
+    dialect: str | None = None  # the wire revision it was read as (or was to be read as)
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    info: list[str] = field(default_factory=list)  # remarks that are neither (never fail)
     fatal: str | None = None  # unreadable input (exit code 2)
+    is_file: bool = True  # a path on disk (GitHub annotations can point at it)
+    unit: str = "message"  # what Problem.index counts: messages, or a session file's entries
 
     @property
     def valid(self) -> bool:
         return self.fatal is None and not self.errors
 
 
+# -- what is it? ---------------------------------------------------------------------------------
 def sniff(data: bytes, name: str) -> str:
     """conversation, session (yoagent JSONL) or phi-session, judged by the content."""
-    stripped = data.lstrip(b" \t\r\n\xef\xbb\xbf")
-    if stripped.startswith(b"["):
+    stripped = data.lstrip(b" \t\r\n")
+    if stripped.startswith(b"\xef\xbb\xbf"):
+        stripped = stripped[3:].lstrip(b" \t\r\n")
+    jsonl = name.lower().split("?", 1)[0].endswith(".jsonl")
+    if jsonl:
+        return "session"
+    if not stripped.startswith(b"{"):
         return "conversation"
-    if stripped.startswith(b"{"):
-        first, _, rest = stripped.partition(b"\n")
-        if name.endswith(".jsonl"):
+    first, newline, rest = stripped.partition(b"\n")
+    import orjson
+
+    try:
+        head = orjson.loads(first)
+    except orjson.JSONDecodeError:
+        # a pretty-printed object (phi-core) or a broken session line
+        return "session" if b'"parent_id"' in first and b'"message"' in first else "phi-session"
+    if isinstance(head, dict):
+        if "loops" in head or "session_id" in head:
+            return "phi-session"
+        if "message" in head or "parent_id" in head:
             return "session"
-        if rest.strip() and first.rstrip().endswith(b"}"):
-            return "session"
-        if b'"parent_id"' in first and b'"message"' in first:
-            return "session"
-        return "phi-session"
-    return "conversation"
+    return "session" if newline and rest.strip() else "phi-session"
 
 
-def check(
-    data: bytes,
-    name: str,
-    kind: str | None,
-    dialect: str,
-    strict: bool,
-    canonical: bool,
-    float_format: str = "ryu",
-) -> FileResult:
-    result = FileResult(name, kind or sniff(data, name))
+def check(data: bytes, name: str, options: Options) -> FileResult:
+    result = FileResult(name, options.kind or sniff(data, name))
     if result.kind == "session":
-        _check_session(data, dialect, result)
+        result.unit = "entry"
+    if result.kind == "session":
+        _check_session(data, options, result)
     elif result.kind == "phi-session":
-        _check_phi_session(data, dialect, result)
+        _check_phi_session(data, options, result)
     else:
-        _check_conversation(data, dialect, canonical, result, float_format)
-    if strict:
+        _check_conversation(data, options, result)
+    if options.strict:
         result.errors.extend(result.warnings)
         result.warnings = []
     return result
 
 
-def _check_conversation(
-    data: bytes, dialect: str, canonical: bool, result: FileResult, float_format: str = "ryu"
-) -> None:
+def _explicit(options: Options) -> str | None:
+    if options.dialect == "auto":
+        return None
+    from ..dialects import resolve
+
+    return resolve(options.dialect)
+
+
+# -- saved conversations -------------------------------------------------------------------------
+def _check_conversation(data: bytes, options: Options, result: FileResult) -> None:
     from ..api import dumps, loads
 
+    result.dialect = _explicit(options)
+    if not data.strip(b" \t\r\n"):
+        result.errors = [
+            Problem(
+                None,
+                "",
+                None,
+                None,
+                "the file is empty: a saved conversation is a JSON array "
+                "(the crates fail with `EOF while parsing a value`)",
+                "empty",
+            )
+        ]
+        return
     try:
-        conv = loads(data, dialect)
+        conv = loads(data, options.dialect)
     except ConversationError as err:
         result.errors = err.problems
         return
     result.dialect = conv.dialect
-    result.warnings = list(conv.notes) + lint(conv.records)
-    if result.warnings and len(data) <= POSITION_LIMIT:
-        result.warnings = _with_positions(data, result.warnings)
-    if canonical:
-        expected = dumps(conv, float_format=float_format).encode("utf-8")
+    warnings = [_reword(p, result.dialect, options) for p in conv.notes]
+    warnings += lint(conv.records)
+    if warnings and len(data) <= POSITION_LIMIT:
+        warnings = _with_positions(data, warnings)
+    result.warnings = warnings
+    if options.canonical:
+        try:
+            expected = dumps(conv, float_format=options.float_format).encode("utf-8")
+        except ConversationError as err:
+            result.errors.extend(err.problems)
+            return
         if expected != data:
-            result.errors.append(_first_difference(data, expected, conv.dialect or dialect))
+            result.errors.append(_first_difference(data, expected, result.dialect, options))
 
 
-def _first_difference(data: bytes, expected: bytes, dialect: str) -> Problem:
+def _reword(problem: Problem, revision: str | None, options: Options) -> Problem:
+    """Name the crate version the user asked for (or the versions of the detected revision)
+    where the codec names the wire revision: "would be dropped by yoagent 0.18.0"."""
+    if revision is None or revision not in problem.message:
+        return problem
+    words = dialect_words(revision, options.dialect)
+    return Problem(
+        problem.index,
+        problem.pointer,
+        problem.line,
+        problem.column,
+        problem.message.replace(revision, words),
+        problem.kind,
+    )
+
+
+def dialect_words(revision: str, requested: str = "auto") -> str:
+    """``yoagent 0.18.0`` for what the user named, ``yoagent 0.22.0–0.26.x`` for a revision."""
+    crate = revision.split("@", 1)[0]
+    if requested != "auto" and "@" in requested:
+        return f"{crate} {requested.split('@', 1)[1]}"
+    span = version_span(revision)
+    return f"{crate} {span}" if span else revision
+
+
+def version_span(revision: str) -> str | None:
+    """The crate versions of a wire revision, e.g. ``0.13.0–0.21.x``."""
+    from ..models.wire import REVISIONS
+
+    bounds = REVISIONS.get(revision, {}).get("versions", [])
+    low = next((b[2:] for b in bounds if b.startswith(">=")), None)
+    high = next((b[1:] for b in bounds if b.startswith("<") and not b.startswith("<=")), None)
+    if low is None:
+        return None
+    if high is None:
+        return f"{low} and later"
+    parts = [int(p) for p in high.split(".")]
+    if len(parts) == 3 and parts[2] == 0 and parts[1] > 0:
+        return f"{low}–{parts[0]}.{parts[1] - 1}.x"
+    return f"{low} up to (not including) {high}"
+
+
+def first_difference(data: bytes, expected: bytes) -> int:
+    """The offset of the first byte where the two differ (the shorter length if one is a
+    prefix of the other); compares in blocks, so a late difference in 100 MB stays cheap."""
     n = min(len(data), len(expected))
-    offset = next((i for i in range(n) if data[i] != expected[i]), n)
+    a, b = memoryview(data), memoryview(expected)
+    start, block = 0, 1 << 16
+    while start < n:
+        end = min(n, start + block)
+        if a[start:end] != b[start:end]:
+            return next(i for i in range(start, end) if data[i] != expected[i])
+        start = end
+    return n
+
+
+def _first_difference(
+    data: bytes, expected: bytes, revision: str | None, options: Options
+) -> Problem:
+    offset = first_difference(data, expected)
     line = data.count(b"\n", 0, offset) + 1
     column = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
-    got = data[offset : offset + 20].decode("utf-8", "replace")
-    want = expected[offset : offset + 20].decode("utf-8", "replace")
+    got = data[offset : offset + 24].decode("utf-8", "replace") or "end of file"
+    want = expected[offset : offset + 24].decode("utf-8", "replace") or "end of file"
+    who = dialect_words(revision, options.dialect) if revision else "the crate"
+    float_note = f", {options.float_format} floats" if options.float_format != "ryu" else ""
     return Problem(
         None,
         "",
         line,
         column,
-        f"not byte-identical to what {dialect} writes: first difference at byte {offset} "
-        f"(file has {got!r}, {dialect} writes {want!r})",
+        f"not byte-identical to what {who}{float_note} writes: first difference at byte "
+        f"{offset} (file has {got!r}, the crate writes {want!r})",
         "not-canonical",
     )
 
@@ -106,16 +210,21 @@ def _first_difference(data: bytes, expected: bytes, dialect: str) -> Problem:
 def _with_positions(data: bytes, problems: list[Problem]) -> list[Problem]:
     from ..codec.document import exact, locate, parse
 
+    if all(p.line is not None or p.index is None for p in problems):
+        return problems
     try:
         parsed = exact(parse(data))
-    except ConversationError:
+    except (ConversationError, RecursionError):
         return problems
-    return [
-        locate(parsed, _path(p.pointer), p.message, p.kind)
-        if p.line is None and p.index is not None
-        else p
-        for p in problems
-    ]
+    out = []
+    for p in problems:
+        if p.line is None and p.index is not None:
+            try:
+                p = locate(parsed, _path(p.pointer), p.message, p.kind)
+            except (KeyError, IndexError, RecursionError):
+                pass
+        out.append(p)
+    return out
 
 
 def _path(pointer_text: str) -> tuple[Any, ...]:
@@ -126,127 +235,266 @@ def _path(pointer_text: str) -> tuple[Any, ...]:
     return tuple(parts)
 
 
-def _check_session(data: bytes, dialect: str, result: FileResult) -> None:
-    from ..sessions import loads_session
+# -- yoagent sessions ----------------------------------------------------------------------------
+def _session_dialect_problem(options: Options) -> str | None:
+    """Why the requested dialect cannot have session files, if it cannot."""
+    requested = options.dialect
+    if requested == "auto":
+        return None
+    from ..dialects import resolve
+    from ..sessions import session_dialects
 
+    crate, _, version = requested.partition("@")
+    revision = resolve(requested)
+    if revision not in session_dialects() or crate != "yoagent":
+        return (
+            f"{requested} has no session files: yoagent's Session::to_jsonl exists from "
+            "0.11.0 (use --type conversation for a saved conversation)"
+        )
+    parts = version.split(".")
+    if len(parts) >= 2 and parts[0] == "0" and parts[1].isdigit() and int(parts[1]) < 11:
+        return f"{requested} has no session files: yoagent's Session::to_jsonl exists from 0.11.0"
+    return None
+
+
+def _check_session(data: bytes, options: Options, result: FileResult) -> None:
+    from ..sessions import dumps_session, loads_session
+
+    result.dialect = _explicit(options)
+    unsupported = _session_dialect_problem(options)
+    if unsupported:
+        result.errors = [Problem(None, "", None, None, unsupported, "dialect")]
+        return
     try:
-        session = loads_session(data, dialect)
+        session = loads_session(data, options.dialect)
     except ConversationError as err:
         result.errors = err.problems
         return
     result.dialect = session.dialect
     records = [entry.message for entry in session.entries]
-    warnings = list(session.notes)
-    for problem in lint(records):
+    index_of = {entry.id: i for i, entry in enumerate(session.entries)}
+    parents = [index_of[e.parent_id] if e.parent_id is not None else -1 for e in session.entries]
+    warnings = [_reword(p, result.dialect, options) for p in session.notes]
+    lines: list[str] | None = None
+    for problem in lint(records, parents):
         entry = session.entries[problem.index] if problem.index is not None else None
         parts = problem.pointer.split("/", 2)
-        pointer = "/message" + ("/" + parts[2] if len(parts) > 2 else "")
+        rest = parts[2] if len(parts) > 2 else ""
+        pointer = "/message" + ("/" + rest if rest else "")
+        line = entry.line if entry else None
+        column = None
+        if entry is not None and len(data) <= POSITION_LIMIT:
+            if lines is None:
+                lines = data.decode("utf-8").split("\n")
+            column = _column_in_line(lines[entry.line - 1], ("message", *_path("/" + rest)))
+        warnings.append(
+            Problem(problem.index, pointer, line, column, problem.message, problem.kind)
+        )
+    if not session.entries:
         warnings.append(
             Problem(
-                problem.index,
-                pointer,
-                entry.line if entry else None,
-                None,
-                problem.message,
-                problem.kind,
+                None, "", None, None, "the session has no entries (the crate loads it)", "empty"
             )
         )
     result.warnings = warnings
-
-
-def _check_phi_session(data: bytes, dialect: str, result: FileResult) -> None:
-    from ..codec.document import read_arrays
-    from ..dialects import known_dialects, resolve
-
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        result.errors = [
-            Problem(None, "", None, None, f"not valid UTF-8 (byte {err.start})", "encoding")
-        ]
-        return
-    candidates = (
-        [resolve(dialect)]
-        if dialect != "auto"
-        else [d for d in reversed(known_dialects()) if d.startswith("phi-core@")]
-    )
-    first: ConversationError | None = None
-    for name in candidates:
+    if options.canonical:
         try:
-            arrays, notes = read_arrays(text, name)
+            expected = dumps_session(session, float_format=options.float_format).encode("utf-8")
         except ConversationError as err:
-            first = first or err
-            continue
-        if not arrays:
-            result.errors = [
-                Problem(None, "", None, None, "no `messages` array found in this session", "shape")
-            ]
+            result.errors.extend(err.problems)
             return
-        result.dialect = name
-        warnings = list(notes)
-        for base, records in arrays:
-            for problem in lint(records):
-                warnings.append(
-                    Problem(None, base + problem.pointer, None, None, problem.message, problem.kind)
-                )
-        result.warnings = warnings
+        if expected != data:
+            result.errors.append(_first_difference(data, expected, result.dialect, options))
+
+
+def _column_in_line(line: str, path: tuple[Any, ...]) -> int | None:
+    from ..codec.jsonparse import JsonSyntaxError, position, value_positions
+    from ..sessions import RUST_WHITESPACE
+
+    stripped = line.lstrip(RUST_WHITESPACE)
+    lead = len(line[: len(line) - len(stripped)].encode("utf-8"))
+    try:
+        positions = value_positions(stripped.rstrip(RUST_WHITESPACE), 0, ())
+    except (JsonSyntaxError, RecursionError):
+        return None
+    probe = path
+    while probe and probe not in positions:
+        probe = probe[:-1]
+    _, column = position(stripped, positions.get(probe, 0))
+    return column + 1 + lead
+
+
+# -- phi-core sessions ---------------------------------------------------------------------------
+def _check_phi_session(data: bytes, options: Options, result: FileResult) -> None:
+    from ..sessions import loads_phi_session
+
+    result.dialect = _explicit(options)
+    try:
+        session = loads_phi_session(data, options.dialect)
+    except ConversationError as err:
+        result.errors = err.problems
         return
-    assert first is not None
-    result.errors = first.problems
+    result.dialect = session.dialect
+    warnings = [_reword(p, result.dialect, options) for p in session.notes]
+    lint_problems: list[Problem] = []
+    for array in session.arrays:
+        if array.single or not array.path or array.path[-1] != "messages":
+            continue  # turns repeat loops[].messages in pieces: lint the whole histories
+        for problem in lint(array.records):
+            lint_problems.append(
+                Problem(
+                    problem.index,
+                    array.pointer + problem.pointer,
+                    None,
+                    None,
+                    problem.message,
+                    problem.kind,
+                )
+            )
+    if lint_problems and len(data) <= POSITION_LIMIT:
+        from ..sessions import _locator
+
+        locate = _locator(data.decode("utf-8"))
+        lint_problems = [locate(p) for p in lint_problems]
+    result.warnings = warnings + lint_problems
+    if session.layout == "generic":
+        result.info.append(
+            "not laid out like a phi-core Session (no `loops`): checked every `messages` array"
+        )
+    if options.canonical:
+        result.info.append(
+            "--canonical compares saved conversations and yoagent sessions; the layout of a "
+            "phi-core session document as a whole is not checked"
+        )
 
 
-def lint(records: list[dict[str, Any]]) -> list[Problem]:
-    """Semantic warnings: tool calls and results that do not pair up, time running backwards,
-    images that are not base64 or not ``image/*``."""
+# -- semantic lint -------------------------------------------------------------------------------
+def lint(records: list[dict[str, Any]], parents: Sequence[int] | None = None) -> list[Problem]:
+    """Semantic warnings: tool results that answer no earlier tool call, tool calls never
+    answered, time running backwards, images that are not base64 or not ``image/*``.
+
+    ``parents[i]`` is the record before record ``i`` on its path (-1 for a root); by default the
+    records are one history. For a session tree "earlier" means an ancestor.
+    """
     out: list[Problem] = []
+    n = len(records)
+    if parents is None or all(p == i - 1 for i, p in enumerate(parents)):
+        _lint_path(records, range(n), out)
+    else:
+        children: list[list[int]] = [[] for _ in range(n)]
+        roots = []
+        for i, p in enumerate(parents):
+            (children[p] if p >= 0 else roots).append(i)
+        _lint_tree(records, roots, children, out)
+    out.sort(key=lambda p: p.index if p.index is not None else -1)
+    return out
+
+
+def _lint_path(records: list[dict[str, Any]], order: range, out: list[Problem]) -> None:
     calls: dict[str, tuple[int, int]] = {}
-    answered: set[str] = set()
+    answered: set[tuple[int, int]] = set()
     last_ts: int | None = None
-    for i, rec in enumerate(records):
+    for i in order:
+        rec = records[i]
         if "kind" in rec:
             continue
         ts = rec["timestamp"]
         if last_ts is not None and ts < last_ts:
-            out.append(
-                _warn(
-                    i,
-                    "/timestamp",
-                    f"timestamp {ts} is earlier than the previous message's {last_ts}",
-                    "time-backwards",
-                )
-            )
+            out.append(_backwards(i, ts, last_ts))
         last_ts = ts
         if rec["role"] == "toolResult":
-            call_id = rec["toolCallId"]
-            if call_id not in calls:
+            call = calls.get(rec["toolCallId"])
+            if call is None:
+                out.append(_orphan(i, rec["toolCallId"]))
+            else:
+                answered.add(call)
+        for j, block in enumerate(rec["content"]):
+            kind = block["type"]
+            if kind == "toolCall":
+                calls[block["id"]] = (i, j)
+            elif kind == "image":
+                _lint_image(block, i, j, out)
+    _report_unanswered(records, order, answered, out)
+
+
+def _report_unanswered(
+    records: list[dict[str, Any]],
+    order: Sequence[int],
+    answered: set[tuple[int, int]],
+    out: list[Problem],
+) -> None:
+    for i in order:
+        rec = records[i]
+        if "kind" in rec or rec["role"] != "assistant":
+            continue
+        for j, block in enumerate(rec["content"]):
+            if block["type"] == "toolCall" and (i, j) not in answered:
                 out.append(
                     _warn(
                         i,
-                        "/toolCallId",
-                        f"tool result for {call_id!r} matches no earlier tool call",
-                        "orphan-result",
+                        f"/content/{j}/id",
+                        f"tool call {block['id']!r} is never answered by a tool result",
+                        "unanswered-call",
                     )
                 )
-            answered.add(call_id)
-        for j, block in enumerate(rec["content"]):
-            kind = block["type"]
-            if kind == "text" or kind == "thinking":
-                continue
-            if kind == "toolCall":
-                calls.setdefault(block["id"], (i, j))
-            elif kind == "image":
-                _lint_image(block, i, j, out)
-    for call_id, (i, j) in calls.items():
-        if call_id not in answered:
-            out.append(
-                _warn(
-                    i,
-                    f"/content/{j}/id",
-                    f"tool call {call_id!r} is never answered by a tool result",
-                    "unanswered-call",
-                )
-            )
-    return out
+
+
+def _lint_tree(
+    records: list[dict[str, Any]], roots: list[int], children: list[list[int]], out: list[Problem]
+) -> None:
+    """Depth-first over the session tree with the calls and the last timestamp of the path."""
+    active: dict[str, list[tuple[int, int]]] = {}
+    answered: set[tuple[int, int]] = set()
+    # stack of (node, entering?, last timestamp before it)
+    stack: list[tuple[int, bool, int | None]] = [(r, True, None) for r in reversed(roots)]
+    while stack:
+        i, entering, last_ts = stack.pop()
+        rec = records[i]
+        is_message = "kind" not in rec
+        if not entering:
+            if is_message:
+                for block in rec["content"]:
+                    if block["type"] == "toolCall":
+                        active[block["id"]].pop()
+            continue
+        stack.append((i, False, last_ts))
+        if is_message:
+            ts = rec["timestamp"]
+            if last_ts is not None and ts < last_ts:
+                out.append(_backwards(i, ts, last_ts))
+            if rec["role"] == "toolResult":
+                found = active.get(rec["toolCallId"])
+                if found:
+                    answered.add(found[-1])
+                else:
+                    out.append(_orphan(i, rec["toolCallId"]))
+            for j, block in enumerate(rec["content"]):
+                if block["type"] == "toolCall":
+                    active.setdefault(block["id"], []).append((i, j))
+                elif block["type"] == "image":
+                    _lint_image(block, i, j, out)
+            last_ts = ts
+        for child in reversed(children[i]):
+            stack.append((child, True, last_ts))
+    _report_unanswered(records, range(len(records)), answered, out)
+
+
+def _backwards(i: int, ts: int, last_ts: int) -> Problem:
+    return _warn(
+        i,
+        "/timestamp",
+        f"timestamp {ts} is earlier than the previous message's {last_ts}",
+        "time-backwards",
+    )
+
+
+def _orphan(i: int, call_id: str) -> Problem:
+    return _warn(
+        i,
+        "/toolCallId",
+        f"tool result for {call_id!r} matches no earlier tool call",
+        "orphan-result",
+    )
 
 
 def _warn(index: int, rest: str, message: str, kind: str) -> Problem:
@@ -255,7 +503,7 @@ def _warn(index: int, rest: str, message: str, kind: str) -> Problem:
 
 def _lint_image(block: dict[str, Any], i: int, j: int, out: list[Problem]) -> None:
     mime = block["mimeType"]
-    if not mime.startswith("image/"):
+    if not mime.startswith("image/") or len(mime) <= len("image/"):
         out.append(
             _warn(i, f"/content/{j}/mimeType", f"mimeType {mime!r} is not image/*", "image-mime")
         )

@@ -1,17 +1,18 @@
-"""Reporting results: text (with colour on a terminal), JSON, or GitHub workflow commands."""
+"""Reporting results: text (colour only on a terminal), one JSON document, or GitHub workflow
+commands. Text and GitHub output are written file by file as results come in."""
 
 from __future__ import annotations
 
-import json
 import os
 from typing import TextIO
 
 from ..errors import Problem
-from .checks import FileResult
+from .checks import FileResult, dialect_words
 
 
 def use_colour(stream: TextIO) -> bool:
-    if os.environ.get("NO_COLOR"):
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         return False
     try:
         return stream.isatty()
@@ -19,66 +20,134 @@ def use_colour(stream: TextIO) -> bool:
         return False
 
 
-def _where(result: FileResult, problem: Problem) -> str:
-    line = problem.line if problem.line is not None else 1
-    column = problem.column if problem.column is not None else 1
-    return f"{result.name}:{line}:{column}"
-
-
-def _describe(problem: Problem) -> str:
-    where = f"message {problem.index}" if problem.index is not None else "document"
+def describe(problem: Problem, unit: str = "message") -> str:
+    """``message N (pointer): cause`` (``document`` for what belongs to no one message; a
+    session file's problems name the entry, counted from 0 like messages)."""
+    where = f"{unit} {problem.index}" if problem.index is not None else "document"
     pointer = f" ({problem.pointer})" if problem.pointer else ""
     return f"{where}{pointer}: {problem.message}"
 
 
-def text(results: list[FileResult], out: TextIO, quiet: bool, show_dialect: bool) -> None:
-    colour = use_colour(out)
-    red, yellow, green, dim, reset = (
-        ("\033[31m", "\033[33m", "\033[32m", "\033[2m", "\033[0m") if colour else ("",) * 5
-    )
-    for result in results:
+def location(name: str, problem: Problem) -> str:
+    if problem.line is None:
+        return name
+    return f"{name}:{problem.line}:{problem.column if problem.column is not None else 1}"
+
+
+class Summary:
+    def __init__(self) -> None:
+        self.files = self.valid = self.invalid = self.unreadable = self.warnings = 0
+
+    def add(self, result: FileResult) -> None:
+        self.files += 1
         if result.fatal is not None:
-            out.write(f"{result.name}: {red}error{reset}: {result.fatal}\n")
-            continue
-        for problem in result.errors:
-            out.write(f"{_where(result, problem)}: {red}error{reset}: {_describe(problem)}\n")
-        for problem in result.warnings:
-            out.write(f"{_where(result, problem)}: {yellow}warning{reset}: {_describe(problem)}\n")
-        if not quiet and result.valid:
-            dialect = f" {dim}({result.kind}, {result.dialect}){reset}" if show_dialect else ""
-            out.write(f"{result.name}: {green}valid{reset}{dialect}\n")
-    if not quiet:
-        valid = sum(r.valid for r in results)
-        warnings = sum(len(r.warnings) for r in results)
-        out.write(
-            f"{len(results)} files, {valid} valid, {len(results) - valid} invalid, "
-            f"{warnings} warnings\n"
+            self.unreadable += 1
+            self.invalid += 1
+        elif result.valid:
+            self.valid += 1
+        else:
+            self.invalid += 1
+        self.warnings += len(result.warnings)
+
+    def line(self) -> str:
+        text = (
+            f"{self.files} files, {self.valid} valid, {self.invalid} invalid, "
+            f"{self.warnings} warnings"
+        )
+        if self.unreadable:
+            text += f" ({self.unreadable} could not be read)"
+        return text
+
+
+class Reporter:
+    """Receives each file's result, then ``close`` with the summary."""
+
+    def __init__(self, out: TextIO, quiet: bool, requested: str) -> None:
+        self.out = out
+        self.quiet = quiet
+        self.requested = requested
+        self.summary = Summary()
+        self.broken = False  # the reader went away (EPIPE): keep checking, stop writing
+
+    def write(self, text: str) -> None:
+        if self.broken:
+            return
+        try:
+            self.out.write(text)
+        except BrokenPipeError:
+            self.broken = True
+
+    def add(self, result: FileResult) -> None:
+        self.summary.add(result)
+        self.file(result)
+
+    def file(self, result: FileResult) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def close(self, exit_code: int) -> None:
+        pass
+
+    def flush(self) -> None:
+        if self.broken:
+            return
+        try:
+            self.out.flush()
+        except BrokenPipeError:
+            self.broken = True
+
+    def dialect_label(self, result: FileResult) -> str:
+        if result.dialect is None:
+            return ""
+        if self.requested != "auto":
+            if self.requested == result.dialect:
+                return result.dialect
+            return f"{self.requested}, wire revision {result.dialect}"
+        return f"{result.dialect} = {dialect_words(result.dialect)}"
+
+
+class TextReporter(Reporter):
+    def __init__(self, out: TextIO, quiet: bool, requested: str) -> None:
+        super().__init__(out, quiet, requested)
+        colour = use_colour(out)
+        self.red, self.yellow, self.green, self.dim, self.bold, self.reset = (
+            ("\033[31m", "\033[33m", "\033[32m", "\033[2m", "\033[1m", "\033[0m")
+            if colour
+            else ("",) * 6
         )
 
+    def file(self, result: FileResult) -> None:
+        red, yellow, reset, bold = self.red, self.yellow, self.reset, self.bold
+        lines = []
+        if result.fatal is not None:
+            verb = (
+                "cannot fetch" if result.name.startswith(("http://", "https://")) else "cannot read"
+            )
+            lines.append(f"{bold}{result.name}{reset}: {red}{verb}{reset}: {result.fatal}")
+        for problem in result.errors:
+            where = location(result.name, problem)
+            lines.append(f"{bold}{where}{reset}: {red}{describe(problem, result.unit)}{reset}")
+        for problem in result.warnings:
+            where = location(result.name, problem)
+            lines.append(
+                f"{bold}{where}{reset}: {yellow}warning{reset}: {describe(problem, result.unit)}"
+            )
+        if not self.quiet:
+            for remark in result.info:
+                lines.append(f"{result.name}: {self.dim}note: {remark}{reset}")
+            if result.fatal is None:
+                label = self.dialect_label(result)
+                detail = f"{result.kind}, {label}" if label else result.kind
+                verdict = f"{self.green}valid{reset}" if result.valid else f"{red}invalid{reset}"
+                count = len(result.errors)
+                more = "" if result.valid else f", {count} problem{'s' if count != 1 else ''}"
+                lines.append(f"{result.name}: {verdict} {self.dim}({detail}){reset}{more}")
+        if lines:
+            self.write("\n".join(lines) + "\n")
 
-def as_json(results: list[FileResult], out: TextIO) -> None:
-    document = {
-        "files": [
-            {
-                "path": r.name,
-                "type": r.kind,
-                "valid": r.valid,
-                "dialect": r.dialect,
-                "error": r.fatal,
-                "problems": [p.to_dict() for p in r.errors],
-                "warnings": [p.to_dict() for p in r.warnings],
-            }
-            for r in results
-        ],
-        "summary": {
-            "files": len(results),
-            "valid": sum(r.valid for r in results),
-            "invalid": sum(not r.valid for r in results),
-            "warnings": sum(len(r.warnings) for r in results),
-        },
-    }
-    json.dump(document, out, ensure_ascii=False, indent=2)
-    out.write("\n")
+    def close(self, exit_code: int) -> None:
+        if not self.quiet:
+            self.write(self.summary.line() + "\n")
+        self.flush()
 
 
 def _escape_data(value: str) -> str:
@@ -89,16 +158,86 @@ def _escape_property(value: str) -> str:
     return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
-def github(results: list[FileResult], out: TextIO) -> None:
-    for result in results:
+class GithubReporter(Reporter):
+    """GitHub Actions workflow commands: ``::error file=…,line=…,col=…::…``."""
+
+    def file(self, result: FileResult) -> None:
+        lines = []
+        title = _escape_property("validate-conversation")
         if result.fatal is not None:
-            out.write(
-                f"::error file={_escape_property(result.name)}::{_escape_data(result.fatal)}\n"
+            place = f"file={_escape_property(result.name)}," if result.is_file else ""
+            what = (
+                "cannot fetch" if not result.is_file and result.name != "<stdin>" else "cannot read"
             )
-            continue
+            message = _escape_data(f"{result.name}: {what}: {result.fatal}")
+            lines.append(f"::error {place}title={title}::{message}")
         for level, problems in (("error", result.errors), ("warning", result.warnings)):
             for p in problems:
-                place = f"file={_escape_property(result.name)}"
-                if p.line is not None:
-                    place += f",line={p.line},col={p.column or 1}"
-                out.write(f"::{level} {place}::{_escape_data(_describe(p))}\n")
+                if result.is_file:
+                    place = f"file={_escape_property(result.name)},"
+                    if p.line is not None:
+                        place += f"line={p.line},col={p.column or 1},"
+                    text = describe(p, result.unit)
+                else:
+                    place = ""
+                    text = f"{location(result.name, p)}: {describe(p, result.unit)}"
+                lines.append(f"::{level} {place}title={title}::{_escape_data(text)}")
+        if lines:
+            self.write("\n".join(lines) + "\n")
+
+    def close(self, exit_code: int) -> None:
+        if not self.quiet:
+            self.write(self.summary.line() + "\n")
+        self.flush()
+
+
+class JsonReporter(Reporter):
+    """One JSON document with every file's result, written at the end."""
+
+    def __init__(self, out: TextIO, quiet: bool, requested: str) -> None:
+        super().__init__(out, quiet, requested)
+        self.files: list[dict[str, object]] = []
+
+    def file(self, result: FileResult) -> None:
+        from .checks import version_span
+
+        self.files.append(
+            {
+                "path": result.name,
+                "type": result.kind if result.fatal is None else None,
+                "index_counts": result.unit,
+                "valid": result.valid,
+                "dialect": result.dialect,
+                "crate_versions": version_span(result.dialect) if result.dialect else None,
+                "error": result.fatal,
+                "problems": [p.to_dict() for p in result.errors],
+                "warnings": [p.to_dict() for p in result.warnings],
+                "notes": list(result.info),
+            }
+        )
+
+    def close(self, exit_code: int) -> None:
+        import json
+
+        from .. import __version__
+
+        s = self.summary
+        document = {
+            "tool": "validate-conversation",
+            "version": __version__,
+            "requested_dialect": self.requested,
+            "files": self.files,
+            "summary": {
+                "files": s.files,
+                "valid": s.valid,
+                "invalid": s.invalid,
+                "unreadable": s.unreadable,
+                "warnings": s.warnings,
+            },
+            "exit_code": exit_code,
+        }
+        self.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        self.flush()
+
+
+REPORTERS = {"text": TextReporter, "json": JsonReporter, "github": GithubReporter}
