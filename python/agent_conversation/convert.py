@@ -1,47 +1,164 @@
 """Converting a conversation to another crate or version, with an explicit loss report.
 
+``convert(conv, to)`` gives exactly the bytes the target version's ``save_messages()`` writes
+for the converted history (``ConversionResult.text``), the converted ``Conversation`` and a list
+of ``Loss`` entries. Without ``allow_loss`` any loss raises ``ConversionRefused`` (a
+``ConversationError``) listing every one.
+
 Key renames and reorderings are not losses (camel ↔ snake usage, ``errorMessage`` ↔
-``error_message``, ``providerMetadata`` ↔ ``provider_metadata``, phi-core's sorted order). Losses
-are what the target has no place for: ``providerMetadata`` into phi-core or yoagent 0.4,
-phi-core's ``reasoning`` and message metadata into yoagent, redacted reasoning into yoagent
-< 0.22, stop reasons the target lacks (unless mapped), and unknown keys the source carried
-(already dropped when it was read, so reported from ``conv.notes``).
+``error_message``, ``providerMetadata`` ↔ ``provider_metadata``, phi-core's sorted order).
+Losses are what the target has no place for:
+
+- ``providerMetadata`` into phi-core or yoagent 0.4 (kind ``field``); redacted reasoning
+  (``redacted``, ``redactedProtocol``) into anything but yoagent >= 0.22 (``field``);
+- phi-core's ``usage.reasoning`` when non-zero, into yoagent (``usage``);
+- phi-core message metadata into yoagent, and newer metadata into older phi-core (``metadata``);
+- stop reasons the target lacks (``stop-reason``): these cannot be dropped, so even with
+  ``allow_loss`` they must be mapped (``stop_reason_map``); a mapped one is reported as a change
+  (kind ``mapped``), not a loss;
+- what the source carried but its own reader ignored: unknown keys (``unknown-key``) and
+  malformed phi-core metadata (``metadata-dropped``), already gone when the file was read.
+
+Pointers are RFC 6901 pointers into the *source* document, spelled with the source's own key
+names (``/3/content/0/provider_metadata`` for a yoagent 0.9 file).
+
+Session files (yoagent ``Session::to_jsonl``) convert entry by entry with ``convert_session``;
+ids, parents, entry timestamps and labels are kept. Reading them is ``sessions.loads_session``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+import gc
+import sys
+import types
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
-from .api import render
-from .codec.spec import get_spec
+import orjson
+
+from .api import loads, render
+from .codec.numbers import FLOAT_FORMATS
+from .codec.spec import Spec, get_spec
 from .conversation import Conversation
 from .dialects import resolve
 from .errors import ConversationError, Problem, pointer
+from .models.wire import REVISIONS
+
+__all__ = [
+    "ConversionRefused",
+    "ConversionResult",
+    "Loss",
+    "SessionConversionResult",
+    "convert",
+    "convert_session",
+]
+
+# Reader notes that mean "the source carried this, and it is gone".
+DROPPED_NOTES = ("unknown-key", "metadata-dropped")
 
 
 @dataclass(frozen=True)
 class Loss:
-    """One thing that does not survive the conversion."""
+    """One thing that does not survive the conversion (or, kind ``mapped``, that changes).
+
+    ``index``: message position (session files: entry position); ``pointer``: where in the
+    source (session files: inside the entry, e.g. ``/message/usage/reasoning``); ``what`` is lost
+    or changed and ``why``; ``kind``: ``field``, ``usage``, ``metadata``, ``stop-reason``,
+    ``missing``, ``unknown-key``, ``metadata-dropped`` or ``mapped``; ``line``: the 1-based line
+    of a session entry.
+    """
 
     index: int | None
     pointer: str
     what: str
     why: str
+    kind: str = "loss"
+    line: int | None = None
+
+    @property
+    def is_change(self) -> bool:
+        """A stop reason mapped as asked: changed, not lost."""
+        return self.kind == "mapped"
 
     def __str__(self) -> str:
-        where = f"message {self.index}" if self.index is not None else "document"
-        return f"{where} ({self.pointer}): {self.what} — {self.why}"
+        if self.line is not None:
+            where = f"line {self.line}"
+        elif self.index is not None:
+            where = f"message {self.index}"
+        else:
+            where = "document"
+        at = f" ({self.pointer})" if self.pointer else ""
+        return f"{where}{at}: {self.what} — {self.why}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "pointer": self.pointer,
+            "line": self.line,
+            "kind": self.kind,
+            "what": self.what,
+            "why": self.why,
+        }
+
+    def problem(self) -> Problem:
+        return Problem(
+            self.index, self.pointer, self.line, None, f"{self.what}: {self.why}", "loss"
+        )
 
 
-@dataclass
+class ConversionRefused(ConversationError):
+    """The conversion would lose something; ``losses`` lists all of it (problems of kind loss)."""
+
+    def __init__(self, losses: list[Loss], target: str, hint: str) -> None:
+        self.losses = losses
+        self.target = target
+        self.hint = hint
+        super().__init__([loss.problem() for loss in losses])
+
+
 class ConversionResult:
-    """The converted conversation, the exact text the target writes, and what was lost."""
+    """The converted conversation, the exact text the target writes, and what was lost.
 
-    conversation: Conversation
-    text: str
-    losses: list[Loss] = field(default_factory=list)
+    ``losses`` also holds the stop reasons mapped as asked (``kind == "mapped"``); ``lost`` and
+    ``changed`` split the two. ``conversation`` is the text read back as the target (made on
+    first use).
+    """
+
+    def __init__(
+        self,
+        text: str,
+        losses: list[Loss],
+        source: str | None,
+        target: str,
+        conversation: Conversation | None = None,
+    ) -> None:
+        self.text = text
+        self.losses = losses
+        self.source = source
+        self.target = target
+        self._conversation = conversation
+
+    @property
+    def conversation(self) -> Conversation:
+        if self._conversation is None:
+            self._conversation = loads(self.text, self.target)
+        return self._conversation
+
+    @property
+    def lost(self) -> list[Loss]:
+        return [loss for loss in self.losses if not loss.is_change]
+
+    @property
+    def changed(self) -> list[Loss]:
+        return [loss for loss in self.losses if loss.is_change]
+
+    def __repr__(self) -> str:
+        return (
+            f"<ConversionResult {self.source} → {self.target}: {len(self.lost)} lost, "
+            f"{len(self.changed)} changed, {len(self.text)} characters>"
+        )
 
 
 def convert(
@@ -52,113 +169,388 @@ def convert(
     stop_reason_map: Mapping[str, str] | None = None,
     float_format: str = "ryu",
 ) -> ConversionResult:
-    """Convert ``conv`` to dialect ``to``; refuse (ConversationError) if anything would be lost
-    unless ``allow_loss``. ``stop_reason_map`` renames stop reasons the target lacks."""
+    """Convert ``conv`` to dialect ``to`` (``yoagent@0.18.0``, ``phi-core``, ...).
+
+    Raises ``ConversionRefused`` (a ``ConversationError``) listing every loss unless
+    ``allow_loss``; a stop reason the target lacks is refused even then unless
+    ``stop_reason_map`` maps it (``{"refusal": "guardRail"}``). ``float_format`` as in ``dumps``.
+    """
     target = resolve(to)
-    records = conv.records
-    changed: list[Loss] = []
-    if stop_reason_map:
-        records, changed = _map_stop_reasons(records, stop_reason_map, target)
-    source = Conversation(records, dialect=conv.dialect if not changed else None)
-    if not changed and conv.dialect is not None:
-        source = conv
-    text, raw_losses = render(source, target, float_format)
-    losses = [_loss(loss.path, loss.message, loss.kind) for loss in raw_losses]
-    losses += [
-        Loss(note.index, note.pointer, "an unknown key", f"dropped when read as {conv.dialect}")
-        for note in conv.notes
-        if note.kind in ("unknown-key", "metadata-dropped")
-    ]
-    if losses and not allow_loss:
-        raise ConversationError(
-            [
-                Problem(loss.index, loss.pointer, None, None, f"{loss.what}: {loss.why}", "loss")
-                for loss in losses
-            ]
+    name = _display(to, target)
+    _check_options(target, name, stop_reason_map, float_format)
+    with _collector_paused():
+        mapping = stop_reason_map or {}
+        text, losses = _convert_records(
+            conv.records, conv.dialect, conv.notes, conv, target, name, mapping, float_format
         )
-    if raw_losses:
-        # Write what the target can carry: re-read the text the writer produced without them.
-        text = _write_lossy(source, target, float_format)
-    from .api import loads
-
-    result = loads(text, target)
-    return ConversionResult(result, text, changed + losses)
+    _refuse_if_needed(losses, name, allow_loss)
+    return ConversionResult(text, losses, conv.dialect, target)
 
 
-WHY = {
-    "metadata": "the target's messages have no such key",
-    "field": "the target's content block has no such key",
-    "usage": "the target's usage has no such count",
-    "stop-reason": "the target has no such stop reason (map it with stop_reason_map)",
-    "missing": "the record lacks a key the target requires",
-}
+# -- sessions -----------------------------------------------------------------------------------
 
 
-def _loss(path: tuple[Any, ...], message: str, kind: str) -> Loss:
-    index = path[0] if path and isinstance(path[0], int) else None
-    return Loss(index, pointer(path), message, WHY.get(kind, kind))
+class SessionConversionResult(ConversionResult):
+    """A converted yoagent session: the exact ``Session::to_jsonl`` text, what was lost, and
+    ``session`` (the text read back as the target, made on first use)."""
+
+    @property
+    def session(self) -> Any:  # sessions.Session
+        if self._session is None:
+            from .sessions import loads_session
+
+            self._session = loads_session(self.text, self.target)
+        return self._session
+
+    _session: Any = None
+
+    @property
+    def conversation(self) -> Conversation:
+        """The entries' messages, in file order, as one conversation of the target."""
+        if self._conversation is None:
+            records = [entry.message for entry in self.session.entries]
+            self._conversation = Conversation(records, dialect=self.target)
+        return self._conversation
+
+
+def convert_session(
+    session: Any,
+    to: str,
+    *,
+    allow_loss: bool = False,
+    stop_reason_map: Mapping[str, str] | None = None,
+    float_format: str = "ryu",
+) -> SessionConversionResult:
+    """Convert a yoagent session (``sessions.loads_session``) to another yoagent version.
+
+    Each entry's message is converted as in ``convert``; ids, parents, entry timestamps and
+    labels are kept. Loss pointers are inside the entry (``/message/...``), with its line.
+    """
+    from .sessions import session_dialects
+
+    target = resolve(to)
+    if target not in session_dialects() or _before_sessions(to):
+        raise ConversationError(
+            f"{to} has no session files (yoagent >= 0.11 writes them); "
+            "convert the messages as a conversation instead"
+        )
+    name = _display(to, target)
+    _check_options(target, name, stop_reason_map, float_format)
+    mapping = stop_reason_map or {}
+    notes_by_entry: dict[int, list[Problem]] = {}
+    losses: list[Loss] = []
+    for note in session.notes:
+        if note.index is not None and note.pointer.startswith("/message"):
+            notes_by_entry.setdefault(note.index, []).append(note)
+        elif note.kind in DROPPED_NOTES:  # a key of the entry itself
+            losses.append(_dropped_note(note, session.dialect, note.pointer, note.line))
+    with _collector_paused():
+        lines = _session_lines(session, notes_by_entry, target, name, mapping, float_format, losses)
+    _refuse_if_needed(losses, name, allow_loss)
+    return SessionConversionResult("\n".join(lines), losses, session.dialect, target)
+
+
+def _session_lines(
+    session: Any,
+    notes_by_entry: dict[int, list[Problem]],
+    target: str,
+    name: str,
+    mapping: Mapping[str, str],
+    float_format: str,
+    losses: list[Loss],
+) -> list[str]:
+    lines = []
+    for index, entry in enumerate(session.entries):
+        # The entry's message as a one-message conversation: its notes re-pointed to /0/...
+        notes = [
+            Problem(0, "/0" + n.pointer[len("/message") :], None, None, n.message, n.kind)
+            for n in notes_by_entry.get(index, [])
+        ]
+        text, entry_losses = _convert_records(
+            [entry.message], session.dialect, notes, None, target, name, mapping, float_format
+        )
+        losses += [
+            Loss(index, "/message" + loss.pointer[2:], loss.what, loss.why, loss.kind, entry.line)
+            for loss in entry_losses
+        ]
+        lines.append(_session_line(entry, text[1:-1]))
+    return lines
+
+
+def _before_sessions(name: str) -> bool:
+    """``yoagent@0.9.3`` shares a wire revision with 0.11 but has no ``Session`` yet."""
+    if name in REVISIONS:  # a revision name ("yoagent@0.9" = 0.9-0.12) includes 0.11 and 0.12
+        return False
+    crate, _, version = name.partition("@")
+    parts = version.split(".")
+    if crate != "yoagent" or not all(p.isdigit() for p in parts) or len(parts) < 2:
+        return False
+    return tuple(int(p) for p in parts) < (0, 11)
+
+
+def _session_line(entry: Any, message: str) -> str:
+    """One ``Session::to_jsonl`` line: id, parent_id (null too), message, timestamp[, label]."""
+    head = orjson.dumps({"id": entry.id, "parent_id": entry.parent_id})[:-1].decode()
+    tail = f',"timestamp":{entry.timestamp}'
+    if entry.label is not None:
+        tail += ',"label":' + orjson.dumps(entry.label).decode()
+    return f'{head},"message":{message}{tail}}}'
+
+
+# -- the work -----------------------------------------------------------------------------------
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while records are written: JSON trees have no cycles, and
+    the collector rescanning millions of fresh objects doubles the time (as in ``api.loads``)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _display(to: str, target: str) -> str:
+    """How messages name the target: as the user did when they gave a version
+    (``yoagent@0.18.0``), else by its revision (``phi-core`` → ``phi-core@0.9``)."""
+    return to if "@" in to else target
+
+
+def _check_options(
+    target: str, name: str, mapping: Mapping[str, str] | None, float_format: str
+) -> None:
+    if float_format not in FLOAT_FORMATS:
+        raise ConversationError(f"float_format must be one of {', '.join(FLOAT_FORMATS)}")
+    allowed = get_spec(target).stop_order
+    for source_reason, target_reason in (mapping or {}).items():
+        if target_reason not in allowed:
+            raise ConversationError(
+                f"stop reason map {source_reason}={target_reason}: {name} has no stop reason "
+                f"{target_reason!r} (it has {', '.join(allowed)})"
+            )
+
+
+def _convert_records(
+    records: list[dict[str, Any]],
+    source: str | None,
+    notes: list[Problem],
+    conv: Conversation | None,
+    target: str,
+    name: str,
+    mapping: Mapping[str, str],
+    float_format: str,
+) -> tuple[str, list[Loss]]:
+    """The target's text for ``records`` (read as ``source``) and everything lost or changed."""
+    spec = get_spec(target)
+    source_spec = get_spec(source) if source in REVISIONS else None
+    mapped, changes = _map_stop_reasons(records, mapping, spec, name)
+    if changes or conv is None:
+        conv = Conversation(mapped, dialect=None if changes else source)
+    text, raw = render(conv, target, float_format)
+    losses = [_writer_loss(w.path, w.kind, mapped, source_spec, spec, name) for w in raw]
+    losses += [
+        _dropped_note(note, source, note.pointer)
+        for note in notes
+        if note.kind in DROPPED_NOTES and not _null_metadata(note)
+    ]
+    losses += changes
+    losses.sort(key=lambda loss: -1 if loss.index is None else loss.index)
+    return text, losses
+
+
+def _refuse_if_needed(losses: list[Loss], target: str, allow_loss: bool) -> None:
+    lost = [loss for loss in losses if not loss.is_change]
+    if not lost:
+        return
+    # A message cannot be written without a stop reason the target has: allowing the loss is
+    # not enough for those, they must be mapped.
+    unmapped = [loss for loss in lost if loss.kind == "stop-reason"]
+    to_map = "map the stop reasons (stop_reason_map / --map-stop-reason)"
+    if not allow_loss:
+        hints = []
+        if len(unmapped) < len(lost):
+            hints.append("allow the loss (allow_loss / --allow-loss)")
+        if unmapped:
+            hints.append(to_map)
+        raise ConversionRefused(lost, target, " and ".join(hints))
+    if unmapped:
+        raise ConversionRefused(unmapped, target, to_map)
 
 
 def _map_stop_reasons(
-    records: list[dict[str, Any]], mapping: Mapping[str, str], target: str
+    records: list[dict[str, Any]], mapping: Mapping[str, str], spec: Spec, name: str
 ) -> tuple[list[dict[str, Any]], list[Loss]]:
-    allowed = get_spec(target).stop_reasons
-    for source_reason, target_reason in mapping.items():
-        if target_reason not in allowed:
-            raise ConversationError(
-                f"--map-stop-reason {source_reason}={target_reason}: {target} has no stop reason "
-                f"{target_reason!r} (it has {', '.join(sorted(allowed))})"
-            )
+    """Rename the stop reasons the target lacks as ``mapping`` says; report each change."""
+    if not mapping:
+        return records, []
     out = []
-    changed = []
+    changes = []
     for index, record in enumerate(records):
         reason = record.get("stopReason")
         if (
             "kind" not in record
             and isinstance(reason, str)
+            and reason not in spec.stop_reasons
             and reason in mapping
-            and reason not in allowed
         ):
-            record = {**record, "stopReason": mapping[reason]}
-            changed.append(
+            new = mapping[reason]
+            record = {**record, "stopReason": new}
+            changes.append(
                 Loss(
                     index,
                     f"/{index}/stopReason",
-                    f"stop reason {reason!r} written as {mapping[reason]!r}",
-                    "mapped as asked",
+                    f"stop reason {reason!r} written as {new!r}",
+                    f"{name} has no {reason!r}; mapped as asked",
+                    "mapped",
                 )
             )
         out.append(record)
-    return out, changed
+    return out, changes
 
 
-def _write_lossy(conv: Conversation, target: str, float_format: str) -> str:
-    """The target's bytes for what it can carry: strip what it has no place for, then write."""
-    spec = get_spec(target)
-    stripped = [_strip(record, spec) for record in conv.records]
-    text, losses = render(Conversation(stripped), target, float_format)
-    assert not losses, losses
-    return text
-
-
-def _strip(record: dict[str, Any], spec: Any) -> dict[str, Any]:
-    if "kind" in record:
-        return record
-    role = record["role"]
-    fields = {f.ir for f in spec.types[role].fields} | {"role"} | set(spec.metadata)
-    out = {k: v for k, v in record.items() if k in fields}
-    if "usage" in out:
-        usage_fields = {f.ir for f in spec.types["usage"].fields}
-        out["usage"] = {k: v for k, v in out["usage"].items() if k in usage_fields}
-    if "content" in out:
-        blocks = []
-        for block in out["content"]:
-            names = {f.ir for f in spec.types[block["type"]].fields} | {"type"}
-            blocks.append({k: v for k, v in block.items() if k in names})
-        out["content"] = blocks
-    if "stopReason" in out and out["stopReason"] not in spec.stop_reasons:
-        raise ConversationError(
-            f"stop reason {out.get('stopReason')!r} has no equivalent in {spec.name}; "
-            "map it with stop_reason_map / --map-stop-reason"
+def _writer_loss(
+    path: tuple[Any, ...],
+    kind: str,
+    records: list[dict[str, Any]],
+    source: Spec | None,
+    target: Spec,
+    name: str,
+) -> Loss:
+    """A loss the writer found, in the source's words: its key names, the value, the reason."""
+    index = path[0] if path and isinstance(path[0], int) else None
+    value = _at(records, path)
+    key = str(path[-1]) if path else ""
+    wire_path = _source_path(path, records, source)
+    here = pointer(wire_path)
+    shown = wire_path[-1] if wire_path else key
+    if kind == "stop-reason":
+        return Loss(
+            index,
+            here,
+            f"stop reason {value!r}",
+            f"{name} has no such stop reason (it has {', '.join(target.stop_order)}); "
+            "map it with stop_reason_map / --map-stop-reason",
+            kind,
         )
-    return out
+    if kind == "usage":
+        return Loss(
+            index,
+            here,
+            f"usage `{shown}` = {_show(value)}",
+            f"{name}'s usage has no such count",
+            kind,
+        )
+    if kind == "metadata":
+        return Loss(
+            index, here, f"`{shown}` = {_show(value)}", _metadata_why(key, target, name), kind
+        )
+    if kind == "field":
+        block = _at(records, path[:-1])
+        btype = block.get("type", "?") if isinstance(block, dict) else "?"
+        return Loss(
+            index,
+            here,
+            f"`{shown}` = {_show(value)}",
+            f"{name}'s {btype} block has no such field",
+            kind,
+        )
+    return Loss(index, here, f"`{shown}`", f"{name} needs it ({kind})", kind)
+
+
+def _metadata_why(key: str, target: Spec, name: str) -> str:
+    if not target.is_phi:
+        return f"{name} messages carry no phi-core metadata"
+    first = next(
+        (
+            name
+            for name, rev in REVISIONS.items()
+            if rev["crate"] == "phi-core" and key in rev["metadata"]
+        ),
+        None,
+    )
+    since = f" (it arrived in {first})" if first else ""
+    return f"{name} messages have no `{key}`{since}"
+
+
+def _dropped_note(note: Problem, source: str | None, here: str, line: int | None = None) -> Loss:
+    key = here.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
+    read_as = source or "the source"
+    if note.kind == "unknown-key":
+        what, why = f"unknown key `{key}`", f"{read_as} ignores it; dropped when the file was read"
+    else:
+        what, why = f"malformed `{key}`", f"{read_as} dropped it on reading ({note.message})"
+    return Loss(note.index, here, what, why, note.kind, line)
+
+
+def _null_metadata(note: Problem) -> bool:
+    """A phi-core metadata key given as null carries nothing: absent either way, not a loss.
+
+    The reader reports it as ``metadata-dropped`` with the reason ``null``.
+    """
+    return note.kind == "metadata-dropped" and note.message.endswith("silently dropped: null")
+
+
+def _at(records: list[dict[str, Any]], path: tuple[Any, ...]) -> Any:
+    value: Any = records
+    for part in path:
+        try:
+            value = value[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return value
+
+
+def _source_path(
+    path: tuple[Any, ...], records: list[dict[str, Any]], source: Spec | None
+) -> tuple[Any, ...]:
+    """``path`` (internal key names) spelled as the source dialect writes it."""
+    if source is None or len(path) < 2 or not isinstance(path[0], int):
+        return path
+    record = _at(records, path[:1])
+    if not isinstance(record, dict) or "kind" in record:
+        return path
+    out = list(path)
+    out[1] = _wire(source, record.get("role"), path[1])
+    if path[1] == "usage" and len(path) >= 3:
+        out[2] = _wire(source, "usage", path[2])
+    elif path[1] == "content" and len(path) >= 4:
+        block = _at(records, path[:3])
+        if isinstance(block, dict):
+            out[3] = _wire(source, block.get("type"), path[3])
+    return tuple(out)
+
+
+def _wire(spec: Spec, tname: Any, ir: Any) -> Any:
+    tspec = spec.types.get(tname) if isinstance(tname, str) else None
+    if tspec is not None:
+        for f in tspec.fields:
+            if f.ir == ir:
+                return f.wire
+    return ir
+
+
+def _show(value: Any, limit: int = 60) -> str:
+    try:
+        text = orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+    except TypeError:
+        text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class _CallableModule(types.ModuleType):
+    """``agent_conversation.convert`` is both this module and the function.
+
+    Importing the submodule (``from agent_conversation.convert import Loss``, or the CLI doing
+    so) makes Python set the package attribute ``convert`` to the module, hiding the function
+    that ``agent_conversation.convert`` lazily exports. Calling the module calls the function,
+    so ``agent_conversation.convert(conv, "phi-core")`` works either way.
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> ConversionResult:
+        return convert(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule
