@@ -56,6 +56,11 @@ METADATA = {
 }
 
 
+def test_the_facts_above_cover_every_known_revision() -> None:
+    # A new wire revision needs its stop reasons, provider-metadata key and metadata keys here.
+    assert sorted(STOPS) == sorted(DIALECTS), "add the new revision's facts to this file"
+
+
 def is_phi(dialect: str) -> bool:
     return dialect.startswith("phi-core")
 
