@@ -421,6 +421,17 @@ def test_exported_from_the_package() -> None:
     )
 
 
+def test_the_function_survives_importing_the_submodule() -> None:
+    # Importing agent_conversation.convert (as this file and the CLI do) makes Python set the
+    # package attribute to the submodule; calling it still converts.
+    import agent_conversation
+    import agent_conversation.convert as module
+    from agent_conversation import convert
+
+    assert callable(agent_conversation.convert) and callable(convert)
+    assert module(ac.loads(EXAMPLE), "phi-core").text == convert(ac.loads(EXAMPLE), "phi-core").text
+
+
 # -- sessions ----------------------------------------------------------------------------------
 
 SESSION = "\n".join(

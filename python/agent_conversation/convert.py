@@ -316,7 +316,8 @@ def _collector_paused() -> Iterator[None]:
 def _display(to: str, target: str) -> str:
     """How messages name the target: as the user did when they gave a version
     (``yoagent@0.18.0``), else by its revision (``phi-core`` → ``phi-core@0.9``)."""
-    return to if "@" in to else target
+    version = to.partition("@")[2]
+    return to if version not in ("", "latest") else target
 
 
 def _check_options(
