@@ -466,8 +466,8 @@ def _metadata_why(key: str, target: Spec, name: str) -> str:
         return f"{name} messages carry no phi-core metadata"
     first = next(
         (
-            name
-            for name, rev in REVISIONS.items()
+            revision
+            for revision, rev in REVISIONS.items()
             if rev["crate"] == "phi-core" and key in rev["metadata"]
         ),
         None,
