@@ -36,13 +36,14 @@ RUST_WHITESPACE = (
     "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
 
-# The layout `to_jsonl` writes, for the fast path: strings without escapes in the entry's own
-# fields (anything else goes to the exact reader).
-_PLAIN_STR = r'"[^"\\\x00-\x1f]*"'
+# The layout `to_jsonl` writes, for the fast path (on bytes): strings without escapes in the
+# entry's own fields (anything else goes to the exact reader).
+_PLAIN_STR = rb'"[^"\\\x00-\x1f]*"'
 _HEAD = re.compile(
-    r'\{"id":(' + _PLAIN_STR + r'),"parent_id":(null|' + _PLAIN_STR + r'),"message":'
+    rb'\{"id":(' + _PLAIN_STR + rb'),"parent_id":(null|' + _PLAIN_STR + rb'),"message":'
 )
-_TAIL = re.compile(r',"timestamp":(0|[1-9][0-9]{0,19})(?:,"label":(' + _PLAIN_STR + r"))?\}\Z")
+_TAIL = re.compile(rb',"timestamp":(0|[1-9][0-9]{0,19})(?:,"label":(' + _PLAIN_STR + rb"))?\}\Z")
+_TAIL_KEY = b',"timestamp":'
 _U64_MAX = 2**64 - 1
 
 
@@ -93,11 +94,12 @@ def loads_session(data: str | bytes, dialect: str = "auto") -> Session:
 
     Raises ConversationError listing every problem (the crate stops at the first).
     """
-    text = _text(data)
     names = [resolve(dialect)] if dialect != "auto" else session_dialects()
-    fast = _read_fast(text, names)
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else bytes(data)
+    fast = _read_fast(raw, names)
     if fast is not None:
         return fast
+    text = _text(data)
     first_error: ConversationError | None = None
     best: Session | None = None
     for name in names:
@@ -152,28 +154,36 @@ def _lines(text: str) -> list[tuple[int, str, int]]:
 
 
 # -- fast path: the layout to_jsonl writes, checked by the codec in one document ---------------
-def _read_fast(text: str, names: list[str]) -> Session | None:
+def _read_fast(data: bytes, names: list[str]) -> Session | None:
     """The session when every line has the crate's own layout and every message is read without
-    a note by one of ``names``; None sends the file to the exact reader (which gives positions)."""
+    a note by one of ``names``; None sends the file to the exact reader (which gives positions).
+
+    Works on bytes (a str of a file with one emoji would take four bytes a character): each line
+    is proven one complete JSON value by orjson (which also proves it UTF-8), its entry fields
+    are taken from the fixed layout, and all the messages are read by the codec as one document.
+    """
     import orjson
 
     from .api import loads
 
     heads: list[tuple[str, str | None, int, str | None, int]] = []
-    pieces: list[str] = []
+    pieces: list[memoryview] = []
     seen: set[str] = set()
-    for number, line, _ in _lines(text):
+    for number, raw_line in enumerate(data.split(b"\n"), start=1):
+        line = raw_line.strip()  # ASCII whitespace; a line that Rust would trim further (U+3000,
+        if not line:  # U+2028, ...) does not start with `{"id":` and goes to the exact reader
+            continue
         head = _HEAD.match(line)
-        tail = _TAIL.match(line, max(0, line.rfind(',"timestamp":')))
+        tail = _TAIL.match(line, max(0, line.rfind(_TAIL_KEY)))
         if head is None or tail is None or tail.start() <= head.end():
             return None
         try:
-            orjson.loads(line)  # one complete JSON value: the regexes split it where serde does
+            orjson.loads(line)  # one complete JSON value: the layout splits it where serde does
         except orjson.JSONDecodeError:
             return None
-        entry_id = head.group(1)[1:-1]
+        entry_id = head.group(1)[1:-1].decode("utf-8")
         parent = head.group(2)
-        parent_id = None if parent == "null" else parent[1:-1]
+        parent_id = None if parent == b"null" else parent[1:-1].decode("utf-8")
         timestamp = int(tail.group(1))
         label = tail.group(2)
         if (
@@ -184,10 +194,17 @@ def _read_fast(text: str, names: list[str]) -> Session | None:
             return None
         seen.add(entry_id)
         heads.append(
-            (entry_id, parent_id, timestamp, None if label is None else label[1:-1], number)
+            (
+                entry_id,
+                parent_id,
+                timestamp,
+                None if label is None else label[1:-1].decode("utf-8"),
+                number,
+            )
         )
-        pieces.append(line[head.end() : tail.start()])
-    document = "[" + ",".join(pieces) + "]"
+        pieces.append(memoryview(line)[head.end() : tail.start()])
+    document = b"[" + b",".join(pieces) + b"]"
+    del pieces
     for name in names:
         try:
             conv = loads(document, name)
@@ -256,10 +273,12 @@ def _read(text: str, dialect: str) -> Session:
             )
             continue
         if entry.parent_id is not None and entry.parent_id not in seen:
-            why = f"parent {entry.parent_id!r} of {entry.id!r} is not defined on an earlier line"
+            words = f"parent {entry.parent_id!r} of {entry.id!r} is not defined on an earlier line"
             if unreadable:
-                why += f" (line {unreadable[-1]} could not be read)"
-            problems.append(_at(line, number, offset, index, ("parent_id",), why, "unknown-parent"))
+                words += f" (line {unreadable[-1]} could not be read)"
+            problems.append(
+                _at(line, number, offset, index, ("parent_id",), words, "unknown-parent")
+            )
             seen.add(entry.id)
             continue
         seen.add(entry.id)

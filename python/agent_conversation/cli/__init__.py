@@ -114,6 +114,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The console script and ``python -m agent_conversation``.
+
+    Called with ``argv`` it returns the exit code like :func:`run`. Called as the command (no
+    ``argv``) it ends the process itself once the output is flushed: tearing down the parsed
+    documents one object at a time would only add to the wall time of a short-lived process.
+    """
+    if argv is not None:
+        return run(argv)
+    code = run()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            code = code or 2
+    os._exit(code)
+
+
+def run(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit code (never raises, never prints a traceback)."""
     for stream in (sys.stdout, sys.stderr):
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,17 +42,25 @@ class FileResult:
 
 
 # -- what is it? ---------------------------------------------------------------------------------
+_LEADING_SPACE = re.compile(rb"(?:\xef\xbb\xbf)?[ \t\r\n]*")
+_SPACE = re.compile(rb"[ \t\r\n]*")
+
+
+def is_blank(data: bytes) -> bool:
+    return _LEADING_SPACE.match(data).end() == len(data)  # type: ignore[union-attr]
+
+
 def sniff(data: bytes, name: str) -> str:
-    """conversation, session (yoagent JSONL) or phi-session, judged by the content."""
-    stripped = data.lstrip(b" \t\r\n")
-    if stripped.startswith(b"\xef\xbb\xbf"):
-        stripped = stripped[3:].lstrip(b" \t\r\n")
-    jsonl = name.lower().split("?", 1)[0].endswith(".jsonl")
-    if jsonl:
+    """conversation, session (yoagent JSONL) or phi-session, judged by the content (without
+    copying it: inputs may be large)."""
+    if name.lower().split("?", 1)[0].endswith(".jsonl"):
         return "session"
-    if not stripped.startswith(b"{"):
+    start = _LEADING_SPACE.match(data).end()  # type: ignore[union-attr]
+    if data[start : start + 1] != b"{":
         return "conversation"
-    first, newline, rest = stripped.partition(b"\n")
+    newline = data.find(b"\n", start)
+    first = data[start:] if newline < 0 else data[start:newline]
+    more = newline >= 0 and _SPACE.match(data, newline).end() < len(data)  # type: ignore[union-attr]
     import orjson
 
     try:
@@ -64,7 +73,7 @@ def sniff(data: bytes, name: str) -> str:
             return "phi-session"
         if "message" in head or "parent_id" in head:
             return "session"
-    return "session" if newline and rest.strip() else "phi-session"
+    return "session" if more else "phi-session"
 
 
 def check(data: bytes, name: str, options: Options) -> FileResult:
@@ -96,7 +105,7 @@ def _check_conversation(data: bytes, options: Options, result: FileResult) -> No
     from ..api import dumps, loads
 
     result.dialect = _explicit(options)
-    if not data.strip(b" \t\r\n"):
+    if is_blank(data):
         result.errors = [
             Problem(
                 None,
@@ -382,7 +391,7 @@ def lint(records: list[dict[str, Any]], parents: Sequence[int] | None = None) ->
         _lint_path(records, range(n), out)
     else:
         children: list[list[int]] = [[] for _ in range(n)]
-        roots = []
+        roots: list[int] = []
         for i, p in enumerate(parents):
             (children[p] if p >= 0 else roots).append(i)
         _lint_tree(records, roots, children, out)
@@ -392,6 +401,7 @@ def lint(records: list[dict[str, Any]], parents: Sequence[int] | None = None) ->
 
 def _lint_path(records: list[dict[str, Any]], order: range, out: list[Problem]) -> None:
     calls: dict[str, tuple[int, int]] = {}
+    every_call: list[tuple[int, int, str]] = []
     answered: set[tuple[int, int]] = set()
     last_ts: int | None = None
     for i in order:
@@ -402,7 +412,8 @@ def _lint_path(records: list[dict[str, Any]], order: range, out: list[Problem]) 
         if last_ts is not None and ts < last_ts:
             out.append(_backwards(i, ts, last_ts))
         last_ts = ts
-        if rec["role"] == "toolResult":
+        role = rec["role"]
+        if role == "toolResult":
             call = calls.get(rec["toolCallId"])
             if call is None:
                 out.append(_orphan(i, rec["toolCallId"]))
@@ -412,31 +423,25 @@ def _lint_path(records: list[dict[str, Any]], order: range, out: list[Problem]) 
             kind = block["type"]
             if kind == "toolCall":
                 calls[block["id"]] = (i, j)
+                every_call.append((i, j, block["id"]))
             elif kind == "image":
                 _lint_image(block, i, j, out)
-    _report_unanswered(records, order, answered, out)
+    _report_unanswered(every_call, answered, out)
 
 
 def _report_unanswered(
-    records: list[dict[str, Any]],
-    order: Sequence[int],
-    answered: set[tuple[int, int]],
-    out: list[Problem],
+    every_call: list[tuple[int, int, str]], answered: set[tuple[int, int]], out: list[Problem]
 ) -> None:
-    for i in order:
-        rec = records[i]
-        if "kind" in rec or rec["role"] != "assistant":
-            continue
-        for j, block in enumerate(rec["content"]):
-            if block["type"] == "toolCall" and (i, j) not in answered:
-                out.append(
-                    _warn(
-                        i,
-                        f"/content/{j}/id",
-                        f"tool call {block['id']!r} is never answered by a tool result",
-                        "unanswered-call",
-                    )
+    for i, j, call_id in every_call:
+        if (i, j) not in answered:
+            out.append(
+                _warn(
+                    i,
+                    f"/content/{j}/id",
+                    f"tool call {call_id!r} is never answered by a tool result",
+                    "unanswered-call",
                 )
+            )
 
 
 def _lint_tree(
@@ -445,6 +450,7 @@ def _lint_tree(
     """Depth-first over the session tree with the calls and the last timestamp of the path."""
     active: dict[str, list[tuple[int, int]]] = {}
     answered: set[tuple[int, int]] = set()
+    every_call: list[tuple[int, int, str]] = []
     # stack of (node, entering?, last timestamp before it)
     stack: list[tuple[int, bool, int | None]] = [(r, True, None) for r in reversed(roots)]
     while stack:
@@ -471,12 +477,13 @@ def _lint_tree(
             for j, block in enumerate(rec["content"]):
                 if block["type"] == "toolCall":
                     active.setdefault(block["id"], []).append((i, j))
+                    every_call.append((i, j, block["id"]))
                 elif block["type"] == "image":
                     _lint_image(block, i, j, out)
             last_ts = ts
         for child in reversed(children[i]):
             stack.append((child, True, last_ts))
-    _report_unanswered(records, range(len(records)), answered, out)
+    _report_unanswered(every_call, answered, out)
 
 
 def _backwards(i: int, ts: int, last_ts: int) -> Problem:

@@ -21,9 +21,12 @@ def use_colour(stream: TextIO) -> bool:
 
 
 def describe(problem: Problem, unit: str = "message") -> str:
-    """``message N (pointer): cause`` (``document`` for what belongs to no one message; a
-    session file's problems name the entry, counted from 0 like messages)."""
-    where = f"{unit} {problem.index}" if problem.index is not None else "document"
+    """``message N (pointer): cause``; ``document: cause`` for what belongs to no one message.
+    A session file's problems name the entry, counted from 0 like messages."""
+    if problem.index is not None:
+        where = f"{unit} {problem.index}"
+    else:  # e.g. a phi-core turn's output_message, which is not in an array
+        where = "value" if problem.pointer else "document"
     pointer = f" ({problem.pointer})" if problem.pointer else ""
     return f"{where}{pointer}: {problem.message}"
 
