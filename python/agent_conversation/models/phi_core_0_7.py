@@ -2,29 +2,10 @@
 # Regenerate with: python scripts/generate_models.py
 from __future__ import annotations
 
-from enum import Enum
 from typing import Annotated, Any, Literal
 
 from agent_conversation.models._base import WireModel
 from pydantic import Field, RootModel
-
-
-class StopReason(Enum):
-    """
-    Why generation stopped: a unit variant, written as its name.
-    """
-
-    stop = "stop"
-    length = "length"
-    tool_use = "toolUse"
-    error = "error"
-    aborted = "aborted"
-    max_turns = "maxTurns"
-    user_stop = "userStop"
-    handoff = "handoff"
-    guard_rail = "guardRail"
-    context_compacted = "contextCompacted"
-    paused = "paused"
 
 
 class TextContent(WireModel):
@@ -69,6 +50,38 @@ class ToolCallContent(WireModel):
     ]
 
 
+class Usage(WireModel):
+    """
+    Token counts (all u64; missing counts default to 0).
+    """
+
+    input: Annotated[int, Field(ge=0, le=18446744073709551615)]
+    output: Annotated[int, Field(ge=0, le=18446744073709551615)]
+    reasoning: Annotated[int, Field(ge=0, le=18446744073709551615)] = 0
+    cache_read: Annotated[int, Field(ge=0, le=18446744073709551615)] = 0
+    cache_write: Annotated[int, Field(ge=0, le=18446744073709551615)] = 0
+    total_tokens: Annotated[int, Field(ge=0, le=18446744073709551615)] = 0
+
+
+class ExtensionMessage(WireModel):
+    """
+    An app-only record; `role` is any string (the constructor writes "extension"). A derived struct read from serde's buffer: a repeated key is an error, unlike in LLM messages.
+    """
+
+    role: str
+    kind: str
+    data: Annotated[Any, Field(description="Required; any JSON value including null.")]
+
+
+class TurnId(WireModel):
+    """
+    Which loop and turn produced a message.
+    """
+
+    loop_id: Annotated[str, Field(alias="loopId")]
+    turn_index: Annotated[int, Field(alias="turnIndex", ge=0, le=4294967295)]
+
+
 class UserMessage(WireModel):
     """
     A user turn.
@@ -83,7 +96,40 @@ class UserMessage(WireModel):
     ]
     timestamp: Annotated[int, Field(ge=0, le=18446744073709551615)]
     turn_id: Annotated[
-        Any | None,
+        TurnId | None,
+        Field(
+            alias="turnId",
+            description="phi-core >= 0.7: a malformed value is silently dropped.",
+        ),
+    ] = None
+
+
+class AssistantMessage(WireModel):
+    """
+    An assistant turn.
+    """
+
+    role: Literal["assistant"]
+    content: list[
+        Annotated[
+            TextContent | ImageContent | ThinkingContent | ToolCallContent,
+            Field(discriminator="type"),
+        ]
+    ]
+    stop_reason: Annotated[
+        Literal["stop", "length", "toolUse", "error", "aborted", "maxTurns", "userStop", "handoff", "guardRail", "contextCompacted", "paused"],
+        Field(
+            alias="stopReason",
+            description="Why generation stopped: a unit variant, written as its name.",
+        ),
+    ]
+    model: str
+    provider: str
+    usage: Usage
+    timestamp: Annotated[int, Field(ge=0, le=18446744073709551615)]
+    error_message: str | None = None
+    turn_id: Annotated[
+        TurnId | None,
         Field(
             alias="turnId",
             description="phi-core >= 0.7: a malformed value is silently dropped.",
@@ -108,7 +154,7 @@ class ToolResultMessage(WireModel):
     is_error: Annotated[bool, Field(alias="isError")]
     timestamp: Annotated[int, Field(ge=0, le=18446744073709551615)]
     turn_id: Annotated[
-        Any | None,
+        TurnId | None,
         Field(
             alias="turnId",
             description="phi-core >= 0.7: a malformed value is silently dropped.",
@@ -116,78 +162,17 @@ class ToolResultMessage(WireModel):
     ] = None
 
 
-class Usage(WireModel):
-    """
-    Token counts (all u64; missing counts default to 0).
-    """
-
-    input: Annotated[int, Field(ge=0, le=18446744073709551615)]
-    output: Annotated[int, Field(ge=0, le=18446744073709551615)]
-    reasoning: Annotated[int, Field(ge=0, le=18446744073709551615)] = 0
-    cache_read: Annotated[int, Field(ge=0, le=18446744073709551615)] = 0
-    cache_write: Annotated[int, Field(ge=0, le=18446744073709551615)] = 0
-    total_tokens: Annotated[int, Field(ge=0, le=18446744073709551615)] = 0
-
-
-class ExtensionMessage(WireModel):
-    """
-    An app-only record; `role` is any string (the constructor writes "extension").
-    """
-
-    role: str
-    kind: str
-    data: Annotated[Any, Field(description="Required; any JSON value including null.")]
-
-
-class TurnId(WireModel):
-    """
-    Which loop and turn produced a message.
-    """
-
-    loop_id: Annotated[str, Field(alias="loopId")]
-    turn_index: Annotated[int, Field(alias="turnIndex", ge=0, le=4294967295)]
-
-
-class AssistantMessage(WireModel):
-    """
-    An assistant turn.
-    """
-
-    role: Literal["assistant"]
-    content: list[
-        Annotated[
-            TextContent | ImageContent | ThinkingContent | ToolCallContent,
-            Field(discriminator="type"),
-        ]
-    ]
-    stop_reason: Annotated[StopReason, Field(alias="stopReason")]
-    model: str
-    provider: str
-    usage: Usage
-    timestamp: Annotated[int, Field(ge=0, le=18446744073709551615)]
-    error_message: str | None = None
-    turn_id: Annotated[
-        Any | None,
-        Field(
-            alias="turnId",
-            description="phi-core >= 0.7: a malformed value is silently dropped.",
-        ),
-    ] = None
-
-
-class PhiCore07SavedConversation(
-    RootModel[
-        list[ExtensionMessage | UserMessage | AssistantMessage | ToolResultMessage]
-    ]
+class SavedConversation(
+    RootModel[list[UserMessage | AssistantMessage | ToolResultMessage | ExtensionMessage]]
 ):
     """
     What save_messages() writes and restore_messages() reads in phi-core >=0.7.0 <0.8.0: a JSON array of AgentMessage.
     """
 
     root: Annotated[
-        list[ExtensionMessage | UserMessage | AssistantMessage | ToolResultMessage],
+        list[UserMessage | AssistantMessage | ToolResultMessage | ExtensionMessage],
         Field(
             description="What save_messages() writes and restore_messages() reads in phi-core >=0.7.0 <0.8.0: a JSON array of AgentMessage.",
-            title="phi-core 0.7 saved conversation",
+            title="SavedConversation",
         ),
     ]

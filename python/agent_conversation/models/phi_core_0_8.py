@@ -2,29 +2,10 @@
 # Regenerate with: python scripts/generate_models.py
 from __future__ import annotations
 
-from enum import Enum
 from typing import Annotated, Any, Literal
 
-from agent_conversation.models._base import WireModel
-from pydantic import Field, RootModel
-
-
-class StopReason(Enum):
-    """
-    Why generation stopped: a unit variant, written as its name.
-    """
-
-    stop = "stop"
-    length = "length"
-    tool_use = "toolUse"
-    error = "error"
-    aborted = "aborted"
-    max_turns = "maxTurns"
-    user_stop = "userStop"
-    handoff = "handoff"
-    guard_rail = "guardRail"
-    context_compacted = "contextCompacted"
-    paused = "paused"
+from agent_conversation.models._base import U64, WireModel
+from pydantic import ConfigDict, Field, RootModel
 
 
 class TextContent(WireModel):
@@ -69,6 +50,52 @@ class ToolCallContent(WireModel):
     ]
 
 
+class Usage(WireModel):
+    """
+    Token counts (all u64; missing counts default to 0).
+    """
+
+    input: Annotated[int, Field(ge=0, le=18446744073709551615)]
+    output: Annotated[int, Field(ge=0, le=18446744073709551615)]
+    reasoning: Annotated[int, Field(ge=0, le=18446744073709551615)] = 0
+    cache_read: Annotated[int, Field(ge=0, le=18446744073709551615)] = 0
+    cache_write: Annotated[int, Field(ge=0, le=18446744073709551615)] = 0
+    total_tokens: Annotated[int, Field(ge=0, le=18446744073709551615)] = 0
+
+
+class ExtensionMessage(WireModel):
+    """
+    An app-only record; `role` is any string (the constructor writes "extension"). A derived struct read from serde's buffer: a repeated key is an error, unlike in LLM messages.
+    """
+
+    role: str
+    kind: str
+    data: Annotated[Any, Field(description="Required; any JSON value including null.")]
+
+
+class TurnId(WireModel):
+    """
+    Which loop and turn produced a message.
+    """
+
+    loop_id: Annotated[str, Field(alias="loopId")]
+    turn_index: Annotated[int, Field(alias="turnIndex", ge=0, le=4294967295)]
+
+
+class NodeTag(WireModel):
+    """
+    A summary annotation attached by a revert.
+    """
+
+    model_config = ConfigDict(
+        arbitrary_types_allowed=True,
+    )
+    kind: Literal["lesson", "finding", "outcome", "checkpoint"]
+    text: str
+    created_at_turn: Annotated[int, Field(ge=0, le=4294967295)]
+    abandoned_node_ids: list[U64]
+
+
 class UserMessage(WireModel):
     """
     A user turn.
@@ -83,28 +110,89 @@ class UserMessage(WireModel):
     ]
     timestamp: Annotated[int, Field(ge=0, le=18446744073709551615)]
     turn_id: Annotated[
-        Any | None,
+        TurnId | None,
         Field(
             alias="turnId",
             description="phi-core >= 0.7: a malformed value is silently dropped.",
         ),
     ] = None
     node_id: Annotated[
-        Any | None,
+        int | None,
         Field(
             alias="nodeId",
             description="phi-core >= 0.8: a tree node id (u64); a malformed value is dropped.",
+            ge=0,
+            le=18446744073709551615,
         ),
     ] = None
     parent_id: Annotated[
-        Any | None,
+        int | None,
         Field(
             alias="parentId",
             description="phi-core >= 0.8: a tree node id (u64); a malformed value is dropped.",
+            ge=0,
+            le=18446744073709551615,
         ),
     ] = None
     tags: Annotated[
-        Any | None,
+        list[NodeTag] | None,
+        Field(
+            description="phi-core >= 0.8: summary tags; empty or malformed lists are not written."
+        ),
+    ] = None
+
+
+class AssistantMessage(WireModel):
+    """
+    An assistant turn.
+    """
+
+    role: Literal["assistant"]
+    content: list[
+        Annotated[
+            TextContent | ImageContent | ThinkingContent | ToolCallContent,
+            Field(discriminator="type"),
+        ]
+    ]
+    stop_reason: Annotated[
+        Literal["stop", "length", "toolUse", "error", "aborted", "maxTurns", "userStop", "handoff", "guardRail", "contextCompacted", "paused"],
+        Field(
+            alias="stopReason",
+            description="Why generation stopped: a unit variant, written as its name.",
+        ),
+    ]
+    model: str
+    provider: str
+    usage: Usage
+    timestamp: Annotated[int, Field(ge=0, le=18446744073709551615)]
+    error_message: str | None = None
+    turn_id: Annotated[
+        TurnId | None,
+        Field(
+            alias="turnId",
+            description="phi-core >= 0.7: a malformed value is silently dropped.",
+        ),
+    ] = None
+    node_id: Annotated[
+        int | None,
+        Field(
+            alias="nodeId",
+            description="phi-core >= 0.8: a tree node id (u64); a malformed value is dropped.",
+            ge=0,
+            le=18446744073709551615,
+        ),
+    ] = None
+    parent_id: Annotated[
+        int | None,
+        Field(
+            alias="parentId",
+            description="phi-core >= 0.8: a tree node id (u64); a malformed value is dropped.",
+            ge=0,
+            le=18446744073709551615,
+        ),
+    ] = None
+    tags: Annotated[
+        list[NodeTag] | None,
         Field(
             description="phi-core >= 0.8: summary tags; empty or malformed lists are not written."
         ),
@@ -128,152 +216,49 @@ class ToolResultMessage(WireModel):
     is_error: Annotated[bool, Field(alias="isError")]
     timestamp: Annotated[int, Field(ge=0, le=18446744073709551615)]
     turn_id: Annotated[
-        Any | None,
+        TurnId | None,
         Field(
             alias="turnId",
             description="phi-core >= 0.7: a malformed value is silently dropped.",
         ),
     ] = None
     node_id: Annotated[
-        Any | None,
+        int | None,
         Field(
             alias="nodeId",
             description="phi-core >= 0.8: a tree node id (u64); a malformed value is dropped.",
+            ge=0,
+            le=18446744073709551615,
         ),
     ] = None
     parent_id: Annotated[
-        Any | None,
+        int | None,
         Field(
             alias="parentId",
             description="phi-core >= 0.8: a tree node id (u64); a malformed value is dropped.",
+            ge=0,
+            le=18446744073709551615,
         ),
     ] = None
     tags: Annotated[
-        Any | None,
+        list[NodeTag] | None,
         Field(
             description="phi-core >= 0.8: summary tags; empty or malformed lists are not written."
         ),
     ] = None
 
 
-class Usage(WireModel):
-    """
-    Token counts (all u64; missing counts default to 0).
-    """
-
-    input: Annotated[int, Field(ge=0, le=18446744073709551615)]
-    output: Annotated[int, Field(ge=0, le=18446744073709551615)]
-    reasoning: Annotated[int, Field(ge=0, le=18446744073709551615)] = 0
-    cache_read: Annotated[int, Field(ge=0, le=18446744073709551615)] = 0
-    cache_write: Annotated[int, Field(ge=0, le=18446744073709551615)] = 0
-    total_tokens: Annotated[int, Field(ge=0, le=18446744073709551615)] = 0
-
-
-class ExtensionMessage(WireModel):
-    """
-    An app-only record; `role` is any string (the constructor writes "extension").
-    """
-
-    role: str
-    kind: str
-    data: Annotated[Any, Field(description="Required; any JSON value including null.")]
-
-
-class TurnId(WireModel):
-    """
-    Which loop and turn produced a message.
-    """
-
-    loop_id: Annotated[str, Field(alias="loopId")]
-    turn_index: Annotated[int, Field(alias="turnIndex", ge=0, le=4294967295)]
-
-
-class AbandonedNodeId(RootModel[int]):
-    root: Annotated[int, Field(ge=0, le=18446744073709551615)]
-
-
-class TagKind(Enum):
-    lesson = "lesson"
-    finding = "finding"
-    outcome = "outcome"
-    checkpoint = "checkpoint"
-
-
-class AssistantMessage(WireModel):
-    """
-    An assistant turn.
-    """
-
-    role: Literal["assistant"]
-    content: list[
-        Annotated[
-            TextContent | ImageContent | ThinkingContent | ToolCallContent,
-            Field(discriminator="type"),
-        ]
-    ]
-    stop_reason: Annotated[StopReason, Field(alias="stopReason")]
-    model: str
-    provider: str
-    usage: Usage
-    timestamp: Annotated[int, Field(ge=0, le=18446744073709551615)]
-    error_message: str | None = None
-    turn_id: Annotated[
-        Any | None,
-        Field(
-            alias="turnId",
-            description="phi-core >= 0.7: a malformed value is silently dropped.",
-        ),
-    ] = None
-    node_id: Annotated[
-        Any | None,
-        Field(
-            alias="nodeId",
-            description="phi-core >= 0.8: a tree node id (u64); a malformed value is dropped.",
-        ),
-    ] = None
-    parent_id: Annotated[
-        Any | None,
-        Field(
-            alias="parentId",
-            description="phi-core >= 0.8: a tree node id (u64); a malformed value is dropped.",
-        ),
-    ] = None
-    tags: Annotated[
-        Any | None,
-        Field(
-            description="phi-core >= 0.8: summary tags; empty or malformed lists are not written."
-        ),
-    ] = None
-
-
-class NodeTag(WireModel):
-    """
-    A summary annotation attached by a revert.
-    """
-
-    kind: TagKind
-    text: str
-    created_at_turn: Annotated[int, Field(ge=0, le=4294967295)]
-    abandoned_node_ids: list[AbandonedNodeId]
-
-
-class NodeTagList(RootModel[list[NodeTag]]):
-    root: list[NodeTag]
-
-
-class PhiCore08SavedConversation(
-    RootModel[
-        list[ExtensionMessage | UserMessage | AssistantMessage | ToolResultMessage]
-    ]
+class SavedConversation(
+    RootModel[list[UserMessage | AssistantMessage | ToolResultMessage | ExtensionMessage]]
 ):
     """
     What save_messages() writes and restore_messages() reads in phi-core >=0.8.0 <0.9.0: a JSON array of AgentMessage.
     """
 
     root: Annotated[
-        list[ExtensionMessage | UserMessage | AssistantMessage | ToolResultMessage],
+        list[UserMessage | AssistantMessage | ToolResultMessage | ExtensionMessage],
         Field(
             description="What save_messages() writes and restore_messages() reads in phi-core >=0.8.0 <0.9.0: a JSON array of AgentMessage.",
-            title="phi-core 0.8 saved conversation",
+            title="SavedConversation",
         ),
     ]

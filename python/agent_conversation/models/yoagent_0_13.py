@@ -2,24 +2,10 @@
 # Regenerate with: python scripts/generate_models.py
 from __future__ import annotations
 
-from enum import Enum
 from typing import Annotated, Any, Literal
 
 from agent_conversation.models._base import WireModel
 from pydantic import Field, RootModel
-
-
-class StopReason(Enum):
-    """
-    Why generation stopped: a unit variant, written as its name.
-    """
-
-    stop = "stop"
-    length = "length"
-    tool_use = "toolUse"
-    error = "error"
-    aborted = "aborted"
-    refusal = "refusal"
 
 
 class TextContent(WireModel):
@@ -62,7 +48,13 @@ class ToolCallContent(WireModel):
     arguments: Annotated[
         Any, Field(description="Required; any JSON value including null.")
     ]
-    provider_metadata: Annotated[Any, Field(alias="providerMetadata")] = None
+    provider_metadata: Annotated[
+        Any | None,
+        Field(
+            alias="providerMetadata",
+            description="Any JSON value (serde_json::Value): objects are written with keys sorted at every depth.",
+        ),
+    ] = None
 
 
 class UserMessage(WireModel):
@@ -138,7 +130,13 @@ class AssistantMessage(WireModel):
             Field(discriminator="type"),
         ]
     ]
-    stop_reason: Annotated[StopReason, Field(alias="stopReason")]
+    stop_reason: Annotated[
+        Literal["stop", "length", "toolUse", "error", "aborted", "refusal"],
+        Field(
+            alias="stopReason",
+            description="Why generation stopped: a unit variant, written as its name.",
+        ),
+    ]
     model: str
     provider: str
     usage: Usage
@@ -154,7 +152,7 @@ class SessionEntry(WireModel):
     id: str
     parent_id: str | None = None
     message: Annotated[
-        ExtensionMessage | UserMessage | AssistantMessage | ToolResultMessage,
+        UserMessage | AssistantMessage | ToolResultMessage | ExtensionMessage,
         Field(
             description="serde-untagged: read as an LLM Message, and if that fails for any reason, as an ExtensionMessage."
         ),
@@ -163,19 +161,17 @@ class SessionEntry(WireModel):
     label: str | None = None
 
 
-class Yoagent013SavedConversation(
-    RootModel[
-        list[ExtensionMessage | UserMessage | AssistantMessage | ToolResultMessage]
-    ]
+class SavedConversation(
+    RootModel[list[UserMessage | AssistantMessage | ToolResultMessage | ExtensionMessage]]
 ):
     """
     What save_messages() writes and restore_messages() reads in yoagent >=0.13.0 <0.22.0: a JSON array of AgentMessage.
     """
 
     root: Annotated[
-        list[ExtensionMessage | UserMessage | AssistantMessage | ToolResultMessage],
+        list[UserMessage | AssistantMessage | ToolResultMessage | ExtensionMessage],
         Field(
             description="What save_messages() writes and restore_messages() reads in yoagent >=0.13.0 <0.22.0: a JSON array of AgentMessage.",
-            title="yoagent 0.13 saved conversation",
+            title="SavedConversation",
         ),
     ]

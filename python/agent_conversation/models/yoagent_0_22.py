@@ -2,38 +2,10 @@
 # Regenerate with: python scripts/generate_models.py
 from __future__ import annotations
 
-from enum import Enum
 from typing import Annotated, Any, Literal
 
 from agent_conversation.models._base import WireModel
 from pydantic import Field, RootModel
-
-
-class StopReason(Enum):
-    """
-    Why generation stopped: a unit variant, written as its name.
-    """
-
-    stop = "stop"
-    length = "length"
-    tool_use = "toolUse"
-    error = "error"
-    aborted = "aborted"
-    refusal = "refusal"
-
-
-class ApiProtocol(Enum):
-    """
-    yoagent's ApiProtocol (snake_case).
-    """
-
-    anthropic_messages = "anthropic_messages"
-    open_ai_completions = "open_ai_completions"
-    open_ai_responses = "open_ai_responses"
-    azure_open_ai_responses = "azure_open_ai_responses"
-    google_generative_ai = "google_generative_ai"
-    google_vertex = "google_vertex"
-    bedrock_converse_stream = "bedrock_converse_stream"
 
 
 class TextContent(WireModel):
@@ -68,7 +40,7 @@ class ThinkingContent(WireModel):
         Field(description="Encrypted reasoning, replayed only to `redactedProtocol`."),
     ] = None
     redacted_protocol: Annotated[
-        Any,
+        Literal["anthropic_messages", "open_ai_completions", "open_ai_responses", "azure_open_ai_responses", "google_generative_ai", "google_vertex", "bedrock_converse_stream"] | None,
         Field(
             alias="redactedProtocol",
             description="An ApiProtocol name; an unrecognised value loads as absent.",
@@ -87,7 +59,13 @@ class ToolCallContent(WireModel):
     arguments: Annotated[
         Any, Field(description="Required; any JSON value including null.")
     ]
-    provider_metadata: Annotated[Any, Field(alias="providerMetadata")] = None
+    provider_metadata: Annotated[
+        Any | None,
+        Field(
+            alias="providerMetadata",
+            description="Any JSON value (serde_json::Value): objects are written with keys sorted at every depth.",
+        ),
+    ] = None
 
 
 class UserMessage(WireModel):
@@ -163,7 +141,13 @@ class AssistantMessage(WireModel):
             Field(discriminator="type"),
         ]
     ]
-    stop_reason: Annotated[StopReason, Field(alias="stopReason")]
+    stop_reason: Annotated[
+        Literal["stop", "length", "toolUse", "error", "aborted", "refusal"],
+        Field(
+            alias="stopReason",
+            description="Why generation stopped: a unit variant, written as its name.",
+        ),
+    ]
     model: str
     provider: str
     usage: Usage
@@ -179,7 +163,7 @@ class SessionEntry(WireModel):
     id: str
     parent_id: str | None = None
     message: Annotated[
-        ExtensionMessage | UserMessage | AssistantMessage | ToolResultMessage,
+        UserMessage | AssistantMessage | ToolResultMessage | ExtensionMessage,
         Field(
             description="serde-untagged: read as an LLM Message, and if that fails for any reason, as an ExtensionMessage."
         ),
@@ -188,19 +172,17 @@ class SessionEntry(WireModel):
     label: str | None = None
 
 
-class Yoagent022SavedConversation(
-    RootModel[
-        list[ExtensionMessage | UserMessage | AssistantMessage | ToolResultMessage]
-    ]
+class SavedConversation(
+    RootModel[list[UserMessage | AssistantMessage | ToolResultMessage | ExtensionMessage]]
 ):
     """
     What save_messages() writes and restore_messages() reads in yoagent >=0.22.0 <0.27.0: a JSON array of AgentMessage.
     """
 
     root: Annotated[
-        list[ExtensionMessage | UserMessage | AssistantMessage | ToolResultMessage],
+        list[UserMessage | AssistantMessage | ToolResultMessage | ExtensionMessage],
         Field(
             description="What save_messages() writes and restore_messages() reads in yoagent >=0.22.0 <0.27.0: a JSON array of AgentMessage.",
-            title="yoagent 0.22 saved conversation",
+            title="SavedConversation",
         ),
     ]

@@ -2,23 +2,10 @@
 # Regenerate with: python scripts/generate_models.py
 from __future__ import annotations
 
-from enum import Enum
 from typing import Annotated, Any, Literal
 
 from agent_conversation.models._base import WireModel
 from pydantic import Field, RootModel
-
-
-class StopReason(Enum):
-    """
-    Why generation stopped: a unit variant, written as its name.
-    """
-
-    stop = "stop"
-    length = "length"
-    tool_use = "toolUse"
-    error = "error"
-    aborted = "aborted"
 
 
 class TextContent(WireModel):
@@ -130,7 +117,13 @@ class AssistantMessage(WireModel):
             Field(discriminator="type"),
         ]
     ]
-    stop_reason: Annotated[StopReason, Field(alias="stopReason")]
+    stop_reason: Annotated[
+        Literal["stop", "length", "toolUse", "error", "aborted"],
+        Field(
+            alias="stopReason",
+            description="Why generation stopped: a unit variant, written as its name.",
+        ),
+    ]
     model: str
     provider: str
     usage: Usage
@@ -138,19 +131,17 @@ class AssistantMessage(WireModel):
     error_message: str | None = None
 
 
-class Yoagent04SavedConversation(
-    RootModel[
-        list[ExtensionMessage | UserMessage | AssistantMessage | ToolResultMessage]
-    ]
+class SavedConversation(
+    RootModel[list[UserMessage | AssistantMessage | ToolResultMessage | ExtensionMessage]]
 ):
     """
     What save_messages() writes and restore_messages() reads in yoagent >=0.4.0 <0.8.0: a JSON array of AgentMessage.
     """
 
     root: Annotated[
-        list[ExtensionMessage | UserMessage | AssistantMessage | ToolResultMessage],
+        list[UserMessage | AssistantMessage | ToolResultMessage | ExtensionMessage],
         Field(
             description="What save_messages() writes and restore_messages() reads in yoagent >=0.4.0 <0.8.0: a JSON array of AgentMessage.",
-            title="yoagent 0.4 saved conversation",
+            title="SavedConversation",
         ),
     ]
