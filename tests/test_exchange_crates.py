@@ -20,6 +20,8 @@ from collections import Counter
 from typing import Any
 
 import pytest
+from agent_conversation import Conversation, loads
+from agent_conversation.exchange import export
 from exchange_harness import (
     CRATES,
     PROMPT,
@@ -31,9 +33,6 @@ from exchange_harness import (
     real_histories,
 )
 from interop_harness import cargo
-
-from agent_conversation import Conversation, loads
-from agent_conversation.exchange import export
 
 APIS = {"openai": "openai-chat", "anthropic": "anthropic-messages"}
 ALLOWED_MEDIA = ("image/jpeg", "image/png", "image/gif", "image/webp")
@@ -198,7 +197,7 @@ def captures() -> list[dict[str, Any]]:
             for api in APIS:
                 jobs.append((crate, api, document))
                 cases.append({"crate": crate, "api": api, "name": name, "document": document})
-    for case, answer in zip(cases, capture(binary, jobs)):
+    for case, answer in zip(cases, capture(binary, jobs), strict=True):
         case.update(answer)
     return cases
 
