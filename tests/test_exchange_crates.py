@@ -104,8 +104,8 @@ def no_image_in_tool_message(api: str, messages: list[dict[str, Any]]) -> list[d
 
 def anthropic_api_limits(api: str, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The crates send tool_use input that is not an object, image media types the API does not
-    take, and thinking / tool_use blocks inside a tool_result; we send ``{}`` and leave the
-    others out, reporting each as lost."""
+    take, and thinking / tool_use blocks in user messages and tool results; we send ``{}`` and
+    leave the others out, reporting each as lost."""
     if api != "anthropic":
         return messages
 
@@ -124,7 +124,7 @@ def anthropic_api_limits(api: str, messages: list[dict[str, Any]]) -> list[dict[
             out.append(block)
         return out
 
-    return [{**m, "content": fix(m["content"], False)} for m in messages]
+    return [{**m, "content": fix(m["content"], m["role"] == "user")} for m in messages]
 
 
 HISTORY_DIFFERENCES = {

@@ -44,7 +44,7 @@ def export(
         if role == "toolResult":
             messages.append(_tool_result(record, index, report, calls))
             continue
-        blocks = _blocks(record["content"], index, report, calls)
+        blocks = _blocks(record["content"], index, report, calls, role == "user")
         if role == "assistant" and not blocks:
             report.omit(
                 index,
@@ -66,15 +66,17 @@ def _blocks(
     index: int,
     report: Report,
     calls: dict[str, str],
-    in_tool_result: bool = False,
+    user_side: bool = False,
 ) -> list[dict[str, Any]]:
+    """Content blocks; ``user_side``: of a user message or a tool result, which hold no thinking
+    and no tool calls (the API rejects them there; the crates send them anyway)."""
     out: list[dict[str, Any]] = []
     for j, block in enumerate(content):
         here = f"/{index}/content/{j}"
         kind = block["type"]
-        if in_tool_result and kind in ("thinking", "toolCall"):
+        if user_side and kind in ("thinking", "toolCall"):
             report.lose(
-                index, here, f"{kind} block", "a tool result holds text and images only", "content"
+                index, here, f"{kind} block", "the API takes it in assistant turns only", "content"
             )
         elif kind == "text":
             if block["text"]:
@@ -168,7 +170,7 @@ def _tool_result(
 ) -> dict[str, Any]:
     content = record["content"]
     if any(b["type"] == "image" for b in content):
-        value: Any = _blocks(content, index, report, calls, in_tool_result=True)
+        value: Any = _blocks(content, index, report, calls, user_side=True)
     else:
         texts = []
         for j, block in enumerate(content):

@@ -21,7 +21,10 @@ FORMAT = "openai-chat"
 
 
 def export_messages(
-    records: list[dict[str, Any]], report: Report, float_format: str = "ryu"
+    records: list[dict[str, Any]],
+    report: Report,
+    float_format: str = "ryu",
+    join_assistant_text: bool = False,
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """The ``messages`` for ``records`` and the names of the tools they call (first use order)."""
     messages: list[dict[str, Any]] = []
@@ -42,7 +45,18 @@ def export_messages(
         if role == "user":
             messages.append({"role": "user", "content": _user_content(record, index, report)})
         elif role == "assistant":
-            messages.append(_assistant(record, index, report, float_format, tools, calls))
+            message = _assistant(record, index, report, float_format, tools, calls)
+            if join_assistant_text and "content" in message:
+                parts = message["content"]
+                if len(parts) > 1:
+                    report.omit(
+                        index,
+                        f"/{index}/content",
+                        f"{len(parts)} text blocks",
+                        "an assistant turn's text is one string here: joined with a newline",
+                    )
+                message["content"] = "\n".join(part["text"] for part in parts)
+            messages.append(message)
         else:
             messages.append(_tool(record, index, report, calls))
     return messages, tools
@@ -221,8 +235,9 @@ def export(
     system: str | None = None,
     system_role: str = "system",
     tools: list[dict[str, Any]] | None = None,
+    join_assistant_text: bool = False,
 ) -> dict[str, Any]:
-    messages, names = export_messages(records, report, float_format)
+    messages, names = export_messages(records, report, float_format, join_assistant_text)
     document: dict[str, Any] = {"messages": system_message(system, system_role) + messages}
     if names or tools:
         document["tools"] = tool_definitions(names, tools)

@@ -23,19 +23,9 @@ def export(
     system_role: str = "system",
     tools: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    document = openai_chat.export(records, report, float_format, system, system_role, tools)
-    for message in document["messages"]:
-        parts = message.get("content")
-        if message["role"] == "assistant" and isinstance(parts, list):
-            if len(parts) > 1:
-                report.omit(
-                    None,
-                    "",
-                    f"{len(parts)} text parts of an assistant turn",
-                    "joined with a newline into one string",
-                )
-            message["content"] = "\n".join(p["text"] for p in parts)
-    return document
+    return openai_chat.export(
+        records, report, float_format, system, system_role, tools, join_assistant_text=True
+    )
 
 
 def import_document(document: Any, report: Report, fill: Fill) -> list[dict[str, Any]]:

@@ -313,13 +313,13 @@ def _import_files(content: Any, i: int, here: str, report: Report) -> list[dict[
         at = f"{here}/{k}" if isinstance(content, list) else here
         if isinstance(item, str):
             blocks.append({"type": "text", "text": item})
-        elif (
-            isinstance(item, dict)
-            and item.get("kind") == "binary"
-            and str(item.get("media_type", "")).startswith("image/")
-        ):
+        elif isinstance(item, dict) and item.get("kind") == "binary":
             blocks.append(
-                {"type": "image", "data": _b64(item.get("data")), "mimeType": item["media_type"]}
+                {
+                    "type": "image",
+                    "data": _b64(item.get("data")),
+                    "mimeType": str(item.get("media_type", "")),
+                }
             )
         elif (
             isinstance(item, dict)
@@ -341,7 +341,6 @@ def _import_files(content: Any, i: int, here: str, report: Report) -> list[dict[
                 "audio-url",
                 "video-url",
                 "document-url",
-                "binary",
             ):
                 report.lose(
                     i,
@@ -529,11 +528,11 @@ def _import_response_part(
         return call
     if kind == "file":
         content = part.get("content")
-        if isinstance(content, dict) and str(content.get("media_type", "")).startswith("image/"):
+        if isinstance(content, dict) and content.get("kind") == "binary":
             return {
                 "type": "image",
                 "data": _b64(content.get("data")),
-                "mimeType": content["media_type"],
+                "mimeType": str(content.get("media_type", "")),
             }
     report.lose(
         i, at, f"{kind} part", "the crates' assistant messages have no such content", "content"
