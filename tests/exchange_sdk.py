@@ -8,7 +8,7 @@ The SDK params use lazy ``Iterable`` fields, so the validated value is walked to
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 
@@ -25,7 +25,7 @@ def materialize(value: Any) -> Any:
     return value
 
 
-@lru_cache(maxsize=None)
+@cache
 def _adapters() -> dict[str, Any]:
     from anthropic.types import MessageParam
     from openai.types.chat import ChatCompletionMessageParam, ChatCompletionToolUnionParam

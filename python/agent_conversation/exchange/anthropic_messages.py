@@ -395,7 +395,7 @@ def _import_tool_result(
     position: int,
     names: dict[str, str],
 ) -> dict[str, Any]:
-    call_id = block.get("tool_use_id")
+    call_id: Any = block.get("tool_use_id")
     expect(isinstance(call_id, str), i, f"{at}/tool_use_id", "tool_use_id must be a string")
     name = names.get(call_id)
     if name is None:

@@ -373,12 +373,13 @@ def _import_assistant(
                 i, at, f"{call.get('type')} tool call", "the crates call functions only", "content"
             )
             continue
-        name, text = function.get("name"), function.get("arguments")
+        name: Any = function.get("name")
+        text: Any = function.get("arguments")
         expect(
             isinstance(name, str), i, f"{at}/function/name", "the function name must be a string"
         )
         expect(isinstance(text, str), i, f"{at}/function/arguments", "arguments must be a string")
-        call_id = call.get("id")
+        call_id: Any = call.get("id")
         expect(isinstance(call_id, str), i, f"{at}/id", "the tool call id must be a string")
         names[call_id] = name
         blocks.append(
@@ -459,6 +460,8 @@ def _import_tool(
     position: int,
     names: dict[str, str],
 ) -> dict[str, Any]:
+    call_id: Any
+    name: Any
     if role == "function":
         call_id, name = "", message.get("name") or ""
         report.fill(i, f"{here}/tool_call_id", "tool call id ''", "function messages have none")

@@ -435,9 +435,7 @@ def _import_response(
         block = _import_response_part(part, i, at, report)
         if block is not None:
             blocks.append(block)
-    details = (
-        message.get("provider_details") if isinstance(message.get("provider_details"), dict) else {}
-    )
+    details = _object(message.get("provider_details"))
     stop = details.get("stop_reason")
     if not isinstance(stop, str):
         reverse = {v: k for k, v in FINISH.items()}
@@ -463,6 +461,10 @@ def _import_response(
     if isinstance(details.get("error_message"), str):
         record["errorMessage"] = details["error_message"]
     return record
+
+
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _usage(usage: Any, details: dict[str, Any]) -> dict[str, int]:
@@ -494,7 +496,7 @@ def _import_response_part(
         return {"type": "text", "text": str(part.get("content", ""))}
     if kind == "thinking":
         if part.get("id") == REDACTED_ID:
-            provider = part.get("provider_name")
+            provider: Any = part.get("provider_name")
             protocol = {v: k for k, v in PROVIDER_NAMES.items()}.get(provider, provider)
             block: dict[str, Any] = {
                 "type": "thinking",
@@ -510,9 +512,7 @@ def _import_response_part(
         return block
     if kind == "tool-call":
         args = part.get("args")
-        details = (
-            part.get("provider_details") if isinstance(part.get("provider_details"), dict) else {}
-        )
+        details = _object(part.get("provider_details"))
         if isinstance(args, str):
             args = arguments_value(args, i, f"{at}/args", report) if args else {}
         elif details.get("arguments_wrapped") and isinstance(args, dict):
