@@ -125,14 +125,15 @@ def _thinking(
                 "thinking",
             )
             return None
-        if block["thinking"] or "signature" in block:
-            report.lose(
-                index,
-                here,
-                "thinking text or signature beside redacted data",
-                "a redacted_thinking block holds the data only",
-                "thinking",
-            )
+        for key in ("thinking", "signature"):
+            if block.get(key) or (key == "signature" and key in block):
+                report.lose(
+                    index,
+                    f"{here}/{key}",
+                    f"{key} beside redacted data",
+                    "a redacted_thinking block holds the data only",
+                    "thinking",
+                )
         return {"type": "redacted_thinking", "data": block["redacted"]}
     signature = block.get("signature")
     if signature == "":

@@ -79,6 +79,10 @@ class Report:
     def omit(self, index: int | None, here: str, what: str, why: str) -> None:
         self.omitted.append(Loss(index, here, what, why, OMITTED))
 
+    def reorder(self, index: int, here: str, what: str, why: str) -> None:
+        """Kept, but at another place (kind ``order``)."""
+        self.omitted.append(Loss(index, here, what, why, "order"))
+
     def fill(self, index: int | None, here: str, what: str, why: str) -> None:
         self.filled.append(Loss(index, here, what, why, FILLED))
 

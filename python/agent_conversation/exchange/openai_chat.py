@@ -79,6 +79,10 @@ def _parts(content: list[dict[str, Any]], index: int, report: Report) -> list[di
                 parts.append({"type": "text", "text": block["text"]})
             else:
                 _empty_text(report, index, here)
+        elif kind == "image" and ";base64," in block["mimeType"]:
+            report.lose(
+                index, here, "image with a media type holding ';base64,'", "no data URL", "image"
+            )
         elif kind == "image":
             url = f"data:{block['mimeType']};base64,{block['data']}"
             parts.append({"type": "image_url", "image_url": {"url": url}})
@@ -106,7 +110,7 @@ def _assistant(
                 _empty_text(report, index, here)
                 continue
             if seen_call:
-                report.omit(
+                report.reorder(
                     index,
                     here,
                     "text after a tool call",
@@ -338,9 +342,8 @@ def data_url_image(url: Any) -> dict[str, Any] | None:
     """``data:<mime>;base64,<data>`` as an image block; None for anything else."""
     if not isinstance(url, str) or not url.startswith("data:"):
         return None
-    head, sep, data = url[5:].partition(",")
-    mime, _, encoding = head.partition(";")
-    if not sep or encoding != "base64":
+    mime, sep, data = url[5:].partition(";base64,")
+    if not sep:
         return None
     return {"type": "image", "data": data, "mimeType": mime}
 

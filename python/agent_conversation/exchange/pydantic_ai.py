@@ -253,9 +253,9 @@ def _binary_ok(block: dict[str, Any], index: int, j: int, report: Report) -> boo
     if not ok:
         report.lose(
             index,
-            f"/{index}/content/{j}/data",
-            "image data that is not standard base64",
-            f"{report.fmt} holds the decoded bytes",
+            f"/{index}/content/{j}",
+            "image whose data is not standard base64",
+            f"{report.fmt} holds the decoded bytes of an image",
             "image",
         )
     return ok
