@@ -30,7 +30,8 @@ def round_trip(conv: Conversation, fmt: str, float_format: str = "ryu") -> tuple
 def unexplained(conv: Conversation, fmt: str) -> list[str]:
     exported, imported = round_trip(conv, fmt)
     # kind "order": kept but moved (an assistant turn's text before its tool calls)
-    named = {l.pointer for l in exported.losses + exported.omitted if l.kind != "order"}
+    reported = exported.losses + exported.omitted
+    named = {loss.pointer for loss in reported if loss.kind != "order"}
     dialect = conv.dialect or "yoagent@0.22"
     original = loads(conv_text(conv, dialect), dialect).records
     back = loads(imported.text, dialect).records

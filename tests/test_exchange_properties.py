@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import agent_conversation as ac
 import pytest
+from agent_conversation.convert import convert
+from agent_conversation.dialects import known_dialects
+from agent_conversation.exchange import FORMATS, export
 from exchange_roundtrip import unexplained
 from exchange_sdk import check
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_convert import history
-
-import agent_conversation as ac
-from agent_conversation.convert import convert
-from agent_conversation.dialects import known_dialects
-from agent_conversation.exchange import FORMATS, export
 
 
 @st.composite
