@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..conversation import Conversation
-from ..convert import convert
+from ..convert import Loss, convert
 from ..dialects import resolve
 from ..errors import ConversationError, Problem
 from . import anthropic_messages, openai_chat, openai_finetune, pydantic_ai
@@ -123,10 +123,19 @@ def import_(
         stop_reason_map=stop_reason_map,
         float_format=float_format,
     )
-    losses = report.losses + [loss for loss in result.losses if loss.kind != "mapped"]
-    changes = [loss for loss in result.losses if loss.kind == "mapped"]
+    target_losses = [_in_document(loss, report) for loss in result.losses]
+    losses = report.losses + [loss for loss in target_losses if loss.kind != "mapped"]
+    changes = [loss for loss in target_losses if loss.kind == "mapped"]
     refuse_if_needed(losses, result.target if to == result.target else to, allow_loss)
     return ImportResult(result, fmt, losses + changes, report.filled)
+
+
+def _in_document(loss: Loss, report: Report) -> Loss:
+    """A loss ``convert`` found in the imported records, pointed at the document's message."""
+    if loss.index is None or loss.index >= len(report.origins):
+        return loss
+    index, here = report.origins[loss.index]
+    return Loss(index, here, loss.what, loss.why, loss.kind)
 
 
 def _parse(data: Any, fmt: str, line: int | None) -> Any:

@@ -242,10 +242,11 @@ def import_document(document: Any, report: Report, fill: Fill) -> list[dict[str,
                 )
         messages, base = document.get("messages"), "/messages"
     expect(isinstance(messages, list), None, base, "`messages` must be an array")
-    out: list[dict[str, Any]] = []
+    out: list[dict[str, Any]] = report.records()
     names: dict[str, str] = {}
     for i, message in enumerate(messages):
         here = f"{base}/{i}"
+        report.at(i, here)
         expect(isinstance(message, dict), i, here, "a message must be a JSON object")
         role = message.get("role")
         expect(
@@ -294,9 +295,11 @@ def _import_user(
 
     for j, block in enumerate(content):
         at = f"{here}/content/{j}"
+        report.at(i, here)
         expect(isinstance(block, dict), i, at, "a content block must be a JSON object")
         if block.get("type") == "tool_result":
             flush()
+            report.at(i, at)
             out.append(_import_tool_result(block, i, at, report, fill, len(out), names))
             continue
         converted = _plain_block(block, i, at, report)

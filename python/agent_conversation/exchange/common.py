@@ -72,6 +72,15 @@ class Report:
         self.losses: list[Loss] = []
         self.omitted: list[Loss] = []
         self.filled: list[Loss] = []
+        self.current: tuple[int | None, str] = (None, "")  # where the records made now come from
+        self.origins: list[tuple[int | None, str]] = []  # per imported record: (index, pointer)
+
+    def at(self, index: int | None, here: str) -> None:
+        """The records appended from now on come from ``here`` in the document."""
+        self.current = (index, here)
+
+    def records(self) -> Records:
+        return Records(self)
 
     def lose(self, index: int | None, here: str, what: str, why: str, kind: str) -> None:
         self.losses.append(Loss(index, here, what, why, kind))
@@ -96,6 +105,18 @@ class Report:
                     f"`{key}` = {_show(record[key])}",
                     f"{self.fmt} messages have no such field",
                 )
+
+
+class Records(list):  # type: ignore[type-arg]
+    """Imported records, remembering for each where in the document it came from."""
+
+    def __init__(self, report: Report) -> None:
+        super().__init__()
+        self.report = report
+
+    def append(self, record: Any) -> None:
+        super().append(record)
+        self.report.origins.append(self.report.current)
 
 
 def refuse_if_needed(losses: list[Loss], target: str, allow_loss: bool) -> None:

@@ -256,10 +256,11 @@ def import_messages(
 ) -> list[dict[str, Any]]:
     """Records for a ``messages`` array (pointers into the document under ``base``)."""
     expect(isinstance(messages, list), None, base, "`messages` must be an array")
-    out: list[dict[str, Any]] = []
+    out: list[dict[str, Any]] = report.records()
     names: dict[str, str] = {}
     for i, message in enumerate(messages):
         here = f"{base}/{i}"
+        report.at(i, here)
         expect(isinstance(message, dict), i, here, "a message must be a JSON object")
         role = message.get("role")
         if role in ("system", "developer"):

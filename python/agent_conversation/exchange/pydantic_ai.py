@@ -271,9 +271,10 @@ def import_document(document: Any, report: Report, fill: Fill) -> list[dict[str,
         "",
         "a pydantic-ai history is an array of requests and responses",
     )
-    out: list[dict[str, Any]] = []
+    out: list[dict[str, Any]] = report.records()
     for i, message in enumerate(document):
         here = f"/{i}"
+        report.at(i, here)
         expect(isinstance(message, dict), i, here, "a message must be a JSON object")
         parts = message.get("parts")
         expect(isinstance(parts, list), i, f"{here}/parts", "`parts` must be an array")
@@ -290,6 +291,7 @@ def import_document(document: Any, report: Report, fill: Fill) -> list[dict[str,
                     "system",
                 )
             for j, part in enumerate(parts):
+                report.at(i, f"{here}/parts/{j}")
                 record = _import_request_part(part, i, f"{here}/parts/{j}", report, fill, len(out))
                 if record is not None:
                     out.append(record)
