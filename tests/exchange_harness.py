@@ -26,6 +26,7 @@ CRATES = {  # crate version driven by the binary → the dialect it reads
     "yoagent@0.18.1": "yoagent@0.13",
     "yoagent@0.12.0": "yoagent@0.9",
     "phi-core@0.15.2": "phi-core@0.9",
+    "phi-core@0.8.0": "phi-core@0.8",  # OpenAI only: its Anthropic provider ignores base_url
 }
 PROMPT = "NEXT PROMPT"
 SYSTEM = "SYSTEM PROMPT"

@@ -128,6 +128,21 @@ def anthropic_api_limits(api: str, messages: list[dict[str, Any]]) -> list[dict[
     return [{**m, "content": fix(m["content"], m["role"] == "user")} for m in messages]
 
 
+def test_phi_core_0_8_sends_no_history(captures: list[dict[str, Any]]) -> None:
+    """phi-core 0.8 sends the system prompt and the new prompt only, whatever the history (a
+    crate bug, fixed later). The export follows the history, not the crate."""
+    cases = [c for c in captures if c["crate"] == "phi-core@0.8.0"]
+    assert len(cases) > 10
+    for case in cases:
+        assert history_messages("openai", case["request"]["body"]) == []
+    with_history = [c for c in cases if loads(c["document"], "phi-core@0.8").records]
+    assert with_history
+    for case in with_history:
+        conv = loads(case["document"], "phi-core@0.8")
+        if any("kind" not in r for r in conv.records):
+            assert export(conv, "openai-chat", allow_loss=True).document["messages"]
+
+
 HISTORY_DIFFERENCES = {
     "yoagent@0.26.6": [],
     "yoagent@0.18.1": [first_tool_text_only],
@@ -196,6 +211,8 @@ def captures() -> list[dict[str, Any]]:
     for crate in CRATES:
         for name, document in _histories(crate):
             for api in APIS:
+                if crate == "phi-core@0.8.0" and api != "openai":
+                    continue
                 jobs.append((crate, api, document))
                 cases.append({"crate": crate, "api": api, "name": name, "document": document})
     for case, answer in zip(cases, capture(binary, jobs), strict=True):
@@ -237,7 +254,7 @@ def test_every_capture_succeeded(captures: list[dict[str, Any]]) -> None:
     assert {c["crate"] for c in captures} == set(CRATES)
 
 
-@pytest.mark.parametrize("crate", list(CRATES))
+@pytest.mark.parametrize("crate", [c for c in CRATES if c != "phi-core@0.8.0"])
 def test_export_equals_what_the_crate_sends(captures: list[dict[str, Any]], crate: str) -> None:
     cases = [c for c in captures if c["crate"] == crate]
     used: Counter[str] = Counter()

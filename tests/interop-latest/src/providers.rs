@@ -106,23 +106,30 @@ yoagent_capture!(yoagent_latest, yoagent_latest);
 yoagent_capture!(yoagent_0_18, yoagent_0_18);
 yoagent_capture!(yoagent_0_12, yoagent_0_12);
 
-async fn phi_core_latest(api: &str, history: &str, port: u16) -> Result<(), String> {
-    use phi_core_latest::provider::ModelConfig;
-    use phi_core_latest::Agent as _;
-    let mut config = match api {
-        "openai" => ModelConfig::openai("gpt-4o", "GPT-4o", "test-key"),
-        _ => ModelConfig::anthropic("claude-sonnet-4-20250514", "Claude Sonnet 4", "test-key"),
+macro_rules! phi_core_capture {
+    ($name:ident, $krate:ident) => {
+        async fn $name(api: &str, history: &str, port: u16) -> Result<(), String> {
+            use $krate::provider::ModelConfig;
+            use $krate::Agent as _;
+            let mut config = match api {
+                "openai" => ModelConfig::openai("gpt-4o", "GPT-4o", "test-key"),
+                _ => ModelConfig::anthropic("claude-sonnet-4-20250514", "Claude Sonnet 4", "test-key"),
+            };
+            config.base_url = match api {
+                "openai" => format!("http://127.0.0.1:{port}/v1"),
+                _ => format!("http://127.0.0.1:{port}"), // 0.15 appends /v1/messages itself
+            };
+            let mut agent = $krate::BasicAgent::new(config).with_system_prompt(SYSTEM);
+            agent.restore_messages(history).map_err(|e| format!("restore: {e}"))?;
+            let mut rx = agent.prompt(PROMPT).await;
+            while rx.recv().await.is_some() {}
+            Ok(())
+        }
     };
-    config.base_url = match api {
-        "openai" => format!("http://127.0.0.1:{port}/v1"),
-        _ => format!("http://127.0.0.1:{port}"), // the provider appends /v1/messages
-    };
-    let mut agent = phi_core_latest::BasicAgent::new(config).with_system_prompt(SYSTEM);
-    agent.restore_messages(history).map_err(|e| format!("restore: {e}"))?;
-    let mut rx = agent.prompt(PROMPT).await;
-    while rx.recv().await.is_some() {}
-    Ok(())
 }
+
+phi_core_capture!(phi_core_latest, phi_core_latest);
+phi_core_capture!(phi_core_0_8, phi_core_0_8);
 
 async fn run_job(job: &Value, port: u16) -> Result<(), String> {
     let krate = job["crate"].as_str().unwrap_or("");
@@ -133,6 +140,8 @@ async fn run_job(job: &Value, port: u16) -> Result<(), String> {
         "yoagent@0.18.1" => yoagent_0_18(api, history, port).await,
         "yoagent@0.12.0" => yoagent_0_12(api, history, port).await,
         "phi-core@0.15.2" => phi_core_latest(api, history, port).await,
+        // phi-core 0.8's Anthropic provider ignores base_url (it would call the real API)
+        "phi-core@0.8.0" if api == "openai" => phi_core_0_8(api, history, port).await,
         other => Err(format!("unknown crate {other}")),
     }
 }
