@@ -13,7 +13,6 @@ import json
 import os
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +46,8 @@ def build() -> Path:
          "--target-dir", str(target_dir()), "--bin", "providers"],
         check=True,
     )  # fmt: skip
-    copy = Path(tempfile.mkdtemp(prefix="providers-")) / "providers"
+    copy = target_dir() / "exchange" / "providers"
+    copy.parent.mkdir(exist_ok=True)
     shutil.copy2(target_dir() / "release" / "providers", copy)
     return copy
 

@@ -284,6 +284,29 @@ def test_yoagent_loop_histories_match_without_differences(captures: list[dict[st
     assert checked >= 2 * len(LOOP_HISTORIES)
 
 
+def test_the_cli_writes_what_the_crate_sends(captures: list[dict[str, Any]], tmp_path: Any) -> None:
+    """``convert-conversation --to openai-chat|anthropic-messages FILE`` for the yoagent 0.26.6
+    agent-loop histories: the messages the crate itself put on the wire."""
+    from agent_conversation.convert_cli import main
+
+    checked = 0
+    for k, case in enumerate(captures):
+        if case["crate"] != "yoagent@0.26.6" or not case["name"].startswith(("loop/", "real/")):
+            continue
+        source, out = tmp_path / f"{k}.json", tmp_path / f"{k}.out.json"
+        source.write_text(case["document"])
+        fmt = APIS[case["api"]]
+        args = [str(source), "--to", fmt, "--allow-loss", "--float-format", "zmij", "-o", str(out)]
+        assert main(args) == 0
+        messages = json.loads(out.read_text())["messages"]
+        wire = history_messages(case["api"], case["request"]["body"])
+        if _tool_image(case["document"]) and case["api"] == "openai":
+            wire = no_image_in_tool_message("openai", wire)
+        assert messages == wire, case["name"]
+        checked += 1
+    assert checked >= 2 * len(LOOP_HISTORIES)
+
+
 def _tool_image(document: str) -> bool:
     return any(
         r.get("role") == "toolResult" and any(b["type"] == "image" for b in r["content"])
