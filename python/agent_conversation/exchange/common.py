@@ -161,10 +161,10 @@ class ImportResult(ConversionResult):
 class Fill:
     """Values an import writes where the document has none (each use is reported as filled).
 
-    ``start_time``: timestamp (ms) of the first message (default 0); later ones count up by ``step`` ms
-    so that phi-core, which sorts by timestamp, keeps the order. ``model``/``provider`` for
-    assistant messages; ``stop_reason`` for an assistant turn whose document gives none (by
-    default ``toolUse`` when it calls tools, else ``stop``).
+    ``start_time``: timestamp (ms) of the first message (default 0); later ones count up by
+    ``step`` ms so that phi-core, which sorts by timestamp, keeps the order.
+    ``model``/``provider`` for assistant messages; ``stop_reason`` for an assistant turn whose
+    document gives none (by default ``toolUse`` when it calls tools, else ``stop``).
     """
 
     start_time: int | None = None
