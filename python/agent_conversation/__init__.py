@@ -19,6 +19,8 @@ __all__ = [
     "detect",
     "dump",
     "dumps",
+    "export",
+    "import_",
     "known_dialects",
     "load",
     "loads",
@@ -36,6 +38,8 @@ _LAZY = {
     "load": "agent_conversation.api",
     "loads": "agent_conversation.api",
     "known_dialects": "agent_conversation.dialects",
+    "export": "agent_conversation.exchange",
+    "import_": "agent_conversation.exchange",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -44,6 +48,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from agent_conversation.convert import ConversionResult, convert
     from agent_conversation.dialects import known_dialects
     from agent_conversation.errors import ConversationError, Problem
+    from agent_conversation.exchange import export, import_
 
 
 def __getattr__(name: str) -> Any:

@@ -22,6 +22,8 @@ examples:
   convert-conversation h.json --to phi-core@0.10.0 --allow-loss --map-stop-reason refusal=guardRail
   convert-conversation session.jsonl --to yoagent@0.26.6 --in-place
   cat h.json | convert-conversation - --to phi-core > h.phi.json
+  convert-conversation h.json --to anthropic-messages -o request.json --allow-loss
+  convert-conversation chat.json --from openai-chat --to yoagent@0.26.6 --model gpt-4o
 
 Renames and reordering are never losses. Losses: providerMetadata into phi-core or yoagent 0.4,
 redacted reasoning into yoagent < 0.22 or phi-core, phi-core reasoning counts and message
@@ -84,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="float text: ryu (serde_json <= 1.0.146) or zmij (1.0.147+, writes 1e+16)",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only losses and errors")
+    from .exchange.cli import add_arguments
+
+    add_arguments(parser)
     return parser
 
 
@@ -204,7 +209,10 @@ def _read_input(name: str) -> bytes:
 def _run(args: argparse.Namespace) -> int:
     from .cli.checks import sniff
     from .dialects import resolve
+    from .exchange import cli as exchange
 
+    if exchange.is_exchange(args):
+        return _run_exchange(args)
     target = resolve(args.to)
     if args.source != "auto":
         resolve(args.source)
@@ -238,6 +246,24 @@ def _run(args: argparse.Namespace) -> int:
         dest = "standard output" if output is None else str(args.output or args.input)
         written = target if args.to == target else f"{args.to}, wire revision {target}"
         _say(f"{name} ({result.source}, {what}) → {dest} ({written}): {summary}")
+    return 0
+
+
+def _run_exchange(args: argparse.Namespace) -> int:
+    """--to or --from an exchange format (openai-chat, anthropic-messages, ...)."""
+    from .exchange import cli as exchange
+
+    mapping = _mapping(args.map_stop_reason)
+    output = _output(args)
+    data = _read_input(args.input)
+    name = "<stdin>" if args.input == "-" else args.input
+    payload, summary = exchange.run(args, data, name, mapping, _report, _say)
+    if output is None:
+        _write_stdout(payload)
+    else:
+        _write_file(output, payload)
+    if not args.quiet:
+        _say(summary)
     return 0
 
 
