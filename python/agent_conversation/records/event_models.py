@@ -18,10 +18,7 @@ from .model import Enum, F, Model, d, s
 
 ZERO_USAGE_YO = {"input": 0, "output": 0, "cacheRead": 0, "cacheWrite": 0, "totalTokens": 0}
 DEFAULT_STATS = {"usage": ZERO_USAGE_YO, "turns": 0, "compactions": 0}
-DELTA = Enum(
-    {"text": [F("delta", "str")], "thinking": [F("delta", "str")], "toolCallDelta": [F("delta", "str")]},
-    tag="type",
-)  # fmt: skip
+DELTA = Enum({name: [F("delta", "str")] for name in ("text", "thinking", "toolCallDelta")}, "type")
 
 
 def _yoagent_events(version: str) -> Enum:
