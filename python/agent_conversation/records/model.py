@@ -85,6 +85,8 @@ class ModelReader:
             head = type_[0]
             if head == "opt":
                 return None if raw is None else self.read(raw, type_[1], path)
+            if head == "nulldefault":  # deserialize_with = "deserialize_null_default"
+                return type_[2] if raw is None else self.read(raw, type_[1], path)
             if head == "vec":
                 if not isinstance(raw, list):
                     raise Reject(path, f"invalid type: {describe(raw)}, expected a sequence")

@@ -1,0 +1,132 @@
+"""Interop: the records (configuration types, events, phi-core sessions) against the real crates.
+
+Every document goes through the ``records`` bin of tests/interop-latest (the real crates' types,
+newest serde_json: zmij floats) and through this package; both must accept the same documents
+and write the same bytes. Skips with a reason when cargo is missing, unless INTEROP_REQUIRED=1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from interop_harness import cargo  # noqa: E402
+from records_cases import config_cases  # noqa: E402
+
+from agent_conversation.errors import ConversationError  # noqa: E402
+from agent_conversation.records import dumps_config, loads_config  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+MANIFEST = ROOT / "tests" / "interop-latest" / "Cargo.toml"
+
+CONFIG_VERSIONS = [
+    "yoagent@0.4.0", "yoagent@0.8.0", "yoagent@0.12.0", "yoagent@0.13.0", "yoagent@0.18.1",
+    "yoagent@0.26.6", "phi-core@0.7.0", "phi-core@0.8.0", "phi-core@0.10.0", "phi-core@0.15.2",
+]  # fmt: skip
+
+
+def target_dir() -> Path:
+    default = Path.home() / ".cache" / "agent-conversation-format" / "interop-latest-target"
+    return Path(os.environ.get("INTEROP_LATEST_TARGET_DIR", default))
+
+
+def build_records() -> Path:
+    exe = cargo()
+    if exe is None:
+        raise FileNotFoundError("cargo is not installed")
+    subprocess.run(
+        [exe, "build", "--release", "--quiet", "--bin", "records", "--manifest-path",
+         str(MANIFEST), "--target-dir", str(target_dir())],
+        check=True,
+    )  # fmt: skip
+    return target_dir() / "release" / "records"
+
+
+def run_records(binary: Path, requests: list[tuple[str, str, str]]) -> list[dict[str, Any]]:
+    """Answers of the records bin to (crate_version, type, doc) requests, in order."""
+    lines = "".join(
+        json.dumps({"crate_version": v, "type": t, "doc": doc}) + "\n" for v, t, doc in requests
+    )
+    proc = subprocess.Popen(
+        [str(binary)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8"
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+
+    def feed() -> None:
+        assert proc.stdin is not None
+        proc.stdin.write(lines)
+        proc.stdin.close()
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    out = proc.stdout.read()
+    writer.join()
+    proc.wait(timeout=120)
+    answers = [json.loads(line) for line in out.split("\n") if line.strip()]
+    assert len(answers) == len(requests)
+    return answers
+
+
+@pytest.fixture(scope="module")
+def records_bin() -> Path:
+    if cargo() is None:
+        if os.environ.get("INTEROP_REQUIRED") == "1":
+            pytest.fail("INTEROP_REQUIRED=1 but cargo is not installed")
+        pytest.skip("cargo is not installed: the interop harness cannot be built")
+    try:
+        return build_records()
+    except subprocess.CalledProcessError as err:
+        if os.environ.get("INTEROP_REQUIRED") == "1":
+            raise
+        pytest.skip(f"the interop harness did not build: {err}")
+
+
+OVERRIDES = "tool_output_max_lines_overrides"
+
+
+def config_outcome(
+    version: str, type_name: str, doc: str, theirs: dict[str, Any]
+) -> dict[str, Any]:
+    """Our answer. A HashMap (ContextConfig's overrides) is written in any order by the crate:
+    ours is compared in the crate's order of the same keys."""
+    try:
+        config = loads_config(doc, version, type_name)
+    except ConversationError as err:
+        return {"ok": False, "error": str(err)}
+    overrides = config.value.get(OVERRIDES) if isinstance(config.value, dict) else None
+    if overrides and theirs.get("ok"):
+        their_map = json.loads(theirs["out"]).get(OVERRIDES, {})
+        if set(their_map) == set(overrides):
+            config.value[OVERRIDES] = {k: overrides[k] for k in their_map}
+    return {"ok": True, "out": dumps_config(config, float_format="zmij", warn=False)}
+
+
+def test_config_types_agree_with_the_crates(records_bin: Path) -> None:
+    cases = config_cases()
+    requests = [(v, t, doc) for v in CONFIG_VERSIONS for t, doc in cases]
+    answers = run_records(records_bin, requests)
+    disagreements = []
+    accepted = 0
+    for (version, type_name, doc), theirs in zip(requests, answers, strict=True):
+        if theirs.get("error", "").startswith("harness:"):
+            disagreements.append((version, type_name, doc, theirs))
+            continue
+        ours = config_outcome(version, type_name, doc, theirs)
+        accepted += theirs["ok"]
+        if ours["ok"] != theirs["ok"] or (ours["ok"] and ours["out"] != theirs["out"]):
+            disagreements.append((version, type_name, doc, {"ours": ours, "theirs": theirs}))
+    total = len(requests)
+    print(
+        f"\nconfig types: {total - len(disagreements)}/{total} agree "
+        f"({accepted} accepted by the crates) over {len(CONFIG_VERSIONS)} crate versions"
+    )
+    assert not disagreements, "\n".join(repr(d) for d in disagreements[:20])
