@@ -10,20 +10,15 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from interop_harness import cargo  # noqa: E402
-from records_cases import config_cases  # noqa: E402
-
-from agent_conversation.errors import ConversationError  # noqa: E402
-from agent_conversation.records import dumps_config, loads_config  # noqa: E402
+from agent_conversation.errors import ConversationError
+from agent_conversation.records import dumps_config, loads_config
+from interop_harness import cargo
+from records_cases import config_cases
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = ROOT / "tests" / "interop-latest" / "Cargo.toml"
