@@ -169,3 +169,148 @@ def config_cases() -> list[tuple[str, str]]:
                 seen.add((type_name, doc))
                 out.append((type_name, doc))
     return out
+
+
+# -- agent events ----------------------------------------------------------------------------------
+USER = {"role": "user", "content": [{"type": "text", "text": "hi"}], "timestamp": 1}
+ASSISTANT_YO = {
+    "role": "assistant",
+    "content": [{"type": "toolCall", "id": "t1", "name": "bash", "arguments": {"b": 1, "a": 2.5}}],
+    "stopReason": "toolUse", "model": "m", "provider": "p",
+    "usage": {"input": 1, "output": 2, "cacheRead": 0, "cacheWrite": 0, "totalTokens": 3},
+    "timestamp": 2,
+}  # fmt: skip
+RESULT_YO = {
+    "role": "toolResult", "toolCallId": "t1", "toolName": "bash",
+    "content": [{"type": "text", "text": "ok"}], "isError": False, "timestamp": 3,
+}  # fmt: skip
+EXTENSION = {"role": "extension", "kind": "note", "data": {"z": 1, "a": [1, 2]}}
+TOOL_RESULT = {"content": [{"type": "text", "text": "out"}], "details": {"k": 1}}
+USAGE_YO = {"input": 5, "output": 6, "cacheRead": 1, "cacheWrite": 2, "totalTokens": 14}
+
+YOAGENT_EVENTS: list[dict[str, Any]] = [
+    {"type": "agentStart"},
+    {"type": "agentEnd", "messages": [USER, ASSISTANT_YO, RESULT_YO, EXTENSION]},
+    {"type": "agentEnd", "messages": [], "stats": {"usage": USAGE_YO, "turns": 2, "costUsd": 0.25,
+                                                   "compactions": 1}},
+    {"type": "agentEnd", "messages": [], "stats": {
+        "turns": 1, "subAgents": {"usage": USAGE_YO, "runs": 2},
+        "decision": {"requests": 0, "failures": 3}, "compaction": {"requests": 1},
+        "extensions": {"costUsd": 1.5}}},
+    {"type": "turnStart"},
+    {"type": "turnEnd", "message": ASSISTANT_YO, "toolResults": [RESULT_YO]},
+    {"type": "messageStart", "message": USER},
+    {"type": "messageUpdate", "message": ASSISTANT_YO, "delta": {"type": "text", "delta": "h"}},
+    {"type": "messageUpdate", "message": ASSISTANT_YO, "delta": {"type": "toolCallDelta", "delta": "{"}},
+    {"type": "messageEnd", "message": EXTENSION},
+    {"type": "toolExecutionStart", "toolCallId": "t1", "toolName": "bash", "args": {"y": [1, {"b": 0, "a": 1}]}},
+    {"type": "toolExecutionUpdate", "toolCallId": "t1", "toolName": "bash", "partialResult": TOOL_RESULT},
+    {"type": "toolExecutionEnd", "toolCallId": "t1", "toolName": "bash", "result": {"content": []}, "isError": True},
+    {"type": "progressMessage", "toolCallId": "t1", "toolName": "bash", "text": "50%"},
+    {"type": "inputRejected", "reason": "no"},
+    {"type": "providerRetry", "attempt": 1, "maxAttempts": 3, "error": "429", "delayMs": 500},
+    {"type": "loopDetected", "toolName": "bash", "repetitions": 3, "aborted": False},
+    {"type": "contextCompacted", "method": "summarized", "messagesBefore": 9, "messagesAfter": 3,
+     "tokensBefore": 900, "tokensAfter": 100,
+     "summary": {"messagesSummarized": 6, "usage": USAGE_YO, "costUsd": 0.001}},
+    {"type": "contextCompacted", "method": "deterministic", "messagesBefore": 9, "messagesAfter": 3,
+     "tokensBefore": 900, "tokensAfter": 100, "summary": None},
+]  # fmt: skip
+
+TS = "2026-11-30T15:33:35.123456Z"
+PHI_USER = {"content": [{"text": "hi", "type": "text"}], "role": "user", "timestamp": 1,
+            "turnId": {"loopId": "l", "turnIndex": 0}, "nodeId": 3}  # fmt: skip
+PHI_ASSISTANT = {
+    "content": [{"arguments": {"a": 1}, "id": "t1", "name": "bash", "type": "toolCall"}],
+    "model": "m", "provider": "p", "role": "assistant", "stopReason": "toolUse", "timestamp": 2,
+    "usage": {"cache_read": 0, "cache_write": 0, "input": 1, "output": 2, "reasoning": 0,
+              "total_tokens": 3},
+}  # fmt: skip
+PHI_RESULT = {"content": [{"text": "ok", "type": "text"}], "isError": False, "role": "toolResult",
+              "timestamp": 3, "toolCallId": "t1", "toolName": "bash"}  # fmt: skip
+PHI_USAGE = {"input": 1, "output": 2, "reasoning": 3, "cache_read": 4, "cache_write": 5,
+             "total_tokens": 15}  # fmt: skip
+
+PHI_EVENTS: list[dict[str, Any]] = [
+    {"type": "AgentStart", "agent_id": "a", "session_id": "s", "loop_id": "l", "parent_loop_id": None,
+     "continuation_kind": "Initial", "timestamp": TS, "metadata": None},
+    {"type": "AgentStart", "agent_id": "a", "session_id": "s", "loop_id": "l", "parent_loop_id": "p",
+     "continuation_kind": {"Rerun": {"tag": "x"}}, "timestamp": "2026-11-30T15:33:35Z",
+     "metadata": {"b": 1, "a": 2},
+     "config_snapshot": {"model": "m", "provider": "p", "config_id": None, "temperature": 0.7,
+                         "api": "anthropic_messages", "thinking_level": "high"}},
+    {"type": "AgentEnd", "loop_id": "l", "messages": [PHI_USER, PHI_ASSISTANT, PHI_RESULT, EXTENSION],
+     "usage": PHI_USAGE, "timestamp": TS, "rejection": None},
+    {"type": "TurnStart", "loop_id": "l", "turn_index": 0, "timestamp": TS, "triggered_by": "User"},
+    {"type": "TurnStart", "loop_id": "l", "turn_index": 1, "timestamp": TS, "triggered_by": "FollowUp"},
+    {"type": "TurnRequest", "loop_id": "l", "turn_index": 0, "timestamp": TS,
+     "payload": {"system_prompt": "s", "messages": [], "provenance": [], "tools": [],
+                 "model_id": "m", "thinking_level": "off", "max_tokens": None,
+                 "temperature": None, "response_format": None}},
+    {"type": "TurnRequest", "loop_id": "l", "turn_index": 2, "timestamp": TS,
+     "payload": {"system_prompt": "s", "messages": [PHI_USER, PHI_ASSISTANT, PHI_RESULT],
+                 "provenance": [{"kind": "system-prompt"}, {"kind": "identity-block", "name": "n", "order": 1},
+                                {"kind": "loop-turn", "turn_index": 1, "role": "tool-call-result",
+                                 "message_index": 2}, {"kind": "memory-tier", "tier": "t", "record_id": "r"}],
+                 "tools": [{"name": "bash", "description": "d", "parameters": {"type": "object", "a": [1.5]}}],
+                 "model_id": "m", "thinking_level": "medium", "max_tokens": 100,
+                 "temperature": 0.3, "response_format": {"kind": "json-schema", "schema": {"z": 1, "a": 2},
+                                                         "name": "x", "strict": True}}},
+    {"type": "TurnEnd", "loop_id": "l", "message": PHI_ASSISTANT, "usage": PHI_USAGE, "timestamp": TS,
+     "tool_results": [PHI_RESULT]},
+    {"type": "MessageStart", "loop_id": "l", "message": PHI_USER},
+    {"type": "MessageUpdate", "loop_id": "l", "message": PHI_ASSISTANT, "delta": {"Text": {"delta": "h"}}},
+    {"type": "MessageEnd", "loop_id": "l", "message": EXTENSION},
+    {"type": "ToolExecutionStart", "loop_id": "l", "tool_call_id": "t1", "tool_name": "bash", "args": {"b": [1]}},
+    {"type": "ToolExecutionUpdate", "loop_id": "l", "tool_call_id": "t1", "tool_name": "bash",
+     "partial_result": {"content": [], "details": None, "child_loop_id": "c"}},
+    {"type": "ToolExecutionEnd", "loop_id": "l", "tool_call_id": "t1", "tool_name": "bash",
+     "result": TOOL_RESULT, "is_error": False, "child_loop_id": None},
+    {"type": "ProgressMessage", "loop_id": "l", "tool_call_id": "t1", "tool_name": "bash", "text": "x"},
+    {"type": "InputRejected", "loop_id": "l", "reason": "r"},
+    {"type": "ParallelLoopStart", "session_id": "s", "loop_ids": ["a", "b"], "timestamp": TS},
+    {"type": "ParallelLoopEnd", "session_id": "s", "selected_loop_id": "a", "selected_config_index": 1,
+     "evaluation_usage": PHI_USAGE, "timestamp": TS},
+    {"type": "CompactionStarted", "loop_id": "l", "estimated_tokens": 5, "message_count": 2, "timestamp": TS},
+    {"type": "PrunApplied", "loop_id": "l", "tokens_removed": 1, "messages_removed": 2, "memo": None,
+     "pruned_timestamps": [1, 2], "timestamp": TS},
+    {"type": "RevertApplied", "loop_id": "l", "category": "step-summary", "target": 4,
+     "abandoned_node_ids": [5], "summary": "s", "applied": True, "reason": None, "timestamp": TS},
+    {"type": "CompactionEnded", "loop_id": "l", "messages_before": 1, "messages_after": 1,
+     "estimated_tokens_before": 1, "estimated_tokens_after": 1, "loops_compacted": 1, "timestamp": TS},
+]  # fmt: skip
+
+EVENT_REPLACEMENTS: list[Any] = [None, 0, -1, 1.5, "x", True, [], {}, "2026-11-30T15:33:35+02:00",
+                                 "2026-11-30 15:33:35.1z", "2026-13-01T00:00:00Z"]  # fmt: skip
+
+
+def _event_mutations(base: dict[str, Any]) -> list[str]:
+    docs = [_dumps(base)]
+    text = _dumps(base)
+    for key in base:
+        docs.append(_dumps({k: v for k, v in base.items() if k != key}))
+        for repl in EVENT_REPLACEMENTS:
+            docs.append(_dumps({**base, key: repl}))
+        docs.append(text[:-1] + "," + _dumps({key: base[key]})[1:])
+        inner = base[key]
+        if isinstance(inner, dict):
+            for sub in inner:
+                docs.append(_dumps({**base, key: {k: v for k, v in inner.items() if k != sub}}))
+                for repl in (None, -1, "x", 1.5):
+                    docs.append(_dumps({**base, key: {**inner, sub: repl}}))
+    docs.append(_dumps({**base, "unknown": [1]}))
+    docs.append(_dumps(list(base.values())))
+    return docs
+
+
+def event_cases() -> list[tuple[str, str]]:
+    """(crate, document) pairs: every event variant of both crates, and mutations."""
+    out: list[tuple[str, str]] = []
+    for crate, bases in (("yoagent", YOAGENT_EVENTS), ("phi-core", PHI_EVENTS)):
+        seen: set[str] = set()
+        for base in bases:
+            for doc in _event_mutations(base):
+                if doc not in seen:
+                    seen.add(doc)
+                    out.append((crate, doc))
+    return out

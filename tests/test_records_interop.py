@@ -17,8 +17,9 @@ from typing import Any
 import pytest
 from agent_conversation.errors import ConversationError
 from agent_conversation.records import dumps_config, loads_config
+from agent_conversation.records.events import dumps_event, loads_event
 from interop_harness import cargo
-from records_cases import config_cases
+from records_cases import config_cases, event_cases
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = ROOT / "tests" / "interop-latest" / "Cargo.toml"
@@ -123,5 +124,38 @@ def test_config_types_agree_with_the_crates(records_bin: Path) -> None:
     print(
         f"\nconfig types: {total - len(disagreements)}/{total} agree "
         f"({accepted} accepted by the crates) over {len(CONFIG_VERSIONS)} crate versions"
+    )
+    assert not disagreements, "\n".join(repr(d) for d in disagreements[:20])
+
+
+EVENT_VERSIONS = {
+    "yoagent": ["yoagent@0.13.0", "yoagent@0.18.1", "yoagent@0.26.6"],
+    "phi-core": ["phi-core@0.8.0", "phi-core@0.15.2"],
+}
+
+
+def event_outcome(version: str, doc: str) -> dict[str, Any]:
+    try:
+        event = loads_event(doc, version)
+    except ConversationError as err:
+        return {"ok": False, "error": str(err)}
+    return {"ok": True, "out": dumps_event(event, float_format="zmij")}
+
+
+def test_agent_events_agree_with_the_crates(records_bin: Path) -> None:
+    cases = event_cases()
+    requests = [(v, "AgentEvent", doc) for crate, doc in cases for v in EVENT_VERSIONS[crate]]
+    answers = run_records(records_bin, requests)
+    disagreements = []
+    accepted = 0
+    for (version, _, doc), theirs in zip(requests, answers, strict=True):
+        ours = event_outcome(version, doc)
+        accepted += theirs["ok"]
+        if ours["ok"] != theirs["ok"] or (ours["ok"] and ours["out"] != theirs["out"]):
+            disagreements.append((version, doc, {"ours": ours, "theirs": theirs}))
+    total = len(requests)
+    print(
+        f"\nagent events: {total - len(disagreements)}/{total} agree ({accepted} accepted by "
+        "the crates) over 5 crate versions"
     )
     assert not disagreements, "\n".join(repr(d) for d in disagreements[:20])

@@ -115,7 +115,8 @@ def _yoagent_structs(version: str) -> dict[str, list[F]]:
             ("compaction", "CompactionSpend", "requests"),
             ("extensions", "ExtensionSpend", "requests"),
         ):
-            stats.append(F(name, type_name, None, True, _is_empty_spend(counter)))
+            default = {f.name: f.default for f in structs[type_name] if f.name != "costUsd"}
+            stats.append(F(name, type_name, default, True, _is_empty_spend(counter)))
     structs["SessionStats"] = stats
     return structs
 
@@ -150,7 +151,7 @@ def _phi_events(version: str) -> Enum:
         "TurnRequest": [
             loop,
             F("turn_index", "u32"),
-            F("payload", "raw"),
+            F("payload", "AnnotatedRequestPayload"),
             F("timestamp", "datetime"),
         ],  # fmt: skip
         "TurnEnd": [
@@ -267,7 +268,52 @@ PHI_ENUMS = {
     ),  # fmt: skip
 }
 
+PHI_ENUMS.update(
+    BlockProvenance=Enum(
+        {
+            "system-prompt": None,
+            "identity-block": [F("name", "str"), F("order", "u32")],
+            "memory-tier": [F("tier", "str"), F("record_id", "str")],
+            "loop-turn": [
+                F("turn_index", "usize"),
+                F("role", "ProvenanceRole"),
+                F("message_index", "usize"),
+            ],
+            "steering": None,
+            "follow-up": None,
+            "unknown": None,
+        },
+        tag="kind",
+    ),  # fmt: skip
+    ProvenanceRole=Enum(
+        {
+            n: None
+            for n in ("user-message", "assistant-response", "tool-call-request", "tool-call-result")
+        }
+    ),  # fmt: skip
+    ResponseFormat=Enum(
+        {
+            "text": None,
+            "json-object": None,
+            "json-schema": [F("schema", "value"), F("name", "str"), F("strict", "bool")],
+        },
+        tag="kind",
+    ),
+)
+
 PHI_STRUCTS: dict[str, list[F]] = {
+    "AnnotatedRequestPayload": [
+        F("system_prompt", "str"),
+        F("messages", ("vec", "message")),
+        F("provenance", ("vec", "BlockProvenance")),
+        F("tools", ("vec", "ToolDefinition")),
+        F("model_id", "str"),
+        F("thinking_level", "ThinkingLevel"),
+        F("max_tokens", ("opt", "u32")),
+        F("temperature", ("opt", "f32")),
+        F("response_format", "ResponseFormat"),
+    ],
+    "ToolDefinition": [F("name", "str"), F("description", "str"), F("parameters", "value")],
     "ToolResult": [F("content", "content"), d("details", "value", None), s("child_loop_id", "str")],
     "LoopConfigSnapshot": [
         F("model", "str"),

@@ -21,7 +21,7 @@ would write, floats wrapped where the text differs (:class:`F32`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -78,6 +78,9 @@ class ModelReader:
         self.model = model
         self.reader = Reader(model.spec)
         self.writer = Writer(model.spec, floats=False)
+        plain = replace(model.spec, metadata=(), sorted_keys=False)
+        self.plain_reader = Reader(plain)
+        self.plain_writer = Writer(plain, floats=False)
 
     # -- dispatch ----------------------------------------------------------------------------------
     def read(self, raw: Any, type_: Any, path: tuple[Any, ...]) -> Any:
@@ -117,17 +120,19 @@ class ModelReader:
         raise AssertionError(type_)  # pragma: no cover
 
     def message(self, raw: Any, path: tuple[Any, ...], llm_only: bool) -> Any:
-        mark = len(self.reader.notes)
+        """An ``AgentMessage``, or (``llm_only``) a plain ``Message``: phi-core writes a plain
+        one by its derive (declaration order, no metadata), not through a sorted JSON map."""
+        reader, writer = (self.plain_reader, self.plain_writer) if llm_only else (
+            self.reader, self.writer,
+        )  # fmt: skip
+        mark = len(reader.notes)
         try:
-            if llm_only:
-                rec = self.reader.llm_message(raw, (0,))
-            else:
-                rec = self.reader.message(raw, 0)
+            rec = reader.llm_message(raw, (0,)) if llm_only else reader.message(raw, 0)
         except Reject as why:
             raise Reject((*path, *why.path[1:]), why.message, why.kind) from None
-        del self.reader.notes[mark:]
-        wire = self.writer.record(rec, 0)
-        if self.model.spec.sorted_keys and "kind" not in rec:
+        del reader.notes[mark:]
+        wire = writer.record(rec, 0)
+        if writer.spec.sorted_keys and "kind" not in rec:
             return _sorted_value(wire)
         return wire
 

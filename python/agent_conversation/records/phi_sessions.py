@@ -40,7 +40,7 @@ def _structs(version: str) -> dict[str, list[F]]:
         F("ended_at", "datetime"),
     ]
     if version != "0.8.0":
-        turn.append(s("request_payload", "raw"))
+        turn.append(s("request_payload", "AnnotatedRequestPayload"))
     loop = [
         F("loop_id", "str"),
         F("session_id", "str"),
