@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (tables of test documents)
 """Configuration documents for the interop tests: what the crates write, and mutations of it.
 
 Every case is (type, document). The same documents go to every crate version; the real types
