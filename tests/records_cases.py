@@ -315,3 +315,163 @@ def event_cases() -> list[tuple[str, str]]:
                     seen.add(doc)
                     out.append((crate, doc))
     return out
+
+
+# -- phi-core session documents --------------------------------------------------------------------
+def phi_session(version: str) -> dict[str, Any]:
+    """A session document laid out as phi-core ``version`` saves it (0.8 loops carry events)."""
+    turn: dict[str, Any] = {
+        "turn_id": {"loopId": "l1", "turnIndex": 0},
+        "triggered_by": "User",
+        "usage": PHI_USAGE,
+        "input_messages": [PHI_USER],
+        "output_message": PHI_ASSISTANT,
+        "tool_results": [PHI_RESULT],
+        "started_at": TS,
+        "ended_at": "2026-11-30T15:33:36Z",
+    }
+    loop: dict[str, Any] = {
+        "loop_id": "l1",
+        "session_id": "s1",
+        "agent_id": "a1",
+        "parent_loop_id": None,
+        "continuation_kind": "Initial",
+        "started_at": TS,
+        "ended_at": TS,
+        "status": "Completed",
+        "rejection": None,
+        "config": {"model": "m", "provider": "p", "config_id": None, "thinking_level": "low"},
+        "messages": [PHI_USER, PHI_ASSISTANT, PHI_RESULT, EXTENSION],
+        "turns": [turn],
+        "usage": PHI_USAGE,
+        "metadata": {"b": [1, 2.5], "a": None},
+        "children_loop_ids": ["c1"],
+        "child_loop_refs": [
+            {
+                "tool_call_id": "t1",
+                "tool_name": "sub",
+                "child_loop_id": "c1",
+                "child_session_id": "s2",
+            }
+        ],
+        "parallel_group": None,
+    }
+    if version == "0.8.0":
+        events = [
+            {"sequence": i, "event": e}
+            for i, e in enumerate(PHI_EVENTS)
+            if e["type"] != "TurnRequest"
+        ]
+        items = list(loop.items())
+        items.insert(list(loop).index("children_loop_ids"), ("events", events))
+        loop = dict(items)
+    else:
+        turn["request_payload"] = next(e for e in PHI_EVENTS if e["type"] == "TurnRequest")[
+            "payload"
+        ]
+    return {
+        "session_id": "s1",
+        "agent_id": "a1",
+        "created_at": TS,
+        "last_active_at": TS,
+        "formation": {"FirstLoop": {"timestamp": TS}},
+        "parent_spawn_ref": None,
+        "scope": "ephemeral",
+        "loops": [loop],
+    }
+
+
+def _pretty(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def session_cases() -> list[str]:
+    """Session documents of both layouts and mutations of them (pretty-printed)."""
+    docs: list[str] = []
+    for version in ("0.8.0", "0.15.2"):
+        base = phi_session(version)
+        docs.append(_pretty(base))
+        docs.append(_dumps(base))
+        for key in base:
+            docs.append(_pretty({k: v for k, v in base.items() if k != key}))
+            for repl in (None, 1, {}):
+                docs.append(_pretty({**base, key: repl}))
+        loop = base["loops"][0]
+        for key in loop:
+            without = {k: v for k, v in loop.items() if k != key}
+            docs.append(_pretty({**base, "loops": [without]}))
+            for repl in (None, -1, {"Rerun": {"tag": "t"}}, "Aborted"):
+                docs.append(_pretty({**base, "loops": [{**loop, key: repl}]}))
+        turn = loop["turns"][0]
+        for key in turn:
+            without = {k: v for k, v in turn.items() if k != key}
+            docs.append(_pretty({**base, "loops": [{**loop, "turns": [without]}]}))
+            for repl in (None, "FollowUp", {}):
+                docs.append(_pretty({**base, "loops": [{**loop, "turns": [{**turn, key: repl}]}]}))
+        for formation in (
+            {"Explicit": {"timestamp": TS}},
+            "FirstLoop",
+            {
+                "InactivityTimeout": {
+                    "threshold_secs": 5,
+                    "previous_session_id": None,
+                    "timestamp": TS,
+                }
+            },
+            {"InactivityTimeout": {"threshold_secs": 5, "timestamp": TS}},
+        ):
+            docs.append(_pretty({**base, "formation": formation}))
+        docs.append(_pretty({**base, "scope": "persistent", "unknown": 1}))
+        docs.append(
+            _pretty(
+                {
+                    **base,
+                    "loops": [
+                        {
+                            **loop,
+                            "compaction_block": {
+                                "keep_first": {"startTurn": 0, "endTurn": 1},
+                                "keep_recent": {
+                                    "range": {"startTurn": 2, "endTurn": 3},
+                                    "messages": [PHI_USER],
+                                },
+                                "createdAt": TS,
+                            },
+                        }
+                    ],
+                }
+            )
+        )
+        docs.append(
+            _pretty(
+                {
+                    **base,
+                    "loops": [
+                        {
+                            **loop,
+                            "parallel_group": {
+                                "all_loop_ids": ["l1"],
+                                "selected_loop_id": "l1",
+                                "selected_config_index": 0,
+                                "evaluation_usage": PHI_USAGE,
+                                "is_selected": True,
+                            },
+                        }
+                    ],
+                }
+            )
+        )
+        docs.append(
+            _pretty(
+                {
+                    **base,
+                    "parent_spawn_ref": {
+                        "parent_session_id": "p",
+                        "parent_loop_id": "q",
+                        "tool_call_id": "t",
+                        "tool_name": "n",
+                    },
+                }
+            )
+        )
+    return docs

@@ -18,8 +18,9 @@ import pytest
 from agent_conversation.errors import ConversationError
 from agent_conversation.records import dumps_config, loads_config
 from agent_conversation.records.events import dumps_event, loads_event
+from agent_conversation.records.phi_sessions import dumps_phi_document, loads_phi_document
 from interop_harness import cargo
-from records_cases import config_cases, event_cases
+from records_cases import _pretty, config_cases, event_cases, phi_session, session_cases
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = ROOT / "tests" / "interop-latest" / "Cargo.toml"
@@ -159,3 +160,43 @@ def test_agent_events_agree_with_the_crates(records_bin: Path) -> None:
         "the crates) over 5 crate versions"
     )
     assert not disagreements, "\n".join(repr(d) for d in disagreements[:20])
+
+
+SESSION_VERSIONS = ["phi-core@0.8.0", "phi-core@0.15.2"]
+
+
+def session_outcome(version: str, doc: str) -> dict[str, Any]:
+    try:
+        session = loads_phi_document(doc, version)
+    except ConversationError as err:
+        return {"ok": False, "error": str(err)}
+    return {"ok": True, "out": dumps_phi_document(session, float_format="zmij")}
+
+
+def test_phi_session_documents_agree_with_the_crates(records_bin: Path) -> None:
+    requests = [(v, "Session", doc) for doc in session_cases() for v in SESSION_VERSIONS]
+    answers = run_records(records_bin, requests)
+    disagreements = []
+    accepted = 0
+    for (version, _, doc), theirs in zip(requests, answers, strict=True):
+        ours = session_outcome(version, doc)
+        accepted += theirs["ok"]
+        if ours["ok"] != theirs["ok"] or (ours["ok"] and ours["out"] != theirs["out"]):
+            disagreements.append((version, doc[:200], {"ours": ours, "theirs": theirs}))
+    total = len(requests)
+    print(
+        f"\nphi-core sessions: {total - len(disagreements)}/{total} agree ({accepted} accepted "
+        "by the crates)"
+    )
+    assert not disagreements, "\n".join(repr(d)[:1500] for d in disagreements[:10])
+
+
+def test_a_015_session_is_refused_as_08_with_the_crates_reason(records_bin: Path) -> None:
+    doc = _pretty(phi_session("0.15.2"))
+    theirs = run_records(records_bin, [("phi-core@0.8.0", "Session", doc)])[0]
+    assert not theirs["ok"] and "missing field `events`" in theirs["error"]
+    with pytest.raises(ConversationError) as caught:
+        loads_phi_document(doc, "phi-core@0.8.0")
+    problem = caught.value.problems[0]
+    assert "missing field `events`" in problem.message
+    assert problem.pointer == "/loops/0"
