@@ -365,7 +365,7 @@ def phi_session(version: str) -> dict[str, Any]:
         items = list(loop.items())
         items.insert(list(loop).index("children_loop_ids"), ("events", events))
         loop = dict(items)
-    else:
+    if version != "0.8.0":
         turn["request_payload"] = next(e for e in PHI_EVENTS if e["type"] == "TurnRequest")[
             "payload"
         ]
@@ -388,7 +388,7 @@ def _pretty(value: Any) -> str:
 def session_cases() -> list[str]:
     """Session documents of both layouts and mutations of them (pretty-printed)."""
     docs: list[str] = []
-    for version in ("0.8.0", "0.15.2"):
+    for version in ("0.8.0", "0.10.0", "0.15.2"):
         base = phi_session(version)
         docs.append(_pretty(base))
         docs.append(_dumps(base))

@@ -131,7 +131,7 @@ def test_config_types_agree_with_the_crates(records_bin: Path) -> None:
 
 EVENT_VERSIONS = {
     "yoagent": ["yoagent@0.13.0", "yoagent@0.18.1", "yoagent@0.26.6"],
-    "phi-core": ["phi-core@0.8.0", "phi-core@0.15.2"],
+    "phi-core": ["phi-core@0.8.0", "phi-core@0.10.0", "phi-core@0.15.2"],
 }
 
 
@@ -157,12 +157,12 @@ def test_agent_events_agree_with_the_crates(records_bin: Path) -> None:
     total = len(requests)
     print(
         f"\nagent events: {total - len(disagreements)}/{total} agree ({accepted} accepted by "
-        "the crates) over 5 crate versions"
+        "the crates) over 6 crate versions"
     )
     assert not disagreements, "\n".join(repr(d) for d in disagreements[:20])
 
 
-SESSION_VERSIONS = ["phi-core@0.8.0", "phi-core@0.15.2"]
+SESSION_VERSIONS = ["phi-core@0.8.0", "phi-core@0.10.0", "phi-core@0.15.2"]
 
 
 def session_outcome(version: str, doc: str) -> dict[str, Any]:

@@ -333,7 +333,7 @@ PHI_STRUCTS: dict[str, list[F]] = {
 # The crate versions whose events are modeled, and the message dialect of each.
 EVENT_VERSIONS = {
     "yoagent": ("0.13.0", "0.18.1", "0.26.6"),
-    "phi-core": ("0.8.0", "0.15.2"),
+    "phi-core": ("0.8.0", "0.10.0", "0.15.2"),
 }
 
 

@@ -20,7 +20,11 @@ from ..errors import ConversationError, Problem, pointer
 from .event_models import PHI_ENUMS, PHI_STRUCTS, _phi_events, event_model
 from .model import Enum, F, Model, ModelReader, d, s, to_json_pretty
 
-SESSION_VERSIONS = ("0.15.2", "0.8.0")  # newest first
+SESSION_VERSIONS = ("0.15.2", "0.10.0", "0.8.0")  # newest first
+# Which crate versions save each layout: 0.7-0.8 (loop events, no request payloads), 0.9-0.11
+# (loop events, TurnRequest events, turn request payloads; 0.10.0 checked), 0.12-0.15 (no loop
+# events; 0.15.2 checked, 0.12-0.14 assumed).
+LAYOUT_VERSIONS = {"0.8.0": "0.7.0–0.8.x", "0.10.0": "0.9.0–0.11.x", "0.15.2": "0.12.0–0.15.x"}
 ZERO_USAGE_PHI = {
     "input": 0, "output": 0, "reasoning": 0, "cache_read": 0, "cache_write": 0, "total_tokens": 0,
 }  # fmt: skip
@@ -62,7 +66,7 @@ def _structs(version: str) -> dict[str, list[F]]:
         F("parallel_group", ("opt", "ParallelGroupRecord")),
         s("compaction_block", "CompactionBlock"),
     ]
-    if version != "0.8.0":
+    if version not in ("0.8.0", "0.10.0"):
         loop = [f for f in loop if f.name != "events"]
     structs = dict(PHI_STRUCTS)
     structs.update(
@@ -164,7 +168,7 @@ def _versions(dialect: str) -> list[str]:
     parts = tuple(int(p) for p in version.split(".") if p.isdigit())
     if parts < (0, 7):
         raise ConversationError(f"{dialect}: session documents are modeled from phi-core 0.7")
-    return ["0.8.0" if parts < (0, 9) else "0.15.2"]
+    return ["0.8.0" if parts < (0, 9) else "0.10.0" if parts < (0, 12) else "0.15.2"]
 
 
 def loads_phi_document(data: str | bytes, dialect: str = "auto") -> PhiSessionDocument:
