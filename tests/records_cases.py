@@ -247,7 +247,7 @@ PHI_EVENTS: list[dict[str, Any]] = [
     {"type": "TurnRequest", "loop_id": "l", "turn_index": 0, "timestamp": TS,
      "payload": {"system_prompt": "s", "messages": [], "provenance": [], "tools": [],
                  "model_id": "m", "thinking_level": "off", "max_tokens": None,
-                 "temperature": None, "response_format": None}},
+                 "temperature": None, "response_format": {"kind": "text"}}},
     {"type": "TurnRequest", "loop_id": "l", "turn_index": 2, "timestamp": TS,
      "payload": {"system_prompt": "s", "messages": [PHI_USER, PHI_ASSISTANT, PHI_RESULT],
                  "provenance": [{"kind": "system-prompt"}, {"kind": "identity-block", "name": "n", "order": 1},
@@ -356,11 +356,11 @@ def phi_session(version: str) -> dict[str, Any]:
         ],
         "parallel_group": None,
     }
-    if version == "0.8.0":
+    if version in ("0.8.0", "0.10.0"):
         events = [
             {"sequence": i, "event": e}
             for i, e in enumerate(PHI_EVENTS)
-            if e["type"] != "TurnRequest"
+            if e["type"] != "TurnRequest" or version == "0.10.0"
         ]
         items = list(loop.items())
         items.insert(list(loop).index("children_loop_ids"), ("events", events))

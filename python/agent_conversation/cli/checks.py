@@ -53,14 +53,14 @@ def is_blank(data: bytes) -> bool:
 def sniff(data: bytes, name: str) -> str:
     """conversation, session (yoagent JSONL) or phi-session, judged by the content (without
     copying it: inputs may be large)."""
-    if name.lower().split("?", 1)[0].endswith(".jsonl"):
-        return "session"
     start = _LEADING_SPACE.match(data).end()  # type: ignore[union-attr]
     from ..records.detect import sniff_record
 
     record = sniff_record(data, start, name)
     if record is not None:
         return record
+    if name.lower().split("?", 1)[0].endswith(".jsonl"):
+        return "session"
     if data[start : start + 1] != b"{":
         return "conversation"
     newline = data.find(b"\n", start)
@@ -89,6 +89,10 @@ def check(data: bytes, name: str, options: Options) -> FileResult:
         from ..records.check import check_config
 
         check_config(data, options, result)
+    elif result.kind == "events":
+        from ..records.check import check_events
+
+        check_events(data, options, result)
     elif result.kind == "session":
         _check_session(data, options, result)
     elif result.kind == "phi-session":
@@ -380,11 +384,9 @@ def _check_phi_session(data: bytes, options: Options, result: FileResult) -> Non
         result.info.append(
             "not laid out like a phi-core Session (no `loops`): checked every `messages` array"
         )
-    if options.canonical:
-        result.info.append(
-            "--canonical compares saved conversations and yoagent sessions; the layout of a "
-            "phi-core session document as a whole is not checked"
-        )
+    from ..records.check import check_phi_document
+
+    check_phi_document(data, options, result)
 
 
 # -- semantic lint -------------------------------------------------------------------------------

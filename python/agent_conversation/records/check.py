@@ -73,3 +73,55 @@ def _semantic(config: object) -> list[Problem]:
                     "call detection is off, not its default of 3", "default-differs")
         )  # fmt: skip
     return out
+
+
+def check_events(data: bytes, options: Options, result: FileResult) -> None:
+    """An agent event stream (JSONL) or one event; problems carry the line number."""
+    from ..cli.checks import _first_difference, is_blank
+    from .events import dumps_events, loads_events
+
+    result.unit = "event"
+    if is_blank(data):
+        result.errors = [Problem(None, "", None, None, "the file is empty: no events", "empty")]
+        return
+    try:
+        stream = loads_events(data, options.dialect)
+    except ConversationError as err:
+        result.errors = err.problems
+        return
+    result.dialect = f"events:{stream.dialect}"
+    if options.canonical:
+        expected = dumps_events(stream, options.float_format).encode("utf-8")
+        if expected != data:
+            result.errors.append(_first_difference(data, expected, result.dialect, options))
+
+
+def check_phi_document(data: bytes, options: Options, result: FileResult) -> None:
+    """The whole phi-core session document as ``load_session`` reads it, by layout; with
+    ``--canonical`` byte for byte against what ``save_session`` writes."""
+    from ..cli.checks import _first_difference
+    from .phi_sessions import (
+        LAYOUT_VERSIONS,
+        SESSION_VERSIONS,
+        dumps_phi_document,
+        loads_phi_document,
+    )
+
+    try:
+        doc = loads_phi_document(data, options.dialect)
+    except ConversationError as err:
+        result.errors.extend(err.problems)
+        return
+    if options.dialect == "auto":
+        readers = []
+        for version in SESSION_VERSIONS:
+            try:
+                loads_phi_document(data, f"phi-core@{version}")
+            except ConversationError:
+                continue
+            readers.append(LAYOUT_VERSIONS[version])
+        result.info.append("session layout read by phi-core " + ", ".join(reversed(readers)))
+    if options.canonical:
+        expected = dumps_phi_document(doc, options.float_format).encode("utf-8")
+        if expected != data:
+            result.errors.append(_first_difference(data, expected, result.dialect, options))

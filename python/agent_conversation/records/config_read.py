@@ -179,7 +179,8 @@ class ConfigReader:
             for key in ("secs", "nanos"):
                 if key not in raw:
                     raise Reject(path, f"missing field `{key}`", "missing")
-            secs_raw, nanos_raw, at = raw["secs"], raw["nanos"], ("secs", "nanos")
+            secs_raw, nanos_raw = raw["secs"], raw["nanos"]
+            at: tuple[Any, Any] = ("secs", "nanos")
         elif isinstance(raw, list):
             self.note(path, "written as a sequence; the crate writes an object", "alias")
             if len(raw) < 2:

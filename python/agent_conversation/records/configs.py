@@ -141,12 +141,12 @@ def loads_config(data: str | bytes, dialect: str = "auto", type: str | None = No
             return best[1]
     if failure is None:
         raise ConversationError(f"{dialect} has no configuration type {type}")
-    type_name, revision, why = failure
-    message = why.message
+    type_name, revision, reason = failure
+    message = reason.message
     if not type and len(types) > 1 and not config_hints(value):
         message = f"not one of the configuration types ({', '.join(types)}); as {type_name}: "
-        message += why.message
-    problem = _locate(text, why.path, f"{message} ({type_name}, {revision})", why.kind)
+        message += reason.message
+    problem = _locate(text, reason.path, f"{message} ({type_name}, {revision})", reason.kind)
     raise ConversationError([problem])
 
 

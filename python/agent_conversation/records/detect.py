@@ -22,13 +22,15 @@ def record_kind(value: Any) -> str | None:
     """``config``, ``events`` or None for one parsed top-level value."""
     from .configs import config_hints
 
-    if not isinstance(value, dict) or any(k in value for k in _OTHER_KINDS):
+    if not isinstance(value, dict) or "parent_id" in value or "loops" in value:
         return None
     tag = value.get("type")
     if isinstance(tag, str):
         if tag in STRATEGY_TAGS:
             return "config"
         return "events"
+    if any(k in value for k in _OTHER_KINDS):
+        return None
     if config_hints(value):
         return "config"
     return None

@@ -73,9 +73,9 @@ def _read_line(line: str, number: int, reader: ModelReader, index: int) -> dict[
     try:
         return reader.read(value, "AgentEvent", ())  # type: ignore[no-any-return]
     except Reject as why:
-        column = _column(line, why.path)
+        at = _column(line, why.path)
         raise ConversationError(
-            [Problem(index, pointer(why.path), number, column, why.message, why.kind)]
+            [Problem(index, pointer(why.path), number, at, why.message, why.kind)]
         ) from None
 
 
