@@ -8,6 +8,7 @@ import json
 import math
 import warnings
 from pathlib import Path
+from typing import Any
 
 import pytest
 from agent_conversation.cli import main
@@ -232,3 +233,61 @@ def test_cli_detects_each_kind_by_content(
 def test_unknown_config_type_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--type", "config:Nope", str(CONFIGS[0])]) == 2
     assert "config:ExecutionLimits" in capsys.readouterr().err
+
+
+def test_record_schemas_are_up_to_date() -> None:
+    from agent_conversation.records.schema_gen import main as generate
+
+    assert generate(["--check"]) == 0, "run python -m agent_conversation.records.schema_gen"
+
+
+def _validator(relpath: str) -> Any:
+    import jsonschema
+
+    schema_dir = FIXTURES.parent.parent / "schema"
+    schema = json.loads((schema_dir / relpath).read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+@pytest.mark.parametrize(
+    ("fixture", "schema"),
+    [
+        ("events/yoagent-0.13.0.jsonl", "yoagent/events/0.13/events.schema.json"),
+        ("events/yoagent-0.18.1.jsonl", "yoagent/events/0.18/events.schema.json"),
+        ("events/yoagent-0.26.6.jsonl", "yoagent/events/0.26.6/events.schema.json"),
+        ("events/phi-core-0.8.0.jsonl", "phi-core/events/0.7/events.schema.json"),
+        ("events/phi-core-0.10.0.jsonl", "phi-core/events/0.9/events.schema.json"),
+        ("events/phi-core-0.15.2.jsonl", "phi-core/events/0.12/events.schema.json"),
+        ("phi-session/phi-core-0.8.0.json", "phi-core/session/0.7/session.schema.json"),
+        ("phi-session/phi-core-0.10.0.json", "phi-core/session/0.9/session.schema.json"),
+        ("phi-session/phi-core-0.15.2.json", "phi-core/session/0.12/session.schema.json"),
+    ],
+)
+def test_record_schemas_accept_what_the_crates_wrote(fixture: str, schema: str) -> None:
+    text = (FIXTURES / fixture).read_text(encoding="utf-8")
+    docs = [json.loads(x) for x in text.splitlines()] if fixture.endswith(".jsonl") else [
+        json.loads(text)
+    ]  # fmt: skip
+    validator = _validator(schema)
+    for doc in docs:
+        assert not list(validator.iter_errors(doc)), doc
+
+
+def _all(errors: list[Any]) -> list[Any]:
+    out = []
+    for error in errors:
+        out.append(error)
+        out += _all(list(error.context or []))
+    return out
+
+
+def test_record_schemas_refuse_what_the_crates_refuse() -> None:
+    session = json.loads((FIXTURES / "phi-session" / "phi-core-0.15.2.json").read_text())
+    errors = list(_validator("phi-core/session/0.7/session.schema.json").iter_errors(session))
+    assert any("'events' is a required property" in e.message for e in _all(errors))
+    events = _validator("yoagent/events/0.26.6/events.schema.json")
+    assert list(events.iter_errors({"type": "nope"}))
+    assert list(events.iter_errors({"type": "messageEnd"}))
+    assert not list(events.iter_errors({"type": "agentStart"}))
+    phi = _validator("phi-core/events/0.7/events.schema.json")
+    assert list(phi.iter_errors({"type": "TurnRequest", "loop_id": "l"}))

@@ -67,6 +67,14 @@ fn run(crate_version: &str, ty: &str, doc: &str) -> Value {
         "yoagent@0.4.0" => yoagent_configs!(yoagent_0_4, ty, doc),
         "yoagent@0.8.0" => yoagent_configs!(yoagent_0_8, ty, doc),
         "yoagent@0.12.0" => yoagent_configs!(yoagent_0_12, ty, doc),
+        "yoagent@0.15.0" => match ty {
+            "AgentEvent" => Some(compact!(yoagent_0_15::types::AgentEvent, doc)),
+            _ => yoagent_configs!(yoagent_0_15, ty, doc),
+        },
+        "yoagent@0.17.0" => match ty {
+            "AgentEvent" => Some(compact!(yoagent_0_17::types::AgentEvent, doc)),
+            _ => yoagent_configs!(yoagent_0_17, ty, doc),
+        },
         "yoagent@0.13.0" => match ty {
             "AgentEvent" => Some(compact!(yoagent_0_13::types::AgentEvent, doc)),
             _ => yoagent_configs!(yoagent_0_13, ty, doc),
