@@ -37,7 +37,8 @@ def main() -> None:
                     path = OUT / "config" / f"{crate}-{number}" / f"{type_name}-{i}.json"
                     files[path] = answer["out"]
     for version, events in (
-        ("yoagent@0.13.0", YOAGENT_EVENTS), ("yoagent@0.18.1", YOAGENT_EVENTS),
+        ("yoagent@0.13.0", YOAGENT_EVENTS), ("yoagent@0.15.0", YOAGENT_EVENTS),
+        ("yoagent@0.17.0", YOAGENT_EVENTS), ("yoagent@0.18.1", YOAGENT_EVENTS),
         ("yoagent@0.26.6", YOAGENT_EVENTS), ("phi-core@0.8.0", PHI_EVENTS),
         ("phi-core@0.10.0", PHI_EVENTS), ("phi-core@0.15.2", PHI_EVENTS),
     ):  # fmt: skip

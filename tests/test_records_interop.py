@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = ROOT / "tests" / "interop-latest" / "Cargo.toml"
 
 CONFIG_VERSIONS = [
-    "yoagent@0.4.0", "yoagent@0.8.0", "yoagent@0.12.0", "yoagent@0.13.0", "yoagent@0.18.1",
+    "yoagent@0.4.0", "yoagent@0.8.0", "yoagent@0.12.0", "yoagent@0.13.0", "yoagent@0.15.0",
+    "yoagent@0.17.0", "yoagent@0.18.1",
     "yoagent@0.26.6", "phi-core@0.7.0", "phi-core@0.8.0", "phi-core@0.10.0", "phi-core@0.15.2",
 ]  # fmt: skip
 
@@ -130,7 +131,13 @@ def test_config_types_agree_with_the_crates(records_bin: Path) -> None:
 
 
 EVENT_VERSIONS = {
-    "yoagent": ["yoagent@0.13.0", "yoagent@0.18.1", "yoagent@0.26.6"],
+    "yoagent": [
+        "yoagent@0.13.0",
+        "yoagent@0.15.0",
+        "yoagent@0.17.0",
+        "yoagent@0.18.1",
+        "yoagent@0.26.6",
+    ],
     "phi-core": ["phi-core@0.8.0", "phi-core@0.10.0", "phi-core@0.15.2"],
 }
 
@@ -157,7 +164,7 @@ def test_agent_events_agree_with_the_crates(records_bin: Path) -> None:
     total = len(requests)
     print(
         f"\nagent events: {total - len(disagreements)}/{total} agree ({accepted} accepted by "
-        "the crates) over 6 crate versions"
+        "the crates) over 8 crate versions"
     )
     assert not disagreements, "\n".join(repr(d) for d in disagreements[:20])
 
@@ -200,3 +207,31 @@ def test_a_015_session_is_refused_as_08_with_the_crates_reason(records_bin: Path
     problem = caught.value.problems[0]
     assert "missing field `events`" in problem.message
     assert problem.pointer == "/loops/0"
+
+
+REAL = Path(
+    os.environ.get("REAL_FIXTURES", Path(__file__).resolve().parent.parent / "fixtures" / "real")
+)
+
+
+@pytest.mark.skipif(
+    not list(REAL.glob("*/*/events.jsonl")), reason="fixtures/real is not in this checkout"
+)
+def test_real_event_lines_agree_with_the_crates(records_bin: Path) -> None:
+    """Every event the real loops emitted, restored and saved by the crate and by us."""
+    requests = []
+    for path in sorted(REAL.glob("*/*/events.jsonl")):
+        crate, _, version = path.parent.parent.name.rpartition("-")
+        for line in path.read_text(encoding="utf-8").split("\n"):
+            if not line:
+                continue
+            requests.append((f"{crate}@{version}", "AgentEvent", line))
+    answers = run_records(records_bin, requests)
+    disagreements = []
+    for (version, _, doc), theirs in zip(requests, answers, strict=True):
+        assert theirs["ok"], theirs
+        ours = event_outcome(version, doc)
+        if ours != theirs:
+            disagreements.append((version, doc[:300], ours, theirs))
+    print(f"\nreal events: {len(requests) - len(disagreements)}/{len(requests)} agree")
+    assert not disagreements, disagreements[:5]

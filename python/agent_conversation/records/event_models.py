@@ -40,10 +40,11 @@ def _yoagent_events(version: str) -> Enum:
         "progressMessage": [*tool, F("text", "str")],
         "inputRejected": [F("reason", "str")],
     }
-    if version != "0.13.0":
+    if version not in ("0.13.0", "0.17.0"):
         variants["loopDetected"] = [
             F("toolName", "str"), F("repetitions", "usize"), F("aborted", "bool"),
         ]  # fmt: skip
+    if version != "0.13.0":
         variants["contextCompacted"] = [
             F("method", "CompactionMethod"),
             F("messagesBefore", "usize"),
@@ -332,7 +333,7 @@ PHI_STRUCTS: dict[str, list[F]] = {
 
 # The crate versions whose events are modeled, and the message dialect of each.
 EVENT_VERSIONS = {
-    "yoagent": ("0.13.0", "0.18.1", "0.26.6"),
+    "yoagent": ("0.13.0", "0.17.0", "0.18.1", "0.26.6"),
     "phi-core": ("0.8.0", "0.10.0", "0.15.2"),
 }
 

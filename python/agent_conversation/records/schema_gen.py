@@ -24,11 +24,13 @@ ROOT = Path(__file__).resolve().parents[3]
 BASE_ID = "https://agent-conversation-format.dev/schema/"
 # The folder (revision) of each modeled crate version: named after the first version it covers.
 REVISION = {
-    "yoagent@0.13.0": "0.13", "yoagent@0.18.1": "0.18", "yoagent@0.26.6": "0.26.6",
+    "yoagent@0.13.0": "0.13", "yoagent@0.17.0": "0.17", "yoagent@0.18.1": "0.18",
+    "yoagent@0.26.6": "0.26.6",
     "phi-core@0.8.0": "0.7", "phi-core@0.10.0": "0.9", "phi-core@0.15.2": "0.12",
 }  # fmt: skip
 EVENT_RANGES = {
-    "yoagent@0.13.0": [">=0.13.0", "<0.18.0"],
+    "yoagent@0.13.0": [">=0.13.0", "<0.17.0"],
+    "yoagent@0.17.0": [">=0.17.0", "<0.18.0"],
     "yoagent@0.18.1": [">=0.18.0", "<0.26.6"],
     "yoagent@0.26.6": [">=0.26.6", "<0.27.0"],
     "phi-core@0.8.0": [">=0.7.0", "<0.9.0"],
