@@ -19,9 +19,14 @@ __all__ = [
     "detect",
     "dump",
     "dumps",
+    "dumps_config",
+    "dumps_events",
+    "history_from_events",
     "known_dialects",
     "load",
     "loads",
+    "loads_config",
+    "loads_events",
 ]
 
 _LAZY = {
@@ -36,6 +41,11 @@ _LAZY = {
     "load": "agent_conversation.api",
     "loads": "agent_conversation.api",
     "known_dialects": "agent_conversation.dialects",
+    "history_from_events": "agent_conversation.records.events",
+    "loads_config": "agent_conversation.records.configs",
+    "dumps_config": "agent_conversation.records.configs",
+    "loads_events": "agent_conversation.records.events",
+    "dumps_events": "agent_conversation.records.events",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -44,6 +54,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from agent_conversation.convert import ConversionResult, convert
     from agent_conversation.dialects import known_dialects
     from agent_conversation.errors import ConversationError, Problem
+    from agent_conversation.records.configs import dumps_config, loads_config
+    from agent_conversation.records.events import dumps_events, history_from_events, loads_events
 
 
 def __getattr__(name: str) -> Any:

@@ -170,7 +170,7 @@ def _reword(problem: Problem, revision: str | None, options: Options) -> Problem
 
 def dialect_words(revision: str, requested: str = "auto") -> str:
     """``yoagent 0.18.0`` for what the user named, ``yoagent 0.22.0–0.26.x`` for a revision."""
-    crate = revision.split("@", 1)[0].removeprefix("config:")
+    crate = revision.split("@", 1)[0].rpartition(":")[2]
     if requested != "auto" and "@" in requested:
         return f"{crate} {requested.split('@', 1)[1]}"
     span = version_span(revision)

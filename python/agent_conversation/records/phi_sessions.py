@@ -188,8 +188,13 @@ def loads_phi_document(data: str | bytes, dialect: str = "auto") -> PhiSessionDo
         raise ConversationError(
             [Problem(None, pointer(err.path or ()), line, column, words, "syntax")]
         ) from None
+    return read_phi_document(root, text, _versions(dialect))
+
+
+def read_phi_document(root: Any, text: str, versions: list[str]) -> PhiSessionDocument:
+    """Read an already parsed document under the first of ``versions`` whose layout fits."""
     first: ConversationError | None = None
-    for version in _versions(dialect):
+    for version in versions:
         reader = ModelReader(session_model(version))
         try:
             value = reader.read(root, "Session", ())
