@@ -293,3 +293,19 @@ def test_record_schemas_refuse_what_the_crates_refuse() -> None:
     assert not list(events.iter_errors({"type": "agentStart"}))
     phi = _validator("phi-core/events/0.7/events.schema.json")
     assert list(phi.iter_errors({"type": "TurnRequest", "loop_id": "l"}))
+
+
+def test_converting_a_session_between_layouts_says_what_it_loses() -> None:
+    from agent_conversation.records.phi_sessions import convert_phi_document
+
+    newest = loads_phi_document((FIXTURES / "phi-session" / "phi-core-0.15.2.json").read_text())
+    down, losses = convert_phi_document(newest, "phi-core@0.8.0")
+    assert down.version == "0.8.0" and down.value["loops"][0]["events"] == []
+    assert [p.kind for p in losses] == ["added", "loss"]
+    assert losses[1].pointer == "/loops/0/turns/0/request_payload"
+    assert "request_payload" not in down.value["loops"][0]["turns"][0]
+    oldest = loads_phi_document((FIXTURES / "phi-session" / "phi-core-0.8.0.json").read_text())
+    up, losses = convert_phi_document(oldest, "phi-core@0.15.2")
+    assert "events" not in up.value["loops"][0]
+    assert [p.message for p in losses] == ["20 loop events dropped"]
+    assert up.value["loops"][0]["messages"] == oldest.value["loops"][0]["messages"]

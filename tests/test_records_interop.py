@@ -18,7 +18,11 @@ import pytest
 from agent_conversation.errors import ConversationError
 from agent_conversation.records import dumps_config, loads_config
 from agent_conversation.records.events import dumps_event, loads_event
-from agent_conversation.records.phi_sessions import dumps_phi_document, loads_phi_document
+from agent_conversation.records.phi_sessions import (
+    convert_phi_document,
+    dumps_phi_document,
+    loads_phi_document,
+)
 from interop_harness import cargo
 from records_cases import _pretty, config_cases, event_cases, phi_session, session_cases
 
@@ -235,3 +239,20 @@ def test_real_event_lines_agree_with_the_crates(records_bin: Path) -> None:
             disagreements.append((version, doc[:300], ours, theirs))
     print(f"\nreal events: {len(requests) - len(disagreements)}/{len(requests)} agree")
     assert not disagreements, disagreements[:5]
+
+
+def test_converted_phi_sessions_load_in_the_target_version(records_bin: Path) -> None:
+    """A session converted to another layout loads there and re-saves as we wrote it."""
+    fixtures = sorted((ROOT / "fixtures" / "records" / "phi-session").glob("*.json"))
+    requests, expected = [], []
+    for path in fixtures:
+        source = path.stem.rpartition("-")[2]
+        doc = loads_phi_document(path.read_text(encoding="utf-8"), f"phi-core@{source}")
+        for target in SESSION_VERSIONS:
+            converted, _ = convert_phi_document(doc, target)
+            text = dumps_phi_document(converted, float_format="zmij")
+            requests.append((target, "Session", text))
+            expected.append(text)
+    answers = run_records(records_bin, requests)
+    for (target, _, _), theirs, ours in zip(requests, answers, expected, strict=True):
+        assert theirs == {"ok": True, "out": ours}, target

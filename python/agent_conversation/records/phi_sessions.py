@@ -10,6 +10,7 @@ free parts are checked as JSON only.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -223,3 +224,62 @@ def _locate(text: str, path: tuple[Any, ...], message: str, kind: str) -> Proble
         probe = probe[:-1]
     line, column = position(text, positions.get(probe, start))
     return Problem(None, pointer(path), line, column + 1, message, kind)
+
+
+def convert_phi_document(
+    doc: PhiSessionDocument, target: str
+) -> tuple[PhiSessionDocument, list[Problem]]:
+    """The same session laid out for another phi-core version, and what that loses.
+
+    0.7–0.8 documents need loop ``events`` (a newer document gets none: ``[]``, which 0.8 loads);
+    going down drops turn ``request_payload``, ``TurnRequest`` events and message
+    ``provenanceHint`` (0.9+); going up keeps events only where the target layout has them.
+    """
+    (version,) = _versions(target)
+    losses: list[Problem] = []
+    value = json.loads(to_json_pretty(doc.value))  # a plain copy of the written form
+    for i, loop in enumerate(value.get("loops", [])):
+        has_events = version in ("0.8.0", "0.10.0")
+        if has_events and "events" not in loop:
+            loop["events"] = []
+            losses.append(Problem(None, f"/loops/{i}", None, None,
+                                  "no loop events to carry: written as []", "added"))  # fmt: skip
+        if not has_events and loop.get("events"):
+            dropped = f"{len(loop['events'])} loop events dropped"
+            losses.append(Problem(None, f"/loops/{i}/events", None, None, dropped, "loss"))
+        if version == "0.8.0":
+            for j, event in enumerate(loop.get("events", [])):
+                if event.get("event", {}).get("type") == "TurnRequest":
+                    losses.append(Problem(None, f"/loops/{i}/events/{j}", None, None,
+                                          "TurnRequest event dropped", "loss"))  # fmt: skip
+            loop["events"] = [
+                e for e in loop.get("events", []) if e.get("event", {}).get("type") != "TurnRequest"
+            ]
+            for j, turn in enumerate(loop.get("turns", [])):
+                if "request_payload" in turn:
+                    losses.append(Problem(None, f"/loops/{i}/turns/{j}/request_payload", None,
+                                          None, "request payload dropped", "loss"))  # fmt: skip
+            losses += _provenance_losses(loop, f"/loops/{i}")
+    text = json.dumps(value)
+    reader = ModelReader(session_model(version))
+    try:
+        converted = reader.read(parse_value(text), "Session", ())
+    except Reject as why:
+        raise ConversationError(
+            [Problem(None, pointer(why.path), None, None, why.message, why.kind)]
+        ) from None
+    return PhiSessionDocument(version, converted), losses
+
+
+def _provenance_losses(value: Any, where: str) -> list[Problem]:
+    out: list[Problem] = []
+    if isinstance(value, dict):
+        if "provenanceHint" in value and "role" in value:
+            why = "provenanceHint has no place before phi-core 0.9"
+            out.append(Problem(None, where + "/provenanceHint", None, None, why, "loss"))
+        for key, item in value.items():
+            out += _provenance_losses(item, f"{where}/{key}")
+    elif isinstance(value, list):
+        for k, item in enumerate(value):
+            out += _provenance_losses(item, f"{where}/{k}")
+    return out
