@@ -304,7 +304,9 @@ def test_converting_a_session_between_layouts_says_what_it_loses() -> None:
     assert [p.kind for p in losses] == ["added", "loss"]
     assert losses[1].pointer == "/loops/0/turns/0/request_payload"
     assert "request_payload" not in down.value["loops"][0]["turns"][0]
-    oldest = loads_phi_document((FIXTURES / "phi-session" / "phi-core-0.8.0.json").read_text())
+    oldest = loads_phi_document(
+        (FIXTURES / "phi-session" / "phi-core-0.8.0.json").read_text(), "phi-core@0.8.0"
+    )
     up, losses = convert_phi_document(oldest, "phi-core@0.15.2")
     assert "events" not in up.value["loops"][0]
     assert [p.message for p in losses] == ["20 loop events dropped"]
