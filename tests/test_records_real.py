@@ -29,8 +29,6 @@ HISTORY_LIMITS = {
     "extension": "appended outside the loop",
     # seek_checkpoint + fork replace the history outside the loop
     "session": "history forked outside the loop",
-    # phi-core's revert tags the target message inside the loop; the event does not carry the tag
-    "revert": "refused",
 }
 
 needs_real = pytest.mark.skipif(not RUNS, reason="fixtures/real is not in this checkout")
@@ -81,10 +79,6 @@ def test_history_from_events_is_what_save_messages_returned(run: Path) -> None:
     meta = json.loads((run / "meta.json").read_text(encoding="utf-8"))
     expected = meta.get("restore_save") or (run / "messages.json").read_text(encoding="utf-8")
     limit = HISTORY_LIMITS.get(run.name)
-    if limit == "refused":
-        with pytest.raises(ConversationError, match="cannot be rebuilt"):
-            history_from_events(events, dialect)
-        return
     ours = ac.dumps(history_from_events(events, dialect), float_format="zmij")
     if limit is None:
         assert ours == expected

@@ -163,9 +163,11 @@ def history_from_events(data: str | bytes, dialect: str = "auto") -> Any:
     """The conversation an event stream describes, as a :class:`~..conversation.Conversation`.
 
     Per run (``AgentStart`` … ``AgentEnd``): the ``AgentEnd`` messages, else the ``MessageEnd``
-    messages seen. Runs are concatenated. Compaction rewrites a crate's history in place without
-    putting the result in an event, so a stream with ``contextCompacted``/``CompactionEnded``
-    is refused.
+    messages seen; runs are concatenated. phi-core's ``RevertApplied`` tags the target message
+    the way that crate version's loop does (the event carries what it needs). Compaction and
+    pruning rewrite the history without putting the result in an event: such streams are
+    refused. Records added to the history outside the loop (an Agent API call between runs, a
+    session fork) emit no event, so they cannot be part of the result.
     """
     from ..api import loads
     from ..dialects import resolve
@@ -174,22 +176,87 @@ def history_from_events(data: str | bytes, dialect: str = "auto") -> Any:
     messages: list[Any] = []
     run: list[Any] = []
     ended = False
+    turn = 0
+    reverts: list[tuple[dict[str, Any], int]] = []  # RevertApplied events of this run, turn
     for event, line in zip(stream.events, stream.lines, strict=True):
-        tag = event["type"]
-        if tag in ("contextCompacted", "CompactionEnded", "PrunApplied", "RevertApplied"):
+        kind = event["type"]
+        if kind in ("contextCompacted", "CompactionEnded", "PrunApplied"):
             raise ConversationError(
-                [Problem(None, "/type", line, None, f"a {tag} event rewrites the history "
+                [Problem(None, "/type", line, None, f"a {kind} event rewrites the history "
                          "without recording the result: the history cannot be rebuilt", "shape")]
             )  # fmt: skip
-        if tag in ("agentStart", "AgentStart"):
+        if kind in ("agentStart", "AgentStart"):
             if not ended:
-                messages += run
-            run, ended = [], False
-        elif tag in ("messageEnd", "MessageEnd"):
+                messages += _tagged(run, messages, reverts, stream.dialect)
+            run, ended, turn, reverts = [], False, 0, []
+        elif kind == "TurnStart":
+            turn = event["turn_index"] + 1
+        elif kind in ("messageEnd", "MessageEnd"):
             run.append(event["message"])
-        elif tag in ("agentEnd", "AgentEnd"):
-            messages += event["messages"]
-            run, ended = [], True
+        elif kind == "RevertApplied" and event["applied"] and event["target"] is not None:
+            reverts.append((event, turn))
+        elif kind in ("agentEnd", "AgentEnd"):
+            messages += _tagged(event["messages"], messages, reverts, stream.dialect)
+            run, ended, reverts = [], True, []
     if not ended:
-        messages += run
+        messages += _tagged(run, messages, reverts, stream.dialect)
     return loads(to_json(messages), resolve(stream.dialect))
+
+
+_TAG_KINDS = {"failure": "lesson", "tangent": "finding", "completion": "outcome",
+              "step-summary": "checkpoint"}  # fmt: skip
+_REVERT_TOOL = "revert_to_state"
+
+
+def _revert_tag(
+    event: dict[str, Any], target: dict[str, Any], history: list[Any], turn: int, dialect: str
+) -> dict[str, Any] | None:
+    """The NodeTag phi-core's ``apply_revert`` attaches to the target (None: no tag)."""
+    kind = _TAG_KINDS[event["category"]]
+    summary = event["summary"] or ""
+    abandoned = event["abandoned_node_ids"]
+    if dialect in ("phi-core@0.8.0", "phi-core@0.10.0"):
+        text = summary
+    else:  # 0.12+: a breadcrumb naming the abandoned tools; pinned kinds may attach nothing
+        decayable = kind in ("lesson", "finding")
+        pinned = not decayable and target["role"] == "toolResult"
+        span = [] if pinned else [target]
+        span += [m for m in history if "kind" not in m and m.get("nodeId") in abandoned]
+        names: list[str] = []
+        for m in span:
+            if m["role"] == "toolResult":
+                found = [m["toolName"]]
+            else:
+                found = [b["name"] for b in m["content"] if b["type"] == "toolCall"]
+            names += [n for n in found if n != _REVERT_TOOL and n not in names]
+        summary = summary.strip()
+        joined = ", ".join(names)
+        if summary and names:
+            text = f"reverted past: {summary} ({joined} abandoned)"
+        elif summary:
+            text = f"reverted past: {summary}"
+        elif names:
+            text = f"reverted past: {joined} (abandoned)"
+        else:
+            text = ""
+        if not decayable and not abandoned:
+            return None
+    return {"abandoned_node_ids": abandoned, "created_at_turn": turn, "kind": kind, "text": text}
+
+
+def _tagged(
+    run: list[Any], before: list[Any], reverts: list[tuple[dict[str, Any], int]], dialect: str
+) -> list[Any]:
+    """Attach revert tags to their target messages (in this run, else earlier in the history)."""
+    history = before + run
+    for event, turn in reverts:
+        for message in reversed(history):
+            if "kind" not in message and message.get("nodeId") == event["target"]:
+                tag = _revert_tag(event, message, history, turn, dialect)
+                if tag is None:
+                    break
+                message["tags"] = [*message.get("tags", []), tag]
+                for key in sorted(message):  # phi-core writes LLM messages with sorted keys
+                    message[key] = message.pop(key)
+                break
+    return run
