@@ -22,10 +22,10 @@ from .event_models import PHI_ENUMS, PHI_STRUCTS, _phi_events, event_model
 from .model import Enum, F, Model, ModelReader, d, s, to_json_pretty
 
 SESSION_VERSIONS = ("0.15.2", "0.10.0", "0.8.0")  # newest first
-# Which crate versions save each layout: 0.7-0.8 (loop events, no request payloads), 0.9-0.11
-# (loop events, TurnRequest events, turn request payloads; 0.10.0 checked), 0.12-0.15 (no loop
-# events; 0.15.2 checked, 0.12-0.14 assumed).
-LAYOUT_VERSIONS = {"0.8.0": "0.7.0–0.8.x", "0.10.0": "0.9.0–0.11.x", "0.15.2": "0.12.0–0.15.x"}
+# Which crate versions save each layout: 0.7-0.8 (loop events, no request payloads), 0.9-0.10
+# (loop events, TurnRequest events, turn request payloads; 0.10.0 checked; there is no 0.11),
+# 0.12-0.15 (no loop events; 0.15.2 checked, 0.12-0.14 assumed).
+LAYOUT_VERSIONS = {"0.8.0": "0.7.0–0.8.x", "0.10.0": "0.9.0–0.10.x", "0.15.2": "0.12.0–0.15.x"}
 ZERO_USAGE_PHI = {
     "input": 0, "output": 0, "reasoning": 0, "cache_read": 0, "cache_write": 0, "total_tokens": 0,
 }  # fmt: skip

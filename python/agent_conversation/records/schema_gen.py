@@ -18,7 +18,7 @@ from typing import Any
 
 from .event_models import EVENT_VERSIONS, event_model
 from .model import Enum, F, Model
-from .phi_sessions import LAYOUT_VERSIONS, SESSION_VERSIONS, session_model
+from .phi_sessions import SESSION_VERSIONS, session_model
 
 ROOT = Path(__file__).resolve().parents[3]
 BASE_ID = "https://agent-conversation-format.dev/schema/"
@@ -211,9 +211,7 @@ def schemas() -> dict[Path, dict[str, Any]]:
             )
     for version in SESSION_VERSIONS:
         rel = f"phi-core/session/{REVISION['phi-core@' + version]}/session.schema.json"
-        low, _, high = LAYOUT_VERSIONS[version].partition("–")
-        high_minor = high.split(".")[1]
-        bounds = [f">={low}", f"<0.{int(high_minor) + 1}.0"]
+        bounds = EVENT_RANGES[f"phi-core@{version}"]
         title = f"phi-core {version} session document (save_session)"
         out[ROOT / "schema" / rel] = _schema(session_model(version), "Session", rel, title, bounds)
     return out
