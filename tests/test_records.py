@@ -311,3 +311,16 @@ def test_converting_a_session_between_layouts_says_what_it_loses() -> None:
     assert "events" not in up.value["loops"][0]
     assert [p.message for p in losses] == ["20 loop events dropped"]
     assert up.value["loops"][0]["messages"] == oldest.value["loops"][0]["messages"]
+
+
+def test_a_hand_built_record_is_checked_when_written() -> None:
+    record = {"max_turns": 5, "max_total_tokens": 10, "max_duration": {"secs": 1, "nanos": 0}}
+    text = dumps_config(record, "phi-core@0.15.2", "ExecutionLimits")
+    assert text.startswith('{"max_turns":5,"max_total_tokens":10,"max_duration":{"secs":1,')
+    assert text.endswith('"nanos":0},"max_cost":null}')
+    with pytest.raises(ConversationError, match="not a valid ExecutionLimits"):
+        dumps_config({**record, "max_turns": -1}, "phi-core@0.15.2", "ExecutionLimits")
+    with pytest.raises(ConversationError):
+        dumps_config({"enabled": True}, "yoagent@0.26.6", "CacheConfig")
+    with pytest.raises(ConversationError, match="needs dialect"):
+        dumps_config(record)

@@ -190,6 +190,14 @@ def dumps_config(
         text = writer.write(record, type_name)
     except (KeyError, TypeError, ValueError, AttributeError) as err:
         raise ConversationError(f"not a {type_name} record for {revision}: {err!r}") from None
+    if not isinstance(config, Config) and not writer.warnings:
+        try:  # a hand-built record: the crate must be able to read what we wrote
+            loads_config(text, revision, type_name)
+        except ConversationError as err:
+            raise ConversationError(
+                [Problem(None, p.pointer, None, None, f"the record is not a valid {type_name}: "
+                         + p.message, p.kind) for p in err.problems]
+            ) from None  # fmt: skip
     if warn:
         for note in writer.warnings:
             warnings.warn(
