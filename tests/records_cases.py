@@ -475,3 +475,40 @@ def session_cases() -> list[str]:
             )
         )
     return docs
+
+
+# -- random mutations of real documents ------------------------------------------------------------
+MUTANTS: list[Any] = [None, -1, 0, 1.5, "", "x", True, [], {}, "2026-11-30T15:33:35Z",
+                      18446744073709551616, {"Text": {"delta": "d"}}]  # fmt: skip
+
+
+def _paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = [path]
+    if isinstance(value, dict):
+        for k, v in value.items():
+            out += _paths(v, (*path, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            out += _paths(v, (*path, i))
+    return out
+
+
+def mutate(value: Any, rng: Any) -> Any:
+    """One random change: a value replaced, a key dropped or added, an array item dropped."""
+    value = json.loads(json.dumps(value))
+    paths = [p for p in _paths(value) if p]
+    path = rng.choice(paths)
+    parent = value
+    for part in path[:-1]:
+        parent = parent[part]
+    last = path[-1]
+    op = rng.random()
+    if op < 0.5:
+        parent[last] = rng.choice(MUTANTS)
+    elif op < 0.8:
+        del parent[last]
+    elif isinstance(parent, dict):
+        parent["extra_" + str(last)] = rng.choice(MUTANTS)
+    else:
+        parent.insert(last, rng.choice(MUTANTS))
+    return value

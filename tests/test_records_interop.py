@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import subprocess
 import threading
 from pathlib import Path
@@ -24,7 +25,14 @@ from agent_conversation.records.phi_sessions import (
     loads_phi_document,
 )
 from interop_harness import cargo
-from records_cases import _pretty, config_cases, event_cases, phi_session, session_cases
+from records_cases import (
+    _pretty,
+    config_cases,
+    event_cases,
+    mutate,
+    phi_session,
+    session_cases,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = ROOT / "tests" / "interop-latest" / "Cargo.toml"
@@ -256,3 +264,40 @@ def test_converted_phi_sessions_load_in_the_target_version(records_bin: Path) ->
     answers = run_records(records_bin, requests)
     for (target, _, _), theirs, ours in zip(requests, answers, expected, strict=True):
         assert theirs == {"ok": True, "out": ours}, target
+
+
+@pytest.mark.skipif(
+    not list(REAL.glob("*/*/events.jsonl")), reason="fixtures/real is not in this checkout"
+)
+def test_mutated_real_events_and_sessions_agree_with_the_crates(records_bin: Path) -> None:
+    """Random one-place mutations of the real loops' events and phi-core session documents."""
+    rng = random.Random(12)
+    requests: list[tuple[str, str, str]] = []
+    for path in sorted(REAL.glob("*/*/events.jsonl")):
+        crate, _, version = path.parent.parent.name.rpartition("-")
+        lines = [x for x in path.read_text(encoding="utf-8").split("\n") if x]
+        for line in rng.sample(lines, min(len(lines), 12)):
+            for _ in range(4):
+                doc = json.dumps(mutate(json.loads(line), rng), ensure_ascii=False)
+                requests.append((f"{crate}@{version}", "AgentEvent", doc))
+    for path in sorted(REAL.glob("phi-core-*/*/session.json")):
+        version = path.parent.parent.name.rpartition("-")[2]
+        base = json.loads(path.read_text(encoding="utf-8"))
+        for _ in range(40):
+            doc = json.dumps(mutate(base, rng), indent=2, ensure_ascii=False)
+            requests.append((f"phi-core@{version}", "Session", doc))
+    answers = run_records(records_bin, requests)
+    disagreements = []
+    accepted = 0
+    for (version, kind, doc), theirs in zip(requests, answers, strict=True):
+        ours = (
+            event_outcome(version, doc) if kind == "AgentEvent" else session_outcome(version, doc)
+        )
+        accepted += theirs["ok"]
+        if ours["ok"] != theirs["ok"] or (ours["ok"] and ours["out"] != theirs["out"]):
+            disagreements.append((version, doc[:300], ours, theirs))
+    print(
+        f"\nmutated real records: {len(requests) - len(disagreements)}/{len(requests)} agree "
+        f"({accepted} accepted by the crates)"
+    )
+    assert not disagreements, "\n".join(repr(d)[:1200] for d in disagreements[:8])
