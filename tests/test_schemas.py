@@ -78,7 +78,9 @@ def test_every_revision_folder_is_present() -> None:
     configs = {rel(p).replace("/config.schema.json", "") for p in CONFIGS}
     assert {f"yoagent/config/{v}" for v in ("0.4", "0.15", "0.17", "0.18")} <= configs
     assert "phi-core/config/0.7" in configs
-    assert set(SCHEMAS) == set(CONVERSATIONS) | set(CONFIGS), "stray schema files"
+    records = set(SCHEMA_DIR.glob("*/events/*/events.schema.json"))
+    records |= set(SCHEMA_DIR.glob("phi-core/session/*/session.schema.json"))
+    assert set(SCHEMAS) == set(CONVERSATIONS) | set(CONFIGS) | records, "stray schema files"
 
 
 def test_every_schema_passes_the_metaschema_check() -> None:

@@ -66,8 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--type",
         dest="kind",
-        choices=("conversation", "session", "phi-session"),
-        help="what the inputs are (default: judged by content)",
+        type=_kind,
+        metavar="TYPE",
+        help="what the inputs are: conversation, session, phi-session, config, "
+        "config:<CacheConfig|ToolExecutionStrategy|ContextConfig|ExecutionLimits>, events "
+        "(default: judged by content)",
     )
     parser.add_argument(
         "--strict",
@@ -111,6 +114,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
+
+
+def _kind(text: str) -> str:
+    """``--type``: a kind of input, ``config:<Type>`` naming one configuration type."""
+    from ..records.config_spec import CONFIG_TYPES
+
+    kinds = ("conversation", "session", "phi-session", "config", "events")
+    if text in kinds or (text.startswith("config:") and text[7:] in CONFIG_TYPES):
+        return text
+    raise argparse.ArgumentTypeError(
+        f"invalid choice: {text!r} (choose from {', '.join(kinds)}, "
+        + ", ".join(f"config:{t}" for t in CONFIG_TYPES)
+        + ")"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -12,7 +12,7 @@ from typing import Any
 from ..errors import ConversationError, Problem
 
 POSITION_LIMIT = 8 * 1024 * 1024  # warnings get line/column only in files up to this size
-KINDS = ("conversation", "session", "phi-session")
+KINDS = ("conversation", "session", "phi-session", "config", "events")
 
 
 @dataclass
@@ -53,9 +53,14 @@ def is_blank(data: bytes) -> bool:
 def sniff(data: bytes, name: str) -> str:
     """conversation, session (yoagent JSONL) or phi-session, judged by the content (without
     copying it: inputs may be large)."""
+    start = _LEADING_SPACE.match(data).end()  # type: ignore[union-attr]
+    from ..records.detect import sniff_record
+
+    record = sniff_record(data, start, name)
+    if record is not None:
+        return record
     if name.lower().split("?", 1)[0].endswith(".jsonl"):
         return "session"
-    start = _LEADING_SPACE.match(data).end()  # type: ignore[union-attr]
     if data[start : start + 1] != b"{":
         return "conversation"
     newline = data.find(b"\n", start)
@@ -80,7 +85,15 @@ def check(data: bytes, name: str, options: Options) -> FileResult:
     result = FileResult(name, options.kind or sniff(data, name))
     if result.kind == "session":
         result.unit = "entry"
-    if result.kind == "session":
+    if result.kind.startswith("config"):
+        from ..records.check import check_config
+
+        check_config(data, options, result)
+    elif result.kind == "events":
+        from ..records.check import check_events
+
+        check_events(data, options, result)
+    elif result.kind == "session":
         _check_session(data, options, result)
     elif result.kind == "phi-session":
         _check_phi_session(data, options, result)
@@ -157,7 +170,7 @@ def _reword(problem: Problem, revision: str | None, options: Options) -> Problem
 
 def dialect_words(revision: str, requested: str = "auto") -> str:
     """``yoagent 0.18.0`` for what the user named, ``yoagent 0.22.0–0.26.x`` for a revision."""
-    crate = revision.split("@", 1)[0]
+    crate = revision.split("@", 1)[0].rpartition(":")[2]
     if requested != "auto" and "@" in requested:
         return f"{crate} {requested.split('@', 1)[1]}"
     span = version_span(revision)
@@ -167,8 +180,9 @@ def dialect_words(revision: str, requested: str = "auto") -> str:
 def version_span(revision: str) -> str | None:
     """The crate versions of a wire revision, e.g. ``0.13.0–0.21.x``."""
     from ..models.wire import REVISIONS
+    from ..records.check import config_versions
 
-    bounds = REVISIONS.get(revision, {}).get("versions", [])
+    bounds = config_versions(revision) or REVISIONS.get(revision, {}).get("versions", [])
     low = next((b[2:] for b in bounds if b.startswith(">=")), None)
     high = next((b[1:] for b in bounds if b.startswith("<") and not b.startswith("<=")), None)
     if low is None:
@@ -370,11 +384,9 @@ def _check_phi_session(data: bytes, options: Options, result: FileResult) -> Non
         result.info.append(
             "not laid out like a phi-core Session (no `loops`): checked every `messages` array"
         )
-    if options.canonical:
-        result.info.append(
-            "--canonical compares saved conversations and yoagent sessions; the layout of a "
-            "phi-core session document as a whole is not checked"
-        )
+    from ..records.check import check_phi_document
+
+    check_phi_document(data, options, result)
 
 
 # -- semantic lint -------------------------------------------------------------------------------
