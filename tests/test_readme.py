@@ -119,7 +119,8 @@ _PYCON_GLOBALS: dict[Path, dict[str, object]] = {}
 def test_python_block(block: Block, scratch: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(scratch)
     globs = _PYCON_GLOBALS.setdefault(block.document, {})
-    test = doctest.DocTestParser().get_doctest(block.body, globs, block.name, str(block.document), 0)
+    parser = doctest.DocTestParser()
+    test = parser.get_doctest(block.body, globs, block.name, str(block.document), 0)
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     lines: list[str] = []
     runner.run(test, out=lines.append, clear_globs=False)
