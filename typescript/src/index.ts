@@ -1,0 +1,11 @@
+/**
+ * agent-conversation-format: the saved conversations of the Rust crates yoagent and phi-core,
+ * read and written byte for byte as their serde derives do.
+ */
+export { parse, stringify, detect, knownDialects, resolve } from "./codec.js";
+export type { Conversation, DialectOption, StringifyOptions } from "./codec.js";
+export { ConversationError } from "./errors.js";
+export type { Problem } from "./errors.js";
+export { JsonFloat, FLOAT_FORMATS } from "./numbers.js";
+export type { FloatFormat } from "./numbers.js";
+export type { DialectName } from "./spec.js";
