@@ -7,7 +7,7 @@ import { type Rec, Reader, Reject } from "./reader.js";
 import { type DialectName, getSpec, knownDialects } from "./spec.js";
 import { crateOf, resolve } from "./dialects.js";
 import { Writer } from "./writer.js";
-import type { AnyMessage } from "./messages.js";
+import type { AnyMessage, MessageTypes } from "./messages.js";
 
 /** A saved conversation: its messages in the wire form of `dialect`, and round-trip notes. */
 export interface Conversation<M = AnyMessage> {
@@ -41,6 +41,8 @@ function conversation(parsed: Parsed, result: ReadResult): Conversation {
  * `dialect` is `auto` (the most likely reader that accepts it), a crate name (`yoagent`,
  * `phi-core`: the newest revision) or `crate@version`. Throws ConversationError.
  */
+export function parse<D extends keyof MessageTypes>(text: string | Uint8Array, dialect: D): Conversation<MessageTypes[D]>;
+export function parse(text: string | Uint8Array, dialect?: DialectOption): Conversation;
 export function parse(text: string | Uint8Array, dialect: DialectOption = "auto"): Conversation {
   if (dialect !== "auto") {
     const name = resolve(dialect);

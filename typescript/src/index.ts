@@ -9,3 +9,7 @@ export type { Problem } from "./errors.js";
 export { JsonFloat, FLOAT_FORMATS } from "./numbers.js";
 export type { FloatFormat } from "./numbers.js";
 export type { DialectName } from "./spec.js";
+export { isExtension } from "./messages.js";
+export type { AnyMessage, MessageTypes, ExtensionOf } from "./messages.js";
+export type * as wire from "./generated/types/index.js";
+export type { JsonValue } from "./json-value.js";
