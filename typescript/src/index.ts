@@ -13,3 +13,5 @@ export { isExtension } from "./messages.js";
 export type { AnyMessage, MessageTypes, ExtensionOf } from "./messages.js";
 export type * as wire from "./generated/types/index.js";
 export type { JsonValue } from "./json-value.js";
+export { parseSession, stringifySession, sessionDialects } from "./sessions.js";
+export type { Session, SessionEntry } from "./sessions.js";
