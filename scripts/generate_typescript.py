@@ -84,10 +84,10 @@ def schema_facts(path: Path) -> tuple[str, dict[str, Any]]:
         for name, d in defs.items()
         if "x-wire-type" in d or "x-wire-type" in object_form(d)
     }
-    message_form = object_form(defs[next(iter(defs["Message"]["discriminator"]["mapping"].values())).rsplit("/", 1)[1]])
-    metadata = {
-        key: kind_of(message_form["properties"][key], defs) for key in schema["x-metadata"]
-    }
+    message_form = object_form(
+        defs[next(iter(defs["Message"]["discriminator"]["mapping"].values())).rsplit("/", 1)[1]]
+    )
+    metadata = {key: kind_of(message_form["properties"][key], defs) for key in schema["x-metadata"]}
     facts = {
         "message": _union_facts(defs, "Message"),
         "content": _union_facts(defs, "Content"),
@@ -140,11 +140,20 @@ def generate_types(paths: list[Path], view_dir: Path | None) -> dict[Path, str]:
             # here by generate_models.model_view (object forms, canonical spellings).
             view = Path(tmp.name) / f"{module_name(path)}.json"
             view.write_text(json.dumps(model_view(load(path))), encoding="utf-8")
-        jobs.append({"name": module_name(path), "schema": str(view),
-                     "source": path.parent.relative_to(ROOT).as_posix() + "/" + WIRE_VIEW})
+        jobs.append(
+            {
+                "name": module_name(path),
+                "schema": str(view),
+                "source": path.parent.relative_to(ROOT).as_posix() + "/" + WIRE_VIEW,
+            }
+        )
     proc = subprocess.run(
         ["node", str(TS / "scripts" / "compile-types.mjs")],
-        input=json.dumps(jobs), capture_output=True, text=True, cwd=TS, check=False,
+        input=json.dumps(jobs),
+        capture_output=True,
+        text=True,
+        cwd=TS,
+        check=False,
     )
     tmp.cleanup()
     if proc.returncode != 0:
@@ -165,9 +174,11 @@ def generate_types(paths: list[Path], view_dir: Path | None) -> dict[Path, str]:
         for j in jobs
     }
     index += "\n/** Each revision's message type (one element of a saved conversation). */\n"
-    index += "export interface MessageTypes {\n" + "".join(
-        f'  "{d}": {n}.AgentMessage;\n' for d, n in dialects.items()
-    ) + "}\n"
+    index += (
+        "export interface MessageTypes {\n"
+        + "".join(f'  "{d}": {n}.AgentMessage;\n' for d, n in dialects.items())
+        + "}\n"
+    )
     files[TYPES / "index.ts"] = index
     return files
 
@@ -207,8 +218,9 @@ def main() -> int:
                     stale = True
                     print(f"unexpected file {path.relative_to(ROOT)} (not generated)")
         if stale:
-            print("generated TypeScript is stale: run scripts/generate_typescript.py",
-                  file=sys.stderr)
+            print(
+                "generated TypeScript is stale: run scripts/generate_typescript.py", file=sys.stderr
+            )
             return 1
         print(f"{len(files)} generated TypeScript files match schema/")
         return 0

@@ -32,7 +32,9 @@ def _tool(name: str) -> str:
 
 def _summary(output: str) -> str:
     """The runner's totals and every failing test's name (node's TAP reporter)."""
-    totals = [line for line in output.splitlines() if re.match(r"^# (tests|pass|fail|skipped) ", line)]
+    totals = [
+        line for line in output.splitlines() if re.match(r"^# (tests|pass|fail|skipped) ", line)
+    ]
     failed = [line.strip() for line in output.splitlines() if re.match(r"^\s*not ok \d+ ", line)]
     return "\n".join(totals + failed)
 

@@ -13,7 +13,13 @@ from agent_conversation import sessions
 
 def problems(err):
     return [
-        {"index": p.index, "pointer": p.pointer, "line": p.line, "column": p.column, "message": p.message}
+        {
+            "index": p.index,
+            "pointer": p.pointer,
+            "line": p.line,
+            "column": p.column,
+            "message": p.message,
+        }
         for p in err.problems
     ]
 
@@ -23,7 +29,11 @@ def answer(req):
     if req.get("session"):
         try:
             s = sessions.loads_session(doc, dialect)
-            return {"ok": True, "out": sessions.dumps_session(s, float_format="ryu"), "dialect": s.dialect}
+            return {
+                "ok": True,
+                "out": sessions.dumps_session(s, float_format="ryu"),
+                "dialect": s.dialect,
+            }
         except ac.ConversationError as err:
             return {"ok": False, "problems": problems(err)}
     out = {"detect": ac.detect(doc)}
