@@ -103,7 +103,8 @@ export function parseText(data: string | Uint8Array): Parsed {
     if (!(err instanceof JsonSyntaxError)) throw err;
     throw syntaxError(text, err);
   }
-  return { text, tree: out.items, spans: out.spans, exponentStyle: exponentStyle(text) };
+  const style = parser.exponentPlus ? "plus" : parser.exponentBare ? "bare" : null;
+  return { text, tree: out.items, spans: out.spans, exponentStyle: style };
 }
 
 export function syntaxError(text: string, err: JsonSyntaxError): ConversationError {
@@ -111,17 +112,6 @@ export function syntaxError(text: string, err: JsonSyntaxError): ConversationErr
   const index = err.element;
   const where = err.path !== null && err.path.length ? pointer(err.path) : index !== null ? pointer([index]) : "";
   return new ConversationError([problem(index, where, line, column, syntaxWords(err.code), "syntax")]);
-}
-
-/** `e+` in a float literal outside strings means zmij wrote it, a bare `e` with digits ryu. */
-function exponentStyle(text: string): "plus" | "bare" | null {
-  const re = /"(?:[^"\\]|\\.)*"|[0-9][eE](\+|[0-9])/g;
-  let bare = false;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    if (m[1] === "+") return "plus";
-    if (m[1] !== undefined) bare = true;
-  }
-  return bare ? "bare" : null;
 }
 
 /** Read a parsed document under one canonical dialect; throw ConversationError if refused. */

@@ -15,9 +15,76 @@ import { JsonFloat, NumberOutOfRange, formatF64, parseLiteral } from "./numbers.
  * JsonFloat (integral, e.g. `1.0`). */
 export type JsonValue = null | boolean | string | number | bigint | JsonFloat | JsonValue[] | JsonObject;
 
-/** A JSON object in input order; `dups` lists keys that were repeated (the map holds the last). */
-export class JsonObject extends Map<string, JsonValue> {
+/**
+ * A JSON object in input order; `dups` lists keys that were repeated (the object holds the last
+ * value, in the first one's place, as serde_json::Value does). A Map-like API over two arrays:
+ * cheaper than a Map for the small objects of a conversation (an index is built past 16 keys).
+ */
+export class JsonObject {
+  private readonly ks: string[];
+  private readonly vs: JsonValue[];
+  private index: Map<string, number> | null = null;
   dups: string[] | null = null;
+
+  constructor(copy?: JsonObject) {
+    this.ks = copy ? copy.ks.slice() : [];
+    this.vs = copy ? copy.vs.slice() : [];
+  }
+
+  private find(key: string): number {
+    const ks = this.ks;
+    if (ks.length <= 16) {
+      for (let i = 0; i < ks.length; i++) if (ks[i] === key) return i;
+      return -1;
+    }
+    if (this.index === null) {
+      this.index = new Map();
+      for (let i = 0; i < ks.length; i++) this.index.set(ks[i]!, i);
+    }
+    return this.index.get(key) ?? -1;
+  }
+
+  get size(): number {
+    return this.ks.length;
+  }
+  has(key: string): boolean {
+    return this.find(key) !== -1;
+  }
+  get(key: string): JsonValue | undefined {
+    const i = this.find(key);
+    return i === -1 ? undefined : this.vs[i];
+  }
+  /** Set a key; returns false when the key was already there (a repeated key). */
+  set(key: string, value: JsonValue): boolean {
+    const i = this.find(key);
+    if (i !== -1) {
+      this.vs[i] = value;
+      return false;
+    }
+    this.ks.push(key);
+    this.vs.push(value);
+    if (this.index !== null) this.index.set(key, this.ks.length - 1);
+    return true;
+  }
+  delete(key: string): void {
+    const i = this.find(key);
+    if (i === -1) return;
+    this.ks.splice(i, 1);
+    this.vs.splice(i, 1);
+    this.index = null;
+  }
+  keys(): readonly string[] {
+    return this.ks;
+  }
+  values(): readonly JsonValue[] {
+    return this.vs;
+  }
+  entries(): Array<[string, JsonValue]> {
+    return this.ks.map((k, i) => [k, this.vs[i]!]);
+  }
+  [Symbol.iterator](): IterableIterator<[string, JsonValue]> {
+    return this.entries()[Symbol.iterator]();
+  }
 }
 
 export type PathPart = string | number;
@@ -90,6 +157,11 @@ export class Parser {
   /** Start offset of every value by JSON.stringify(path), when recording. */
   positions: Map<string, number> | null = null;
   element: number | null = null;
+  /** Where the last value parsed ended. */
+  pos = 0;
+  /** Exponents seen in float literals: `e+16` (zmij writes it) and `e16` (ryu writes it). */
+  exponentPlus = false;
+  exponentBare = false;
   private stack: PathPart[] = [];
 
   constructor(text: string) {
@@ -127,8 +199,8 @@ export class Parser {
     if (i0 >= this.n) throw this.peekFail("EOF while parsing a value", i0);
     if (text.charCodeAt(i0) !== 91) throw this.invalidType(i0, "a sequence");
     const spans: Array<[number, number]> = [];
-    const [items, end] = this.arr(i0, spans);
-    const i = this.ws(end);
+    const items = this.arr(i0, spans);
+    const i = this.ws(this.pos);
     if (i < this.n) throw this.peekFail("trailing characters", i);
     return { items, spans };
   }
@@ -137,8 +209,8 @@ export class Parser {
   parseValue(): JsonValue {
     let i = this.ws(0);
     if (i >= this.n) throw this.peekFail("EOF while parsing a value", i);
-    const [value, end] = this.value(i);
-    i = this.ws(end);
+    const value = this.value(i);
+    i = this.ws(this.pos);
     if (i < this.n) throw this.peekFail("trailing characters", i);
     return value;
   }
@@ -148,9 +220,8 @@ export class Parser {
     if (c === "{") return this.fail(`invalid type: map, expected ${expected}`, i);
     if ('ntf-0123456789"'.includes(c)) {
       let value: JsonValue;
-      let end: number;
       try {
-        [value, end] = this.value(i);
+        value = this.value(i);
       } catch (err) {
         if (err instanceof JsonSyntaxError) return err;
         throw err;
@@ -162,7 +233,7 @@ export class Parser {
       else if (typeof value === "number" && !Number.isInteger(value)) what = `floating point \`${formatF64(value)}\``;
       else if (value instanceof JsonFloat) what = `floating point \`${formatF64(value.value)}\``;
       else what = `integer \`${String(value)}\``;
-      return this.fail(`invalid type: ${what}, expected ${expected}`, end);
+      return this.fail(`invalid type: ${what}, expected ${expected}`, this.pos);
     }
     return this.peekFail("expected value", i);
   }
@@ -172,8 +243,8 @@ export class Parser {
     if (this.depth === 0) throw this.peekFail("recursion limit exceeded", i);
   }
 
-  /** Parse one value at `i` (whitespace skipped); returns [value, end]. */
-  value(i: number): [JsonValue, number] {
+  /** Parse one value at `i` (whitespace skipped); its end is left in `pos`. */
+  value(i: number): JsonValue {
     const text = this.text;
     if (this.positions !== null) this.positions.set(JSON.stringify(this.stack), i);
     const c = text.charCodeAt(i);
@@ -181,9 +252,18 @@ export class Parser {
     if (c === 123) return this.obj(i);
     if (c === 91) return this.arr(i, null);
     if (c === 45 || isDigit(c)) return this.number(i);
-    if (c === 110) return [null, this.ident(i, "null")];
-    if (c === 116) return [true, this.ident(i, "true")];
-    if (c === 102) return [false, this.ident(i, "false")];
+    if (c === 110) {
+      this.pos = this.ident(i, "null");
+      return null;
+    }
+    if (c === 116) {
+      this.pos = this.ident(i, "true");
+      return true;
+    }
+    if (c === 102) {
+      this.pos = this.ident(i, "false");
+      return false;
+    }
     throw this.peekFail("expected value", i);
   }
 
@@ -197,7 +277,7 @@ export class Parser {
     return i + word.length;
   }
 
-  private number(i: number): [JsonValue, number] {
+  private number(i: number): JsonValue {
     const text = this.text;
     const n = this.n;
     let j = i;
@@ -221,13 +301,17 @@ export class Parser {
     if (c === 101 || c === 69) {
       let k = j + 1;
       const s = k < n ? text.charCodeAt(k) : -1;
+      if (s === 43) this.exponentPlus = true;
+      else if (s !== 45) this.exponentBare = true;
       if (s === 43 || s === 45) k++;
       if (k >= n || !isDigit(text.charCodeAt(k))) throw this.numberError(i);
       while (k < n && isDigit(text.charCodeAt(k))) k++;
       j = k;
     }
     try {
-      return [parseLiteral(text.slice(i, j)), j];
+      const value = parseLiteral(text.slice(i, j));
+      this.pos = j;
+      return value;
     } catch (err) {
       if (err instanceof NumberOutOfRange) throw this.fail("number out of range", j);
       throw err;
@@ -265,15 +349,18 @@ export class Parser {
     return this.fail("invalid number", j);
   }
 
-  /** A string body starting after the opening quote; returns [string, end]. */
-  private string(i: number): [string, number] {
+  /** A string body starting after the opening quote; its end is left in `pos`. */
+  private string(i: number): string {
     const text = this.text;
     const n = this.n;
     let j = i;
     for (;;) {
       if (j >= n) break;
       const c = text.charCodeAt(j);
-      if (c === 34) return [text.slice(i, j), j + 1];
+      if (c === 34) {
+        this.pos = j + 1;
+        return text.slice(i, j);
+      }
       if (c === 92 || c < 0x20) break;
       j++;
     }
@@ -281,7 +368,10 @@ export class Parser {
     for (;;) {
       if (j >= n) throw this.fail("EOF while parsing a string", n);
       const c = text.charCodeAt(j);
-      if (c === 34) return [out, j + 1];
+      if (c === 34) {
+        this.pos = j + 1;
+        return out;
+      }
       if (c === 92) {
         const [piece, next] = this.escape(j + 1);
         out += piece;
@@ -376,7 +466,7 @@ export class Parser {
   }
 
   /** An array; with `spans` (the top level) each element's [start, end) is recorded. */
-  arr(i: number, spans: Array<[number, number]> | null): [JsonValue[], number] {
+  arr(i: number, spans: Array<[number, number]> | null): JsonValue[] {
     const text = this.text;
     this.enter(i);
     i++;
@@ -389,7 +479,8 @@ export class Parser {
       const c = text.charCodeAt(i);
       if (c === 93) {
         this.depth += 1;
-        return [out, i + 1];
+        this.pos = i + 1;
+        return out;
       }
       if (c === 44) {
         if (first) throw this.peekFail("expected value", i);
@@ -403,11 +494,13 @@ export class Parser {
       stack.push(out.length);
       let value: JsonValue;
       if (spans === null) {
-        [value, i] = this.value(i);
+        value = this.value(i);
+        i = this.pos;
       } else {
         const start = i;
         this.element = out.length;
-        [value, i] = this.value(i);
+        value = this.value(i);
+        i = this.pos;
         this.element = null;
         spans.push([start, i]);
       }
@@ -416,7 +509,7 @@ export class Parser {
     }
   }
 
-  private obj(i: number): [JsonObject, number] {
+  private obj(i: number): JsonObject {
     const text = this.text;
     this.enter(i);
     i++;
@@ -429,7 +522,8 @@ export class Parser {
       let c = text.charCodeAt(i);
       if (c === 125) {
         this.depth += 1;
-        return [out, i + 1];
+        this.pos = i + 1;
+        return out;
       }
       if (c === 44) {
         if (first) throw this.peekFail("key must be a string", i);
@@ -442,19 +536,17 @@ export class Parser {
       }
       first = false;
       if (c !== 34) throw this.peekFail("key must be a string", i);
-      let key: string;
-      [key, i] = this.string(i + 1);
-      i = this.ws(i);
+      const key = this.string(i + 1);
+      i = this.ws(this.pos);
       if (i >= this.n) throw this.peekFail("EOF while parsing an object", i);
       if (text.charCodeAt(i) !== 58) throw this.peekFail("expected `:`", i);
       i = this.ws(i + 1);
       if (i >= this.n) throw this.peekFail("EOF while parsing a value", i);
       stack.push(key);
-      let value: JsonValue;
-      [value, i] = this.value(i);
+      const value = this.value(i);
+      i = this.pos;
       stack.pop();
-      if (out.has(key)) (out.dups ??= []).push(key);
-      out.set(key, value);
+      if (!out.set(key, value)) (out.dups ??= []).push(key);
     }
   }
 }

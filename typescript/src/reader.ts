@@ -181,7 +181,9 @@ export class Reader {
     let meta: Rec | null = null;
     if (spec.metadata.length && isObj(value)) [value, meta] = this.phiMetadata(value, path);
     const union = spec.message;
-    const [role, rest, seq] = this.tagged(value, union.tag, union.values, path, union.byIndex);
+    const role = this.tagged(value, union.tag, union.values, path, union.byIndex);
+    const seq = this.seqForm;
+    const rest = value;
     const ts = this.messageTypes.get(role)!;
     const record: Rec = {};
     record[union.tag] = role;
@@ -194,18 +196,26 @@ export class Reader {
   }
 
   /** Split an internally tagged value into [variant, the rest, is sequence form]. */
-  tagged(value: JsonValue, tag: string, variants: readonly string[], path: Path, allowIndex: boolean): [string, JsonValue, boolean] {
+  /** Whether the last tagged value read was in serde's sequence form. */
+  private seqForm = false;
+
+  /** The variant of an internally tagged value (`seqForm` says whether it was a sequence). */
+  tagged(value: JsonValue, tag: string, variants: readonly string[], path: Path, allowIndex: boolean): string {
     if (isObj(value)) {
       if (!value.has(tag)) throw new Reject(path, `missing field \`${tag}\``, "missing");
       if (value.dups !== null && value.dups.includes(tag) && this.spec.duplicatesError)
         throw new Reject([...path, tag], `duplicate field \`${tag}\``, "duplicate-key");
-      return [this.variant(value.get(tag)!, variants, [...path, tag], allowIndex, tag), value, false];
+      const raw = value.get(tag)!;
+      this.seqForm = false;
+      if (typeof raw === "string" && variants.includes(raw)) return raw;
+      return this.variant(raw, variants, [...path, tag], allowIndex, tag);
     }
     if (Array.isArray(value)) {
       if (!value.length) throw new Reject(path, `missing field \`${tag}\``, "missing");
       const variant = this.variant(value[0]!, variants, [...path, 0], allowIndex, tag);
       this.note(path, "written as a sequence; the crate writes an object", "alias");
-      return [variant, value, true];
+      this.seqForm = true;
+      return variant;
     }
     throw new Reject(path, `invalid type: ${describe(value)}, expected an object with \`${tag}\``, "type");
   }
@@ -238,7 +248,7 @@ export class Reader {
 
   structMap(value: JsonObject, ts: TypeSpec, path: Path, dupError: boolean, skip: string | null): Rec {
     const lookup = ts.lookup;
-    const seen = new Map<Field, string>();
+    const seen: Array<string | undefined> = new Array<string | undefined>(ts.fields.length);
     for (const key of value.keys()) {
       if (key === skip) continue;
       const f = lookup.get(key);
@@ -246,10 +256,10 @@ export class Reader {
         this.unknownKey(path, key);
         continue;
       }
-      const before = seen.get(f);
+      const before = seen[f.pos];
       if (before !== undefined)
         throw new Reject([...path, key], `duplicate field \`${f.wire}\` (given as both \`${before}\` and \`${key}\`)`, "duplicate-key");
-      seen.set(f, key);
+      seen[f.pos] = key;
       if (ts.aliases.has(key)) this.note([...path, key], `\`${key}\` is read as \`${f.wire}\` and written so`, "alias");
     }
     if (value.dups !== null) {
@@ -264,7 +274,7 @@ export class Reader {
     }
     const out: Rec = {};
     for (const f of ts.fields) {
-      const given = seen.get(f);
+      const given = seen[f.pos];
       if (given === undefined) {
         if (f.required) throw new Reject(path, `missing field \`${f.wire}\``, "missing");
         if (f.hasDefault && f.default !== null) out[f.wire] = f.default;
@@ -280,7 +290,7 @@ export class Reader {
         if (protocol !== null) out[f.wire] = protocol;
         continue;
       }
-      out[f.wire] = this.field(raw, f, [...path, given]);
+      out[f.wire] = this.kinded(raw, f.kind, path, given);
     }
     return out;
   }
@@ -305,7 +315,7 @@ export class Reader {
         if (protocol !== null) out[f.wire] = protocol;
         continue;
       }
-      out[f.wire] = this.field(raw, f, [...path, pos + offset]);
+      out[f.wire] = this.kinded(raw, f.kind, path, pos + offset);
     }
     if (available > fields.length)
       throw new Reject(path, `invalid length ${items.length}, expected at most ${fields.length + offset} elements`, "type");
@@ -331,32 +341,33 @@ export class Reader {
   }
 
   // -- field values --------------------------------------------------------------------------
-  field(raw: JsonValue, f: Field, path: Path): unknown {
-    return this.kinded(raw, f.kind, path);
-  }
-
-  kinded(raw: JsonValue, kind: string, path: Path): unknown {
+  /** A field value of a kind; its path (`parent` + `key`) is made only when needed. */
+  kinded(raw: JsonValue, kind: string, parent: Path, key: PathPart): unknown {
     switch (kind) {
       case K.str:
         if (typeof raw === "string") return raw;
-        throw new Reject(path, `invalid type: ${describe(raw)}, expected a string`, "type");
+        throw new Reject([...parent, key], `invalid type: ${describe(raw)}, expected a string`, "type");
       case K.u64:
-        return u64(raw, path);
+        if (typeof raw === "number" && (raw > 0 || Object.is(raw, 0)) && Number.isSafeInteger(raw)) return raw;
+        return u64(raw, [...parent, key]);
       case K.u32:
-        return u32(raw, path);
+        return u32(raw, [...parent, key]);
       case K.free:
-        return this.free(raw, path, path.length + 1);
+        if (raw === null || typeof raw !== "object") return raw;
+        return this.free(raw, [...parent, key], parent.length + 2);
       case K.bool:
         if (raw === true || raw === false) return raw;
-        throw new Reject(path, `invalid type: ${describe(raw)}, expected a boolean`, "type");
+        throw new Reject([...parent, key], `invalid type: ${describe(raw)}, expected a boolean`, "type");
       case K.stop:
-        return this.unitEnum(raw, this.spec.stopReasons, path, kind);
+        if (typeof raw === "string" && this.spec.stopReasons.includes(raw)) return raw;
+        return this.unitEnum(raw, this.spec.stopReasons, [...parent, key], kind);
     }
+    const path = [...parent, key];
     if (kind.startsWith("[") && kind.endsWith("]")) {
       const inner = kind.slice(1, -1);
       if (inner === this.contentKind) return this.content(raw, path);
       if (!Array.isArray(raw)) throw new Reject(path, `invalid type: ${describe(raw)}, expected a sequence`, "type");
-      return raw.map((item, i) => this.kinded(item, inner, [...path, i]));
+      return raw.map((item, i) => this.kinded(item, inner, path, i));
     }
     const enumValues = this.spec.enums[kind];
     if (enumValues !== undefined) return this.unitEnum(raw, enumValues, path, kind);
@@ -386,7 +397,9 @@ export class Reader {
     const out: Rec[] = [];
     for (let i = 0; i < raw.length; i++) {
       const bpath = [...path, i];
-      const [kind, rest, seq] = this.tagged(raw[i]!, union.tag, union.values, bpath, union.byIndex);
+      const rest = raw[i]!;
+      const kind = this.tagged(rest, union.tag, union.values, bpath, union.byIndex);
+      const seq = this.seqForm;
       const ts = this.contentTypes.get(kind)!;
       const record: Rec = {};
       record[union.tag] = kind;
@@ -404,10 +417,16 @@ export class Reader {
     if (isObj(raw)) {
       if (raw.dups !== null) for (const key of raw.dups) this.note([...path, key], `key \`${key}\` repeated; the last one wins`, "duplicate-key");
       const out: Rec = {};
-      for (const [k, v] of raw) setKey(out, k, this.free(v, [...path, k], depth + 1));
+      const keys = raw.keys();
+      const values = raw.values();
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i]!;
+        const v = values[i]!;
+        setKey(out, k, v === null || typeof v !== "object" ? v : this.free(v, [...path, k], depth + 1));
+      }
       return out;
     }
-    if (Array.isArray(raw)) return raw.map((v, i) => this.free(v, [...path, i], depth + 1));
+    if (Array.isArray(raw)) return raw.map((v, i) => (v === null || typeof v !== "object" ? v : this.free(v, [...path, i], depth + 1)));
     return raw;
   }
 
@@ -453,14 +472,16 @@ export class Reader {
     if (this.spec.unionVariants.has(this.spec.wireTypes[kind] ?? "")) return this.provenance(raw, path, this.spec.wireTypes[kind]!);
     const ts = typeOfKind(this.spec, kind);
     if (ts !== undefined) return this.struct(raw, ts, path, false, `a ${kind}`);
-    return this.kinded(raw, kind, path);
+    return this.kinded(raw, kind, path.slice(0, -1), path[path.length - 1]!);
   }
 
   provenance(raw: JsonValue, path: Path, tname: string): Rec {
     const variantsMap = this.spec.unionVariants.get(tname)!;
     const tag = this.spec.unionTags.get(tname)!;
     const variants = [...variantsMap.keys()];
-    const [name, rest, seq] = this.tagged(raw, tag, variants, path, false);
+    const name = this.tagged(raw, tag, variants, path, false);
+    const seq = this.seqForm;
+    const rest = raw;
     const specFields = variantsMap.get(name)!.fields;
     const out: Rec = {};
     out[tag] = name;
@@ -486,7 +507,7 @@ export class Reader {
       if (f.kind === K.str) {
         if (typeof item !== "string") throw new Reject(fpath, `invalid type: ${describe(item)}, expected a string`);
         out[f.wire] = item;
-      } else out[f.wire] = this.kinded(item, f.kind, fpath);
+      } else out[f.wire] = this.kinded(item, f.kind, path, f.wire);
     }
     return out;
   }

@@ -95,8 +95,9 @@ function readSession(text: string, dialect: DialectName): Session {
     const offset = new TextEncoder().encode(lead).length;
     const index = session.entries.length + problems.length;
     let value: JsonValue;
+    const parser = new Parser(line);
     try {
-      value = new Parser(line).parseValue();
+      value = parser.parseValue();
     } catch (err) {
       if (!(err instanceof JsonSyntaxError)) throw err;
       const [, column] = err.lineColumn(line);
@@ -104,8 +105,8 @@ function readSession(text: string, dialect: DialectName): Session {
       unreadable.push(number);
       return;
     }
-    if (/[0-9][eE]\+/.test(line)) plus = true;
-    else if (/[0-9][eE][0-9]/.test(line)) bare = true;
+    plus ||= parser.exponentPlus;
+    bare ||= parser.exponentBare;
     const reader = new Reader(spec);
     let entry: Rec;
     try {

@@ -8,6 +8,7 @@ import { FACTS, REVISIONS } from "./generated/wire.js";
 export type DialectName = keyof typeof REVISIONS;
 
 export interface Field {
+  readonly pos: number; // position in the type's fields
   readonly wire: string;
   readonly kind: string;
   readonly required: boolean;
@@ -75,6 +76,7 @@ function typeSpec(name: string, table: TableLike): TypeSpec {
   for (const wire of table.order) {
     if (wire === tag) continue;
     fields.push({
+      pos: fields.length,
       wire,
       kind: table.kinds[wire]!,
       required: required.has(wire),
