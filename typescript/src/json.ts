@@ -21,66 +21,71 @@ export type JsonValue = null | boolean | string | number | bigint | JsonFloat | 
  * cheaper than a Map for the small objects of a conversation (an index is built past 16 keys).
  */
 export class JsonObject {
-  private readonly ks: string[];
-  private readonly vs: JsonValue[];
+  /** Keys and values interleaved: one array per object (less for the collector to trace). */
+  private readonly kv: Array<string | JsonValue>;
   private index: Map<string, number> | null = null;
   dups: string[] | null = null;
 
   constructor(copy?: JsonObject) {
-    this.ks = copy ? copy.ks.slice() : [];
-    this.vs = copy ? copy.vs.slice() : [];
+    this.kv = copy ? copy.kv.slice() : [];
   }
 
   private find(key: string): number {
-    const ks = this.ks;
-    if (ks.length <= 16) {
-      for (let i = 0; i < ks.length; i++) if (ks[i] === key) return i;
+    const kv = this.kv;
+    if (kv.length <= 32) {
+      for (let i = 0; i < kv.length; i += 2) if (kv[i] === key) return i;
       return -1;
     }
     if (this.index === null) {
       this.index = new Map();
-      for (let i = 0; i < ks.length; i++) this.index.set(ks[i]!, i);
+      for (let i = 0; i < kv.length; i += 2) this.index.set(kv[i] as string, i);
     }
     return this.index.get(key) ?? -1;
   }
 
   get size(): number {
-    return this.ks.length;
+    return this.kv.length >> 1;
   }
   has(key: string): boolean {
     return this.find(key) !== -1;
   }
   get(key: string): JsonValue | undefined {
     const i = this.find(key);
-    return i === -1 ? undefined : this.vs[i];
+    return i === -1 ? undefined : (this.kv[i + 1] as JsonValue);
   }
   /** Set a key; returns false when the key was already there (a repeated key). */
   set(key: string, value: JsonValue): boolean {
     const i = this.find(key);
     if (i !== -1) {
-      this.vs[i] = value;
+      this.kv[i + 1] = value;
       return false;
     }
-    this.ks.push(key);
-    this.vs.push(value);
-    if (this.index !== null) this.index.set(key, this.ks.length - 1);
+    this.kv.push(key, value);
+    if (this.index !== null) this.index.set(key, this.kv.length - 2);
     return true;
   }
   delete(key: string): void {
     const i = this.find(key);
     if (i === -1) return;
-    this.ks.splice(i, 1);
-    this.vs.splice(i, 1);
+    this.kv.splice(i, 2);
     this.index = null;
   }
-  keys(): readonly string[] {
-    return this.ks;
+  keys(): string[] {
+    const out: string[] = [];
+    for (let i = 0; i < this.kv.length; i += 2) out.push(this.kv[i] as string);
+    return out;
   }
-  values(): readonly JsonValue[] {
-    return this.vs;
+  /** The i-th key and value (insertion order). */
+  keyAt(i: number): string {
+    return this.kv[2 * i] as string;
+  }
+  valueAt(i: number): JsonValue {
+    return this.kv[2 * i + 1] as JsonValue;
   }
   entries(): Array<[string, JsonValue]> {
-    return this.ks.map((k, i) => [k, this.vs[i]!]);
+    const out: Array<[string, JsonValue]> = [];
+    for (let i = 0; i < this.kv.length; i += 2) out.push([this.kv[i] as string, this.kv[i + 1] as JsonValue]);
+    return out;
   }
   [Symbol.iterator](): IterableIterator<[string, JsonValue]> {
     return this.entries()[Symbol.iterator]();

@@ -187,10 +187,8 @@ export class Reader {
     const ts = this.messageTypes.get(role)!;
     const record: Rec = {};
     record[union.tag] = role;
-    const fields = seq
-      ? this.structSeq(rest as JsonValue[], ts, path, 1)
-      : this.structMap(rest as JsonObject, ts, path, ts.dupError, union.tag);
-    Object.assign(record, fields);
+    if (seq) this.structSeq(rest as JsonValue[], ts, path, 1, record);
+    else this.structMap(rest as JsonObject, ts, path, ts.dupError, union.tag, record);
     if (meta !== null) Object.assign(record, meta);
     return record;
   }
@@ -246,10 +244,12 @@ export class Reader {
     throw new Reject(path, `invalid type: ${describe(value)}, expected ${what}`, "type");
   }
 
-  structMap(value: JsonObject, ts: TypeSpec, path: Path, dupError: boolean, skip: string | null): Rec {
+  structMap(value: JsonObject, ts: TypeSpec, path: Path, dupError: boolean, skip: string | null, out: Rec = {}): Rec {
     const lookup = ts.lookup;
     const seen: Array<string | undefined> = new Array<string | undefined>(ts.fields.length);
-    for (const key of value.keys()) {
+    const size = value.size;
+    for (let i = 0; i < size; i++) {
+      const key = value.keyAt(i);
       if (key === skip) continue;
       const f = lookup.get(key);
       if (f === undefined) {
@@ -272,7 +272,6 @@ export class Reader {
         }
       }
     }
-    const out: Rec = {};
     for (const f of ts.fields) {
       const given = seen[f.pos];
       if (given === undefined) {
@@ -295,9 +294,8 @@ export class Reader {
     return out;
   }
 
-  structSeq(items: JsonValue[], ts: TypeSpec, path: Path, offset: number): Rec {
+  structSeq(items: JsonValue[], ts: TypeSpec, path: Path, offset: number, out: Rec = {}): Rec {
     const fields = ts.fields;
-    const out: Rec = {};
     const available = items.length - offset;
     for (let pos = 0; pos < fields.length; pos++) {
       const f = fields[pos]!;
@@ -403,10 +401,8 @@ export class Reader {
       const ts = this.contentTypes.get(kind)!;
       const record: Rec = {};
       record[union.tag] = kind;
-      Object.assign(
-        record,
-        seq ? this.structSeq(rest as JsonValue[], ts, bpath, 1) : this.structMap(rest as JsonObject, ts, bpath, ts.dupError, union.tag),
-      );
+      if (seq) this.structSeq(rest as JsonValue[], ts, bpath, 1, record);
+      else this.structMap(rest as JsonObject, ts, bpath, ts.dupError, union.tag, record);
       out.push(record);
     }
     return out;
@@ -417,11 +413,10 @@ export class Reader {
     if (isObj(raw)) {
       if (raw.dups !== null) for (const key of raw.dups) this.note([...path, key], `key \`${key}\` repeated; the last one wins`, "duplicate-key");
       const out: Rec = {};
-      const keys = raw.keys();
-      const values = raw.values();
-      for (let i = 0; i < keys.length; i++) {
-        const k = keys[i]!;
-        const v = values[i]!;
+      const size = raw.size;
+      for (let i = 0; i < size; i++) {
+        const k = raw.keyAt(i);
+        const v = raw.valueAt(i);
         setKey(out, k, v === null || typeof v !== "object" ? v : this.free(v, [...path, k], depth + 1));
       }
       return out;
