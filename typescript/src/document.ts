@@ -1,6 +1,6 @@
 /** Reading a whole saved conversation: exact parse, dialect readers, problems with positions. */
 import { ConversationError, type Problem, pointer, problem } from "./errors.js";
-import { JsonObject, JsonSyntaxError, type JsonValue, Parser, position, valuePositions } from "./json.js";
+import { JsonSyntaxError, type JsonValue, Parser, isObj, objGet, objKeys, position, valuePositions } from "./json.js";
 import { type Note, type Path, type Rec, Reader, Reject } from "./reader.js";
 import { type DialectName, type Spec, getSpec, keyOfKind, knownDialects } from "./spec.js";
 import { REVISIONS } from "./generated/wire.js";
@@ -11,6 +11,9 @@ export interface Parsed {
   readonly spans: Array<[number, number]>;
   /** What the float literals' exponents say about the writer: `e+16` zmij, `e16` ryu. */
   readonly exponentStyle: "plus" | "bare" | null;
+  /** The tree is JSON.parse's, proven equal to serde's (see fastTree); no spans. */
+  readonly fast: boolean;
+  exact?: Parsed;
 }
 
 export interface ReadResult {
@@ -92,9 +95,72 @@ function firstInvalidUtf8(b: Uint8Array): number {
   return i;
 }
 
+// -- the fast path: JSON.parse, proven to give serde's tree ---------------------------------------
+// JSON.parse is as strict as serde_json about syntax; it differs on repeated keys (last wins
+// silently), numbers (no float/integer distinction, correctly rounded, no u64/i64, -0), lone
+// surrogate escapes and depth. Each is excluded here; anything else goes to the exact parser.
+const FLOATISH = /[:[,][ \t\n\r]*(?:-?[0-9]+[.eE]|-?[0-9]{16}|-0)/;
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+const WS_BEFORE_COLON = /"[ \t\n\r]+:/;
+const MAX_DEPTH = 127;
+
+/** JSON.parse's tree when it is certainly the tree serde_json builds, else null. */
+function fastTree(text: string): JsonValue[] | null {
+  if (FLOATISH.test(text) || SURROGATE_ESCAPE.test(text)) return null;
+  // Every key is a string directly followed by `:`; an escaped quote before `:` or space
+  // between would make the count unreliable.
+  if (text.includes('\\":') || WS_BEFORE_COLON.test(text)) return null;
+  let tree: unknown;
+  try {
+    tree = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(tree)) return null;
+  let colons = 0;
+  for (let i = text.indexOf('":'); i !== -1; i = text.indexOf('":', i + 2)) colons++;
+  const keys = countKeys(tree, 1);
+  return keys === colons ? (tree as JsonValue[]) : null;
+}
+
+/** Keys in the tree (-1: deeper than serde allows, or an integer-like key, whose order
+ * JavaScript objects do not keep). */
+function countKeys(value: unknown, depth: number): number {
+  if (value === null || typeof value !== "object") return 0;
+  if (depth > MAX_DEPTH) return -1;
+  let n = 0;
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      if (item === null || typeof item !== "object") continue;
+      const k = countKeys(item, depth + 1);
+      if (k < 0) return -1;
+      n += k;
+    }
+    return n;
+  }
+  const obj = value as Record<string, unknown>;
+  for (const key in obj) {
+    const c = key.charCodeAt(0);
+    if (c >= 48 && c <= 57) return -1;
+    n++;
+    const item = obj[key];
+    if (item === null || typeof item !== "object") continue;
+    const k = countKeys(item, depth + 1);
+    if (k < 0) return -1;
+    n += k;
+  }
+  return n;
+}
+
 /** Parse a document; throw ConversationError for what serde_json itself refuses. */
 export function parseText(data: string | Uint8Array): Parsed {
   const text = toText(data);
+  const tree = fastTree(text);
+  if (tree !== null) return { text, tree, spans: [], exponentStyle: null, fast: true };
+  return exactParse(text);
+}
+
+export function exactParse(text: string): Parsed {
   const parser = new Parser(text);
   let out: { items: JsonValue[]; spans: Array<[number, number]> };
   try {
@@ -104,7 +170,7 @@ export function parseText(data: string | Uint8Array): Parsed {
     throw syntaxError(text, err);
   }
   const style = parser.exponentPlus ? "plus" : parser.exponentBare ? "bare" : null;
-  return { text, tree: out.items, spans: out.spans, exponentStyle: style };
+  return { text, tree: out.items, spans: out.spans, exponentStyle: style, fast: false };
 }
 
 export function syntaxError(text: string, err: JsonSyntaxError): ConversationError {
@@ -116,6 +182,26 @@ export function syntaxError(text: string, err: JsonSyntaxError): ConversationErr
 
 /** Read a parsed document under one canonical dialect; throw ConversationError if refused. */
 export function read(parsed: Parsed, dialect: DialectName): ReadResult {
+  if (parsed.fast) {
+    // Anything but a clean read is redone on the exact tree (positions, notes).
+    const reader = new Reader(getSpec(dialect));
+    reader.plainFree = true;
+    const records: Rec[] = [];
+    const extensions: boolean[] = [];
+    let clean = true;
+    for (let i = 0; i < parsed.tree.length && clean; i++) {
+      try {
+        records.push(reader.message(parsed.tree[i]!, i));
+        extensions.push(reader.lastWasExtension);
+      } catch (why) {
+        if (!(why instanceof Reject)) throw why;
+        clean = false;
+      }
+    }
+    if (clean && !reader.notes.length) return { dialect, records, extensions, notes: [] };
+    parsed.exact ??= exactParse(parsed.text);
+    return read(parsed.exact, dialect);
+  }
   const reader = new Reader(getSpec(dialect));
   const records: Rec[] = [];
   const extensions: boolean[] = [];
@@ -214,24 +300,24 @@ export function signals(tree: JsonValue[]): { phi: boolean; camel: boolean } {
   const found = { phi: false, camel: false };
   let seen = 0;
   for (const m of tree) {
-    if (!(m instanceof JsonObject)) continue;
-    const role = m.get(h.tag);
+    if (!isObj(m)) continue;
+    const role = objGet(m, h.tag);
     if (typeof role !== "string" || !h.roles.has(role)) continue;
     seen++;
-    const keys = [...m.keys()];
+    const keys = [...objKeys(m)];
     if (keys.length && keys[0] !== h.tag && isSorted(keys)) found.phi = true;
     if (keys.some((k) => h.phiKeys.has(k))) found.phi = true;
     if (keys.some((k) => h.camelMessage.has(k))) found.camel = true;
-    const stop = m.get(h.stopKey);
+    const stop = objGet(m, h.stopKey);
     if (typeof stop === "string" && h.phiStops.has(stop)) found.phi = true;
-    const usage = m.get(h.usageKey);
-    if (usage instanceof JsonObject) {
-      if ([...usage.keys()].some((k) => h.phiUsage.has(k))) found.phi = true;
-      if ([...usage.keys()].some((k) => h.camelUsage.has(k))) found.camel = true;
+    const usage = objGet(m, h.usageKey);
+    if (isObj(usage)) {
+      if (objKeys(usage).some((k) => h.phiUsage.has(k))) found.phi = true;
+      if (objKeys(usage).some((k) => h.camelUsage.has(k))) found.camel = true;
     }
-    const content = m.get(h.contentKey);
+    const content = objGet(m, h.contentKey);
     if (Array.isArray(content))
-      for (const block of content) if (block instanceof JsonObject && [...block.keys()].some((k) => h.camelBlock.has(k))) found.camel = true;
+      for (const block of content) if (isObj(block) && objKeys(block).some((k) => h.camelBlock.has(k))) found.camel = true;
     if (seen >= 64) break;
   }
   return found;

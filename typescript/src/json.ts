@@ -13,7 +13,53 @@ import { JsonFloat, NumberOutOfRange, formatF64, parseLiteral } from "./numbers.
 
 /** A parsed JSON value. Integers: number (safe) or bigint; floats: number (non-integral) or
  * JsonFloat (integral, e.g. `1.0`). */
-export type JsonValue = null | boolean | string | number | bigint | JsonFloat | JsonValue[] | JsonObject;
+export type JsonValue = null | boolean | string | number | bigint | JsonFloat | JsonValue[] | JsonObject | PlainObject;
+
+/** An object as JSON.parse makes it (the fast path: no repeated keys, no integer-like keys). */
+export interface PlainObject {
+  [key: string]: JsonValue;
+}
+
+export type Obj = JsonObject | PlainObject;
+
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+/** A JSON object of either representation. */
+export function isObj(v: unknown): v is Obj {
+  return v instanceof JsonObject || (typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof JsonFloat));
+}
+export function objHas(o: Obj, k: string): boolean {
+  return o instanceof JsonObject ? o.has(k) : hasOwn(o, k);
+}
+export function objGet(o: Obj, k: string): JsonValue | undefined {
+  return o instanceof JsonObject ? o.get(k) : hasOwn(o, k) ? o[k] : undefined;
+}
+export function objKeys(o: Obj): readonly string[] {
+  return o instanceof JsonObject ? o.keys() : Object.keys(o);
+}
+export function objSize(o: Obj): number {
+  return o instanceof JsonObject ? o.size : Object.keys(o).length;
+}
+export function objDups(o: Obj): string[] | null {
+  return o instanceof JsonObject ? o.dups : null;
+}
+/** The only entry of a one-key object. */
+export function objOnly(o: Obj): [string, JsonValue] {
+  const k = objKeys(o)[0]!;
+  return [k, objGet(o, k)!];
+}
+/** A copy without `keys` (same representation). */
+export function objWithout(o: Obj, keys: readonly string[]): Obj {
+  if (o instanceof JsonObject) {
+    const rest = new JsonObject(o);
+    rest.dups = o.dups;
+    for (const k of keys) rest.delete(k);
+    return rest;
+  }
+  const rest: PlainObject = {};
+  for (const k of Object.keys(o)) if (!keys.includes(k)) Object.defineProperty(rest, k, { value: o[k], enumerable: true, writable: true, configurable: true });
+  return rest;
+}
 
 /**
  * A JSON object in input order; `dups` lists keys that were repeated (the object holds the last

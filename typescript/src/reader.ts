@@ -8,7 +8,7 @@
  * name together are a duplicate; null on an Option reads as absent; tags may be variant
  * indexes where serde allows it; structs also load from the sequence form.
  */
-import { JsonObject, type JsonValue, type PathPart } from "./json.js";
+import { type JsonValue, type Obj, type PathPart, type PlainObject, isObj, objDups, objGet, objHas, objKeys, objOnly, objSize, objWithout } from "./json.js";
 import { JsonFloat, U32_MAX, formatF64 } from "./numbers.js";
 import { type Field, type Spec, type TypeSpec, typeOfKind } from "./spec.js";
 import { pointer } from "./errors.js";
@@ -46,7 +46,6 @@ export interface Note {
   kind: string;
 }
 
-const isObj = (v: unknown): v is JsonObject => v instanceof JsonObject;
 export const isInt = (v: unknown): v is number | bigint =>
   typeof v === "bigint" || (typeof v === "number" && Number.isSafeInteger(v) && !Object.is(v, -0));
 
@@ -122,6 +121,8 @@ function reason(label: string, why: Reject): string {
 export class Reader {
   readonly spec: Spec;
   notes: Note[] = [];
+  /** Free values that are JSON.parse objects are kept as they are (the fast path). */
+  plainFree = false;
   /** Whether the last message read was an extension record (the untagged fallback). */
   lastWasExtension = false;
   /** The type spec each successfully read message was read as (for the writer). */
@@ -165,7 +166,7 @@ export class Reader {
         const ext = this.extensionType;
         const looksExtension =
           isObj(value) &&
-          (value.get(this.spec.message.tag) === ext.name || ext.fields.slice(1).some((f) => value.has(f.wire)));
+          (objGet(value, this.spec.message.tag) === ext.name || ext.fields.slice(1).some((f) => objHas(value, f.wire)));
         throw new Untagged(path, llmError, extError, looksExtension, this.spec.message.tag);
       }
     }
@@ -185,10 +186,14 @@ export class Reader {
     const seq = this.seqForm;
     const rest = value;
     const ts = this.messageTypes.get(role)!;
+    if (this.plainFree && !seq && meta === null) {
+      const same = this.structInPlace(rest as PlainObject, ts, path, union.tag);
+      if (same !== null) return same;
+    }
     const record: Rec = {};
     record[union.tag] = role;
     if (seq) this.structSeq(rest as JsonValue[], ts, path, 1, record);
-    else this.structMap(rest as JsonObject, ts, path, ts.dupError, union.tag, record);
+    else this.structMap(rest as Obj, ts, path, ts.dupError, union.tag, record);
     if (meta !== null) Object.assign(record, meta);
     return record;
   }
@@ -200,10 +205,11 @@ export class Reader {
   /** The variant of an internally tagged value (`seqForm` says whether it was a sequence). */
   tagged(value: JsonValue, tag: string, variants: readonly string[], path: Path, allowIndex: boolean): string {
     if (isObj(value)) {
-      if (!value.has(tag)) throw new Reject(path, `missing field \`${tag}\``, "missing");
-      if (value.dups !== null && value.dups.includes(tag) && this.spec.duplicatesError)
+      if (!objHas(value, tag)) throw new Reject(path, `missing field \`${tag}\``, "missing");
+      const dups = objDups(value);
+      if (dups !== null && dups.includes(tag) && this.spec.duplicatesError)
         throw new Reject([...path, tag], `duplicate field \`${tag}\``, "duplicate-key");
-      const raw = value.get(tag)!;
+      const raw = objGet(value, tag)!;
       this.seqForm = false;
       if (typeof raw === "string" && variants.includes(raw)) return raw;
       return this.variant(raw, variants, [...path, tag], allowIndex, tag);
@@ -236,7 +242,13 @@ export class Reader {
 
   // -- structs -----------------------------------------------------------------------------
   struct(value: JsonValue, ts: TypeSpec, path: Path, dupError: boolean, what: string): Rec {
-    if (isObj(value)) return this.structMap(value, ts, path, dupError, null);
+    if (isObj(value)) {
+      if (this.plainFree) {
+        const same = this.structInPlace(value as PlainObject, ts, path, null);
+        if (same !== null) return same;
+      }
+      return this.structMap(value, ts, path, dupError, null);
+    }
     if (Array.isArray(value)) {
       this.note(path, "written as a sequence; the crate writes an object", "alias");
       return this.structSeq(value, ts, path, 0);
@@ -244,12 +256,44 @@ export class Reader {
     throw new Reject(path, `invalid type: ${describe(value)}, expected ${what}`, "type");
   }
 
-  structMap(value: JsonObject, ts: TypeSpec, path: Path, dupError: boolean, skip: string | null, out: Rec = {}): Rec {
+  /**
+   * The fast path's shortcut: a JSON.parse object already in the record form (the tag first,
+   * fields in declaration order under their own names, defaults present, every value read as
+   * itself) is the record; null when it is not (then the ordinary reading builds one).
+   */
+  structInPlace(value: PlainObject, ts: TypeSpec, path: Path, skip: string | null): Rec | null {
+    const keys = Object.keys(value);
+    let k = 0;
+    if (skip !== null) {
+      if (keys[0] !== skip) return null;
+      k = 1;
+    }
+    let pos = -1;
+    let present = 0;
+    for (; k < keys.length; k++) {
+      const key = keys[k]!;
+      const f = ts.lookup.get(key);
+      if (f === undefined || f.wire !== key || f.pos <= pos || f.kind === K.protocol) return null;
+      if (f.optional && value[key] === null) return null;
+      pos = f.pos;
+      present++;
+    }
+    if (present !== ts.fields.length)
+      for (const f of ts.fields) if (!Object.prototype.hasOwnProperty.call(value, f.wire) && (f.required || (f.hasDefault && f.default !== null))) return null;
+    for (k = skip !== null ? 1 : 0; k < keys.length; k++) {
+      const key = keys[k]!;
+      const raw = value[key]!;
+      if (this.kinded(raw, ts.lookup.get(key)!.kind, path, key) !== raw) return null;
+    }
+    return value as Rec;
+  }
+
+  structMap(value: Obj, ts: TypeSpec, path: Path, dupError: boolean, skip: string | null, out: Rec = {}): Rec {
     const lookup = ts.lookup;
     const seen: Array<string | undefined> = new Array<string | undefined>(ts.fields.length);
-    const size = value.size;
-    for (let i = 0; i < size; i++) {
-      const key = value.keyAt(i);
+    const keys = objKeys(value);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
       if (key === skip) continue;
       const f = lookup.get(key);
       if (f === undefined) {
@@ -262,8 +306,9 @@ export class Reader {
       seen[f.pos] = key;
       if (ts.aliases.has(key)) this.note([...path, key], `\`${key}\` is read as \`${f.wire}\` and written so`, "alias");
     }
-    if (value.dups !== null) {
-      for (const key of value.dups) {
+    const dups = objDups(value);
+    if (dups !== null) {
+      for (const key of dups) {
         if (lookup.has(key) || key === skip) {
           if (dupError) throw new Reject([...path, key], `duplicate field \`${key}\``, "duplicate-key");
           this.note([...path, key], `key \`${key}\` repeated; the last one wins`, "duplicate-key");
@@ -279,7 +324,7 @@ export class Reader {
         if (f.hasDefault && f.default !== null) out[f.wire] = f.default;
         continue;
       }
-      const raw = value.get(given)!;
+      const raw = objGet(value, given)!;
       if (raw === null && f.optional) {
         this.note([...path, given], `\`${given}\` is null; it is read as absent and not written`, "null-optional");
         continue;
@@ -323,8 +368,8 @@ export class Reader {
   protocol(raw: JsonValue, path: Path): string | null {
     const protocols = this.spec.apiProtocols;
     if (typeof raw === "string" && protocols.includes(raw)) return raw;
-    if (isObj(raw) && raw.size === 1) {
-      const [[key, inner]] = raw.entries();
+    if (isObj(raw) && objSize(raw) === 1) {
+      const [key, inner] = objOnly(raw);
       if (protocols.includes(key) && inner === null) {
         this.note(path, `written as a map; the crate writes "${key}"`, "alias");
         return key;
@@ -379,8 +424,8 @@ export class Reader {
       if (variants.includes(raw)) return raw;
       throw unknownVariant(raw, variants, path);
     }
-    if (isObj(raw) && raw.size === 1 && !(raw.dups !== null && this.spec.duplicatesError)) {
-      const [[key, inner]] = raw.entries();
+    if (isObj(raw) && objSize(raw) === 1 && !(objDups(raw) !== null && this.spec.duplicatesError)) {
+      const [key, inner] = objOnly(raw);
       if (!variants.includes(key)) throw unknownVariant(key, variants, path);
       if (inner !== null) throw new Reject([...path, key], `invalid type: ${describe(inner)}, expected unit`, "type");
       this.note(path, `written as a map; the crate writes "${key}"`, "alias");
@@ -393,30 +438,41 @@ export class Reader {
     if (!Array.isArray(raw)) throw new Reject(path, `invalid type: ${describe(raw)}, expected a sequence of content blocks`, "type");
     const union = this.spec.content;
     const out: Rec[] = [];
+    let unchanged = this.plainFree;
     for (let i = 0; i < raw.length; i++) {
       const bpath = [...path, i];
       const rest = raw[i]!;
       const kind = this.tagged(rest, union.tag, union.values, bpath, union.byIndex);
       const seq = this.seqForm;
       const ts = this.contentTypes.get(kind)!;
+      if (this.plainFree && !seq) {
+        const same = this.structInPlace(rest as PlainObject, ts, bpath, union.tag);
+        if (same !== null) {
+          out.push(same);
+          continue;
+        }
+      }
+      unchanged = false;
       const record: Rec = {};
       record[union.tag] = kind;
       if (seq) this.structSeq(rest as JsonValue[], ts, bpath, 1, record);
-      else this.structMap(rest as JsonObject, ts, bpath, ts.dupError, union.tag, record);
+      else this.structMap(rest as Obj, ts, bpath, ts.dupError, union.tag, record);
       out.push(record);
     }
-    return out;
+    return unchanged ? (raw as Rec[]) : out;
   }
 
   // -- free JSON values (serde_json::Value) --------------------------------------------------
   free(raw: JsonValue, path: Path, depth: number): unknown {
+    if (this.plainFree) return raw; // the fast path: JSON.parse's values already are record values
     if (isObj(raw)) {
-      if (raw.dups !== null) for (const key of raw.dups) this.note([...path, key], `key \`${key}\` repeated; the last one wins`, "duplicate-key");
+      const dups = objDups(raw);
+      if (dups !== null) for (const key of dups) this.note([...path, key], `key \`${key}\` repeated; the last one wins`, "duplicate-key");
       const out: Rec = {};
-      const size = raw.size;
-      for (let i = 0; i < size; i++) {
-        const k = raw.keyAt(i);
-        const v = raw.valueAt(i);
+      const keys = objKeys(raw);
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i]!;
+        const v = objGet(raw, k)!;
         setKey(out, k, v === null || typeof v !== "object" ? v : this.free(v, [...path, k], depth + 1));
       }
       return out;
@@ -426,16 +482,14 @@ export class Reader {
   }
 
   // -- phi-core metadata ---------------------------------------------------------------------
-  phiMetadata(value: JsonObject, path: Path): [JsonObject, Rec | null] {
+  phiMetadata(value: Obj, path: Path): [Obj, Rec | null] {
     const known = this.spec.metadata;
-    if (!known.some((k) => value.has(k))) return [value, null];
-    const rest = new JsonObject(value);
-    rest.dups = value.dups;
+    if (!known.some((k) => objHas(value, k))) return [value, null];
+    const rest = objWithout(value, known);
     const meta: Rec = {};
     for (const key of known) {
-      if (!rest.has(key)) continue;
-      const raw = rest.get(key)!;
-      rest.delete(key);
+      if (!objHas(value, key)) continue;
+      const raw = objGet(value, key)!;
       let parsed: unknown;
       try {
         parsed = this.metadataValue(key, raw, [...path, key]);
@@ -490,12 +544,12 @@ export class Reader {
       if (items.length !== specFields.length) throw new Reject(path, `invalid length ${(rest as JsonValue[]).length}`);
       pairs = specFields.map((f, i) => [f, items[i]!]);
     } else {
-      const obj = rest as JsonObject;
+      const obj = rest as Obj;
       const names = new Set(specFields.map((f) => f.wire));
-      for (const key of obj.keys()) if (key !== tag && !names.has(key)) this.unknownKey(path, key);
-      const missing = specFields.filter((f) => !obj.has(f.wire));
+      for (const key of objKeys(obj)) if (key !== tag && !names.has(key)) this.unknownKey(path, key);
+      const missing = specFields.filter((f) => !objHas(obj, f.wire));
       if (missing.length) throw new Reject(path, `missing field \`${missing[0]!.wire}\``, "missing");
-      pairs = specFields.map((f) => [f, obj.get(f.wire)!]);
+      pairs = specFields.map((f) => [f, objGet(obj, f.wire)!]);
     }
     for (const [f, item] of pairs) {
       const fpath = [...path, f.wire];
