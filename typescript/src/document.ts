@@ -104,9 +104,35 @@ const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
 const WS_BEFORE_COLON = /"[ \t\n\r]+:/;
 const MAX_DEPTH = 127;
 
+const NUMBER_TOKEN = /[:[,][ \t\n\r]*(-?[0-9][-+.eE0-9]*)(?=[ \t\n\r]*[,\]}])/g;
+
+/**
+ * True when every number literal reads the same in JSON.parse and serde_json, in the same
+ * representation: integers below 16 digits (safe), and non-integral floats without exponent
+ * whose significand has at most 15 digits and scale at most 22 (one exact division: correctly
+ * rounded in both). Matches inside strings can only make this say no.
+ */
+function numbersAgree(text: string): boolean {
+  if (!FLOATISH.test(text)) return true;
+  NUMBER_TOKEN.lastIndex = 0;
+  for (let m = NUMBER_TOKEN.exec(text); m !== null; m = NUMBER_TOKEN.exec(text)) {
+    const lit = m[1]!;
+    const dot = lit.indexOf(".");
+    if (dot === -1) {
+      if (lit.length - (lit[0] === "-" ? 1 : 0) >= 16 || lit === "-0" || /[eE]/.test(lit)) return false;
+      continue;
+    }
+    if (/[eE]/.test(lit)) return false;
+    const digits = (lit.slice(lit[0] === "-" ? 1 : 0, dot) + lit.slice(dot + 1)).replace(/^0+/, "");
+    if (digits.length > 15 || lit.length - dot - 1 > 22) return false;
+    if (Number.isInteger(Number(lit))) return false; // `1.0`: a float JSON.parse cannot tell
+  }
+  return true;
+}
+
 /** JSON.parse's tree when it is certainly the tree serde_json builds, else null. */
 function fastTree(text: string): JsonValue[] | null {
-  if (FLOATISH.test(text) || SURROGATE_ESCAPE.test(text)) return null;
+  if (!numbersAgree(text) || SURROGATE_ESCAPE.test(text)) return null;
   // Every key is a string directly followed by `:`; an escaped quote before `:` or space
   // between would make the count unreliable.
   if (text.includes('\\":') || WS_BEFORE_COLON.test(text)) return null;
