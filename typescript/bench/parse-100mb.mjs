@@ -2,6 +2,7 @@
 // JSON.parse on the same text, printed as a ratio (target: within 2x). Run: npm run bench
 // (SIZE_MB=20 for a quicker run).
 import { parse } from "../dist/index.js";
+import { exactParse, read } from "../dist/document.js";
 
 const sizeMb = Number(process.env.SIZE_MB ?? 100);
 const unit = JSON.stringify([
@@ -34,3 +35,8 @@ const base = time(() => JSON.parse(text));
 const ours = time(() => parse(text, "yoagent@0.13"));
 console.log(`JSON.parse: ${base.toFixed(0)} ms; parse(text, "yoagent@0.13"): ${ours.toFixed(0)} ms`);
 console.log(`ratio: ${(ours / base).toFixed(2)}x JSON.parse (target <= 2x)`);
+
+// The exact path (what a document with repeated keys, `1.0`-style floats, big integers or
+// exponents takes): the package's own serde_json parser on the same text.
+const exact = time(() => read(exactParse(text), "yoagent@0.13"));
+console.log(`exact path only: ${exact.toFixed(0)} ms, ${(exact / base).toFixed(2)}x JSON.parse`);
