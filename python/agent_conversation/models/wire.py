@@ -10,20 +10,20 @@ kind of every key; a tagged union (provenanceHint) lists its variants under its 
 too).
 
 Sources:
-- schema/yoagent/0.4/conversation.schema.json
-- schema/yoagent/0.8/conversation.schema.json
-- schema/yoagent/0.9/conversation.schema.json
-- schema/yoagent/0.13/conversation.schema.json
-- schema/yoagent/0.22/conversation.schema.json
-- schema/phi-core/0.7/conversation.schema.json
-- schema/phi-core/0.8/conversation.schema.json
-- schema/phi-core/0.9/conversation.schema.json
-- schema/yoagent/config/0.4/config.schema.json
-- schema/yoagent/config/0.15/config.schema.json
-- schema/yoagent/config/0.17/config.schema.json
-- schema/yoagent/config/0.18/config.schema.json
-- schema/yoagent/config/0.26.5/config.schema.json
-- schema/phi-core/config/0.7/config.schema.json
+- schema/yoagent/0.4/conversation.wire.schema.json
+- schema/yoagent/0.8/conversation.wire.schema.json
+- schema/yoagent/0.9/conversation.wire.schema.json
+- schema/yoagent/0.13/conversation.wire.schema.json
+- schema/yoagent/0.22/conversation.wire.schema.json
+- schema/phi-core/0.7/conversation.wire.schema.json
+- schema/phi-core/0.8/conversation.wire.schema.json
+- schema/phi-core/0.9/conversation.wire.schema.json
+- schema/yoagent/config/0.4/config.wire.schema.json
+- schema/yoagent/config/0.15/config.wire.schema.json
+- schema/yoagent/config/0.17/config.wire.schema.json
+- schema/yoagent/config/0.18/config.wire.schema.json
+- schema/yoagent/config/0.26.5/config.wire.schema.json
+- schema/phi-core/config/0.7/config.wire.schema.json
 """
 
 from typing import Any
@@ -33,12 +33,28 @@ REVISIONS: dict[str, dict[str, Any]] = {
         "crate": "yoagent",
         "revision": "0.4",
         "versions": [">=0.4.0", "<0.8.0"],
+        "session_versions": [],
         "stop_reasons": ["stop", "length", "toolUse", "error", "aborted"],
         "sorted_keys": False,
         "message_duplicates": "error",
         "metadata": [],
         "api_protocols": [],
         "enums": {},
+        "unions": {
+            "Message": {
+                "tag": "role",
+                "variants": {"user": "user", "assistant": "assistant", "toolResult": "toolResult"},
+            },
+            "Content": {
+                "tag": "type",
+                "variants": {
+                    "text": "text",
+                    "image": "image",
+                    "thinking": "thinking",
+                    "toolCall": "toolCall",
+                },
+            },
+        },
         "types": {
             "text": {
                 "order": ["type", "text"],
@@ -50,6 +66,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"type": "tag", "text": "str"},
+                "record_names": {},
             },
             "image": {
                 "order": ["type", "data", "mimeType"],
@@ -61,6 +78,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"type": "tag", "data": "str", "mimeType": "str"},
+                "record_names": {},
             },
             "thinking": {
                 "order": ["type", "thinking", "signature"],
@@ -72,6 +90,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"type": "tag", "thinking": "str", "signature": "str"},
+                "record_names": {},
             },
             "toolCall": {
                 "order": ["type", "id", "name", "arguments"],
@@ -83,6 +102,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": ["arguments"],
                 "kinds": {"type": "tag", "id": "str", "name": "str", "arguments": "free"},
+                "record_names": {},
             },
             "user": {
                 "order": ["role", "content", "timestamp"],
@@ -94,6 +114,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"role": "tag", "content": "[Content]", "timestamp": "u64"},
+                "record_names": {},
             },
             "assistant": {
                 "order": [
@@ -131,6 +152,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                     "timestamp": "u64",
                     "error_message": "str",
                 },
+                "record_names": {"error_message": "errorMessage"},
             },
             "toolResult": {
                 "order": ["role", "toolCallId", "toolName", "content", "isError", "timestamp"],
@@ -149,6 +171,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                     "isError": "bool",
                     "timestamp": "u64",
                 },
+                "record_names": {},
             },
             "usage": {
                 "order": ["input", "output", "cache_read", "cache_write", "total_tokens"],
@@ -166,6 +189,11 @@ REVISIONS: dict[str, dict[str, Any]] = {
                     "cache_write": "u64",
                     "total_tokens": "u64",
                 },
+                "record_names": {
+                    "cache_read": "cacheRead",
+                    "cache_write": "cacheWrite",
+                    "total_tokens": "totalTokens",
+                },
             },
             "extension": {
                 "order": ["role", "kind", "data"],
@@ -177,6 +205,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": ["data"],
                 "kinds": {"role": "str", "kind": "str", "data": "free"},
+                "record_names": {},
             },
         },
     },
@@ -184,12 +213,28 @@ REVISIONS: dict[str, dict[str, Any]] = {
         "crate": "yoagent",
         "revision": "0.8",
         "versions": [">=0.8.0", "<0.9.0"],
+        "session_versions": [],
         "stop_reasons": ["stop", "length", "toolUse", "error", "aborted"],
         "sorted_keys": False,
         "message_duplicates": "error",
         "metadata": [],
         "api_protocols": [],
         "enums": {},
+        "unions": {
+            "Message": {
+                "tag": "role",
+                "variants": {"user": "user", "assistant": "assistant", "toolResult": "toolResult"},
+            },
+            "Content": {
+                "tag": "type",
+                "variants": {
+                    "text": "text",
+                    "image": "image",
+                    "thinking": "thinking",
+                    "toolCall": "toolCall",
+                },
+            },
+        },
         "types": {
             "text": {
                 "order": ["type", "text"],
@@ -201,6 +246,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"type": "tag", "text": "str"},
+                "record_names": {},
             },
             "image": {
                 "order": ["type", "data", "mimeType"],
@@ -212,6 +258,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"type": "tag", "data": "str", "mimeType": "str"},
+                "record_names": {},
             },
             "thinking": {
                 "order": ["type", "thinking", "signature"],
@@ -223,6 +270,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"type": "tag", "thinking": "str", "signature": "str"},
+                "record_names": {},
             },
             "toolCall": {
                 "order": ["type", "id", "name", "arguments", "provider_metadata"],
@@ -240,6 +288,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                     "arguments": "free",
                     "provider_metadata": "free",
                 },
+                "record_names": {"provider_metadata": "providerMetadata"},
             },
             "user": {
                 "order": ["role", "content", "timestamp"],
@@ -251,6 +300,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"role": "tag", "content": "[Content]", "timestamp": "u64"},
+                "record_names": {},
             },
             "assistant": {
                 "order": [
@@ -288,6 +338,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                     "timestamp": "u64",
                     "error_message": "str",
                 },
+                "record_names": {"error_message": "errorMessage"},
             },
             "toolResult": {
                 "order": ["role", "toolCallId", "toolName", "content", "isError", "timestamp"],
@@ -306,6 +357,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                     "isError": "bool",
                     "timestamp": "u64",
                 },
+                "record_names": {},
             },
             "usage": {
                 "order": ["input", "output", "cache_read", "cache_write", "total_tokens"],
@@ -323,6 +375,11 @@ REVISIONS: dict[str, dict[str, Any]] = {
                     "cache_write": "u64",
                     "total_tokens": "u64",
                 },
+                "record_names": {
+                    "cache_read": "cacheRead",
+                    "cache_write": "cacheWrite",
+                    "total_tokens": "totalTokens",
+                },
             },
             "extension": {
                 "order": ["role", "kind", "data"],
@@ -334,6 +391,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": ["data"],
                 "kinds": {"role": "str", "kind": "str", "data": "free"},
+                "record_names": {},
             },
         },
     },
@@ -341,12 +399,28 @@ REVISIONS: dict[str, dict[str, Any]] = {
         "crate": "yoagent",
         "revision": "0.9",
         "versions": [">=0.9.0", "<0.13.0"],
+        "session_versions": [">=0.11.0", "<0.13.0"],
         "stop_reasons": ["stop", "length", "toolUse", "error", "aborted", "refusal"],
         "sorted_keys": False,
         "message_duplicates": "error",
         "metadata": [],
         "api_protocols": [],
         "enums": {},
+        "unions": {
+            "Message": {
+                "tag": "role",
+                "variants": {"user": "user", "assistant": "assistant", "toolResult": "toolResult"},
+            },
+            "Content": {
+                "tag": "type",
+                "variants": {
+                    "text": "text",
+                    "image": "image",
+                    "thinking": "thinking",
+                    "toolCall": "toolCall",
+                },
+            },
+        },
         "types": {
             "text": {
                 "order": ["type", "text"],
@@ -358,6 +432,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"type": "tag", "text": "str"},
+                "record_names": {},
             },
             "image": {
                 "order": ["type", "data", "mimeType"],
@@ -369,6 +444,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"type": "tag", "data": "str", "mimeType": "str"},
+                "record_names": {},
             },
             "thinking": {
                 "order": ["type", "thinking", "signature"],
@@ -380,6 +456,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"type": "tag", "thinking": "str", "signature": "str"},
+                "record_names": {},
             },
             "toolCall": {
                 "order": ["type", "id", "name", "arguments", "provider_metadata"],
@@ -397,6 +474,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                     "arguments": "free",
                     "provider_metadata": "free",
                 },
+                "record_names": {"provider_metadata": "providerMetadata"},
             },
             "user": {
                 "order": ["role", "content", "timestamp"],
@@ -408,6 +486,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"role": "tag", "content": "[Content]", "timestamp": "u64"},
+                "record_names": {},
             },
             "assistant": {
                 "order": [
@@ -445,6 +524,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                     "timestamp": "u64",
                     "error_message": "str",
                 },
+                "record_names": {"error_message": "errorMessage"},
             },
             "toolResult": {
                 "order": ["role", "toolCallId", "toolName", "content", "isError", "timestamp"],
@@ -463,6 +543,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                     "isError": "bool",
                     "timestamp": "u64",
                 },
+                "record_names": {},
             },
             "usage": {
                 "order": ["input", "output", "cache_read", "cache_write", "total_tokens"],
@@ -480,6 +561,11 @@ REVISIONS: dict[str, dict[str, Any]] = {
                     "cache_write": "u64",
                     "total_tokens": "u64",
                 },
+                "record_names": {
+                    "cache_read": "cacheRead",
+                    "cache_write": "cacheWrite",
+                    "total_tokens": "totalTokens",
+                },
             },
             "extension": {
                 "order": ["role", "kind", "data"],
@@ -491,6 +577,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": ["data"],
                 "kinds": {"role": "str", "kind": "str", "data": "free"},
+                "record_names": {},
             },
             "sessionEntry": {
                 "order": ["id", "parent_id", "message", "timestamp", "label"],
@@ -508,6 +595,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                     "timestamp": "u64",
                     "label": "str",
                 },
+                "record_names": {},
             },
         },
     },
@@ -515,12 +603,28 @@ REVISIONS: dict[str, dict[str, Any]] = {
         "crate": "yoagent",
         "revision": "0.13",
         "versions": [">=0.13.0", "<0.22.0"],
+        "session_versions": [">=0.13.0", "<0.22.0"],
         "stop_reasons": ["stop", "length", "toolUse", "error", "aborted", "refusal"],
         "sorted_keys": False,
         "message_duplicates": "error",
         "metadata": [],
         "api_protocols": [],
         "enums": {},
+        "unions": {
+            "Message": {
+                "tag": "role",
+                "variants": {"user": "user", "assistant": "assistant", "toolResult": "toolResult"},
+            },
+            "Content": {
+                "tag": "type",
+                "variants": {
+                    "text": "text",
+                    "image": "image",
+                    "thinking": "thinking",
+                    "toolCall": "toolCall",
+                },
+            },
+        },
         "types": {
             "text": {
                 "order": ["type", "text"],
@@ -532,6 +636,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"type": "tag", "text": "str"},
+                "record_names": {},
             },
             "image": {
                 "order": ["type", "data", "mimeType"],
@@ -543,6 +648,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"type": "tag", "data": "str", "mimeType": "str"},
+                "record_names": {},
             },
             "thinking": {
                 "order": ["type", "thinking", "signature"],
@@ -554,6 +660,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"type": "tag", "thinking": "str", "signature": "str"},
+                "record_names": {},
             },
             "toolCall": {
                 "order": ["type", "id", "name", "arguments", "providerMetadata"],
@@ -571,6 +678,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                     "arguments": "free",
                     "providerMetadata": "free",
                 },
+                "record_names": {},
             },
             "user": {
                 "order": ["role", "content", "timestamp"],
@@ -582,6 +690,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"role": "tag", "content": "[Content]", "timestamp": "u64"},
+                "record_names": {},
             },
             "assistant": {
                 "order": [
@@ -619,6 +728,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                     "timestamp": "u64",
                     "errorMessage": "str",
                 },
+                "record_names": {},
             },
             "toolResult": {
                 "order": ["role", "toolCallId", "toolName", "content", "isError", "timestamp"],
@@ -637,6 +747,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                     "isError": "bool",
                     "timestamp": "u64",
                 },
+                "record_names": {},
             },
             "usage": {
                 "order": ["input", "output", "cacheRead", "cacheWrite", "totalTokens"],
@@ -658,6 +769,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                     "cacheWrite": "u64",
                     "totalTokens": "u64",
                 },
+                "record_names": {},
             },
             "extension": {
                 "order": ["role", "kind", "data"],
@@ -669,6 +781,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": ["data"],
                 "kinds": {"role": "str", "kind": "str", "data": "free"},
+                "record_names": {},
             },
             "sessionEntry": {
                 "order": ["id", "parent_id", "message", "timestamp", "label"],
@@ -686,6 +799,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                     "timestamp": "u64",
                     "label": "str",
                 },
+                "record_names": {},
             },
         },
     },
@@ -693,6 +807,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
         "crate": "yoagent",
         "revision": "0.22",
         "versions": [">=0.22.0", "<0.27.0"],
+        "session_versions": [">=0.22.0", "<0.27.0"],
         "stop_reasons": ["stop", "length", "toolUse", "error", "aborted", "refusal"],
         "sorted_keys": False,
         "message_duplicates": "error",
@@ -717,6 +832,21 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "bedrock_converse_stream",
             ],
         },
+        "unions": {
+            "Message": {
+                "tag": "role",
+                "variants": {"user": "user", "assistant": "assistant", "toolResult": "toolResult"},
+            },
+            "Content": {
+                "tag": "type",
+                "variants": {
+                    "text": "text",
+                    "image": "image",
+                    "thinking": "thinking",
+                    "toolCall": "toolCall",
+                },
+            },
+        },
         "types": {
             "text": {
                 "order": ["type", "text"],
@@ -728,6 +858,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"type": "tag", "text": "str"},
+                "record_names": {},
             },
             "image": {
                 "order": ["type", "data", "mimeType"],
@@ -739,6 +870,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"type": "tag", "data": "str", "mimeType": "str"},
+                "record_names": {},
             },
             "thinking": {
                 "order": ["type", "thinking", "signature", "redacted", "redactedProtocol"],
@@ -756,6 +888,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                     "redacted": "str",
                     "redactedProtocol": "ApiProtocol",
                 },
+                "record_names": {},
             },
             "toolCall": {
                 "order": ["type", "id", "name", "arguments", "providerMetadata"],
@@ -773,6 +906,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                     "arguments": "free",
                     "providerMetadata": "free",
                 },
+                "record_names": {},
             },
             "user": {
                 "order": ["role", "content", "timestamp"],
@@ -784,6 +918,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"role": "tag", "content": "[Content]", "timestamp": "u64"},
+                "record_names": {},
             },
             "assistant": {
                 "order": [
@@ -821,6 +956,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                     "timestamp": "u64",
                     "errorMessage": "str",
                 },
+                "record_names": {},
             },
             "toolResult": {
                 "order": ["role", "toolCallId", "toolName", "content", "isError", "timestamp"],
@@ -839,6 +975,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                     "isError": "bool",
                     "timestamp": "u64",
                 },
+                "record_names": {},
             },
             "usage": {
                 "order": ["input", "output", "cacheRead", "cacheWrite", "totalTokens"],
@@ -860,6 +997,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                     "cacheWrite": "u64",
                     "totalTokens": "u64",
                 },
+                "record_names": {},
             },
             "extension": {
                 "order": ["role", "kind", "data"],
@@ -871,6 +1009,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": ["data"],
                 "kinds": {"role": "str", "kind": "str", "data": "free"},
+                "record_names": {},
             },
             "sessionEntry": {
                 "order": ["id", "parent_id", "message", "timestamp", "label"],
@@ -888,6 +1027,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                     "timestamp": "u64",
                     "label": "str",
                 },
+                "record_names": {},
             },
         },
     },
@@ -895,6 +1035,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
         "crate": "phi-core",
         "revision": "0.7",
         "versions": [">=0.7.0", "<0.8.0"],
+        "session_versions": [],
         "stop_reasons": [
             "stop",
             "length",
@@ -913,6 +1054,21 @@ REVISIONS: dict[str, dict[str, Any]] = {
         "metadata": ["turnId"],
         "api_protocols": [],
         "enums": {},
+        "unions": {
+            "Message": {
+                "tag": "role",
+                "variants": {"user": "user", "assistant": "assistant", "toolResult": "toolResult"},
+            },
+            "Content": {
+                "tag": "type",
+                "variants": {
+                    "text": "text",
+                    "image": "image",
+                    "thinking": "thinking",
+                    "toolCall": "toolCall",
+                },
+            },
+        },
         "types": {
             "text": {
                 "order": ["type", "text"],
@@ -924,6 +1080,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"type": "tag", "text": "str"},
+                "record_names": {},
             },
             "image": {
                 "order": ["type", "data", "mimeType"],
@@ -935,6 +1092,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"type": "tag", "data": "str", "mimeType": "str"},
+                "record_names": {},
             },
             "thinking": {
                 "order": ["type", "thinking", "signature"],
@@ -946,6 +1104,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"type": "tag", "thinking": "str", "signature": "str"},
+                "record_names": {},
             },
             "toolCall": {
                 "order": ["type", "id", "name", "arguments"],
@@ -957,6 +1116,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": ["arguments"],
                 "kinds": {"type": "tag", "id": "str", "name": "str", "arguments": "free"},
+                "record_names": {},
             },
             "user": {
                 "order": ["role", "content", "timestamp"],
@@ -968,6 +1128,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": True,
                 "free_json": [],
                 "kinds": {"role": "tag", "content": "[Content]", "timestamp": "u64"},
+                "record_names": {},
             },
             "assistant": {
                 "order": [
@@ -1005,6 +1166,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                     "timestamp": "u64",
                     "error_message": "str",
                 },
+                "record_names": {"error_message": "errorMessage"},
             },
             "toolResult": {
                 "order": ["role", "toolCallId", "toolName", "content", "isError", "timestamp"],
@@ -1023,6 +1185,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                     "isError": "bool",
                     "timestamp": "u64",
                 },
+                "record_names": {},
             },
             "usage": {
                 "order": [
@@ -1048,6 +1211,11 @@ REVISIONS: dict[str, dict[str, Any]] = {
                     "cache_write": "u64",
                     "total_tokens": "u64",
                 },
+                "record_names": {
+                    "cache_read": "cacheRead",
+                    "cache_write": "cacheWrite",
+                    "total_tokens": "totalTokens",
+                },
             },
             "extension": {
                 "order": ["role", "kind", "data"],
@@ -1059,6 +1227,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": ["data"],
                 "kinds": {"role": "str", "kind": "str", "data": "free"},
+                "record_names": {},
             },
             "turnId": {
                 "order": ["loopId", "turnIndex"],
@@ -1070,6 +1239,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"loopId": "str", "turnIndex": "u32"},
+                "record_names": {},
             },
         },
     },
@@ -1077,6 +1247,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
         "crate": "phi-core",
         "revision": "0.8",
         "versions": [">=0.8.0", "<0.9.0"],
+        "session_versions": [],
         "stop_reasons": [
             "stop",
             "length",
@@ -1097,6 +1268,21 @@ REVISIONS: dict[str, dict[str, Any]] = {
         "enums": {
             "TagKind": ["lesson", "finding", "outcome", "checkpoint"],
         },
+        "unions": {
+            "Message": {
+                "tag": "role",
+                "variants": {"user": "user", "assistant": "assistant", "toolResult": "toolResult"},
+            },
+            "Content": {
+                "tag": "type",
+                "variants": {
+                    "text": "text",
+                    "image": "image",
+                    "thinking": "thinking",
+                    "toolCall": "toolCall",
+                },
+            },
+        },
         "types": {
             "text": {
                 "order": ["type", "text"],
@@ -1108,6 +1294,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"type": "tag", "text": "str"},
+                "record_names": {},
             },
             "image": {
                 "order": ["type", "data", "mimeType"],
@@ -1119,6 +1306,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"type": "tag", "data": "str", "mimeType": "str"},
+                "record_names": {},
             },
             "thinking": {
                 "order": ["type", "thinking", "signature"],
@@ -1130,6 +1318,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"type": "tag", "thinking": "str", "signature": "str"},
+                "record_names": {},
             },
             "toolCall": {
                 "order": ["type", "id", "name", "arguments"],
@@ -1141,6 +1330,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": ["arguments"],
                 "kinds": {"type": "tag", "id": "str", "name": "str", "arguments": "free"},
+                "record_names": {},
             },
             "user": {
                 "order": ["role", "content", "timestamp"],
@@ -1152,6 +1342,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": True,
                 "free_json": [],
                 "kinds": {"role": "tag", "content": "[Content]", "timestamp": "u64"},
+                "record_names": {},
             },
             "assistant": {
                 "order": [
@@ -1189,6 +1380,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                     "timestamp": "u64",
                     "error_message": "str",
                 },
+                "record_names": {"error_message": "errorMessage"},
             },
             "toolResult": {
                 "order": ["role", "toolCallId", "toolName", "content", "isError", "timestamp"],
@@ -1207,6 +1399,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                     "isError": "bool",
                     "timestamp": "u64",
                 },
+                "record_names": {},
             },
             "usage": {
                 "order": [
@@ -1232,6 +1425,11 @@ REVISIONS: dict[str, dict[str, Any]] = {
                     "cache_write": "u64",
                     "total_tokens": "u64",
                 },
+                "record_names": {
+                    "cache_read": "cacheRead",
+                    "cache_write": "cacheWrite",
+                    "total_tokens": "totalTokens",
+                },
             },
             "extension": {
                 "order": ["role", "kind", "data"],
@@ -1243,6 +1441,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": ["data"],
                 "kinds": {"role": "str", "kind": "str", "data": "free"},
+                "record_names": {},
             },
             "turnId": {
                 "order": ["loopId", "turnIndex"],
@@ -1254,6 +1453,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"loopId": "str", "turnIndex": "u32"},
+                "record_names": {},
             },
             "tag": {
                 "order": ["kind", "text", "created_at_turn", "abandoned_node_ids"],
@@ -1270,6 +1470,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                     "created_at_turn": "u32",
                     "abandoned_node_ids": "[u64]",
                 },
+                "record_names": {},
             },
         },
     },
@@ -1277,6 +1478,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
         "crate": "phi-core",
         "revision": "0.9",
         "versions": [">=0.9.0", "<0.16.0"],
+        "session_versions": [],
         "stop_reasons": [
             "stop",
             "length",
@@ -1303,6 +1505,33 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "tool-call-result",
             ],
         },
+        "unions": {
+            "ProvenanceHint": {
+                "tag": "kind",
+                "variants": {
+                    "system-prompt": "provenanceHint",
+                    "identity-block": "provenanceHint",
+                    "memory-tier": "provenanceHint",
+                    "loop-turn": "provenanceHint",
+                    "steering": "provenanceHint",
+                    "follow-up": "provenanceHint",
+                    "unknown": "provenanceHint",
+                },
+            },
+            "Message": {
+                "tag": "role",
+                "variants": {"user": "user", "assistant": "assistant", "toolResult": "toolResult"},
+            },
+            "Content": {
+                "tag": "type",
+                "variants": {
+                    "text": "text",
+                    "image": "image",
+                    "thinking": "thinking",
+                    "toolCall": "toolCall",
+                },
+            },
+        },
         "types": {
             "text": {
                 "order": ["type", "text"],
@@ -1314,6 +1543,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"type": "tag", "text": "str"},
+                "record_names": {},
             },
             "image": {
                 "order": ["type", "data", "mimeType"],
@@ -1325,6 +1555,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"type": "tag", "data": "str", "mimeType": "str"},
+                "record_names": {},
             },
             "thinking": {
                 "order": ["type", "thinking", "signature"],
@@ -1336,6 +1567,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"type": "tag", "thinking": "str", "signature": "str"},
+                "record_names": {},
             },
             "toolCall": {
                 "order": ["type", "id", "name", "arguments"],
@@ -1347,6 +1579,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": ["arguments"],
                 "kinds": {"type": "tag", "id": "str", "name": "str", "arguments": "free"},
+                "record_names": {},
             },
             "user": {
                 "order": ["role", "content", "timestamp"],
@@ -1358,6 +1591,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": True,
                 "free_json": [],
                 "kinds": {"role": "tag", "content": "[Content]", "timestamp": "u64"},
+                "record_names": {},
             },
             "assistant": {
                 "order": [
@@ -1395,6 +1629,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                     "timestamp": "u64",
                     "error_message": "str",
                 },
+                "record_names": {"error_message": "errorMessage"},
             },
             "toolResult": {
                 "order": ["role", "toolCallId", "toolName", "content", "isError", "timestamp"],
@@ -1413,6 +1648,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                     "isError": "bool",
                     "timestamp": "u64",
                 },
+                "record_names": {},
             },
             "usage": {
                 "order": [
@@ -1438,6 +1674,11 @@ REVISIONS: dict[str, dict[str, Any]] = {
                     "cache_write": "u64",
                     "total_tokens": "u64",
                 },
+                "record_names": {
+                    "cache_read": "cacheRead",
+                    "cache_write": "cacheWrite",
+                    "total_tokens": "totalTokens",
+                },
             },
             "extension": {
                 "order": ["role", "kind", "data"],
@@ -1449,6 +1690,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": ["data"],
                 "kinds": {"role": "str", "kind": "str", "data": "free"},
+                "record_names": {},
             },
             "turnId": {
                 "order": ["loopId", "turnIndex"],
@@ -1460,6 +1702,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"loopId": "str", "turnIndex": "u32"},
+                "record_names": {},
             },
             "tag": {
                 "order": ["kind", "text", "created_at_turn", "abandoned_node_ids"],
@@ -1476,6 +1719,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                     "created_at_turn": "u32",
                     "abandoned_node_ids": "[u64]",
                 },
+                "record_names": {},
             },
             "provenanceHint": {
                 "tag": "kind",
@@ -1490,6 +1734,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                         "sorted_keys": False,
                         "free_json": [],
                         "kinds": {"kind": "tag"},
+                        "record_names": {},
                     },
                     "identity-block": {
                         "order": ["kind", "name", "order"],
@@ -1501,6 +1746,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                         "sorted_keys": False,
                         "free_json": [],
                         "kinds": {"kind": "tag", "name": "str", "order": "u32"},
+                        "record_names": {},
                     },
                     "memory-tier": {
                         "order": ["kind", "tier", "record_id"],
@@ -1512,6 +1758,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                         "sorted_keys": False,
                         "free_json": [],
                         "kinds": {"kind": "tag", "tier": "str", "record_id": "str"},
+                        "record_names": {},
                     },
                     "loop-turn": {
                         "order": ["kind", "turn_index", "role", "message_index"],
@@ -1528,6 +1775,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                             "role": "ProvenanceRole",
                             "message_index": "u64",
                         },
+                        "record_names": {},
                     },
                     "steering": {
                         "order": ["kind"],
@@ -1539,6 +1787,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                         "sorted_keys": False,
                         "free_json": [],
                         "kinds": {"kind": "tag"},
+                        "record_names": {},
                     },
                     "follow-up": {
                         "order": ["kind"],
@@ -1550,6 +1799,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                         "sorted_keys": False,
                         "free_json": [],
                         "kinds": {"kind": "tag"},
+                        "record_names": {},
                     },
                     "unknown": {
                         "order": ["kind"],
@@ -1561,6 +1811,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                         "sorted_keys": False,
                         "free_json": [],
                         "kinds": {"kind": "tag"},
+                        "record_names": {},
                     },
                 },
             },
@@ -1576,6 +1827,16 @@ CONFIGS: dict[str, dict[str, Any]] = {
         "enums": {
             "CacheStrategy": ["auto", "disabled"],
         },
+        "unions": {
+            "ToolExecutionStrategy": {
+                "tag": "type",
+                "variants": {
+                    "sequential": "toolExecutionStrategy",
+                    "parallel": "toolExecutionStrategy",
+                    "batched": "toolExecutionStrategy",
+                },
+            },
+        },
         "types": {
             "toolExecutionStrategy": {
                 "tag": "type",
@@ -1590,6 +1851,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                         "sorted_keys": False,
                         "free_json": [],
                         "kinds": {"type": "tag"},
+                        "record_names": {},
                     },
                     "parallel": {
                         "order": ["type"],
@@ -1601,6 +1863,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                         "sorted_keys": False,
                         "free_json": [],
                         "kinds": {"type": "tag"},
+                        "record_names": {},
                     },
                     "batched": {
                         "order": ["type", "size"],
@@ -1612,6 +1875,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                         "sorted_keys": False,
                         "free_json": [],
                         "kinds": {"type": "tag", "size": "u64"},
+                        "record_names": {},
                     },
                 },
             },
@@ -1625,6 +1889,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"cache_system": "bool", "cache_tools": "bool", "cache_messages": "bool"},
+                "record_names": {},
             },
             "duration": {
                 "order": ["secs", "nanos"],
@@ -1636,6 +1901,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"secs": "u64", "nanos": "u32"},
+                "record_names": {},
             },
             "cacheConfig": {
                 "order": ["enabled", "strategy"],
@@ -1647,6 +1913,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"enabled": "bool", "strategy": "CacheStrategy"},
+                "record_names": {},
             },
             "contextConfig": {
                 "order": [
@@ -1676,6 +1943,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                     "keep_first": "u64",
                     "tool_output_max_lines": "u64",
                 },
+                "record_names": {},
             },
             "executionLimits": {
                 "order": ["max_turns", "max_total_tokens", "max_duration"],
@@ -1691,6 +1959,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                     "max_total_tokens": "u64",
                     "max_duration": "Duration",
                 },
+                "record_names": {},
             },
         },
     },
@@ -1701,6 +1970,16 @@ CONFIGS: dict[str, dict[str, Any]] = {
         "enums": {
             "CacheStrategy": ["auto", "disabled"],
         },
+        "unions": {
+            "ToolExecutionStrategy": {
+                "tag": "type",
+                "variants": {
+                    "sequential": "toolExecutionStrategy",
+                    "parallel": "toolExecutionStrategy",
+                    "batched": "toolExecutionStrategy",
+                },
+            },
+        },
         "types": {
             "toolExecutionStrategy": {
                 "tag": "type",
@@ -1715,6 +1994,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                         "sorted_keys": False,
                         "free_json": [],
                         "kinds": {"type": "tag"},
+                        "record_names": {},
                     },
                     "parallel": {
                         "order": ["type"],
@@ -1726,6 +2006,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                         "sorted_keys": False,
                         "free_json": [],
                         "kinds": {"type": "tag"},
+                        "record_names": {},
                     },
                     "batched": {
                         "order": ["type", "size"],
@@ -1737,6 +2018,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                         "sorted_keys": False,
                         "free_json": [],
                         "kinds": {"type": "tag", "size": "u64"},
+                        "record_names": {},
                     },
                 },
             },
@@ -1750,6 +2032,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"cache_system": "bool", "cache_tools": "bool", "cache_messages": "bool"},
+                "record_names": {},
             },
             "duration": {
                 "order": ["secs", "nanos"],
@@ -1761,6 +2044,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"secs": "u64", "nanos": "u32"},
+                "record_names": {},
             },
             "cacheConfig": {
                 "order": ["enabled", "strategy"],
@@ -1772,6 +2056,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"enabled": "bool", "strategy": "CacheStrategy"},
+                "record_names": {},
             },
             "contextConfig": {
                 "order": [
@@ -1814,6 +2099,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                     "compact_headroom_turns": "u64",
                     "truncate_tool_output_on_append": "bool",
                 },
+                "record_names": {},
             },
             "executionLimits": {
                 "order": ["max_turns", "max_total_tokens", "max_duration"],
@@ -1829,6 +2115,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                     "max_total_tokens": "u64",
                     "max_duration": "Duration",
                 },
+                "record_names": {},
             },
         },
     },
@@ -1839,6 +2126,16 @@ CONFIGS: dict[str, dict[str, Any]] = {
         "enums": {
             "CacheStrategy": ["auto", "disabled"],
         },
+        "unions": {
+            "ToolExecutionStrategy": {
+                "tag": "type",
+                "variants": {
+                    "sequential": "toolExecutionStrategy",
+                    "parallel": "toolExecutionStrategy",
+                    "batched": "toolExecutionStrategy",
+                },
+            },
+        },
         "types": {
             "toolExecutionStrategy": {
                 "tag": "type",
@@ -1853,6 +2150,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                         "sorted_keys": False,
                         "free_json": [],
                         "kinds": {"type": "tag"},
+                        "record_names": {},
                     },
                     "parallel": {
                         "order": ["type"],
@@ -1864,6 +2162,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                         "sorted_keys": False,
                         "free_json": [],
                         "kinds": {"type": "tag"},
+                        "record_names": {},
                     },
                     "batched": {
                         "order": ["type", "size"],
@@ -1875,6 +2174,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                         "sorted_keys": False,
                         "free_json": [],
                         "kinds": {"type": "tag", "size": "u64"},
+                        "record_names": {},
                     },
                 },
             },
@@ -1888,6 +2188,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"cache_system": "bool", "cache_tools": "bool", "cache_messages": "bool"},
+                "record_names": {},
             },
             "duration": {
                 "order": ["secs", "nanos"],
@@ -1899,6 +2200,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"secs": "u64", "nanos": "u32"},
+                "record_names": {},
             },
             "cacheConfig": {
                 "order": ["enabled", "strategy", "session_key"],
@@ -1910,6 +2212,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"enabled": "bool", "strategy": "CacheStrategy", "session_key": "str"},
+                "record_names": {},
             },
             "contextConfig": {
                 "order": [
@@ -1952,6 +2255,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                     "compact_headroom_turns": "u64",
                     "truncate_tool_output_on_append": "bool",
                 },
+                "record_names": {},
             },
             "executionLimits": {
                 "order": ["max_turns", "max_total_tokens", "max_duration"],
@@ -1967,6 +2271,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                     "max_total_tokens": "u64",
                     "max_duration": "Duration",
                 },
+                "record_names": {},
             },
         },
     },
@@ -1976,6 +2281,16 @@ CONFIGS: dict[str, dict[str, Any]] = {
         "versions": [">=0.18.0", "<0.26.5"],
         "enums": {
             "CacheStrategy": ["auto", "disabled"],
+        },
+        "unions": {
+            "ToolExecutionStrategy": {
+                "tag": "type",
+                "variants": {
+                    "sequential": "toolExecutionStrategy",
+                    "parallel": "toolExecutionStrategy",
+                    "batched": "toolExecutionStrategy",
+                },
+            },
         },
         "types": {
             "toolExecutionStrategy": {
@@ -1991,6 +2306,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                         "sorted_keys": False,
                         "free_json": [],
                         "kinds": {"type": "tag"},
+                        "record_names": {},
                     },
                     "parallel": {
                         "order": ["type"],
@@ -2002,6 +2318,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                         "sorted_keys": False,
                         "free_json": [],
                         "kinds": {"type": "tag"},
+                        "record_names": {},
                     },
                     "batched": {
                         "order": ["type", "size"],
@@ -2013,6 +2330,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                         "sorted_keys": False,
                         "free_json": [],
                         "kinds": {"type": "tag", "size": "u64"},
+                        "record_names": {},
                     },
                 },
             },
@@ -2026,6 +2344,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"cache_system": "bool", "cache_tools": "bool", "cache_messages": "bool"},
+                "record_names": {},
             },
             "duration": {
                 "order": ["secs", "nanos"],
@@ -2037,6 +2356,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"secs": "u64", "nanos": "u32"},
+                "record_names": {},
             },
             "cacheConfig": {
                 "order": ["enabled", "strategy", "session_key"],
@@ -2048,6 +2368,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"enabled": "bool", "strategy": "CacheStrategy", "session_key": "str"},
+                "record_names": {},
             },
             "contextConfig": {
                 "order": [
@@ -2090,6 +2411,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                     "compact_headroom_turns": "u64",
                     "truncate_tool_output_on_append": "bool",
                 },
+                "record_names": {},
             },
             "executionLimits": {
                 "order": [
@@ -2111,6 +2433,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                     "max_duration": "Duration",
                     "max_consecutive_identical_tool_calls": "u64",
                 },
+                "record_names": {},
             },
         },
     },
@@ -2121,6 +2444,16 @@ CONFIGS: dict[str, dict[str, Any]] = {
         "enums": {
             "CacheStrategy": ["auto", "disabled"],
             "TokenAccounting": ["processed", "growth"],
+        },
+        "unions": {
+            "ToolExecutionStrategy": {
+                "tag": "type",
+                "variants": {
+                    "sequential": "toolExecutionStrategy",
+                    "parallel": "toolExecutionStrategy",
+                    "batched": "toolExecutionStrategy",
+                },
+            },
         },
         "types": {
             "toolExecutionStrategy": {
@@ -2136,6 +2469,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                         "sorted_keys": False,
                         "free_json": [],
                         "kinds": {"type": "tag"},
+                        "record_names": {},
                     },
                     "parallel": {
                         "order": ["type"],
@@ -2147,6 +2481,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                         "sorted_keys": False,
                         "free_json": [],
                         "kinds": {"type": "tag"},
+                        "record_names": {},
                     },
                     "batched": {
                         "order": ["type", "size"],
@@ -2158,6 +2493,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                         "sorted_keys": False,
                         "free_json": [],
                         "kinds": {"type": "tag", "size": "u64"},
+                        "record_names": {},
                     },
                 },
             },
@@ -2171,6 +2507,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"cache_system": "bool", "cache_tools": "bool", "cache_messages": "bool"},
+                "record_names": {},
             },
             "duration": {
                 "order": ["secs", "nanos"],
@@ -2182,6 +2519,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"secs": "u64", "nanos": "u32"},
+                "record_names": {},
             },
             "cacheConfig": {
                 "order": ["enabled", "strategy", "session_key"],
@@ -2193,6 +2531,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"enabled": "bool", "strategy": "CacheStrategy", "session_key": "str"},
+                "record_names": {},
             },
             "contextConfig": {
                 "order": [
@@ -2235,6 +2574,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                     "compact_headroom_turns": "u64",
                     "truncate_tool_output_on_append": "bool",
                 },
+                "record_names": {},
             },
             "executionLimits": {
                 "order": [
@@ -2261,6 +2601,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                     "max_duration": "Duration",
                     "max_consecutive_identical_tool_calls": "u64",
                 },
+                "record_names": {},
             },
         },
     },
@@ -2271,6 +2612,16 @@ CONFIGS: dict[str, dict[str, Any]] = {
         "enums": {
             "CacheStrategy": ["auto", "disabled"],
             "CompactionScope": ["TokenBudget"],
+        },
+        "unions": {
+            "ToolExecutionStrategy": {
+                "tag": "type",
+                "variants": {
+                    "sequential": "toolExecutionStrategy",
+                    "parallel": "toolExecutionStrategy",
+                    "batched": "toolExecutionStrategy",
+                },
+            },
         },
         "types": {
             "toolExecutionStrategy": {
@@ -2286,6 +2637,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                         "sorted_keys": False,
                         "free_json": [],
                         "kinds": {"type": "tag"},
+                        "record_names": {},
                     },
                     "parallel": {
                         "order": ["type"],
@@ -2297,6 +2649,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                         "sorted_keys": False,
                         "free_json": [],
                         "kinds": {"type": "tag"},
+                        "record_names": {},
                     },
                     "batched": {
                         "order": ["type", "size"],
@@ -2308,6 +2661,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                         "sorted_keys": False,
                         "free_json": [],
                         "kinds": {"type": "tag", "size": "u64"},
+                        "record_names": {},
                     },
                 },
             },
@@ -2321,6 +2675,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"cache_system": "bool", "cache_tools": "bool", "cache_messages": "bool"},
+                "record_names": {},
             },
             "duration": {
                 "order": ["secs", "nanos"],
@@ -2332,6 +2687,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"secs": "u64", "nanos": "u32"},
+                "record_names": {},
             },
             "cacheConfig": {
                 "order": ["enabled", "strategy"],
@@ -2343,6 +2699,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "sorted_keys": False,
                 "free_json": [],
                 "kinds": {"enabled": "bool", "strategy": "CacheStrategy"},
+                "record_names": {},
             },
             "compactionConfig": {
                 "order": [
@@ -2380,6 +2737,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                     "tool_output_max_lines": "u64",
                     "focus_message": "str",
                 },
+                "record_names": {},
             },
             "contextConfig": {
                 "order": [
@@ -2405,6 +2763,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                     "keep_first": "u64",
                     "tool_output_max_lines": "u64",
                 },
+                "record_names": {},
             },
             "executionLimits": {
                 "order": ["max_turns", "max_total_tokens", "max_duration", "max_cost"],
@@ -2421,6 +2780,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                     "max_duration": "Duration",
                     "max_cost": "f64",
                 },
+                "record_names": {},
             },
         },
     },
