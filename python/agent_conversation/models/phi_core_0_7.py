@@ -46,7 +46,8 @@ class ToolCallContent(WireModel):
     id: str
     name: str
     arguments: Annotated[
-        Any, Field(description="Required; any JSON value including null.")
+        dict[str, Any] | list[Any] | str | int | float | bool | None,
+        Field(description="Required; any JSON value including null."),
     ]
 
 
@@ -112,7 +113,10 @@ class ExtensionMessage(WireModel):
 
     role: str
     kind: str
-    data: Annotated[Any, Field(description="Required; any JSON value including null.")]
+    data: Annotated[
+        dict[str, Any] | list[Any] | str | int | float | bool | None,
+        Field(description="Required; any JSON value including null."),
+    ]
 
 
 class TurnId(WireModel):

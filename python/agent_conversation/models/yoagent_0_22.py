@@ -61,10 +61,11 @@ class ToolCallContent(WireModel):
     id: str
     name: str
     arguments: Annotated[
-        Any, Field(description="Required; any JSON value including null.")
+        dict[str, Any] | list[Any] | str | int | float | bool | None,
+        Field(description="Required; any JSON value including null."),
     ]
     provider_metadata: Annotated[
-        Any | None,
+        dict[str, Any] | list[Any] | str | int | float | bool | None,
         Field(
             alias="providerMetadata",
             description="Any JSON value (serde_json::Value): objects are written with keys sorted at every depth.",
@@ -129,7 +130,10 @@ class ExtensionMessage(WireModel):
 
     role: str
     kind: str
-    data: Annotated[Any, Field(description="Required; any JSON value including null.")]
+    data: Annotated[
+        dict[str, Any] | list[Any] | str | int | float | bool | None,
+        Field(description="Required; any JSON value including null."),
+    ]
 
 
 class UserMessage(WireModel):
