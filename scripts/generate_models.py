@@ -257,7 +257,9 @@ def union_tables(wire: dict[str, Any]) -> dict[str, Any]:
         mapping = definition["discriminator"]["mapping"]
         unions[name] = {
             "tag": definition["discriminator"]["propertyName"],
-            "variants": {v: defs[ref.rsplit("/", 1)[1]]["x-wire-type"] for v, ref in mapping.items()},
+            "variants": {
+                v: defs[ref.rsplit("/", 1)[1]]["x-wire-type"] for v, ref in mapping.items()
+            },
         }
     return unions
 

@@ -27,7 +27,14 @@ BASE_ID = "https://agent-conversation-format.dev/schema/"
 # documents are left out of the comparison (documented in schema/README.md).
 BIG_INTEGER = re.compile(r"(?<![\d.eE+-])\d{16,}(?![\d.eE])")
 # Refusals JSON Schema cannot express (schema/README.md); same list as tests/test_schemas.py.
-BEYOND_JSON_SCHEMA = {"dup_alias", "dup_value_key", "float_ts", "deep_nesting", "nan", "lone_surrogate"}
+BEYOND_JSON_SCHEMA = {
+    "dup_alias",
+    "dup_value_key",
+    "float_ts",
+    "deep_nesting",
+    "nan",
+    "lone_surrogate",
+}
 
 
 @cache
@@ -119,7 +126,11 @@ def test_ajv_verdicts_on_the_conformance_corpus_equal_the_crates() -> None:
                 key = f"{case['id']}|{crate_version}"
                 schema = f"{BASE_ID}{crate}/{revision}/conversation.reader.schema.json"
                 cases.append(json.dumps({"id": key, "schema": schema, "doc": case["doc"]}))
-                expected[key] = (expect["ok"], case["family"], bool(BIG_INTEGER.search(case["doc"])))
+                expected[key] = (
+                    expect["ok"],
+                    case["family"],
+                    bool(BIG_INTEGER.search(case["doc"])),
+                )
     proc = node("verdicts", str(SCHEMA_DIR), stdin="\n".join(cases) + "\n")
     assert proc.returncode == 0, proc.stderr[-2000:]
     verdicts = [json.loads(line) for line in proc.stdout.splitlines()]

@@ -173,8 +173,7 @@ def test_every_object_type_carries_the_wire_annotations(path: Path) -> None:
             assert any(
                 r.get("not", {}).get("required") == [alias, target] for r in rform["allOf"]
             ), where
-        for key in rform.get("properties", {}):
-            assert "x-wire-order" not in rform, "wire facts live in the wire view only"
+        assert "x-wire-order" not in rform, "wire facts live in the wire view only"
 
 
 @pytest.mark.parametrize("dialect", DIALECTS)
@@ -452,7 +451,9 @@ def test_check_jsonschema_cli_validates_documents_with_the_published_files(
     # if/then dispatch: the best match names the key that is wrong, in the branch that was meant
     best = bad.stdout.split("Best Match:", 1)[1]
     assert "$[1].stopReason: 'end_turn' is not one of" in best.splitlines()[1]
-    assert run("yoagent/0.13/conversation.reader.schema.json", "both-spellings.json").returncode == 1
+    assert (
+        run("yoagent/0.13/conversation.reader.schema.json", "both-spellings.json").returncode == 1
+    )
     assert run("yoagent/0.9/conversation.reader.schema.json", "both-spellings.json").returncode == 0
     assert run("yoagent/config/0.18/config.reader.schema.json", "limits.json").returncode == 0
 
@@ -930,9 +931,9 @@ def test_config_schemas_agree_with_the_crates(
     revision: str, type_name: str, crate_ok: bool, beyond: bool, doc: str
 ) -> None:
     crate, version = revision.split("@")
-    valid = type_validator(f"{crate}/config/{version}/config.reader.schema.json", type_name).is_valid(
-        json.loads(doc)
-    )
+    valid = type_validator(
+        f"{crate}/config/{version}/config.reader.schema.json", type_name
+    ).is_valid(json.loads(doc))
     assert valid == (crate_ok or beyond)
     if beyond:
         assert not crate_ok

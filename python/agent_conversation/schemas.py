@@ -151,7 +151,9 @@ def list_dialects() -> list[tuple[str, list[str]]]:
     for path in schema_dir().glob("*/*/conversation.wire.schema.json"):
         root = _load(path)
         rows.append((f"{root['x-crate']}@{root['x-revision']}", list(root["x-crate-versions"])))
-    return sorted(rows, key=lambda r: (r[0].split("@")[0] != "yoagent", _version_tuple(r[0].split("@")[1])))
+    return sorted(
+        rows, key=lambda r: (r[0].split("@")[0] != "yoagent", _version_tuple(r[0].split("@")[1]))
+    )
 
 
 __all__ = [
