@@ -227,6 +227,10 @@ def type_table(
     }
 
 
+def _named(table: dict[str, Any], name: str) -> dict[str, Any]:
+    return {"definition": name, **table}
+
+
 def type_tables(wire: dict[str, Any], reader: dict[str, Any]) -> dict[str, Any]:
     """One table per x-wire-type; a tagged union's variants nest under ``variants``."""
     defs = wire["$defs"]
@@ -235,7 +239,7 @@ def type_tables(wire: dict[str, Any], reader: dict[str, Any]) -> dict[str, Any]:
         wire_type = form.get("x-wire-type")
         if wire_type is None or "x-wire-order" not in form:
             continue
-        table = type_table(form, object_form(reader["$defs"][name]), defs)
+        table = _named(type_table(form, object_form(reader["$defs"][name]), defs), name)
         variant = form.get("x-variant")
         if variant is None:
             types[wire_type] = table
@@ -246,20 +250,24 @@ def type_tables(wire: dict[str, Any], reader: dict[str, Any]) -> dict[str, Any]:
     return types
 
 
-def union_tables(wire: dict[str, Any]) -> dict[str, Any]:
-    """Each tagged union (``oneOf`` + ``discriminator``) by $defs name: its tag key and
-    ``{tag value: x-wire-type of the variant}``."""
+def union_tables(wire: dict[str, Any], reader: dict[str, Any]) -> dict[str, Any]:
+    """Each tagged union (``oneOf`` + ``discriminator``) by $defs name: its tag key,
+    ``{tag value: x-wire-type of the variant}`` and whether the reader view also accepts a
+    variant index for the tag (``0`` for ``user``)."""
     defs = wire["$defs"]
     unions: dict[str, Any] = {}
     for name, definition in defs.items():
         if "discriminator" not in definition:
             continue
         mapping = definition["discriminator"]["mapping"]
+        tag = definition["discriminator"]["propertyName"]
+        first = object_form(reader["$defs"][next(iter(mapping.values())).rsplit("/", 1)[1]])
         unions[name] = {
-            "tag": definition["discriminator"]["propertyName"],
+            "tag": tag,
             "variants": {
                 v: defs[ref.rsplit("/", 1)[1]]["x-wire-type"] for v, ref in mapping.items()
             },
+            "index": any(type(v) is int for v in first["properties"][tag].get("enum", [])),
         }
     return unions
 
@@ -282,6 +290,20 @@ def reader_of(path: Path) -> dict[str, Any]:
     return load(path.with_name(path.name.replace(".wire.", ".reader.")))
 
 
+def metadata_kinds(schema: dict[str, Any]) -> dict[str, str]:
+    """The kind of each message metadata key (phi-core): ``u64``, or the x-wire-type of its
+    shape (``turnId``, ``provenanceHint``), ``[tag]`` for a list of them."""
+    defs = schema["$defs"]
+    message = next(d for d in defs.values() if "x-metadata" in d)
+
+    def wire_kind(kind: str) -> str:
+        if kind.startswith("["):
+            return f"[{wire_kind(kind[1:-1])}]"
+        return str(defs[kind]["x-wire-type"]) if kind in defs else kind
+
+    return {k: wire_kind(kind_of(message["properties"][k], defs)) for k in schema["x-metadata"]}
+
+
 def wire_entry(path: Path) -> tuple[str, dict[str, Any]]:
     schema = load(path)
     reader = reader_of(path)
@@ -296,9 +318,10 @@ def wire_entry(path: Path) -> tuple[str, dict[str, Any]]:
         "sorted_keys": bool(schema["x-sorted-keys"]),
         "message_duplicates": reader["x-duplicate-keys"],
         "metadata": list(schema["x-metadata"]),
+        "metadata_kinds": metadata_kinds(schema) if schema["x-metadata"] else {},
         "api_protocols": enum_values(defs["ApiProtocol"]) if "ApiProtocol" in defs else [],
         "enums": enum_tables(schema),
-        "unions": union_tables(schema),
+        "unions": union_tables(schema, reader),
         "types": type_tables(schema, reader),
     }
     return f"{schema['x-crate']}@{schema['x-revision']}", entry
@@ -311,7 +334,7 @@ def config_entry(path: Path) -> tuple[str, dict[str, Any]]:
         "revision": schema["x-revision"],
         "versions": list(schema["x-crate-versions"]),
         "enums": enum_tables(schema),
-        "unions": union_tables(schema),
+        "unions": union_tables(schema, reader_of(path)),
         "types": type_tables(schema, reader_of(path)),
     }
     return f"{schema['x-crate']}@{schema['x-revision']}", entry

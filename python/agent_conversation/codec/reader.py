@@ -22,17 +22,9 @@ from .numbers import I64_MIN, U32_MAX, U64_MAX, format_f64
 from .spec import CONTENT_TYPES, MESSAGE_ROLES, Field, Spec, TypeSpec
 
 FREE_DEPTH_LIMIT = 127  # deepest container serde_json accepts, counting the top-level array
-TAG_KINDS = ("lesson", "finding", "outcome", "checkpoint")
-PROVENANCE_ROLES = ("user-message", "assistant-response", "tool-call-request", "tool-call-result")
-PROVENANCE_VARIANTS: dict[str, tuple[tuple[str, str], ...]] = {
-    "system-prompt": (),
-    "identity-block": (("name", "str"), ("order", "u32")),
-    "memory-tier": (("tier", "str"), ("record_id", "str")),
-    "loop-turn": (("turn_index", "u64"), ("role", "provrole"), ("message_index", "u64")),
-    "steering": (),
-    "follow-up": (),
-    "unknown": (),
-}
+# The closed enums of the schemas the reader checks by $defs name (values in the wire tables).
+TAG_KIND = "TagKind"
+U64_KIND = "u64"  # the wire tables' kind of a u64 value
 
 
 class Reject(Exception):
@@ -87,7 +79,7 @@ class Reader:
         self.notes: list[Note] = []
         self.has_float = False
         self.keys = 0  # keys seen in every object read (the fast path's duplicate check)
-        self._role_index = not spec.is_phi  # phi-core reads `role` through serde_json::Value
+        self._role_index = spec.role_index  # phi-core reads `role` through serde_json::Value
 
     # -- notes ---------------------------------------------------------------------------------
     def note(self, path: tuple[Any, ...], message: str, kind: str) -> None:
@@ -131,7 +123,7 @@ class Reader:
         if seq:
             fields = self.struct_seq(rest, ts, path, offset=1)
         else:
-            fields = self.struct_map(rest, ts, path, dup_error and not spec.is_phi, skip="role")
+            fields = self.struct_map(rest, ts, path, dup_error, skip="role")
         record: dict[str, Any] = {"role": role}
         record.update(fields)
         if meta:
@@ -351,7 +343,7 @@ class Reader:
         if kind == "u32":
             return self.u32(raw, path)
         if kind == "tagkind":
-            return self.unit_enum(raw, TAG_KINDS, path, "TagKind")
+            return self.unit_enum(raw, self.spec.enums[TAG_KIND], path, TAG_KIND)
         if kind == "u64list":
             if not isinstance(raw, list):
                 raise Reject(path, f"invalid type: {describe(raw)}, expected a sequence", "type")
@@ -359,7 +351,7 @@ class Reader:
         raise AssertionError(kind)  # pragma: no cover
 
     def dup_error_here(self) -> bool:
-        return self.spec.duplicates_error and not self.spec.is_phi
+        return self.spec.duplicates_error
 
     @staticmethod
     def u64(raw: Any, path: tuple[Any, ...]) -> int:
@@ -497,30 +489,33 @@ class Reader:
             self.keys += _count_keys(raw)
         if raw is None:
             raise Reject(path, "null")
-        if key in ("nodeId", "parentId"):
+        kind = self.spec.metadata_kinds[key]
+        if kind == U64_KIND:
             return self.u64(raw, path)
-        if key == "turnId":
-            return self.struct(raw, self.spec.types["turnId"], path, False, "a TurnId")
-        if key == "tags":
+        if kind.startswith("["):  # a list of structs (tags)
+            ts = self.spec.types[kind[1:-1]]
             if not isinstance(raw, list):
                 raise Reject(path, f"invalid type: {describe(raw)}, expected a sequence")
-            tags = [
-                self.struct(t, self.spec.types["tag"], (*path, i), False, "a NodeTag")
-                for i, t in enumerate(raw)
+            items = [
+                self.struct(t, ts, (*path, i), False, f"a {ts.label}") for i, t in enumerate(raw)
             ]
-            if not tags:
-                self.note(path, "empty `tags` are not written", "null-optional")
+            if not items:
+                self.note(path, f"empty `{key}` are not written", "null-optional")
                 return None
-            return tags
-        if key == "provenanceHint":
-            return self.provenance(raw, path)
-        raise AssertionError(key)  # pragma: no cover
+            return items
+        if kind in self.spec.unions:
+            return self.union(raw, self.spec.unions[kind], path)
+        ts = self.spec.types[kind]
+        return self.struct(raw, ts, path, False, f"a {ts.label}")
 
-    def provenance(self, raw: Any, path: tuple[Any, ...]) -> dict[str, Any]:
-        variants = tuple(PROVENANCE_VARIANTS)
-        kind, rest, seq = self.tagged(raw, "kind", variants, path, False)
-        spec_fields = PROVENANCE_VARIANTS[kind]
-        out: dict[str, Any] = {"kind": kind}
+    def union(self, raw: Any, table: dict[str, Any], path: tuple[Any, ...]) -> dict[str, Any]:
+        """A tagged union of variants read straight from JSON (phi-core's provenanceHint)."""
+        tag = table["tag"]
+        variants = table["variants"]
+        kind, rest, seq = self.tagged(raw, tag, tuple(variants), path, False)
+        kinds = variants[kind]["kinds"]
+        spec_fields = [(name, k) for name, k in kinds.items() if name != tag]
+        out: dict[str, Any] = {tag: kind}
         if seq:
             items = rest[1:]
             if not spec_fields:
@@ -532,7 +527,7 @@ class Reader:
             pairs = list(zip(spec_fields, items, strict=True))
         else:
             for key in rest:
-                if key != "kind" and key not in dict(spec_fields):
+                if key != tag and key not in kinds:
                     self.unknown_key(path, key)
             missing = [name for name, _ in spec_fields if name not in rest]
             if missing:
@@ -546,10 +541,10 @@ class Reader:
                 out[name] = item
             elif fkind == "u32":
                 out[name] = self.u32(item, fpath)
-            elif fkind == "u64":
+            elif fkind == U64_KIND:
                 out[name] = self.u64(item, fpath)
-            else:
-                out[name] = self.unit_enum(item, PROVENANCE_ROLES, fpath, "ProvenanceRole")
+            else:  # a closed enum of the schemas (ProvenanceRole)
+                out[name] = self.unit_enum(item, self.spec.enums[fkind], fpath, fkind)
         return out
 
 

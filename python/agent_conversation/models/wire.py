@@ -38,12 +38,14 @@ REVISIONS: dict[str, dict[str, Any]] = {
         "sorted_keys": False,
         "message_duplicates": "error",
         "metadata": [],
+        "metadata_kinds": {},
         "api_protocols": [],
         "enums": {},
         "unions": {
             "Message": {
                 "tag": "role",
                 "variants": {"user": "user", "assistant": "assistant", "toolResult": "toolResult"},
+                "index": True,
             },
             "Content": {
                 "tag": "type",
@@ -53,10 +55,12 @@ REVISIONS: dict[str, dict[str, Any]] = {
                     "thinking": "thinking",
                     "toolCall": "toolCall",
                 },
+                "index": True,
             },
         },
         "types": {
             "text": {
+                "definition": "TextContent",
                 "order": ["type", "text"],
                 "required": ["type", "text"],
                 "omit_when_absent": [],
@@ -69,6 +73,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "image": {
+                "definition": "ImageContent",
                 "order": ["type", "data", "mimeType"],
                 "required": ["type", "data", "mimeType"],
                 "omit_when_absent": [],
@@ -81,6 +86,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "thinking": {
+                "definition": "ThinkingContent",
                 "order": ["type", "thinking", "signature"],
                 "required": ["type", "thinking"],
                 "omit_when_absent": ["signature"],
@@ -93,6 +99,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "toolCall": {
+                "definition": "ToolCallContent",
                 "order": ["type", "id", "name", "arguments"],
                 "required": ["type", "id", "name", "arguments"],
                 "omit_when_absent": [],
@@ -105,6 +112,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "user": {
+                "definition": "UserMessage",
                 "order": ["role", "content", "timestamp"],
                 "required": ["role", "content", "timestamp"],
                 "omit_when_absent": [],
@@ -117,6 +125,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "assistant": {
+                "definition": "AssistantMessage",
                 "order": [
                     "role",
                     "content",
@@ -155,6 +164,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {"error_message": "errorMessage"},
             },
             "toolResult": {
+                "definition": "ToolResultMessage",
                 "order": ["role", "toolCallId", "toolName", "content", "isError", "timestamp"],
                 "required": ["role", "toolCallId", "toolName", "content", "isError", "timestamp"],
                 "omit_when_absent": [],
@@ -174,6 +184,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "usage": {
+                "definition": "Usage",
                 "order": ["input", "output", "cache_read", "cache_write", "total_tokens"],
                 "required": ["input", "output"],
                 "omit_when_absent": [],
@@ -196,6 +207,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 },
             },
             "extension": {
+                "definition": "ExtensionMessage",
                 "order": ["role", "kind", "data"],
                 "required": ["role", "kind", "data"],
                 "omit_when_absent": [],
@@ -218,12 +230,14 @@ REVISIONS: dict[str, dict[str, Any]] = {
         "sorted_keys": False,
         "message_duplicates": "error",
         "metadata": [],
+        "metadata_kinds": {},
         "api_protocols": [],
         "enums": {},
         "unions": {
             "Message": {
                 "tag": "role",
                 "variants": {"user": "user", "assistant": "assistant", "toolResult": "toolResult"},
+                "index": True,
             },
             "Content": {
                 "tag": "type",
@@ -233,10 +247,12 @@ REVISIONS: dict[str, dict[str, Any]] = {
                     "thinking": "thinking",
                     "toolCall": "toolCall",
                 },
+                "index": True,
             },
         },
         "types": {
             "text": {
+                "definition": "TextContent",
                 "order": ["type", "text"],
                 "required": ["type", "text"],
                 "omit_when_absent": [],
@@ -249,6 +265,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "image": {
+                "definition": "ImageContent",
                 "order": ["type", "data", "mimeType"],
                 "required": ["type", "data", "mimeType"],
                 "omit_when_absent": [],
@@ -261,6 +278,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "thinking": {
+                "definition": "ThinkingContent",
                 "order": ["type", "thinking", "signature"],
                 "required": ["type", "thinking"],
                 "omit_when_absent": ["signature"],
@@ -273,6 +291,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "toolCall": {
+                "definition": "ToolCallContent",
                 "order": ["type", "id", "name", "arguments", "provider_metadata"],
                 "required": ["type", "id", "name", "arguments"],
                 "omit_when_absent": ["provider_metadata"],
@@ -291,6 +310,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {"provider_metadata": "providerMetadata"},
             },
             "user": {
+                "definition": "UserMessage",
                 "order": ["role", "content", "timestamp"],
                 "required": ["role", "content", "timestamp"],
                 "omit_when_absent": [],
@@ -303,6 +323,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "assistant": {
+                "definition": "AssistantMessage",
                 "order": [
                     "role",
                     "content",
@@ -341,6 +362,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {"error_message": "errorMessage"},
             },
             "toolResult": {
+                "definition": "ToolResultMessage",
                 "order": ["role", "toolCallId", "toolName", "content", "isError", "timestamp"],
                 "required": ["role", "toolCallId", "toolName", "content", "isError", "timestamp"],
                 "omit_when_absent": [],
@@ -360,6 +382,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "usage": {
+                "definition": "Usage",
                 "order": ["input", "output", "cache_read", "cache_write", "total_tokens"],
                 "required": ["input", "output"],
                 "omit_when_absent": [],
@@ -382,6 +405,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 },
             },
             "extension": {
+                "definition": "ExtensionMessage",
                 "order": ["role", "kind", "data"],
                 "required": ["role", "kind", "data"],
                 "omit_when_absent": [],
@@ -404,12 +428,14 @@ REVISIONS: dict[str, dict[str, Any]] = {
         "sorted_keys": False,
         "message_duplicates": "error",
         "metadata": [],
+        "metadata_kinds": {},
         "api_protocols": [],
         "enums": {},
         "unions": {
             "Message": {
                 "tag": "role",
                 "variants": {"user": "user", "assistant": "assistant", "toolResult": "toolResult"},
+                "index": True,
             },
             "Content": {
                 "tag": "type",
@@ -419,10 +445,12 @@ REVISIONS: dict[str, dict[str, Any]] = {
                     "thinking": "thinking",
                     "toolCall": "toolCall",
                 },
+                "index": True,
             },
         },
         "types": {
             "text": {
+                "definition": "TextContent",
                 "order": ["type", "text"],
                 "required": ["type", "text"],
                 "omit_when_absent": [],
@@ -435,6 +463,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "image": {
+                "definition": "ImageContent",
                 "order": ["type", "data", "mimeType"],
                 "required": ["type", "data", "mimeType"],
                 "omit_when_absent": [],
@@ -447,6 +476,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "thinking": {
+                "definition": "ThinkingContent",
                 "order": ["type", "thinking", "signature"],
                 "required": ["type", "thinking"],
                 "omit_when_absent": ["signature"],
@@ -459,6 +489,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "toolCall": {
+                "definition": "ToolCallContent",
                 "order": ["type", "id", "name", "arguments", "provider_metadata"],
                 "required": ["type", "id", "name", "arguments"],
                 "omit_when_absent": ["provider_metadata"],
@@ -477,6 +508,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {"provider_metadata": "providerMetadata"},
             },
             "user": {
+                "definition": "UserMessage",
                 "order": ["role", "content", "timestamp"],
                 "required": ["role", "content", "timestamp"],
                 "omit_when_absent": [],
@@ -489,6 +521,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "assistant": {
+                "definition": "AssistantMessage",
                 "order": [
                     "role",
                     "content",
@@ -527,6 +560,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {"error_message": "errorMessage"},
             },
             "toolResult": {
+                "definition": "ToolResultMessage",
                 "order": ["role", "toolCallId", "toolName", "content", "isError", "timestamp"],
                 "required": ["role", "toolCallId", "toolName", "content", "isError", "timestamp"],
                 "omit_when_absent": [],
@@ -546,6 +580,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "usage": {
+                "definition": "Usage",
                 "order": ["input", "output", "cache_read", "cache_write", "total_tokens"],
                 "required": ["input", "output"],
                 "omit_when_absent": [],
@@ -568,6 +603,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 },
             },
             "extension": {
+                "definition": "ExtensionMessage",
                 "order": ["role", "kind", "data"],
                 "required": ["role", "kind", "data"],
                 "omit_when_absent": [],
@@ -580,6 +616,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "sessionEntry": {
+                "definition": "SessionEntry",
                 "order": ["id", "parent_id", "message", "timestamp", "label"],
                 "required": ["id", "message", "timestamp"],
                 "omit_when_absent": ["label"],
@@ -608,12 +645,14 @@ REVISIONS: dict[str, dict[str, Any]] = {
         "sorted_keys": False,
         "message_duplicates": "error",
         "metadata": [],
+        "metadata_kinds": {},
         "api_protocols": [],
         "enums": {},
         "unions": {
             "Message": {
                 "tag": "role",
                 "variants": {"user": "user", "assistant": "assistant", "toolResult": "toolResult"},
+                "index": True,
             },
             "Content": {
                 "tag": "type",
@@ -623,10 +662,12 @@ REVISIONS: dict[str, dict[str, Any]] = {
                     "thinking": "thinking",
                     "toolCall": "toolCall",
                 },
+                "index": True,
             },
         },
         "types": {
             "text": {
+                "definition": "TextContent",
                 "order": ["type", "text"],
                 "required": ["type", "text"],
                 "omit_when_absent": [],
@@ -639,6 +680,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "image": {
+                "definition": "ImageContent",
                 "order": ["type", "data", "mimeType"],
                 "required": ["type", "data", "mimeType"],
                 "omit_when_absent": [],
@@ -651,6 +693,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "thinking": {
+                "definition": "ThinkingContent",
                 "order": ["type", "thinking", "signature"],
                 "required": ["type", "thinking"],
                 "omit_when_absent": ["signature"],
@@ -663,6 +706,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "toolCall": {
+                "definition": "ToolCallContent",
                 "order": ["type", "id", "name", "arguments", "providerMetadata"],
                 "required": ["type", "id", "name", "arguments"],
                 "omit_when_absent": ["providerMetadata"],
@@ -681,6 +725,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "user": {
+                "definition": "UserMessage",
                 "order": ["role", "content", "timestamp"],
                 "required": ["role", "content", "timestamp"],
                 "omit_when_absent": [],
@@ -693,6 +738,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "assistant": {
+                "definition": "AssistantMessage",
                 "order": [
                     "role",
                     "content",
@@ -731,6 +777,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "toolResult": {
+                "definition": "ToolResultMessage",
                 "order": ["role", "toolCallId", "toolName", "content", "isError", "timestamp"],
                 "required": ["role", "toolCallId", "toolName", "content", "isError", "timestamp"],
                 "omit_when_absent": [],
@@ -750,6 +797,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "usage": {
+                "definition": "Usage",
                 "order": ["input", "output", "cacheRead", "cacheWrite", "totalTokens"],
                 "required": ["input", "output"],
                 "omit_when_absent": [],
@@ -772,6 +820,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "extension": {
+                "definition": "ExtensionMessage",
                 "order": ["role", "kind", "data"],
                 "required": ["role", "kind", "data"],
                 "omit_when_absent": [],
@@ -784,6 +833,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "sessionEntry": {
+                "definition": "SessionEntry",
                 "order": ["id", "parent_id", "message", "timestamp", "label"],
                 "required": ["id", "message", "timestamp"],
                 "omit_when_absent": ["label"],
@@ -812,6 +862,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
         "sorted_keys": False,
         "message_duplicates": "error",
         "metadata": [],
+        "metadata_kinds": {},
         "api_protocols": [
             "anthropic_messages",
             "open_ai_completions",
@@ -836,6 +887,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
             "Message": {
                 "tag": "role",
                 "variants": {"user": "user", "assistant": "assistant", "toolResult": "toolResult"},
+                "index": True,
             },
             "Content": {
                 "tag": "type",
@@ -845,10 +897,12 @@ REVISIONS: dict[str, dict[str, Any]] = {
                     "thinking": "thinking",
                     "toolCall": "toolCall",
                 },
+                "index": True,
             },
         },
         "types": {
             "text": {
+                "definition": "TextContent",
                 "order": ["type", "text"],
                 "required": ["type", "text"],
                 "omit_when_absent": [],
@@ -861,6 +915,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "image": {
+                "definition": "ImageContent",
                 "order": ["type", "data", "mimeType"],
                 "required": ["type", "data", "mimeType"],
                 "omit_when_absent": [],
@@ -873,6 +928,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "thinking": {
+                "definition": "ThinkingContent",
                 "order": ["type", "thinking", "signature", "redacted", "redactedProtocol"],
                 "required": ["type", "thinking"],
                 "omit_when_absent": ["signature", "redacted", "redactedProtocol"],
@@ -891,6 +947,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "toolCall": {
+                "definition": "ToolCallContent",
                 "order": ["type", "id", "name", "arguments", "providerMetadata"],
                 "required": ["type", "id", "name", "arguments"],
                 "omit_when_absent": ["providerMetadata"],
@@ -909,6 +966,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "user": {
+                "definition": "UserMessage",
                 "order": ["role", "content", "timestamp"],
                 "required": ["role", "content", "timestamp"],
                 "omit_when_absent": [],
@@ -921,6 +979,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "assistant": {
+                "definition": "AssistantMessage",
                 "order": [
                     "role",
                     "content",
@@ -959,6 +1018,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "toolResult": {
+                "definition": "ToolResultMessage",
                 "order": ["role", "toolCallId", "toolName", "content", "isError", "timestamp"],
                 "required": ["role", "toolCallId", "toolName", "content", "isError", "timestamp"],
                 "omit_when_absent": [],
@@ -978,6 +1038,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "usage": {
+                "definition": "Usage",
                 "order": ["input", "output", "cacheRead", "cacheWrite", "totalTokens"],
                 "required": ["input", "output"],
                 "omit_when_absent": [],
@@ -1000,6 +1061,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "extension": {
+                "definition": "ExtensionMessage",
                 "order": ["role", "kind", "data"],
                 "required": ["role", "kind", "data"],
                 "omit_when_absent": [],
@@ -1012,6 +1074,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "sessionEntry": {
+                "definition": "SessionEntry",
                 "order": ["id", "parent_id", "message", "timestamp", "label"],
                 "required": ["id", "message", "timestamp"],
                 "omit_when_absent": ["label"],
@@ -1052,12 +1115,14 @@ REVISIONS: dict[str, dict[str, Any]] = {
         "sorted_keys": True,
         "message_duplicates": "last-wins",
         "metadata": ["turnId"],
+        "metadata_kinds": {"turnId": "turnId"},
         "api_protocols": [],
         "enums": {},
         "unions": {
             "Message": {
                 "tag": "role",
                 "variants": {"user": "user", "assistant": "assistant", "toolResult": "toolResult"},
+                "index": False,
             },
             "Content": {
                 "tag": "type",
@@ -1067,10 +1132,12 @@ REVISIONS: dict[str, dict[str, Any]] = {
                     "thinking": "thinking",
                     "toolCall": "toolCall",
                 },
+                "index": True,
             },
         },
         "types": {
             "text": {
+                "definition": "TextContent",
                 "order": ["type", "text"],
                 "required": ["type", "text"],
                 "omit_when_absent": [],
@@ -1083,6 +1150,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "image": {
+                "definition": "ImageContent",
                 "order": ["type", "data", "mimeType"],
                 "required": ["type", "data", "mimeType"],
                 "omit_when_absent": [],
@@ -1095,6 +1163,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "thinking": {
+                "definition": "ThinkingContent",
                 "order": ["type", "thinking", "signature"],
                 "required": ["type", "thinking"],
                 "omit_when_absent": ["signature"],
@@ -1107,6 +1176,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "toolCall": {
+                "definition": "ToolCallContent",
                 "order": ["type", "id", "name", "arguments"],
                 "required": ["type", "id", "name", "arguments"],
                 "omit_when_absent": [],
@@ -1119,6 +1189,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "user": {
+                "definition": "UserMessage",
                 "order": ["role", "content", "timestamp"],
                 "required": ["role", "content", "timestamp"],
                 "omit_when_absent": [],
@@ -1131,6 +1202,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "assistant": {
+                "definition": "AssistantMessage",
                 "order": [
                     "role",
                     "content",
@@ -1169,6 +1241,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {"error_message": "errorMessage"},
             },
             "toolResult": {
+                "definition": "ToolResultMessage",
                 "order": ["role", "toolCallId", "toolName", "content", "isError", "timestamp"],
                 "required": ["role", "toolCallId", "toolName", "content", "isError", "timestamp"],
                 "omit_when_absent": [],
@@ -1188,6 +1261,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "usage": {
+                "definition": "Usage",
                 "order": [
                     "input",
                     "output",
@@ -1218,6 +1292,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 },
             },
             "extension": {
+                "definition": "ExtensionMessage",
                 "order": ["role", "kind", "data"],
                 "required": ["role", "kind", "data"],
                 "omit_when_absent": [],
@@ -1230,6 +1305,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "turnId": {
+                "definition": "TurnId",
                 "order": ["loopId", "turnIndex"],
                 "required": ["loopId", "turnIndex"],
                 "omit_when_absent": [],
@@ -1264,6 +1340,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
         "sorted_keys": True,
         "message_duplicates": "last-wins",
         "metadata": ["turnId", "nodeId", "parentId", "tags"],
+        "metadata_kinds": {"turnId": "turnId", "nodeId": "u64", "parentId": "u64", "tags": "[tag]"},
         "api_protocols": [],
         "enums": {
             "TagKind": ["lesson", "finding", "outcome", "checkpoint"],
@@ -1272,6 +1349,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
             "Message": {
                 "tag": "role",
                 "variants": {"user": "user", "assistant": "assistant", "toolResult": "toolResult"},
+                "index": False,
             },
             "Content": {
                 "tag": "type",
@@ -1281,10 +1359,12 @@ REVISIONS: dict[str, dict[str, Any]] = {
                     "thinking": "thinking",
                     "toolCall": "toolCall",
                 },
+                "index": True,
             },
         },
         "types": {
             "text": {
+                "definition": "TextContent",
                 "order": ["type", "text"],
                 "required": ["type", "text"],
                 "omit_when_absent": [],
@@ -1297,6 +1377,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "image": {
+                "definition": "ImageContent",
                 "order": ["type", "data", "mimeType"],
                 "required": ["type", "data", "mimeType"],
                 "omit_when_absent": [],
@@ -1309,6 +1390,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "thinking": {
+                "definition": "ThinkingContent",
                 "order": ["type", "thinking", "signature"],
                 "required": ["type", "thinking"],
                 "omit_when_absent": ["signature"],
@@ -1321,6 +1403,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "toolCall": {
+                "definition": "ToolCallContent",
                 "order": ["type", "id", "name", "arguments"],
                 "required": ["type", "id", "name", "arguments"],
                 "omit_when_absent": [],
@@ -1333,6 +1416,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "user": {
+                "definition": "UserMessage",
                 "order": ["role", "content", "timestamp"],
                 "required": ["role", "content", "timestamp"],
                 "omit_when_absent": [],
@@ -1345,6 +1429,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "assistant": {
+                "definition": "AssistantMessage",
                 "order": [
                     "role",
                     "content",
@@ -1383,6 +1468,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {"error_message": "errorMessage"},
             },
             "toolResult": {
+                "definition": "ToolResultMessage",
                 "order": ["role", "toolCallId", "toolName", "content", "isError", "timestamp"],
                 "required": ["role", "toolCallId", "toolName", "content", "isError", "timestamp"],
                 "omit_when_absent": [],
@@ -1402,6 +1488,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "usage": {
+                "definition": "Usage",
                 "order": [
                     "input",
                     "output",
@@ -1432,6 +1519,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 },
             },
             "extension": {
+                "definition": "ExtensionMessage",
                 "order": ["role", "kind", "data"],
                 "required": ["role", "kind", "data"],
                 "omit_when_absent": [],
@@ -1444,6 +1532,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "turnId": {
+                "definition": "TurnId",
                 "order": ["loopId", "turnIndex"],
                 "required": ["loopId", "turnIndex"],
                 "omit_when_absent": [],
@@ -1456,6 +1545,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "tag": {
+                "definition": "NodeTag",
                 "order": ["kind", "text", "created_at_turn", "abandoned_node_ids"],
                 "required": ["kind", "text", "created_at_turn", "abandoned_node_ids"],
                 "omit_when_absent": [],
@@ -1495,6 +1585,13 @@ REVISIONS: dict[str, dict[str, Any]] = {
         "sorted_keys": True,
         "message_duplicates": "last-wins",
         "metadata": ["turnId", "nodeId", "parentId", "tags", "provenanceHint"],
+        "metadata_kinds": {
+            "turnId": "turnId",
+            "nodeId": "u64",
+            "parentId": "u64",
+            "tags": "[tag]",
+            "provenanceHint": "provenanceHint",
+        },
         "api_protocols": [],
         "enums": {
             "TagKind": ["lesson", "finding", "outcome", "checkpoint"],
@@ -1517,10 +1614,12 @@ REVISIONS: dict[str, dict[str, Any]] = {
                     "follow-up": "provenanceHint",
                     "unknown": "provenanceHint",
                 },
+                "index": False,
             },
             "Message": {
                 "tag": "role",
                 "variants": {"user": "user", "assistant": "assistant", "toolResult": "toolResult"},
+                "index": False,
             },
             "Content": {
                 "tag": "type",
@@ -1530,10 +1629,12 @@ REVISIONS: dict[str, dict[str, Any]] = {
                     "thinking": "thinking",
                     "toolCall": "toolCall",
                 },
+                "index": True,
             },
         },
         "types": {
             "text": {
+                "definition": "TextContent",
                 "order": ["type", "text"],
                 "required": ["type", "text"],
                 "omit_when_absent": [],
@@ -1546,6 +1647,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "image": {
+                "definition": "ImageContent",
                 "order": ["type", "data", "mimeType"],
                 "required": ["type", "data", "mimeType"],
                 "omit_when_absent": [],
@@ -1558,6 +1660,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "thinking": {
+                "definition": "ThinkingContent",
                 "order": ["type", "thinking", "signature"],
                 "required": ["type", "thinking"],
                 "omit_when_absent": ["signature"],
@@ -1570,6 +1673,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "toolCall": {
+                "definition": "ToolCallContent",
                 "order": ["type", "id", "name", "arguments"],
                 "required": ["type", "id", "name", "arguments"],
                 "omit_when_absent": [],
@@ -1582,6 +1686,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "user": {
+                "definition": "UserMessage",
                 "order": ["role", "content", "timestamp"],
                 "required": ["role", "content", "timestamp"],
                 "omit_when_absent": [],
@@ -1594,6 +1699,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "assistant": {
+                "definition": "AssistantMessage",
                 "order": [
                     "role",
                     "content",
@@ -1632,6 +1738,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {"error_message": "errorMessage"},
             },
             "toolResult": {
+                "definition": "ToolResultMessage",
                 "order": ["role", "toolCallId", "toolName", "content", "isError", "timestamp"],
                 "required": ["role", "toolCallId", "toolName", "content", "isError", "timestamp"],
                 "omit_when_absent": [],
@@ -1651,6 +1758,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "usage": {
+                "definition": "Usage",
                 "order": [
                     "input",
                     "output",
@@ -1681,6 +1789,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 },
             },
             "extension": {
+                "definition": "ExtensionMessage",
                 "order": ["role", "kind", "data"],
                 "required": ["role", "kind", "data"],
                 "omit_when_absent": [],
@@ -1693,6 +1802,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "turnId": {
+                "definition": "TurnId",
                 "order": ["loopId", "turnIndex"],
                 "required": ["loopId", "turnIndex"],
                 "omit_when_absent": [],
@@ -1705,6 +1815,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "tag": {
+                "definition": "NodeTag",
                 "order": ["kind", "text", "created_at_turn", "abandoned_node_ids"],
                 "required": ["kind", "text", "created_at_turn", "abandoned_node_ids"],
                 "omit_when_absent": [],
@@ -1725,6 +1836,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                 "tag": "kind",
                 "variants": {
                     "system-prompt": {
+                        "definition": "ProvenanceSystemPrompt",
                         "order": ["kind"],
                         "required": ["kind"],
                         "omit_when_absent": [],
@@ -1737,6 +1849,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                         "record_names": {},
                     },
                     "identity-block": {
+                        "definition": "ProvenanceIdentityBlock",
                         "order": ["kind", "name", "order"],
                         "required": ["kind", "name", "order"],
                         "omit_when_absent": [],
@@ -1749,6 +1862,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                         "record_names": {},
                     },
                     "memory-tier": {
+                        "definition": "ProvenanceMemoryTier",
                         "order": ["kind", "tier", "record_id"],
                         "required": ["kind", "tier", "record_id"],
                         "omit_when_absent": [],
@@ -1761,6 +1875,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                         "record_names": {},
                     },
                     "loop-turn": {
+                        "definition": "ProvenanceLoopTurn",
                         "order": ["kind", "turn_index", "role", "message_index"],
                         "required": ["kind", "turn_index", "role", "message_index"],
                         "omit_when_absent": [],
@@ -1778,6 +1893,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                         "record_names": {},
                     },
                     "steering": {
+                        "definition": "ProvenanceSteering",
                         "order": ["kind"],
                         "required": ["kind"],
                         "omit_when_absent": [],
@@ -1790,6 +1906,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                         "record_names": {},
                     },
                     "follow-up": {
+                        "definition": "ProvenanceFollowUp",
                         "order": ["kind"],
                         "required": ["kind"],
                         "omit_when_absent": [],
@@ -1802,6 +1919,7 @@ REVISIONS: dict[str, dict[str, Any]] = {
                         "record_names": {},
                     },
                     "unknown": {
+                        "definition": "ProvenanceUnknown",
                         "order": ["kind"],
                         "required": ["kind"],
                         "omit_when_absent": [],
@@ -1835,6 +1953,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                     "parallel": "toolExecutionStrategy",
                     "batched": "toolExecutionStrategy",
                 },
+                "index": False,
             },
         },
         "types": {
@@ -1842,6 +1961,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "tag": "type",
                 "variants": {
                     "sequential": {
+                        "definition": "ToolExecutionSequential",
                         "order": ["type"],
                         "required": ["type"],
                         "omit_when_absent": [],
@@ -1854,6 +1974,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                         "record_names": {},
                     },
                     "parallel": {
+                        "definition": "ToolExecutionParallel",
                         "order": ["type"],
                         "required": ["type"],
                         "omit_when_absent": [],
@@ -1866,6 +1987,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                         "record_names": {},
                     },
                     "batched": {
+                        "definition": "ToolExecutionBatched",
                         "order": ["type", "size"],
                         "required": ["type", "size"],
                         "omit_when_absent": [],
@@ -1880,6 +2002,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 },
             },
             "manualCacheStrategy": {
+                "definition": "ManualCacheStrategy",
                 "order": ["cache_system", "cache_tools", "cache_messages"],
                 "required": ["cache_system", "cache_tools", "cache_messages"],
                 "omit_when_absent": [],
@@ -1892,6 +2015,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "duration": {
+                "definition": "Duration",
                 "order": ["secs", "nanos"],
                 "required": ["secs", "nanos"],
                 "omit_when_absent": [],
@@ -1904,6 +2028,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "cacheConfig": {
+                "definition": "CacheConfig",
                 "order": ["enabled", "strategy"],
                 "required": ["enabled", "strategy"],
                 "omit_when_absent": [],
@@ -1916,6 +2041,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "contextConfig": {
+                "definition": "ContextConfig",
                 "order": [
                     "max_context_tokens",
                     "system_prompt_tokens",
@@ -1946,6 +2072,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "executionLimits": {
+                "definition": "ExecutionLimits",
                 "order": ["max_turns", "max_total_tokens", "max_duration"],
                 "required": ["max_turns", "max_total_tokens", "max_duration"],
                 "omit_when_absent": [],
@@ -1978,6 +2105,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                     "parallel": "toolExecutionStrategy",
                     "batched": "toolExecutionStrategy",
                 },
+                "index": False,
             },
         },
         "types": {
@@ -1985,6 +2113,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "tag": "type",
                 "variants": {
                     "sequential": {
+                        "definition": "ToolExecutionSequential",
                         "order": ["type"],
                         "required": ["type"],
                         "omit_when_absent": [],
@@ -1997,6 +2126,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                         "record_names": {},
                     },
                     "parallel": {
+                        "definition": "ToolExecutionParallel",
                         "order": ["type"],
                         "required": ["type"],
                         "omit_when_absent": [],
@@ -2009,6 +2139,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                         "record_names": {},
                     },
                     "batched": {
+                        "definition": "ToolExecutionBatched",
                         "order": ["type", "size"],
                         "required": ["type", "size"],
                         "omit_when_absent": [],
@@ -2023,6 +2154,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 },
             },
             "manualCacheStrategy": {
+                "definition": "ManualCacheStrategy",
                 "order": ["cache_system", "cache_tools", "cache_messages"],
                 "required": ["cache_system", "cache_tools", "cache_messages"],
                 "omit_when_absent": [],
@@ -2035,6 +2167,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "duration": {
+                "definition": "Duration",
                 "order": ["secs", "nanos"],
                 "required": ["secs", "nanos"],
                 "omit_when_absent": [],
@@ -2047,6 +2180,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "cacheConfig": {
+                "definition": "CacheConfig",
                 "order": ["enabled", "strategy"],
                 "required": ["enabled", "strategy"],
                 "omit_when_absent": [],
@@ -2059,6 +2193,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "contextConfig": {
+                "definition": "ContextConfig",
                 "order": [
                     "max_context_tokens",
                     "system_prompt_tokens",
@@ -2102,6 +2237,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "executionLimits": {
+                "definition": "ExecutionLimits",
                 "order": ["max_turns", "max_total_tokens", "max_duration"],
                 "required": ["max_turns", "max_total_tokens", "max_duration"],
                 "omit_when_absent": [],
@@ -2134,6 +2270,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                     "parallel": "toolExecutionStrategy",
                     "batched": "toolExecutionStrategy",
                 },
+                "index": False,
             },
         },
         "types": {
@@ -2141,6 +2278,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "tag": "type",
                 "variants": {
                     "sequential": {
+                        "definition": "ToolExecutionSequential",
                         "order": ["type"],
                         "required": ["type"],
                         "omit_when_absent": [],
@@ -2153,6 +2291,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                         "record_names": {},
                     },
                     "parallel": {
+                        "definition": "ToolExecutionParallel",
                         "order": ["type"],
                         "required": ["type"],
                         "omit_when_absent": [],
@@ -2165,6 +2304,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                         "record_names": {},
                     },
                     "batched": {
+                        "definition": "ToolExecutionBatched",
                         "order": ["type", "size"],
                         "required": ["type", "size"],
                         "omit_when_absent": [],
@@ -2179,6 +2319,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 },
             },
             "manualCacheStrategy": {
+                "definition": "ManualCacheStrategy",
                 "order": ["cache_system", "cache_tools", "cache_messages"],
                 "required": ["cache_system", "cache_tools", "cache_messages"],
                 "omit_when_absent": [],
@@ -2191,6 +2332,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "duration": {
+                "definition": "Duration",
                 "order": ["secs", "nanos"],
                 "required": ["secs", "nanos"],
                 "omit_when_absent": [],
@@ -2203,6 +2345,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "cacheConfig": {
+                "definition": "CacheConfig",
                 "order": ["enabled", "strategy", "session_key"],
                 "required": ["enabled", "strategy"],
                 "omit_when_absent": [],
@@ -2215,6 +2358,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "contextConfig": {
+                "definition": "ContextConfig",
                 "order": [
                     "max_context_tokens",
                     "system_prompt_tokens",
@@ -2258,6 +2402,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "executionLimits": {
+                "definition": "ExecutionLimits",
                 "order": ["max_turns", "max_total_tokens", "max_duration"],
                 "required": ["max_turns", "max_total_tokens", "max_duration"],
                 "omit_when_absent": [],
@@ -2290,6 +2435,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                     "parallel": "toolExecutionStrategy",
                     "batched": "toolExecutionStrategy",
                 },
+                "index": False,
             },
         },
         "types": {
@@ -2297,6 +2443,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "tag": "type",
                 "variants": {
                     "sequential": {
+                        "definition": "ToolExecutionSequential",
                         "order": ["type"],
                         "required": ["type"],
                         "omit_when_absent": [],
@@ -2309,6 +2456,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                         "record_names": {},
                     },
                     "parallel": {
+                        "definition": "ToolExecutionParallel",
                         "order": ["type"],
                         "required": ["type"],
                         "omit_when_absent": [],
@@ -2321,6 +2469,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                         "record_names": {},
                     },
                     "batched": {
+                        "definition": "ToolExecutionBatched",
                         "order": ["type", "size"],
                         "required": ["type", "size"],
                         "omit_when_absent": [],
@@ -2335,6 +2484,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 },
             },
             "manualCacheStrategy": {
+                "definition": "ManualCacheStrategy",
                 "order": ["cache_system", "cache_tools", "cache_messages"],
                 "required": ["cache_system", "cache_tools", "cache_messages"],
                 "omit_when_absent": [],
@@ -2347,6 +2497,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "duration": {
+                "definition": "Duration",
                 "order": ["secs", "nanos"],
                 "required": ["secs", "nanos"],
                 "omit_when_absent": [],
@@ -2359,6 +2510,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "cacheConfig": {
+                "definition": "CacheConfig",
                 "order": ["enabled", "strategy", "session_key"],
                 "required": ["enabled", "strategy"],
                 "omit_when_absent": [],
@@ -2371,6 +2523,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "contextConfig": {
+                "definition": "ContextConfig",
                 "order": [
                     "max_context_tokens",
                     "system_prompt_tokens",
@@ -2414,6 +2567,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "executionLimits": {
+                "definition": "ExecutionLimits",
                 "order": [
                     "max_turns",
                     "max_total_tokens",
@@ -2453,6 +2607,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                     "parallel": "toolExecutionStrategy",
                     "batched": "toolExecutionStrategy",
                 },
+                "index": False,
             },
         },
         "types": {
@@ -2460,6 +2615,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "tag": "type",
                 "variants": {
                     "sequential": {
+                        "definition": "ToolExecutionSequential",
                         "order": ["type"],
                         "required": ["type"],
                         "omit_when_absent": [],
@@ -2472,6 +2628,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                         "record_names": {},
                     },
                     "parallel": {
+                        "definition": "ToolExecutionParallel",
                         "order": ["type"],
                         "required": ["type"],
                         "omit_when_absent": [],
@@ -2484,6 +2641,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                         "record_names": {},
                     },
                     "batched": {
+                        "definition": "ToolExecutionBatched",
                         "order": ["type", "size"],
                         "required": ["type", "size"],
                         "omit_when_absent": [],
@@ -2498,6 +2656,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 },
             },
             "manualCacheStrategy": {
+                "definition": "ManualCacheStrategy",
                 "order": ["cache_system", "cache_tools", "cache_messages"],
                 "required": ["cache_system", "cache_tools", "cache_messages"],
                 "omit_when_absent": [],
@@ -2510,6 +2669,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "duration": {
+                "definition": "Duration",
                 "order": ["secs", "nanos"],
                 "required": ["secs", "nanos"],
                 "omit_when_absent": [],
@@ -2522,6 +2682,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "cacheConfig": {
+                "definition": "CacheConfig",
                 "order": ["enabled", "strategy", "session_key"],
                 "required": ["enabled", "strategy"],
                 "omit_when_absent": [],
@@ -2534,6 +2695,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "contextConfig": {
+                "definition": "ContextConfig",
                 "order": [
                     "max_context_tokens",
                     "system_prompt_tokens",
@@ -2577,6 +2739,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "executionLimits": {
+                "definition": "ExecutionLimits",
                 "order": [
                     "max_turns",
                     "max_total_tokens",
@@ -2621,6 +2784,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                     "parallel": "toolExecutionStrategy",
                     "batched": "toolExecutionStrategy",
                 },
+                "index": False,
             },
         },
         "types": {
@@ -2628,6 +2792,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "tag": "type",
                 "variants": {
                     "sequential": {
+                        "definition": "ToolExecutionSequential",
                         "order": ["type"],
                         "required": ["type"],
                         "omit_when_absent": [],
@@ -2640,6 +2805,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                         "record_names": {},
                     },
                     "parallel": {
+                        "definition": "ToolExecutionParallel",
                         "order": ["type"],
                         "required": ["type"],
                         "omit_when_absent": [],
@@ -2652,6 +2818,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                         "record_names": {},
                     },
                     "batched": {
+                        "definition": "ToolExecutionBatched",
                         "order": ["type", "size"],
                         "required": ["type", "size"],
                         "omit_when_absent": [],
@@ -2666,6 +2833,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 },
             },
             "manualCacheStrategy": {
+                "definition": "ManualCacheStrategy",
                 "order": ["cache_system", "cache_tools", "cache_messages"],
                 "required": ["cache_system", "cache_tools", "cache_messages"],
                 "omit_when_absent": [],
@@ -2678,6 +2846,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "duration": {
+                "definition": "Duration",
                 "order": ["secs", "nanos"],
                 "required": ["secs", "nanos"],
                 "omit_when_absent": [],
@@ -2690,6 +2859,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "cacheConfig": {
+                "definition": "CacheConfig",
                 "order": ["enabled", "strategy"],
                 "required": ["enabled", "strategy"],
                 "omit_when_absent": [],
@@ -2702,6 +2872,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "compactionConfig": {
+                "definition": "CompactionConfig",
                 "order": [
                     "compact_at_pct",
                     "compact_budget_threshold_pct",
@@ -2740,6 +2911,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "contextConfig": {
+                "definition": "ContextConfig",
                 "order": [
                     "max_context_tokens",
                     "system_prompt_tokens",
@@ -2766,6 +2938,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
                 "record_names": {},
             },
             "executionLimits": {
+                "definition": "ExecutionLimits",
                 "order": ["max_turns", "max_total_tokens", "max_duration", "max_cost"],
                 "required": ["max_turns", "max_total_tokens", "max_duration"],
                 "omit_when_absent": [],
