@@ -1,0 +1,79 @@
+"""Facts across revisions, derived from the wire tables (``models/wire.py``): the message keys
+that hold a stop reason, usage or content, and what tells one crate or revision from another
+(the dialect sniffing of :func:`codec.document.signals`). Types are found by their schemas'
+``$defs`` names (``Usage``, ``ToolCallContent``), never by wire names."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..models.wire import REVISIONS
+
+_YOAGENT = [r for r in REVISIONS.values() if r["crate"] == "yoagent"]
+_PHI = [r for r in REVISIONS.values() if r["crate"] == "phi-core"]
+
+
+def _tables(rev: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {name: t for name, t in rev["types"].items() if "variants" not in t}
+
+
+def type_name(definition: str) -> str:
+    """The wire-table name of the type a schema ``$defs`` entry defines (``Usage`` → its name)."""
+    (name,) = {
+        name
+        for rev in REVISIONS.values()
+        for name, t in _tables(rev).items()
+        if t["definition"] == definition
+    }
+    return name
+
+
+def key_of_kind(kind: str) -> str:
+    """The one message key whose values have this table kind (``StopReason`` → its key)."""
+    (key,) = {
+        key
+        for rev in REVISIONS.values()
+        for table in _tables(rev).values()
+        for key, k in table["kinds"].items()
+        if k == kind
+    }
+    return key
+
+
+def _spellings(definition: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(older yoagent spellings, the spellings that replaced them) of a type's keys."""
+    name = type_name(definition)
+    renames = {
+        wire: ir
+        for rev in _YOAGENT
+        if name in rev["types"]
+        for wire, ir in rev["types"][name]["record_names"].items()
+    }
+    newest = set(_YOAGENT[-1]["types"][name]["order"])
+    return frozenset(renames), frozenset(set(renames.values()) & newest)
+
+
+def _record_keys(revisions: list[dict[str, Any]], name: str) -> set[str]:
+    return {
+        t["record_names"].get(key, key)
+        for rev in revisions
+        if name in rev["types"]
+        for t in [rev["types"][name]]
+        for key in t["order"]
+    }
+
+
+USAGE_TYPE = type_name("Usage")
+STOP_KEY = key_of_kind("StopReason")
+USAGE_KEY = key_of_kind("Usage")
+CONTENT_KEY = key_of_kind("[Content]")
+
+_phi_stops = {s for r in _PHI for s in r["stop_reasons"]}
+_yoagent_stops = {s for r in _YOAGENT for s in r["stop_reasons"]}
+PHI_ONLY_STOPS = frozenset(_phi_stops - _yoagent_stops)
+YOAGENT_ONLY_STOPS = frozenset(_yoagent_stops - _phi_stops)
+PHI_METADATA = frozenset(k for r in _PHI for k in r["metadata"])
+PHI_ONLY_USAGE = frozenset(_record_keys(_PHI, USAGE_TYPE) - _record_keys(_YOAGENT, USAGE_TYPE))
+SNAKE_USAGE, CAMEL_USAGE = _spellings("Usage")
+SNAKE_ASSISTANT, CAMEL_ASSISTANT = _spellings("AssistantMessage")
+SNAKE_TOOL_CALL, CAMEL_TOOL_CALL = _spellings("ToolCallContent")
