@@ -77,3 +77,20 @@ PHI_ONLY_USAGE = frozenset(_record_keys(_PHI, USAGE_TYPE) - _record_keys(_YOAGEN
 SNAKE_USAGE, CAMEL_USAGE = _spellings("Usage")
 SNAKE_ASSISTANT, CAMEL_ASSISTANT = _spellings("AssistantMessage")
 SNAKE_TOOL_CALL, CAMEL_TOOL_CALL = _spellings("ToolCallContent")
+
+EXTENSION_TYPE = type_name("ExtensionMessage")
+# The keys of an extension record that no LLM message has (``kind``, ``data``).
+_message_keys = {
+    key
+    for rev in REVISIONS.values()
+    for variant in rev["unions"]["Message"]["variants"].values()
+    for key in rev["types"][variant]["order"]
+}
+EXTENSION_ONLY_KEYS = tuple(
+    k for k in _YOAGENT[-1]["types"][EXTENSION_TYPE]["order"] if k not in _message_keys
+)
+
+
+def is_extension_record(record: dict[str, Any]) -> bool:
+    """An internal record is an extension record when it has the extension-only keys."""
+    return any(key in record for key in EXTENSION_ONLY_KEYS)
