@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ConversationError, Problem, pointer
+from . import wirefacts as facts
 from .fastparse import keys_match, load_tree, numbers_match, orjson_canonical
 from .fastread import FastReader
 from .jsonparse import JsonSyntaxError, Parser, position, value_positions
 from .reader import Bail, Reader, Reject
-from . import wirefacts as facts
 from .spec import MESSAGE_ROLES, MESSAGE_TAG, get_spec
 
 

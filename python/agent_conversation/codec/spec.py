@@ -203,7 +203,8 @@ def internal_spec() -> Spec:
         if extra:
             table["order"] = [*table["order"], *extra]
             defaults = other.get("defaults", {})
-            table["defaults"] = {**table["defaults"], **{k: defaults[k] for k in extra if k in defaults}}
+            added = {k: defaults[k] for k in extra if k in defaults}
+            table["defaults"] = {**table["defaults"], **added}
         types[name] = _type_spec(name, table)
     for name, table in phi_types.items():  # phi-core's metadata types (turnId, tag)
         if name in KINDS and name not in types:

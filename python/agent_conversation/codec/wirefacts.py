@@ -94,3 +94,32 @@ EXTENSION_ONLY_KEYS = tuple(
 def is_extension_record(record: dict[str, Any]) -> bool:
     """An internal record is an extension record when it has the extension-only keys."""
     return any(key in record for key in EXTENSION_ONLY_KEYS)
+
+SESSION_TYPE = type_name("SessionEntry")
+SESSION_ENTRY: dict[str, Any] = next(
+    r["types"][SESSION_TYPE] for r in reversed(_YOAGENT) if SESSION_TYPE in r["types"]
+)
+_PLAIN_STR = rb'"[^"\\\x00-\x1f]*"'  # a JSON string without escapes
+_VALUE_PATTERNS = {"str": _PLAIN_STR, "u64": rb"0|[1-9][0-9]{0,19}"}
+
+
+def session_line_patterns() -> tuple[bytes, bytes, bytes]:
+    """Regexes (head, tail) of a session line exactly as ``to_jsonl`` writes it, and the bytes
+    the tail starts with: the entry's keys in order around the message, one group per key."""
+    order, kinds = SESSION_ENTRY["order"], SESSION_ENTRY["kinds"]
+    omit, required = SESSION_ENTRY["omit_when_absent"], SESSION_ENTRY["required"]
+    split = next(i for i, key in enumerate(order) if kinds[key] not in _VALUE_PATTERNS)
+
+    def field(key: str) -> bytes:
+        value = _VALUE_PATTERNS[kinds[key]]
+        if key not in required and key not in omit:  # an Option always written: null too
+            value = b"null|" + value
+        return b'"' + key.encode() + b'":(' + value + b")"
+
+    head = rb"\{" + b",".join(field(k) for k in order[:split])
+    head += b',"' + order[split].encode() + b'":'
+    tail = b""
+    for key in order[split + 1 :]:
+        tail += b"(?:," + field(key) + b")?" if key in omit else b"," + field(key)
+    start = b',"' + order[split + 1].encode() + b'":'
+    return head, tail + rb"\}\Z", start
