@@ -95,6 +95,7 @@ def is_extension_record(record: dict[str, Any]) -> bool:
     """An internal record is an extension record when it has the extension-only keys."""
     return any(key in record for key in EXTENSION_ONLY_KEYS)
 
+
 SESSION_TYPE = type_name("SessionEntry")
 SESSION_ENTRY: dict[str, Any] = next(
     r["types"][SESSION_TYPE] for r in reversed(_YOAGENT) if SESSION_TYPE in r["types"]
