@@ -14,7 +14,7 @@ from itertools import combinations
 from typing import Any
 
 from .reader import FREE_DEPTH_LIMIT, Bail, Reader
-from .spec import Field, Spec, TypeSpec
+from .spec import CONTENT_KIND, STOP_KIND, USAGE_KIND, Field, Spec, TypeSpec
 
 
 class _Layout:
@@ -280,14 +280,14 @@ class FastReader:
             elif kind == "u64":
                 if type(value) is not int or value < 0:
                     return None
-            elif kind == "content":
+            elif kind == CONTENT_KIND:
                 value = self.content(value)
                 if value is None:
                     return None
-            elif kind == "stop":
+            elif kind == STOP_KIND:
                 if type(value) is not str or value not in self.stops:
                     return None
-            elif kind == "usage":
+            elif kind == USAGE_KIND:
                 value = self.read_usage(value)
                 if value is None:
                     return None
@@ -381,12 +381,12 @@ _CHECKS = {
     "str": "    if type(m[{k!r}]) is not str: return False",
     "u64": "    v = m[{k!r}]\n    if type(v) is not int or v < 0: return False",
     "bool": "    v = m[{k!r}]\n    if v is not True and v is not False: return False",
-    "stop": "    v = m[{k!r}]\n    if type(v) is not str or v not in stops: return False",
-    "content": (
+    STOP_KIND: "    v = m[{k!r}]\n    if type(v) is not str or v not in stops: return False",
+    CONTENT_KIND: (
         "    v = m[{k!r}]\n"
         "    if type(v) is not list or not reader.blocks_in_place(v): return False"
     ),
-    "usage": (
+    USAGE_KIND: (
         "    v = m[{k!r}]\n"
         "    if type(v) is not dict or tuple(v) != usage_order: return False\n"
         "    for x in v.values():\n"

@@ -19,11 +19,22 @@ from typing import Any
 from ..errors import pointer
 from .jsonparse import DupDict
 from .numbers import I64_MIN, U32_MAX, U64_MAX, format_f64
-from .spec import CONTENT_TYPES, MESSAGE_ROLES, Field, Spec, TypeSpec
+from .spec import (
+    CONTENT_KIND,
+    CONTENT_TYPES,
+    MESSAGE_ROLES,
+    PROTOCOL_KIND,
+    STOP_KIND,
+    TAG_KIND_KIND,
+    U64_LIST_KIND,
+    USAGE_KIND,
+    Field,
+    Spec,
+    TypeSpec,
+)
 
 FREE_DEPTH_LIMIT = 127  # deepest container serde_json accepts, counting the top-level array
 # The closed enums of the schemas the reader checks by $defs name (values in the wire tables).
-TAG_KIND = "TagKind"
 U64_KIND = "u64"  # the wire tables' kind of a u64 value
 
 
@@ -252,7 +263,7 @@ class Reader:
                     "null-optional",
                 )
                 continue
-            if f.kind == "protocol":
+            if f.kind == PROTOCOL_KIND:
                 protocol = self.protocol(raw, (*path, given))
                 if protocol is not None:
                     out[f.ir] = protocol
@@ -281,7 +292,7 @@ class Reader:
             raw = items[pos + offset]
             if raw is None and f.optional:
                 continue
-            if f.kind == "protocol":
+            if f.kind == PROTOCOL_KIND:
                 protocol = self.protocol(raw, (*path, pos + offset))
                 if protocol is not None:
                     out[f.ir] = protocol
@@ -326,7 +337,7 @@ class Reader:
             raise Reject(path, f"invalid type: {describe(raw)}, expected a string", "type")
         if kind == "u64":
             return self.u64(raw, path)
-        if kind == "content":
+        if kind == CONTENT_KIND:
             return self.content(raw, path)
         if kind == "free":
             return self.free(raw, path, len(path) + 1)
@@ -334,17 +345,17 @@ class Reader:
             if raw is True or raw is False:
                 return raw
             raise Reject(path, f"invalid type: {describe(raw)}, expected a boolean", "type")
-        if kind == "stop":
+        if kind == STOP_KIND:
             return self.stop_reason(raw, path)
-        if kind == "usage":
+        if kind == USAGE_KIND:
             if isinstance(raw, dict):
                 self.keys += len(raw)
             return self.struct(raw, self.spec.types["usage"], path, self.dup_error_here(), "usage")
         if kind == "u32":
             return self.u32(raw, path)
-        if kind == "tagkind":
-            return self.unit_enum(raw, self.spec.enums[TAG_KIND], path, TAG_KIND)
-        if kind == "u64list":
+        if kind == TAG_KIND_KIND:
+            return self.unit_enum(raw, self.spec.enums[TAG_KIND_KIND], path, TAG_KIND_KIND)
+        if kind == U64_LIST_KIND:
             if not isinstance(raw, list):
                 raise Reject(path, f"invalid type: {describe(raw)}, expected a sequence", "type")
             return [self.u64(item, (*path, i)) for i, item in enumerate(raw)]

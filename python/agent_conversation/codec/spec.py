@@ -13,17 +13,14 @@ from typing import Any
 
 from ..models.wire import REVISIONS
 
-# Codec value kinds by the wire tables' kinds (names of the schemas' ``$defs``; the rest, ``str``,
-# ``u64``, ``u32``, ``bool`` and ``free``, are the same in both).
-_TABLE_KINDS = {
-    "[Content]": "content",
-    "StopReason": "stop",
-    "Usage": "usage",
-    "ApiProtocol": "protocol",
-    "TagKind": "tagkind",
-    "[u64]": "u64list",
-}
-_CODEC_KINDS = frozenset({"str", "u64", "u32", "bool", "free", *_TABLE_KINDS.values()})
+# The value kinds of the wire tables the codec reads field by field: scalars, free JSON, and
+# the schemas' $defs names (a list in brackets).
+CONTENT_KIND, STOP_KIND, USAGE_KIND = "[Content]", "StopReason", "Usage"
+PROTOCOL_KIND, TAG_KIND_KIND, U64_LIST_KIND = "ApiProtocol", "TagKind", "[u64]"
+_CODEC_KINDS = frozenset(
+    {"str", "u64", "u32", "bool", "free", CONTENT_KIND, STOP_KIND, USAGE_KIND}
+    | {PROTOCOL_KIND, TAG_KIND_KIND, U64_LIST_KIND}
+)
 _TAG = "tag"  # the tables' kind of a union's tag key
 
 
@@ -59,7 +56,7 @@ def _kinds() -> dict[str, dict[str, str]]:
                 skipped.add(name)
                 continue
             fields = {
-                IR_NAME.get(key, key): _TABLE_KINDS.get(kind, kind)
+                IR_NAME.get(key, key): kind
                 for key, kind in table["kinds"].items()
                 if kind != _TAG
             }
