@@ -9,8 +9,8 @@ For every wire revision ``schema/<crate>/<revision>/conversation.wire.schema.jso
   ``discriminator``).
 - ``models/wire.py``: the wire tables the codec reads, taken from the ``x-`` annotations of the
   wire views and, for what acceptance adds (required keys, aliases, duplicate-key rules), of the
-  reader views, of the conversation schemas (``REVISIONS``) and the configuration schemas
-  (``CONFIGS``).
+  reader views, of the conversation schemas (``REVISIONS``). The configuration schemas are
+  checked by tests/test_schemas.py; no Python reads configuration files, so they have no table.
 - ``models/__init__.py``: the list of generated modules.
 
 Usage: ``python scripts/generate_models.py`` (write) or ``--check`` (exit 1 with a unified diff
@@ -76,15 +76,6 @@ def revisions() -> list[Path]:
     paths = list(SCHEMA.glob("*/*/conversation.wire.schema.json"))
     return sorted(
         paths, key=lambda p: (p.parent.parent.name != "yoagent", _version_key(p.parent.name))
-    )
-
-
-def config_schemas() -> list[Path]:
-    """Every configuration wire view (schema/<crate>/config/<revision>/config.wire.schema.json)."""
-    paths = list(SCHEMA.glob("*/config/*/config.wire.schema.json"))
-    return sorted(
-        paths,
-        key=lambda p: (p.parent.parent.parent.name != "yoagent", _version_key(p.parent.name)),
     )
 
 
@@ -220,8 +211,6 @@ def type_table(
             k: reader_props[k]["default"] for k in order if "default" in reader_props.get(k, {})
         },
         "duplicates": reader_form.get("x-duplicate-keys", "error"),
-        "sorted_keys": bool(form.get("x-sorted-keys", False)),
-        "free_json": [k for k in order if kind_of(props[k], defs) == "free"],
         "kinds": {k: kind_of(props[k], defs) for k in order},
         "record_names": dict(form.get("x-record-names", {})),
     }
@@ -327,19 +316,6 @@ def wire_entry(path: Path) -> tuple[str, dict[str, Any]]:
     return f"{schema['x-crate']}@{schema['x-revision']}", entry
 
 
-def config_entry(path: Path) -> tuple[str, dict[str, Any]]:
-    schema = load(path)
-    entry: dict[str, Any] = {
-        "crate": schema["x-crate"],
-        "revision": schema["x-revision"],
-        "versions": list(schema["x-crate-versions"]),
-        "enums": enum_tables(schema),
-        "unions": union_tables(schema, reader_of(path)),
-        "types": type_tables(schema, reader_of(path)),
-    }
-    return f"{schema['x-crate']}@{schema['x-revision']}", entry
-
-
 def py_literal(value: Any, indent: int = 0, used: int = 0, width: int = 100) -> str:
     """A Python literal in the layout ``ruff format`` keeps: a flat value (a scalar, or a list or
     dict of scalars) stays on its line when it fits (``used`` columns are taken before it, a
@@ -378,26 +354,25 @@ def _flat(value: Any) -> str | None:
     return None
 
 
-def generate_wire(paths: list[Path], configs: list[Path]) -> str:
+def generate_wire(paths: list[Path]) -> str:
     table = dict(wire_entry(p) for p in paths)
-    config_table = dict(config_entry(p) for p in configs)
-    sources = "".join(f"- {p.relative_to(ROOT).as_posix()}\n" for p in [*paths, *configs])
+    sources = "".join(f"- {p.relative_to(ROOT).as_posix()}\n" for p in paths)
     return (
         HEADER.format(source="schema/ (x- annotations)")
         + '"""Wire tables, from the schemas\' x- annotations (read by the codec).\n\n'
-        + "REVISIONS: one entry per conversation wire revision (dialect); CONFIGS: one per\n"
-        + "configuration schema revision. Per type: key order, required keys, keys omitted when\n"
-        + "absent, aliases, defaults, duplicate-key rule, sorted writing, free JSON keys and the\n"
-        + "kind of every key; a tagged union (provenanceHint) lists its variants under its tag.\n"
-        + "``sorted_keys`` on a type: written with keys sorted at every depth (nested values\n"
-        + "too).\n\n"
-        + "Sources:\n"
+        + "REVISIONS: one entry per conversation wire revision (dialect): the crate versions (and\n"
+        + "those with session files), stop reasons, sorted writing, the message metadata keys and\n"
+        + "their kinds, closed enums, the tagged unions (tag key, variants, whether a variant\n"
+        + "index is read), and per type: its $defs name, key order, required keys, keys omitted\n"
+        + "when absent, aliases, defaults, duplicate-key rule, the kind of every key and the\n"
+        + "internal record name of keys spelled otherwise; a union of variants (provenanceHint)\n"
+        + "lists them under its tag. The configuration schemas have no table: nothing in Python\n"
+        + "reads configuration files.\n\n"
+        + "Sources (wire views; required keys, aliases, duplicate rules from the reader views):\n"
         + sources
         + '"""\n\nfrom typing import Any\n\n'
         + "REVISIONS: dict[str, dict[str, Any]] = "
         + py_literal(table)
-        + "\n\nCONFIGS: dict[str, dict[str, Any]] = "
-        + py_literal(config_table)
         + "\n"
     )
 
@@ -423,7 +398,7 @@ def outputs() -> dict[Path, str]:
     _check_codegen_version()
     paths = revisions()
     files = {MODELS / f"{module_name(p)}.py": generate_model_module(p) for p in paths}
-    files[MODELS / "wire.py"] = generate_wire(paths, config_schemas())
+    files[MODELS / "wire.py"] = generate_wire(paths)
     files[MODELS / "__init__.py"] = generate_init(paths)
     return files
 

@@ -244,7 +244,7 @@ def test_wire_tables_for_the_contract_examples() -> None:
     }
     assert yo["usage"]["defaults"] == {"cacheRead": 0, "cacheWrite": 0, "totalTokens": 0}
     assert yo["toolCall"]["omit_when_absent"] == ["providerMetadata"]
-    assert yo["toolCall"]["free_json"] == ["arguments", "providerMetadata"]
+    assert yo["toolCall"]["kinds"]["providerMetadata"] == "free"
     assert wire.REVISIONS["yoagent@0.4"]["types"]["toolCall"]["order"][-1] == "arguments"
     assert wire.REVISIONS["yoagent@0.9"]["stop_reasons"][-1] == "refusal"
     phi = wire.REVISIONS["phi-core@0.9"]
@@ -268,17 +268,6 @@ def test_wire_tables_for_the_contract_examples() -> None:
     assert hint["variants"]["loop-turn"]["kinds"]["role"] == "ProvenanceRole"
     assert phi["enums"]["ProvenanceRole"][0] == "user-message"
     assert "provenanceHint" not in wire.REVISIONS["phi-core@0.8"]["types"]
-
-
-def test_wire_config_tables() -> None:
-    limits = wire.CONFIGS["yoagent@0.18"]["types"]["executionLimits"]
-    assert limits["order"][-1] == "max_consecutive_identical_tool_calls"
-    assert limits["omit_when_absent"] == []  # config Options are written as null
-    assert wire.CONFIGS["phi-core@0.7"]["types"]["contextConfig"]["kinds"]["compaction"] == (
-        "CompactionConfig"
-    )
-    batched = wire.CONFIGS["yoagent@0.4"]["types"]["toolExecutionStrategy"]["variants"]["batched"]
-    assert batched["order"] == ["type", "size"]
 
 
 def test_wire_module_is_ruff_clean() -> None:

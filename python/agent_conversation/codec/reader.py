@@ -120,7 +120,7 @@ class Reader:
 
     def extension(self, value: Any, path: tuple[Any, ...]) -> dict[str, Any]:
         ts = self.spec.types["extension"]
-        fields = self.struct(value, ts, path, dup_error=True, what="an extension record")
+        fields = self.struct(value, ts, path, ts.duplicates_error, what="an extension record")
         return {"role": fields["role"], "kind": fields["kind"], "data": fields["data"]}
 
     def llm_message(self, value: Any, path: tuple[Any, ...]) -> dict[str, Any]:

@@ -89,6 +89,7 @@ class TypeSpec:
     lookup: dict[str, Field]  # every accepted spelling (wire name and aliases) -> field
     aliases: frozenset[str]
     label: str = ""  # the schemas' $defs name (TurnId, NodeTag), for messages
+    duplicates_error: bool = True  # a repeated key is an error (x-duplicate-keys), else last wins
 
     @property
     def positional(self) -> tuple[Field, ...]:
@@ -144,7 +145,15 @@ def _type_spec(name: str, table: dict[str, Any]) -> TypeSpec:
     for alias, target in table["aliases"].items():
         lookup[alias] = lookup[target]
     aliases = frozenset(table["aliases"])
-    return TypeSpec(name, tag, tuple(fields), lookup, aliases, table.get("definition", name))
+    return TypeSpec(
+        name,
+        tag,
+        tuple(fields),
+        lookup,
+        aliases,
+        table.get("definition", name),
+        table["duplicates"] == "error",
+    )
 
 
 @cache
