@@ -4,10 +4,12 @@ outside the clone, they validate offline and drive --list-dialects / --print-sch
 from __future__ import annotations
 
 import json
+import shutil
 import site
 import subprocess
 import sys
 import sysconfig
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -47,13 +49,29 @@ print(json.dumps({
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("wheel")
+    # A clean source tree (what a fresh clone holds; no stale build/ of an earlier wheel).
+    source = tmp / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, source / name)
+    skip = shutil.ignore_patterns("__pycache__", "*.egg-info")
+    for name in ("schema", "python"):
+        shutil.copytree(ROOT / name, source / name, symlinks=True, ignore=skip)
     build = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps",
-         "-w", str(tmp / "dist"), str(ROOT)],
+         "-w", str(tmp / "dist"), str(source)],
         capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert build.returncode == 0, build.stderr[-3000:]
     (wheel,) = (tmp / "dist").glob("*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        shipped = {n for n in archive.namelist() if n.startswith("agent_conversation/schema/")}
+    expected = {
+        f"agent_conversation/schema/{p.relative_to(ROOT / 'schema').as_posix()}"
+        for p in (ROOT / "schema").rglob("*")
+        if p.is_file()
+    }
+    assert shipped == expected
     venv = tmp / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
