@@ -451,7 +451,7 @@ def _writer_loss(
 
 
 def _metadata_why(key: str, target: Spec, name: str) -> str:
-    if not target.is_phi:
+    if not any(rev["metadata"] for rev in REVISIONS.values() if rev["crate"] == target.crate):
         return f"{name} messages carry no phi-core metadata"
     first = next(
         (
