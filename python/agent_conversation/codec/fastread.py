@@ -396,8 +396,7 @@ _CHECKS = {
     "free": "    if not reader.free_in_place(m[{k!r}], 5): return False",
     # An Option<Value> given as null reads as absent (a note): the general reader decides.
     "optional-free": (
-        "    v = m[{k!r}]\n"
-        "    if v is None or not reader.free_in_place(v, 5): return False"
+        "    v = m[{k!r}]\n    if v is None or not reader.free_in_place(v, 5): return False"
     ),
 }
 

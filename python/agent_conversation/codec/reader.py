@@ -21,8 +21,10 @@ from .jsonparse import DupDict
 from .numbers import I64_MIN, U32_MAX, U64_MAX, format_f64
 from .spec import (
     CONTENT_KIND,
+    CONTENT_TAG,
     CONTENT_TYPES,
     MESSAGE_ROLES,
+    MESSAGE_TAG,
     PROTOCOL_KIND,
     STOP_KIND,
     TAG_KIND_KIND,
@@ -32,6 +34,7 @@ from .spec import (
     Spec,
     TypeSpec,
 )
+from .wirefacts import EXTENSION_ONLY_KEYS, EXTENSION_TYPE, USAGE_TYPE
 
 FREE_DEPTH_LIMIT = 127  # deepest container serde_json accepts, counting the top-level array
 # The closed enums of the schemas the reader checks by $defs name (values in the wire tables).
@@ -114,14 +117,15 @@ class Reader:
                     raise Bail from None
                 del self.notes[mark:]
                 looks_extension = isinstance(value, dict) and (
-                    value.get("role") == "extension" or "kind" in value or "data" in value
+                    value.get(MESSAGE_TAG) == "extension"  # the role the constructor writes
+                    or not EXTENSION_ONLY_KEYS.isdisjoint(value)
                 )
                 raise Untagged(path, llm_error, ext_error, looks_extension) from None
 
     def extension(self, value: Any, path: tuple[Any, ...]) -> dict[str, Any]:
-        ts = self.spec.types["extension"]
+        ts = self.spec.types[EXTENSION_TYPE]
         fields = self.struct(value, ts, path, ts.duplicates_error, what="an extension record")
-        return {"role": fields["role"], "kind": fields["kind"], "data": fields["data"]}
+        return {f.ir: fields[f.ir] for f in ts.fields}
 
     def llm_message(self, value: Any, path: tuple[Any, ...]) -> dict[str, Any]:
         spec = self.spec
@@ -129,13 +133,13 @@ class Reader:
         dup_error = spec.duplicates_error
         if spec.metadata and isinstance(value, dict):
             value, meta = self.phi_metadata(value, path)
-        role, rest, seq = self.tagged(value, "role", MESSAGE_ROLES, path, self._role_index)
+        role, rest, seq = self.tagged(value, MESSAGE_TAG, MESSAGE_ROLES, path, self._role_index)
         ts = spec.types[role]
         if seq:
             fields = self.struct_seq(rest, ts, path, offset=1)
         else:
-            fields = self.struct_map(rest, ts, path, dup_error, skip="role")
-        record: dict[str, Any] = {"role": role}
+            fields = self.struct_map(rest, ts, path, dup_error, skip=MESSAGE_TAG)
+        record: dict[str, Any] = {MESSAGE_TAG: role}
         record.update(fields)
         if meta:
             record.update(meta)
@@ -350,7 +354,8 @@ class Reader:
         if kind == USAGE_KIND:
             if isinstance(raw, dict):
                 self.keys += len(raw)
-            return self.struct(raw, self.spec.types["usage"], path, self.dup_error_here(), "usage")
+            usage = self.spec.types[USAGE_TYPE]
+            return self.struct(raw, usage, path, self.dup_error_here(), usage.name)
         if kind == "u32":
             return self.u32(raw, path)
         if kind == TAG_KIND_KIND:
@@ -427,13 +432,13 @@ class Reader:
             bpath = (*path, i)
             if isinstance(block, dict):
                 self.keys += len(block)
-            kind, rest, seq = self.tagged(block, "type", CONTENT_TYPES, bpath, True)
+            kind, rest, seq = self.tagged(block, CONTENT_TAG, CONTENT_TYPES, bpath, True)
             ts = types[kind]
             if seq:
                 fields = self.struct_seq(rest, ts, bpath, offset=1)
             else:
-                fields = self.struct_map(rest, ts, bpath, dup_error, skip="type")
-            record = {"type": kind}
+                fields = self.struct_map(rest, ts, bpath, dup_error, skip=CONTENT_TAG)
+            record = {CONTENT_TAG: kind}
             record.update(fields)
             out.append(record)
         return out
@@ -576,7 +581,7 @@ class Untagged(Reject):
         # not an LLM role and the record has the extension keys (it failed on their values).
         meant_extension = (
             llm.kind in ("unknown-variant", "missing")
-            and llm.path[1:] in (("role",), ())
+            and llm.path[1:] in ((MESSAGE_TAG,), ())
             and (ext.kind != "missing" or looks_extension)
         )
         primary = ext if meant_extension else llm

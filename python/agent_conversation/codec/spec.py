@@ -56,9 +56,7 @@ def _kinds() -> dict[str, dict[str, str]]:
                 skipped.add(name)
                 continue
             fields = {
-                IR_NAME.get(key, key): kind
-                for key, kind in table["kinds"].items()
-                if kind != _TAG
+                IR_NAME.get(key, key): kind for key, kind in table["kinds"].items() if kind != _TAG
             }
             if not set(fields.values()) <= _CODEC_KINDS:
                 skipped.add(name)

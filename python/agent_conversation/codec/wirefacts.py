@@ -86,7 +86,7 @@ _message_keys = {
     for variant in rev["unions"]["Message"]["variants"].values()
     for key in rev["types"][variant]["order"]
 }
-EXTENSION_ONLY_KEYS = tuple(
+EXTENSION_ONLY_KEYS = frozenset(
     k for k in _YOAGENT[-1]["types"][EXTENSION_TYPE]["order"] if k not in _message_keys
 )
 
