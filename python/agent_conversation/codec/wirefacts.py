@@ -79,6 +79,7 @@ SNAKE_ASSISTANT, CAMEL_ASSISTANT = _spellings("AssistantMessage")
 SNAKE_TOOL_CALL, CAMEL_TOOL_CALL = _spellings("ToolCallContent")
 
 EXTENSION_TYPE = type_name("ExtensionMessage")
+EXTENSION_KEYS: tuple[str, ...] = tuple(_YOAGENT[-1]["types"][EXTENSION_TYPE]["order"])
 # The keys of an extension record that no LLM message has (``kind``, ``data``).
 _message_keys = {
     key
