@@ -112,6 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SIZE",
         help="refuse inputs larger than this (default 2G; e.g. 500M)",
     )
+    from .schema_info import add_schema_arguments
+
+    add_schema_arguments(parser)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
@@ -189,6 +192,10 @@ def _main(argv: Sequence[str] | None) -> int:
     gc.disable()
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.list_dialects or args.print_schema:
+        from .schema_info import print_schema_info
+
+        return print_schema_info(parser, args)
     if not args.paths:
         parser.print_usage(sys.stderr)
         sys.stderr.write("validate-conversation: error: give at least one PATH (or - for stdin)\n")

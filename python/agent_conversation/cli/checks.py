@@ -264,19 +264,13 @@ def _session_dialect_problem(options: Options) -> str | None:
     requested = options.dialect
     if requested == "auto":
         return None
-    from ..dialects import resolve
-    from ..sessions import session_dialects
+    from ..sessions import has_sessions, sessions_from
 
-    crate, _, version = requested.partition("@")
-    revision = resolve(requested)
-    if revision not in session_dialects() or crate != "yoagent":
+    if not has_sessions(requested):
         return (
-            f"{requested} has no session files: yoagent's Session::to_jsonl exists from "
-            "0.11.0 (use --type conversation for a saved conversation)"
+            f"{requested} has no session files: Session::to_jsonl exists from "
+            f"{sessions_from()} (use --type conversation for a saved conversation)"
         )
-    parts = version.split(".")
-    if len(parts) >= 2 and parts[0] == "0" and parts[1].isdigit() and int(parts[1]) < 11:
-        return f"{requested} has no session files: yoagent's Session::to_jsonl exists from 0.11.0"
     return None
 
 

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ConversationError, Problem, pointer
+from . import wirefacts as facts
 from .fastparse import keys_match, load_tree, numbers_match, orjson_canonical
 from .fastread import FastReader
 from .jsonparse import JsonSyntaxError, Parser, position, value_positions
 from .reader import Bail, Reader, Reject
-from .spec import MESSAGE_ROLES, get_spec
+from .spec import MESSAGE_ROLES, MESSAGE_TAG, get_spec
 
 
 @dataclass
@@ -190,40 +191,41 @@ def locate(parsed: Parsed, path: tuple[Any, ...], message: str, kind: str) -> Pr
 
 
 def signals(tree: list[Any]) -> dict[str, bool]:
-    """Cheap hints of which crate wrote a document (looks at the first LLM messages)."""
-    found = dict(camel=False, snake=False, phi=False, refusal=False, provider_snake=False)
+    """Cheap hints of which crate wrote a document (looks at the first LLM messages); every key
+    and value comes from the wire tables (:mod:`.wirefacts`)."""
+    found = dict(camel=False, snake=False, phi=False, yoagent_stop=False, provider_snake=False)
     seen = 0
     for m in tree:
-        if not isinstance(m, dict) or m.get("role") not in MESSAGE_ROLES:
+        if not isinstance(m, dict) or m.get(MESSAGE_TAG) not in MESSAGE_ROLES:
             continue
         seen += 1
         keys = list(m)
-        if keys and keys[0] != "role" and keys == sorted(keys):
+        if keys and keys[0] != MESSAGE_TAG and keys == sorted(keys):
             found["phi"] = True
-        if any(k in m for k in ("turnId", "nodeId", "parentId", "tags", "provenanceHint")):
+        if not facts.PHI_METADATA.isdisjoint(m):
             found["phi"] = True
-        if "errorMessage" in m:
+        if not facts.CAMEL_ASSISTANT.isdisjoint(m):
             found["camel"] = True
-        stop = m.get("stopReason")
-        if stop == "refusal":
-            found["refusal"] = True
-        elif stop in ("maxTurns", "userStop", "handoff", "guardRail", "contextCompacted", "paused"):
+        stop = m.get(facts.STOP_KEY)
+        if stop in facts.YOAGENT_ONLY_STOPS:
+            found["yoagent_stop"] = True
+        elif stop in facts.PHI_ONLY_STOPS:
             found["phi"] = True
-        usage = m.get("usage")
+        usage = m.get(facts.USAGE_KEY)
         if isinstance(usage, dict):
-            if "reasoning" in usage:
+            if not facts.PHI_ONLY_USAGE.isdisjoint(usage):
                 found["phi"] = True
-            if "cacheRead" in usage or "totalTokens" in usage or "cacheWrite" in usage:
+            if not facts.CAMEL_USAGE.isdisjoint(usage):
                 found["camel"] = True
-            if "cache_read" in usage or "total_tokens" in usage:
+            if not facts.SNAKE_USAGE.isdisjoint(usage):
                 found["snake"] = True
-        content = m.get("content")
+        content = m.get(facts.CONTENT_KEY)
         if isinstance(content, list):
             for block in content:
                 if isinstance(block, dict):
-                    if "providerMetadata" in block:
+                    if not facts.CAMEL_TOOL_CALL.isdisjoint(block):
                         found["camel"] = True
-                    elif "provider_metadata" in block:
+                    elif not facts.SNAKE_TOOL_CALL.isdisjoint(block):
                         found["provider_snake"] = True
         if seen >= 64:
             break
@@ -245,7 +247,7 @@ def likely_order(tree: list[Any], dialects: list[str]) -> list[str]:
 
 
 def _is_camel(dialect: str) -> bool:
-    return "cacheRead" in get_spec(dialect).types["usage"].lookup
+    return not facts.CAMEL_USAGE.isdisjoint(get_spec(dialect).types[facts.USAGE_TYPE].lookup)
 
 
 def read_arrays(
