@@ -25,7 +25,7 @@ from .codec.reader import Reader, Reject
 from .codec.spec import get_spec
 from .codec.writer import write
 from .dialects import known_dialects, resolve
-from .errors import ConversationError, Problem, pointer
+from .errors import ConversationError, Problem, pointer, require_document
 
 ENTRY_FIELDS = ("id", "parent_id", "message", "timestamp", "label")
 
@@ -94,6 +94,7 @@ def loads_session(data: str | bytes, dialect: str = "auto") -> Session:
 
     Raises ConversationError listing every problem (the crate stops at the first).
     """
+    require_document(data)
     names = [resolve(dialect)] if dialect != "auto" else session_dialects()
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else bytes(data)
     fast = _read_fast(raw, names)
@@ -417,6 +418,7 @@ def loads_phi_session(data: str | bytes, dialect: str = "auto") -> PhiSession:
     session's other fields are not. Problems carry the message's index in its array, a pointer
     from the document root and serde's line/column.
     """
+    require_document(data)
     text = _text(data)
     from .codec.document import _syntax_words
 
@@ -575,7 +577,7 @@ def _path(pointer_text: str) -> tuple[Any, ...]:
     parts: list[Any] = []
     for raw in pointer_text.split("/")[1:]:
         token = raw.replace("~1", "/").replace("~0", "~")
-        parts.append(int(token) if token.isdigit() else token)
+        parts.append(int(token) if token.isascii() and token.isdigit() else token)
     return tuple(parts)
 
 

@@ -240,7 +240,7 @@ def _path(pointer_text: str) -> tuple[Any, ...]:
     parts: list[Any] = []
     for raw in pointer_text.split("/")[1:]:
         token = raw.replace("~1", "/").replace("~0", "~")
-        parts.append(int(token) if token.isdigit() else token)
+        parts.append(int(token) if token.isascii() and token.isdigit() else token)
     return tuple(parts)
 
 

@@ -58,7 +58,10 @@ def parse_literal(text: str) -> int | float:
     """
     positive = not text.startswith("-")
     body = text if positive else text[1:]
-    if body.isdigit():  # plain integer: the common case
+    # Plain integer, the common case. Past 20 digits (JSON allows no leading zeros) it is beyond
+    # u64 anyway and takes serde's float path below: never int() on it, which refuses literals
+    # of more than 4,300 digits (Python's int-string limit).
+    if len(body) <= 20 and body.isdigit():
         value = int(body)
         if positive:
             if value <= U64_MAX:
