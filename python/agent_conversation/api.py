@@ -232,6 +232,8 @@ def check_target(path: str | os.PathLike[str]) -> os.stat_result | None:
             "(write to standard output instead)",
             name,
         )
+    if info.st_nlink == 0:  # e.g. /proc/self/fd/N of a deleted file: no name to replace
+        raise OSError(errno.ENOENT, "names a deleted file: nothing to replace", name)
     if info.st_nlink > 1:
         raise OSError(
             errno.EMLINK,
