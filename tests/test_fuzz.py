@@ -52,7 +52,9 @@ def test_hypothesis_mutations(name: str) -> None:
         database=None,
         suppress_health_check=list(HealthCheck),
     )
-    @given(st.integers(0, len(corpus) - 1), st.randoms(use_true_random=False), st.binary(max_size=64))
+    @given(
+        st.integers(0, len(corpus) - 1), st.randoms(use_true_random=False), st.binary(max_size=64)
+    )
     def run(index: int, rng: random.Random, noise: bytes) -> None:
         data = mutate(corpus[index], rng, corpus)
         TARGETS[name](data)

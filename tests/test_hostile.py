@@ -268,7 +268,11 @@ def test_convert_has_the_input_size_limit(tmp_path: Path) -> None:
 def test_named_fifos_and_devices_are_refused_without_blocking(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "x.json")
     started = time.monotonic()
-    for command in (f"{VALIDATE} x.json", f"{CONVERT} x.json --to phi-core", f"{VALIDATE} /dev/zero"):
+    for command in (
+        f"{VALIDATE} x.json",
+        f"{CONVERT} x.json --to phi-core",
+        f"{VALIDATE} /dev/zero",
+    ):
         proc = shell(command, tmp_path, timeout=30)
         assert proc.returncode == 2
         assert b"not a regular file" in proc.stdout + proc.stderr
@@ -360,7 +364,9 @@ def test_signals_leave_no_temporary_file(tmp_path: Path, name: str, code: int) -
     src = tmp_path / "in.json"
     src.write_bytes(EXAMPLE)
     args = [sys.executable, "-c", SIGNAL_CHILD, name, str(src), "--to", "phi-core"]
-    proc = subprocess.run([*args, "-o", str(tmp_path / "out.json")], capture_output=True, timeout=60)
+    proc = subprocess.run(
+        [*args, "-o", str(tmp_path / "out.json")], capture_output=True, timeout=60
+    )
     assert proc.returncode == code, proc.stderr
     assert sorted(os.listdir(tmp_path)) == ["in.json"]
     proc = subprocess.run([*args, "--in-place"], capture_output=True, timeout=60)

@@ -19,7 +19,9 @@ import pytest
 from agent_conversation.cli import inputs
 from agent_conversation.cli import run as validate
 
-EXAMPLE = (Path(__file__).resolve().parent.parent / "fixtures/examples/conversation.json").read_bytes()
+EXAMPLE = (
+    Path(__file__).resolve().parent.parent / "fixtures/examples/conversation.json"
+).read_bytes()
 Handler = Callable[[socket.socket, bytes, threading.Event], None]
 SERVER_LIFETIME = 12.0  # seconds: no handler runs longer
 

@@ -53,9 +53,12 @@ def run_builtin(names: list[str], calls: int, seed: int, crashes: Path, report_e
             last = now
             print(f"{i + 1} calls, {now - started:.0f} s, {len(findings)} findings", flush=True)
     elapsed = time.monotonic() - started
-    print(f"done: {calls} calls in {elapsed:.0f} s ({calls / max(elapsed, 1e-9):.0f}/s); "
-          f"per target: {counts}; findings: {sum(findings.values())} "
-          f"({len(findings)} distinct)", flush=True)
+    print(
+        f"done: {calls} calls in {elapsed:.0f} s ({calls / max(elapsed, 1e-9):.0f}/s); "
+        f"per target: {counts}; findings: {sum(findings.values())} "
+        f"({len(findings)} distinct)",
+        flush=True,
+    )
     for cause, n in sorted(findings.items()):
         print(f"  {n:8d}  {cause}")
     return 1 if findings else 0
@@ -78,8 +81,11 @@ def run_atheris(names: list[str], extra: list[str], crashes: Path) -> int:  # pr
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.fuzz", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.fuzz",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--calls", type=int, default=100_000)
     parser.add_argument("--target", action="append", choices=sorted(TARGETS))
     parser.add_argument("--seed", type=int, default=0)

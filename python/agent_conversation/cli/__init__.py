@@ -229,7 +229,9 @@ def _run(args: argparse.Namespace) -> int:
     fatal = invalid = False
     for source in expand(args.paths):
         if isinstance(source, Skipped):
-            say(f"validate-conversation: warning: skipped {printable(source.name)}: {source.reason}")
+            say(
+                f"validate-conversation: warning: skipped {printable(source.name)}: {source.reason}"
+            )
             continue
         if isinstance(source, InputError):
             result = FileResult(source.name, fatal=source.message, is_file=False)

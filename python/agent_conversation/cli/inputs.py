@@ -112,8 +112,12 @@ def expand(paths: list[str]) -> Iterator[Source | InputError | Skipped]:
                 yield InputError(arg, "pattern matches no files")
             for match in matches:
                 if os.path.isdir(match):
-                    yield from (i for i in walked(match) if not isinstance(i, InputError)
-                                or i.message != "directory holds no *.json or *.jsonl files")
+                    yield from (
+                        i
+                        for i in walked(match)
+                        if not isinstance(i, InputError)
+                        or i.message != "directory holds no *.json or *.jsonl files"
+                    )
                 else:
                     yield from once(Source(match, "file", match))
 
@@ -425,7 +429,8 @@ def _check_redirect(name: str, here: object, there: object) -> None:
     scheme = str(getattr(there, "scheme", "")).lower()
     if scheme not in ("http", "https"):
         raise InputError(
-            name, f"redirected to a {scheme or 'non-http'}:// URL ({there}); only http:// and "
+            name,
+            f"redirected to a {scheme or 'non-http'}:// URL ({there}); only http:// and "
             "https:// are followed",
         )
     if str(getattr(here, "scheme", "")).lower() == "https" and scheme == "http":

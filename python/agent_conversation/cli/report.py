@@ -155,16 +155,17 @@ class TextReporter(Reporter):
             )
         if not self.quiet:
             for remark in result.info:
-                lines.append(f"{printable(result.name)}: {self.dim}note: {printable(remark)}{reset}")
+                lines.append(
+                    f"{printable(result.name)}: {self.dim}note: {printable(remark)}{reset}"
+                )
             if result.fatal is None:
                 label = self.dialect_label(result)
                 detail = f"{result.kind}, {label}" if label else result.kind
                 verdict = f"{self.green}valid{reset}" if result.valid else f"{red}invalid{reset}"
                 count = len(result.errors)
                 more = "" if result.valid else f", {count} problem{'s' if count != 1 else ''}"
-                lines.append(
-                    f"{printable(result.name)}: {verdict} {self.dim}({printable(detail)}){reset}{more}"
-                )
+                name, detail = printable(result.name), printable(detail)
+                lines.append(f"{name}: {verdict} {self.dim}({detail}){reset}{more}")
         if lines:
             self.write("\n".join(lines) + "\n")
 
