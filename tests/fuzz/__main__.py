@@ -75,7 +75,8 @@ def run_atheris(names: list[str], extra: list[str], crashes: Path) -> int:  # pr
     def one_input(data: bytes) -> None:
         TARGETS[names[(data[0] if data else 0) % len(names)]](data)
 
-    atheris.Setup([sys.argv[0], str(corpus_dir), *extra], one_input)
+    atheris.instrument_all()  # coverage feedback from every module loaded so far (the package)
+    atheris.Setup([sys.argv[0], *extra, str(corpus_dir)], one_input)
     atheris.Fuzz()
     return 0
 
