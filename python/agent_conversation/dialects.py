@@ -66,7 +66,7 @@ def resolve(name: str) -> str:
         raise ConversationError(_unknown(name)) from None
     why = _not_a_release(crate, parsed)
     if why:
-        raise ConversationError(f"{name}: {why}")
+        raise ConversationError(_unknown(name, why))
     for key in revisions:
         if _in_range(parsed, REVISIONS[key]["versions"]):
             return key
@@ -98,8 +98,10 @@ def _not_a_release(crate: str, version: tuple[int, ...]) -> str | None:
     return None
 
 
-def _unknown(name: str) -> str:
+def _unknown(name: str, why: str | None = None) -> str:
     ranges = ", ".join(f"{key} ({' '.join(rev['versions'])})" for key, rev in REVISIONS.items())
+    if why:
+        return f"unknown dialect {name!r}: {why}; known revisions: {ranges}"
     return (
         f"unknown dialect {name!r}: use 'auto', a crate name ('yoagent', 'phi-core') or "
         f"crate@version; known revisions: {ranges}"

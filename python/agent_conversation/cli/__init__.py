@@ -104,7 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         default=30.0,
         metavar="SECONDS",
-        help="URL connect/read timeout (default 30; a whole download may take 5x)",
+        help="URL connect/read timeout (default 30, at most 86400); a whole download, headers "
+        "included, may take 5x this, at least 30 s",
     )
     parser.add_argument(
         "--max-size",
