@@ -85,6 +85,26 @@ def test_integers_past_the_int_string_limit_are_out_of_range(document: str) -> N
     assert sys.get_int_max_str_digits() == limit  # not raised globally
 
 
+def test_huge_integers_fail_as_serde_fails() -> None:
+    """The real crates (interop harness): the same error at the same line and column."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from interop_harness import Harness, build, cargo
+
+    if cargo() is None:
+        if os.environ.get("INTEROP_REQUIRED") == "1":
+            pytest.fail("INTEROP_REQUIRED=1 but cargo is not installed")
+        pytest.skip("cargo is not installed: the interop harness cannot be built")
+    harness = Harness(build())
+    documents = [f"[{HUGE}]", f'[{USER[:-14]}"timestamp":{HUGE}}}]']
+    for dialect in ("yoagent@0.22", "phi-core@0.9"):
+        answers = harness.run_many([(dialect, d, "conversation") for d in documents])
+        for answer, document in zip(answers, documents, strict=True):
+            assert not answer["ok"] and answer["error"].startswith("number out of range")
+            with pytest.raises(ConversationError) as ours:
+                ac.loads(document, dialect)
+            assert str(ours.value).endswith(answer["error"].removeprefix("number out of range"))
+
+
 def test_huge_integers_in_sessions_are_conversation_errors() -> None:
     line = f'{{"id":"a","parent_id":null,"message":{USER},"timestamp":{HUGE}}}'
     with pytest.raises(ConversationError):
