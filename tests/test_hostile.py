@@ -95,7 +95,7 @@ def test_huge_integers_fail_as_serde_fails() -> None:
             pytest.fail("INTEROP_REQUIRED=1 but cargo is not installed")
         pytest.skip("cargo is not installed: the interop harness cannot be built")
     harness = Harness(build())
-    documents = [f"[{HUGE}]", f'[{USER[:-14]}"timestamp":{HUGE}}}]']
+    documents = [f"[{HUGE}]", f'[{USER[:-14]}"timestamp":{HUGE}}}]', f"[1e{HUGE}]"]
     for dialect in ("yoagent@0.22", "phi-core@0.9"):
         answers = harness.run_many([(dialect, d, "conversation") for d in documents])
         for answer, document in zip(answers, documents, strict=True):
@@ -103,6 +103,17 @@ def test_huge_integers_fail_as_serde_fails() -> None:
             with pytest.raises(ConversationError) as ours:
                 ac.loads(document, dialect)
             assert str(ours.value).endswith(answer["error"].removeprefix("number out of range"))
+
+
+def test_exponents_past_the_int_string_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    zeros = "0" * 5000
+    data = f"[1.5e{zeros}1,2e-{zeros}3,0.{zeros}1e{zeros}5001,1e-{HUGE}]"
+    document = f'[{{"role":"x","kind":"k","data":{data}}}]'
+    for dialect in ("yoagent@0.22", "phi-core@0.9"):
+        assert ac.loads(document, dialect).records[0]["data"] == [15.0, 0.002, 1.0, 0.0]
+    with pytest.raises(ConversationError, match="number out of range"):
+        ac.loads(f"[1e{HUGE}]")
+    assert ac.detect(f"[1e{HUGE}]") == []
 
 
 def test_huge_integers_in_sessions_are_conversation_errors() -> None:
