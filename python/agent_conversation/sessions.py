@@ -26,7 +26,7 @@ from .codec.spec import get_spec
 from .codec.wirefacts import SESSION_ENTRY, session_line_patterns
 from .codec.writer import write
 from .dialects import known_dialects, resolve
-from .errors import ConversationError, Problem, pointer
+from .errors import ConversationError, Problem, pointer, require_document
 
 # The entry's keys in written order, from the schemas' SessionEntry (the unpacking below fails
 # loudly if a revision ever changes the entry's shape).
@@ -105,6 +105,7 @@ def loads_session(data: str | bytes, dialect: str = "auto") -> Session:
 
     Raises ConversationError listing every problem (the crate stops at the first).
     """
+    require_document(data)
     names = [resolve(dialect)] if dialect != "auto" else session_dialects()
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else bytes(data)
     fast = _read_fast(raw, names)
@@ -428,6 +429,7 @@ def loads_phi_session(data: str | bytes, dialect: str = "auto") -> PhiSession:
     session's other fields are not. Problems carry the message's index in its array, a pointer
     from the document root and serde's line/column.
     """
+    require_document(data)
     text = _text(data)
     from .codec.document import _syntax_words
 
@@ -586,7 +588,7 @@ def _path(pointer_text: str) -> tuple[Any, ...]:
     parts: list[Any] = []
     for raw in pointer_text.split("/")[1:]:
         token = raw.replace("~1", "/").replace("~0", "~")
-        parts.append(int(token) if token.isdigit() else token)
+        parts.append(int(token) if token.isascii() and token.isdigit() else token)
     return tuple(parts)
 
 

@@ -12,6 +12,10 @@ from typing import Any
 from ..errors import ConversationError, Problem
 
 POSITION_LIMIT = 8 * 1024 * 1024  # warnings get line/column only in files up to this size
+POSITION_NOTE = (
+    "warnings carry no line:col in files over 8 MiB (finding them would parse the whole file "
+    "a second time); the message index and JSON pointer say where each one is"
+)
 KINDS = ("conversation", "session", "phi-session", "config", "events")
 
 
@@ -141,6 +145,8 @@ def _check_conversation(data: bytes, options: Options, result: FileResult) -> No
     warnings += lint(conv.records)
     if warnings and len(data) <= POSITION_LIMIT:
         warnings = _with_positions(data, warnings)
+    elif warnings:
+        result.info.append(POSITION_NOTE)
     result.warnings = warnings
     if options.canonical:
         try:
@@ -254,7 +260,7 @@ def _path(pointer_text: str) -> tuple[Any, ...]:
     parts: list[Any] = []
     for raw in pointer_text.split("/")[1:]:
         token = raw.replace("~1", "/").replace("~0", "~")
-        parts.append(int(token) if token.isdigit() else token)
+        parts.append(int(token) if token.isascii() and token.isdigit() else token)
     return tuple(parts)
 
 
@@ -313,6 +319,8 @@ def _check_session(data: bytes, options: Options, result: FileResult) -> None:
                 None, "", None, None, "the session has no entries (the crate loads it)", "empty"
             )
         )
+    if lines is None and len(data) > POSITION_LIMIT and len(warnings) > len(session.notes):
+        result.info.append(POSITION_NOTE.replace("no line:col", "a line but no column"))
     result.warnings = warnings
     if options.canonical:
         try:
@@ -373,6 +381,8 @@ def _check_phi_session(data: bytes, options: Options, result: FileResult) -> Non
 
         locate = _locator(data.decode("utf-8"))
         lint_problems = [locate(p) for p in lint_problems]
+    elif lint_problems:
+        result.info.append(POSITION_NOTE)
     result.warnings = warnings + lint_problems
     if session.layout == "generic":
         result.info.append(

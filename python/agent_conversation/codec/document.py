@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import ConversationError, Problem, pointer
+from ..errors import ConversationError, Problem, pointer, require_document
 from . import wirefacts as facts
 from .fastparse import keys_match, load_tree, numbers_match, orjson_canonical
 from .fastread import FastReader
@@ -44,6 +44,7 @@ class ReadResult:
 
 
 def to_bytes(data: str | bytes | bytearray | memoryview) -> bytes:
+    require_document(data)
     if isinstance(data, str):
         try:
             return data.encode("utf-8")
