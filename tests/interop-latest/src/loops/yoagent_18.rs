@@ -1,0 +1,1 @@
+pub async fn run_all(_out: &std::path::Path) {}
