@@ -171,6 +171,15 @@ pub fn write_run(out: &Path, run: RunOutput) {
             meta[k] = v;
         }
     }
+    // A session re-save identical to the file is recorded as such, not repeated.
+    let session_text = run.session_jsonl.as_ref().or(run.session_json.as_ref());
+    if let (Some(text), Some(again)) = (session_text, meta.get("session_restore_save").and_then(Value::as_str)) {
+        let identical = text == again;
+        meta["session_restore_identical"] = Value::Bool(identical);
+        if identical {
+            meta.as_object_mut().unwrap().remove("session_restore_save");
+        }
+    }
     let mut text = serde_json::to_string_pretty(&meta).expect("meta");
     text.push('\n');
     std::fs::write(dir.join("meta.json"), text).expect("write meta.json");

@@ -444,13 +444,15 @@ async fn session() -> RunOutput {
     session.checkpoint("branch-two").expect("checkpoint");
     let jsonl = session.to_jsonl();
     let session_restore_save = y::session::Session::from_jsonl(&jsonl).map(|s| s.to_jsonl()).map_err(|e| e.to_string());
-    let extra = json!({
-        "session_restore_save": session_restore_save.clone().unwrap_or_default(),
-        "session_restore_error": session_restore_save.err(),
+    let mut extra = json!({
         "branch_tips": session.branch_tips(),
         "branch_one_head": branch_one_head,
         "head": session.head(),
     });
+    match session_restore_save {
+        Ok(bytes) => extra["session_restore_save"] = Value::String(bytes),
+        Err(e) => extra["session_restore_error"] = Value::String(e),
+    }
     finish("session",
            "Session API: an extension record, a tool run, a checkpoint, a second prompt, then seek_checkpoint and a forked branch; messages.json is the agent's history on the fork",
            &agent, events, Some(jsonl), extra)
