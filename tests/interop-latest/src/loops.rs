@@ -193,18 +193,28 @@ pub fn write_config(out: &Path, crate_name: &str, version: &str, ty: &str, varia
 }
 
 /// A non-default value of a config type: the default's serialization with `patch` applied to
-/// the keys the default has (so one patch serves every revision), read back by the crate's own
-/// Deserialize and written again by its Serialize.
+/// the keys the default has, objects merged key by key (so one patch serves every revision),
+/// read back by the crate's own Deserialize and written again by its Serialize.
 pub fn patched<T: serde::Serialize + serde::de::DeserializeOwned>(default: &T, patch: &Value) -> T {
     let mut value = serde_json::to_value(default).expect("config to value");
-    if let (Value::Object(map), Value::Object(p)) = (&mut value, patch) {
+    merge(&mut value, patch, true);
+    serde_json::from_value(value).expect("patched config reads back")
+}
+
+/// Top level: only keys the revision has. Inside: merged, new keys (map entries) added.
+fn merge(value: &mut Value, patch: &Value, top: bool) {
+    if let (Value::Object(map), Value::Object(p)) = (value, patch) {
         for (k, v) in p {
-            if map.contains_key(k) {
-                map.insert(k.clone(), v.clone());
+            match map.get_mut(k) {
+                Some(old @ Value::Object(_)) if v.is_object() => merge(old, v, false),
+                Some(old) => *old = v.clone(),
+                None if !top => {
+                    map.insert(k.clone(), v.clone());
+                }
+                None => {}
             }
         }
     }
-    serde_json::from_value(value).expect("patched config reads back")
 }
 
 pub fn write_configs<C, S, X, L>(out: &Path, crate_name: &str, version: &str)
@@ -235,7 +245,9 @@ where
         "tool_output_max_lines": 80,
         "tool_output_max_lines_overrides": {"bash": 400, "read_file": 1200, "grep": 60},
         "compact_target_ratio": 0.85, "compact_headroom_turns": null,
-        "truncate_tool_output_on_append": true}))).unwrap());
+        "truncate_tool_output_on_append": true,
+        "compaction": {"compact_at_pct": 0.8, "keep_recent_turns": 4, "max_summary_tokens": 1500,
+                       "focus_message": "keep the plan \u{2013} and the open questions"}}))).unwrap());
     let limits = L::default();
     w("ExecutionLimits", "default", serde_json::to_string(&limits).unwrap());
     w("ExecutionLimits", "custom", serde_json::to_string(&patched(&limits, &json!({
