@@ -84,14 +84,18 @@ def harness(binaries: tuple[Path, Path]) -> Harness:
     return Harness(binaries[1])
 
 
+@pytest.fixture(scope="module")
+def fresh_root(binaries: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("real-loops")
+    run_loops(binaries[0], out)
+    return out
+
+
 @pytest.fixture(scope="module", params=["committed", "fresh"])
-def root(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def root(request: pytest.FixtureRequest) -> Path:
     if request.param == "committed":
         return COMMITTED
-    loops, _ = request.getfixturevalue("binaries")
-    out = tmp_path_factory.mktemp("real-loops")
-    run_loops(loops, out)
-    return out
+    return request.getfixturevalue("fresh_root")
 
 
 @pytest.fixture(scope="module")
@@ -109,6 +113,46 @@ def test_every_crate_version_ran_every_scenario(root: Path, runs: list[RealRun])
         for ty in CONFIG_TYPES:
             assert f"{ty}-default.json" in names, f"{crate_version}: no {ty}-default.json"
         assert len(names) == 12, f"{crate_version}: {sorted(names)}"
+
+
+_VARYING = "timestamp|created_at|last_active_at|started_at|ended_at|delayMs"
+
+
+def _masked(text: str) -> str:
+    """``text`` with what varies between runs masked: times, UUIDs, retry jitter."""
+    text = re.sub(rf'(\\?"(?:{_VARYING})\\?":\s*)(\\?"[^"\\]*\\?"|\d+)', r"\g<1>0", text)
+    text = re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "UUID", text)
+    return re.sub(r"\d{4}-\d\d-\d\dT[0-9:.]+Z", "TIME", text)
+
+
+def test_the_committed_run_is_what_the_driver_writes_today(fresh_root: Path) -> None:
+    """Masked of what varies between runs. Not compared: phi-core's events and session
+    documents, whose captured requests phi-core 0.15 sorts by millisecond timestamp (user first on
+    ties), so their order depends on timing; config files compare as JSON values (yoagent's
+    ContextConfig override map is a HashMap, its key order varies per run)."""
+    differ = []
+    for path in sorted(COMMITTED.rglob("*")):
+        relative = path.relative_to(COMMITTED)
+        fresh = fresh_root / relative
+        if path.is_dir() or path.name == "README.md":
+            continue
+        if relative.parts[0].startswith("phi-core") and path.name in (
+            "events.jsonl",
+            "session.json",
+        ):
+            continue
+        committed_text = path.read_text(encoding="utf-8")
+        fresh_text = fresh.read_text(encoding="utf-8")
+        if relative.parts[1] == "config":
+            same = json.loads(committed_text) == json.loads(fresh_text)
+        else:
+            same = _masked(committed_text) == _masked(fresh_text)
+        if not same:
+            differ.append(str(relative))
+    assert not differ, "regenerate fixtures/real (see its README)"
+    assert {p.relative_to(fresh_root) for p in fresh_root.rglob("*")} == {
+        p.relative_to(COMMITTED) for p in COMMITTED.rglob("*") if p.name != "README.md"
+    }
 
 
 def test_meta_names_the_writer(runs: list[RealRun]) -> None:
