@@ -439,8 +439,22 @@ async fn revert(out: &Path) -> RunOutput {
            &agent, rec, out, json!({}))
 }
 
+async fn limits(out: &Path) -> RunOutput {
+    let replies = (1..=4)
+        .map(|i| tools(vec![], None, vec![crate::call(["call_a", "call_b", "call_c", "call_d"][i - 1], "probe", &format!("{{\"turn\":{i}}}"))]))
+        .collect();
+    let mut limits = p::context::ExecutionLimits::default();
+    limits.max_turns = 2;
+    let mut agent = base_agent(replies).with_execution_limits(limits);
+    let mut rec = Recording::new();
+    rec.prompt(&mut agent, user("Keep calling tools.")).await;
+    finish("limits", "ExecutionLimits max_turns 2 against a model that keeps calling tools: what the loop leaves in the history",
+           &agent, rec, out, json!({}))
+}
+
 pub async fn run_all(out: &Path) {
     let runs = vec![
+        limits(out).await,
         thinking_tools(out).await,
         provider_errors(out).await,
         retry(out).await,

@@ -7,6 +7,8 @@ mod compat {
     use y::types::{AgentEvent, AgentMessage, Content, Message, StopReason, Usage};
 
     pub const VERSION: &str = "0.26.6";
+    /// ExecutionLimits::max_consecutive_identical_tool_calls (0.18+).
+    pub const LOOP_DETECTION: bool = true;
     pub const EVENTS_SERIALIZABLE: bool = true;
 
     pub fn thinking(text: String, signature: Option<String>) -> Content {

@@ -129,6 +129,30 @@ impl StreamProvider for Scripted {
 struct Probe;
 struct Failing;
 struct Snapshot;
+/// A tool with a long output (200 numbered lines), for compaction.
+struct Dump;
+
+#[async_trait::async_trait]
+impl AgentTool for Dump {
+    fn name(&self) -> &str {
+        "dump"
+    }
+    fn label(&self) -> &str {
+        "Dump"
+    }
+    fn description(&self) -> &str {
+        "Prints a long log."
+    }
+    fn parameters_schema(&self) -> Value {
+        json!({"type": "object", "properties": {"part": {"type": "integer"}}})
+    }
+    async fn execute(&self, params: Value, _ctx: ToolContext) -> Result<ToolResult, ToolError> {
+        let part = params["part"].as_u64().unwrap_or(0);
+        let text = (1..=200).map(|i| format!("part {part} line {i:03}: lorem ipsum dolor sit amet \u{e9}")).collect::<Vec<_>>().join("\n");
+        Ok(ToolResult { content: vec![Content::Text { text }], details: Value::Null })
+    }
+}
+
 /// A tool during which the user presses stop: it cancels the run's token from its context.
 struct StopButton;
 
@@ -219,7 +243,7 @@ impl AgentTool for Snapshot {
 }
 
 fn all_tools() -> Vec<Box<dyn AgentTool>> {
-    vec![Box::new(Probe), Box::new(Failing), Box::new(Snapshot), Box::new(StopButton)]
+    vec![Box::new(Probe), Box::new(Failing), Box::new(Snapshot), Box::new(StopButton), Box::new(Dump)]
 }
 
 fn base_agent(replies: Vec<Reply>) -> y::Agent {
@@ -458,8 +482,60 @@ async fn session() -> RunOutput {
            &agent, events, Some(jsonl), extra)
 }
 
+async fn compaction() -> RunOutput {
+    let dump = |id: &'static str, part: u32| tools(vec![], Some("Reading more."), vec![crate::call(id, "dump", &format!("{{\"part\":{part}}}"))]);
+    let replies = vec![
+        dump("call_dump_1", 1),
+        dump("call_dump_2", 2),
+        dump("call_dump_3", 3),
+        text("Summary: the logs repeat."),
+        dump("call_dump_4", 4),
+        text("Still repeating."),
+    ];
+    let mut config = y::context::ContextConfig::default();
+    config.max_context_tokens = 450;
+    config.system_prompt_tokens = 50;
+    config.keep_recent = 2;
+    config.keep_first = 1;
+    config.tool_output_max_lines = 6;
+    let mut agent = base_agent(replies).with_context_config(config);
+    let mut events = Vec::new();
+    prompt(&mut agent, user("Read the logs, part by part."), &mut events).await;
+    prompt(&mut agent, user("One more part."), &mut events).await;
+    finish("compaction",
+           "the built-in DefaultCompaction with a tiny context budget (450 tokens, tool outputs cut to 6 lines, keep_first 1, keep_recent 2) over long tool outputs: what compaction leaves in the saved history",
+           &agent, events, None, json!({}))
+}
+
+async fn limits() -> RunOutput {
+    let replies = (1..=4)
+        .map(|i| tools(vec![], None, vec![crate::call(["call_a", "call_b", "call_c", "call_d"][i - 1], "probe", &format!("{{\"turn\":{i}}}"))]))
+        .collect();
+    let mut limits = y::context::ExecutionLimits::default();
+    limits.max_turns = 2;
+    let mut agent = base_agent(replies).with_execution_limits(limits);
+    let mut events = Vec::new();
+    prompt(&mut agent, user("Keep calling tools."), &mut events).await;
+    finish("limits", "ExecutionLimits max_turns 2 against a model that keeps calling tools: the loop's stop marker in the history",
+           &agent, events, None, json!({}))
+}
+
+async fn loop_detection() -> RunOutput {
+    let replies = (0..6)
+        .map(|i| tools(vec![], None, vec![crate::call(["call_1", "call_2", "call_3", "call_4", "call_5", "call_6"][i], "probe", r#"{"same":true}"#)]))
+        .collect();
+    let mut agent = base_agent(replies);
+    let mut events = Vec::new();
+    prompt(&mut agent, user("Call the same tool forever."), &mut events).await;
+    finish("loop-detection",
+           "the default ExecutionLimits (3 consecutive identical tool calls) against a model repeating one call: the loop's nudge and stop",
+           &agent, events, None, json!({}))
+}
+
 pub async fn run_all(out: &Path) {
-    let runs = vec![
+    let mut runs = vec![
+        compaction().await,
+        limits().await,
         thinking_tools().await,
         provider_errors().await,
         retry().await,
@@ -469,6 +545,9 @@ pub async fn run_all(out: &Path) {
         extension().await,
         session().await,
     ];
+    if compat::LOOP_DETECTION {
+        runs.push(loop_detection().await);
+    }
     for run in runs {
         crate::write_run(out, run);
     }
