@@ -15,6 +15,7 @@ from pathlib import Path
 
 import agent_conversation as ac
 import pytest
+from agent_conversation.convert import convert_session
 from agent_conversation.sessions import dumps_session, loads_phi_session, loads_session
 from interop_harness import Harness, cargo
 from real_loops_harness import (
@@ -259,22 +260,27 @@ def test_the_crates_restore_what_they_saved(harness: Harness, runs: list[RealRun
     assert [a.get("out", a.get("error")) for a in answers] == expected
 
 
-def _targets(crate: str) -> list[tuple[str, dict[str, str]]]:
-    if crate == "yoagent":
-        return [(name, {"refusal": "guardRail"}) for name in ("phi-core@0.15.2", "phi-core@0.8.0")]
-    return [
-        (name, {"guardRail": "refusal"})
-        for name in ("yoagent@0.26.6", "yoagent@0.18.1", "yoagent@0.12.0")
-    ]
+def _targets(dialect: str) -> list[tuple[str, dict[str, str]]]:
+    """Every other crate version the loops ran, with the stop reason the target lacks mapped."""
+    targets = []
+    for target in HARNESS_NAME:
+        if target != dialect:
+            other_crate = target.split("@")[0] != dialect.split("@")[0]
+            mapping = {"refusal": "guardRail"} if target.startswith("phi-core") else {}
+            mapping = mapping if other_crate else {}
+            if other_crate and target.startswith("yoagent"):
+                mapping = {"guardRail": "refusal"}
+            targets.append((target, mapping))
+    return targets
 
 
-def test_conversions_are_accepted_and_resaved_unchanged_by_the_other_crate(
+def test_conversions_are_accepted_and_resaved_unchanged_by_every_other_version(
     harness: Harness, runs: list[RealRun]
 ) -> None:
     requests, keys = [], []
     for run in runs:
         conv = ac.loads(run.messages, run.dialect)
-        for target, mapping in _targets(run.crate):
+        for target, mapping in _targets(run.dialect):
             result = ac.convert(
                 conv, target, allow_loss=True, stop_reason_map=mapping, float_format="zmij"
             )
@@ -293,3 +299,27 @@ def test_conversions_are_accepted_and_resaved_unchanged_by_the_other_crate(
         if a["out"] != text
     ]
     assert not changed
+
+
+def test_converted_sessions_are_accepted_and_resaved_unchanged(
+    harness: Harness, runs: list[RealRun]
+) -> None:
+    requests, texts = [], []
+    for run in runs:
+        text = run.text("session.jsonl")
+        if text is None:
+            continue
+        session = loads_session(text, run.dialect)
+        for target in ("yoagent@0.26.6", "yoagent@0.18.1", "yoagent@0.12.0"):
+            if target != run.dialect:
+                result = convert_session(session, target, allow_loss=True, float_format="zmij")
+                requests.append((HARNESS_NAME[target], result.text, "session"))
+                texts.append((run.key, target, result.text))
+    assert len(requests) == 6
+    answers = harness.run_many(requests)
+    wrong = [
+        (key, target, a.get("error"))
+        for (key, target, text), a in zip(texts, answers, strict=True)
+        if a.get("out") != text
+    ]
+    assert not wrong
