@@ -18,6 +18,7 @@ import pytest
 from agent_conversation.convert import convert_session
 from agent_conversation.sessions import dumps_session, loads_phi_session, loads_session
 from interop_harness import Harness, cargo
+from interop_harness import build as build_ryu_harness
 from real_loops_harness import (
     COMMITTED,
     HARNESS_NAME,
@@ -322,4 +323,36 @@ def test_converted_sessions_are_accepted_and_resaved_unchanged(
         for (key, target, text), a in zip(texts, answers, strict=True)
         if a.get("out") != text
     ]
+    assert not wrong
+
+
+@pytest.fixture(scope="module")
+def ryu_harness() -> Harness:
+    """The crates built with serde_json 1.0.146 (ryu float text): tests/interop."""
+    if cargo() is None:
+        if _required():
+            pytest.fail("INTEROP_REQUIRED=1 but cargo is not installed")
+        pytest.skip("cargo is not installed: the serde_json 1.0.146 harness cannot be built")
+    try:
+        return Harness(build_ryu_harness())
+    except subprocess.CalledProcessError as err:
+        if _required():
+            raise
+        pytest.skip(f"the serde_json 1.0.146 harness did not build: {err}")
+
+
+def test_ryu_dumps_is_what_the_crates_write_with_serde_json_1_0_146(
+    ryu_harness: Harness, runs: list[RealRun]
+) -> None:
+    """The same files restored and saved by the crates built with serde_json 1.0.146:
+    ``dumps(float_format="ryu")`` writes those bytes."""
+    old = ryu_harness
+    # tests/interop pins yoagent 0.18.0 (the same wire revision as 0.18.1).
+    names = HARNESS_NAME | {"yoagent@0.18.1": "yoagent@0.18.0"}
+    answers = old.run_many([(names[run.dialect], run.messages, "conversation") for run in runs])
+    wrong = []
+    for run, answer in zip(runs, answers, strict=True):
+        ours = ac.dumps(ac.loads(run.messages, run.dialect), float_format="ryu")
+        if not answer["ok"] or answer["out"] != ours:
+            wrong.append(run.key)
     assert not wrong
