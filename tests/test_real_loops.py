@@ -46,9 +46,9 @@ def restored(text: str) -> str:
 YOAGENT = ["yoagent-0.26.6", "yoagent-0.18.1", "yoagent-0.12.0"]
 PHI_CORE = ["phi-core-0.15.2", "phi-core-0.8.0"]
 YOAGENT_SCENARIOS = {"thinking-tools", "provider-errors", "retry", "cancel", "abort", "refusal"}
-YOAGENT_SCENARIOS |= {"extension", "session", "compaction", "limits"}
+YOAGENT_SCENARIOS |= {"extension", "session", "compaction", "limits", "steering"}
 PHI_SCENARIOS = {"thinking-tools", "provider-errors", "retry", "cancel", "guardrail"}
-PHI_SCENARIOS |= {"extension", "revert", "limits"}
+PHI_SCENARIOS |= {"extension", "revert", "limits", "steering"}
 EXPECTED = {cv: YOAGENT_SCENARIOS | {"loop-detection"} for cv in YOAGENT[:2]}
 EXPECTED |= {"yoagent-0.12.0": YOAGENT_SCENARIOS}  # no loop detection before 0.18
 EXPECTED |= {cv: PHI_SCENARIOS for cv in PHI_CORE}
@@ -62,7 +62,9 @@ DRIFT |= {f"{cv}/extension" for cv in PHI_CORE}
 # Session files a re-load changes the same way: yoagent sessions start with an extension record;
 # phi-core 0.8 documents keep the loop's events, whose tool results carry `details` literals.
 SESSION_DRIFT = {f"{cv}/session" for cv in YOAGENT}
-SESSION_DRIFT |= {f"phi-core-0.8.0/{s}" for s in ("thinking-tools", "cancel", "revert", "limits")}
+SESSION_DRIFT |= {
+    f"phi-core-0.8.0/{s}" for s in ("thinking-tools", "cancel", "revert", "limits", "steering")
+}
 
 
 def _required() -> bool:

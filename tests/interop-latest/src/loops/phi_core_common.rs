@@ -452,8 +452,26 @@ async fn limits(out: &Path) -> RunOutput {
            &agent, rec, out, json!({}))
 }
 
+async fn steering(out: &Path) -> RunOutput {
+    let replies = vec![
+        tools(vec![], Some("Probing first."), vec![crate::call("call_probe_1", "probe", r#"{"n":1}"#)]),
+        text("Switched to the screenshot plan."),
+        text("Summary, as asked in the follow-up."),
+    ];
+    let mut agent = base_agent(replies);
+    // Queued before the run: the loop takes steering messages after the tool turn and follow-up
+    // messages when the run would otherwise end.
+    p::agents::Agent::steer(&agent, user("Steering: use the screenshot instead.").remove(0));
+    p::agents::Agent::follow_up(&agent, user("Follow-up: now summarize.").remove(0));
+    let mut rec = Recording::new();
+    rec.prompt(&mut agent, user("Investigate.")).await;
+    finish("steering", "a steering message and a follow-up message queued with steer() / follow_up(), taken by the loop mid-run",
+           &agent, rec, out, json!({}))
+}
+
 pub async fn run_all(out: &Path) {
     let runs = vec![
+        steering(out).await,
         limits(out).await,
         thinking_tools(out).await,
         provider_errors(out).await,

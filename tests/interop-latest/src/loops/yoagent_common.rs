@@ -532,8 +532,26 @@ async fn loop_detection() -> RunOutput {
            &agent, events, None, json!({}))
 }
 
+async fn steering() -> RunOutput {
+    let replies = vec![
+        tools(vec![], Some("Probing first."), vec![crate::call("call_probe_1", "probe", r#"{"n":1}"#)]),
+        text("Switched to the screenshot plan."),
+        text("Summary, as asked in the follow-up."),
+    ];
+    let mut agent = base_agent(replies);
+    // Queued before the run: the loop takes steering messages after the tool turn and follow-up
+    // messages when the run would otherwise end.
+    agent.steer(AgentMessage::Llm(Message::user("Steering: use the screenshot instead.")));
+    agent.follow_up(AgentMessage::Llm(Message::user("Follow-up: now summarize.")));
+    let mut events = Vec::new();
+    prompt(&mut agent, user("Investigate."), &mut events).await;
+    finish("steering", "a steering message and a follow-up message queued with steer() / follow_up(), taken by the loop mid-run",
+           &agent, events, None, json!({}))
+}
+
 pub async fn run_all(out: &Path) {
     let mut runs = vec![
+        steering().await,
         compaction().await,
         limits().await,
         thinking_tools().await,
