@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from itertools import combinations
 from typing import Any
 
+from .numbers import EXPONENT_FROM
 from .reader import FREE_DEPTH_LIMIT, Bail, Reader
 from .spec import Field, Spec, TypeSpec
 
@@ -77,6 +78,7 @@ class FastReader:
         self.generic = Reader(self.spec, fast=True)
         self.keys = 0
         self.has_float = False
+        self.big_floats: list[float] = []
 
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
@@ -93,6 +95,7 @@ class FastReader:
         self.stops = spec.stop_reasons
         self.keys = 0
         self.has_float = False
+        self.big_floats = []  # magnitude >= 1e16: they show ryu or zmij
         # Where the dialect's wire names are the internal names (yoagent >= 0.13), a message
         # whose keys come in the canonical order already *is* its record: check it in place.
         self.identity = all(f.wire == f.ir for t in types.values() for f in t.fields)
@@ -165,6 +168,7 @@ class FastReader:
                 generic.keys = mark
             out.append(record)
         self.has_float = self.has_float or generic.has_float
+        self.big_floats += generic.big_floats
         if generic.notes:
             raise Bail
         return out
@@ -241,6 +245,8 @@ class FastReader:
             return True
         if t is float:
             self.has_float = True
+            if not -EXPONENT_FROM < value < EXPONENT_FROM:
+                self.big_floats.append(value)
         return True
 
     def message(self, m: dict[str, Any]) -> dict[str, Any] | None:
@@ -374,6 +380,8 @@ class FastReader:
             return [self.free(v, nested) for v in value]
         if t is float:
             self.has_float = True
+            if not -EXPONENT_FROM < value < EXPONENT_FROM:
+                self.big_floats.append(value)
         return value
 
 
@@ -396,8 +404,7 @@ _CHECKS = {
     "free": "    if not reader.free_in_place(m[{k!r}], 5): return False",
     # An Option<Value> given as null reads as absent (a note): the general reader decides.
     "optional-free": (
-        "    v = m[{k!r}]\n"
-        "    if v is None or not reader.free_in_place(v, 5): return False"
+        "    v = m[{k!r}]\n    if v is None or not reader.free_in_place(v, 5): return False"
     ),
 }
 
