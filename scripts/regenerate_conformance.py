@@ -93,9 +93,11 @@ def _with_literals(value: Any, rng: random.Random) -> str:
                    enumerate(parts))  # fmt: skip
 
 
-def float_cases(base: list[dict[str, Any]], count: int = FLOAT_CASES) -> list[dict[str, Any]]:
+def float_cases(
+    base: list[dict[str, Any]], count: int = FLOAT_CASES, seed: int = SEED
+) -> list[dict[str, Any]]:
     """Deterministic documents with float literals in free values (arguments, data)."""
-    rng = random.Random(SEED)
+    rng = random.Random(seed)
     templates = [
         case["doc"]
         for case in base
