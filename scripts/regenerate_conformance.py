@@ -53,6 +53,7 @@ def write_cases(path: Path, cases: list[dict[str, Any]]) -> None:
     with open(tmp, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as handle:
         for case in cases:
             handle.write((json.dumps(case, ensure_ascii=False) + "\n").encode("utf-8"))
+    os.chmod(tmp, 0o644)  # mkstemp makes it 0600
     os.replace(tmp, path)
 
 
