@@ -20,11 +20,14 @@ Losses are what the target has no place for:
   malformed phi-core metadata (``metadata-dropped``), already gone when the file was read.
 
 Floats: the output carries each float as the agent held it when the source was saved (the
-value of its literal), in the source's float layout unless ``float_format`` says otherwise, so
-the target restores exactly the numbers the source crate would. A literal serde_json reads one
-ulp off (its float parsing is not correctly rounded) is changed by *any* crate's restore, so no
-file can carry it through a restore + save unchanged: each one is reported as a warning (kind
-``float-drift``), which neither counts as a loss nor refuses the conversion.
+value of its literal), in the source's float layout unless ``float_format`` says otherwise.
+serde_json's float parsing is not correctly rounded: for about one 17-digit literal in ten it
+reads a neighbouring value, so the target's ``restore_messages()`` changes that float and its
+``save_messages()`` writes the changed value; no file the crate writes can hold such a value
+through a restore + save. Each float of the converted text that the target's restore will
+change is reported as a warning (kind ``float-drift``, pointer into the source),
+which neither counts as a loss nor refuses the conversion. Everything else the converted text
+holds the target re-saves byte for byte.
 
 Pointers are RFC 6901 pointers into the *source* document, spelled with the source's own key
 names (``/3/content/0/provider_metadata`` for a yoagent 0.9 file).
@@ -46,6 +49,7 @@ from typing import Any
 import orjson
 
 from .api import loads, render
+from .codec.numbers import format_f64, is_simple_literal, parse_literal
 from .codec.spec import Spec, get_spec
 from .conversation import Conversation
 from .dialects import resolve
@@ -164,7 +168,7 @@ class ConversionResult:
 
     @property
     def warnings(self) -> list[Loss]:
-        """Floats the crates' restore changes (kind ``float-drift``), carried as written."""
+        """Floats of the converted text the target's restore changes (kind ``float-drift``)."""
         return [loss for loss in self.losses if loss.is_warning]
 
     @property
@@ -395,7 +399,8 @@ def _convert_records(
         for note in notes
         if note.kind in DROPPED_NOTES and not _null_metadata(note)
     ]
-    losses += [_drift(note, source, name) for note in notes if note.kind == "float-drift"]
+    if conv.has_float:
+        losses += _drifts(mapped, source_spec, name, float_format, memory)
     losses += changes
     losses.sort(key=lambda loss: -1 if loss.index is None else loss.index)
     return text, losses
@@ -525,20 +530,49 @@ def _dropped_note(note: Problem, source: str | None, here: str, line: int | None
     return Loss(note.index, here, what, why, note.kind, line)
 
 
-def _drift(note: Problem, source: str | None, target: str) -> Loss:
-    """A float the source's restore changes: written as the agent held it, and why that is not
-    enough to make the target's restore + save keep it."""
-    literal = note.message.split(" changes ", 1)[1].split(" to ", 1)[0]
-    changed = note.message.split(" to ", 1)[1].split(" ", 1)[0]
-    return Loss(
-        note.index,
-        note.pointer,
-        f"float {literal} (written as the agent held it)",
-        f"serde_json reads it as {changed} (its float parsing is not correctly rounded): "
-        f"restoring it in {source or 'the source'} or {target} changes it, and saving then "
-        "writes the changed value",
-        "float-drift",
-    )
+def _drifts(
+    records: list[dict[str, Any]],
+    source: Spec | None,
+    target: str,
+    float_format: str,
+    memory: dict[int, tuple[float, float]] | None,
+) -> list[Loss]:
+    """The floats of the converted text that the target's restore reads differently."""
+    out: list[Loss] = []
+    plus = float_format == "zmij"
+
+    def walk(value: Any, path: tuple[Any, ...]) -> None:
+        if type(value) is float:
+            held = memory.get(id(value)) if memory else None
+            if held is not None and held[0] is value:
+                value = held[1]
+            text = format_f64(value, plus)
+            if is_simple_literal(text):
+                return
+            restored = parse_literal(text)
+            if restored != value:
+                index = path[0]
+                out.append(
+                    Loss(
+                        index,
+                        pointer(_source_path(path, records, source)),
+                        f"float {text}",
+                        f"{target} restores it as {format_f64(float(restored), plus)} "
+                        "(serde_json's float parsing is not correctly rounded) and then saves "
+                        "that",
+                        "float-drift",
+                    )
+                )
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, (*path, key))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, (*path, i))
+
+    for index, record in enumerate(records):
+        walk(record, (index,))
+    return out
 
 
 def _null_metadata(note: Problem) -> bool:
