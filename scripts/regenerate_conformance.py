@@ -50,7 +50,10 @@ def write_cases(path: Path, cases: list[dict[str, Any]]) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     os.close(fd)
     # mtime=0: the same cases give the same bytes (no spurious diffs in git)
-    with open(tmp, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as handle:
+    with (
+        open(tmp, "wb") as raw,
+        gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as handle,
+    ):
         for case in cases:
             handle.write((json.dumps(case, ensure_ascii=False) + "\n").encode("utf-8"))
     os.chmod(tmp, 0o644)  # mkstemp makes it 0600
