@@ -1,8 +1,18 @@
-"""Build and drive the interop harness (tests/interop): the real crates from crates.io.
+"""Build and drive the interop harness: the real crates from crates.io.
+
+Two builds of the same driver (tests/interop/src/main.rs):
+
+- ``build()``: tests/interop, serde_json pinned at 1.0.146 (floats written by ryu: ``1e16``),
+  yoagent 0.18.0; the build the conformance corpus messages.jsonl.gz was recorded with.
+- ``build(latest=True)``: the ``conversation`` bin of tests/interop-latest, serde_json 1.0.154
+  (zmij: ``1e+16``), yoagent 0.18.1; what a fresh ``cargo build`` of an agent resolves today.
+
+Target directories live outside the clone (``~/.cache/agent-conversation-format/…``; override
+with ``INTEROP_TARGET_DIR`` / ``INTEROP_LATEST_TARGET_DIR``).
 
 ``Harness.run_many([(dialect, doc, kind), ...])`` pipes every request through one process of
-the harness binary and returns its answers: ``{"ok": True, "out": ...}`` or
-``{"ok": False, "error": ...}``.
+the binary and returns its answers: ``{"ok": True, "out": ...}`` or ``{"ok": False, "error": ...}``.
+``Harness.versions()`` lists the crate versions the build answers for.
 """
 
 from __future__ import annotations
@@ -16,11 +26,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = ROOT / "tests" / "interop" / "Cargo.toml"
+LATEST_MANIFEST = ROOT / "tests" / "interop-latest" / "Cargo.toml"
+CACHE = Path.home() / ".cache" / "agent-conversation-format"
 
 
-def target_dir() -> Path:
-    default = Path.home() / ".cache" / "agent-conversation-format" / "interop-target"
-    return Path(os.environ.get("INTEROP_TARGET_DIR", default))
+def target_dir(latest: bool = False) -> Path:
+    if latest:
+        return Path(os.environ.get("INTEROP_LATEST_TARGET_DIR", CACHE / "interop-latest-target"))
+    return Path(os.environ.get("INTEROP_TARGET_DIR", CACHE / "interop-target"))
 
 
 def cargo() -> str | None:
@@ -31,17 +44,22 @@ def cargo() -> str | None:
     )
 
 
-def build() -> Path:
-    """Build the harness (incrementally); return the binary's path."""
+def build(latest: bool = False) -> Path:
+    """Build the harness (incrementally); return the binary's path.
+
+    ``latest``: the serde_json 1.0.154 build (only its ``conversation`` bin: the other bins of
+    tests/interop-latest belong to other harnesses).
+    """
     exe = cargo()
     if exe is None:
         raise FileNotFoundError("cargo is not installed")
-    subprocess.run(
-        [exe, "build", "--release", "--quiet", "--manifest-path", str(MANIFEST),
-         "--target-dir", str(target_dir())],
-        check=True,
-    )  # fmt: skip
-    return target_dir() / "release" / "interop"
+    manifest = LATEST_MANIFEST if latest else MANIFEST
+    command = [exe, "build", "--release", "--quiet", "--manifest-path", str(manifest),
+               "--target-dir", str(target_dir(latest))]  # fmt: skip
+    if latest:
+        command += ["--bin", "conversation"]
+    subprocess.run(command, check=True)
+    return target_dir(latest) / "release" / ("conversation" if latest else "interop")
 
 
 class Harness:
@@ -67,6 +85,11 @@ class Harness:
 
     def run(self, dialect: str, doc: str, kind: str = "conversation") -> dict:
         return self.run_many([(dialect, doc, kind)])[0]
+
+    def versions(self) -> tuple[list[str], str]:
+        """The crate versions this build answers for, and how its serde_json writes 1e16."""
+        answer = self.run("", "", "versions")
+        return answer["out"], answer["float_layout"]
 
 
 def _feed(proc: subprocess.Popen, lines: str) -> None:

@@ -377,10 +377,16 @@ def test_canonical_session_files(tmp_path: Path) -> None:
     assert proc.returncode == 1 and ":3:" in out(proc) and "not byte-identical" in out(proc)
 
 
-def test_canonical_with_zmij_floats(tmp_path: Path) -> None:
-    doc = write(tmp_path / "f.json", '[{"role":"x","kind":"k","data":[1e+16]}]')
-    assert run("--canonical", str(doc)).returncode == 1
-    assert run("--canonical", "--float-format", "zmij", str(doc)).returncode == 0
+def test_canonical_takes_the_float_format_the_file_shows(tmp_path: Path) -> None:
+    zmij = write(tmp_path / "z.json", '[{"role":"x","kind":"k","data":[1e+16]}]')
+    ryu = write(tmp_path / "r.json", '[{"role":"x","kind":"k","data":[1e16]}]')
+    assert run("--canonical", str(zmij)).returncode == 0
+    assert run("--canonical", str(ryu)).returncode == 0
+    assert run("--canonical", "--float-format", "zmij", str(zmij)).returncode == 0
+    proc = run("--canonical", "--float-format", "ryu", str(zmij))
+    assert proc.returncode == 1 and "ryu floats" in out(proc)
+    proc = run("--canonical", "--float-format", "zmij", str(ryu))
+    assert proc.returncode == 1 and "zmij floats" in out(proc)
 
 
 def test_strict_fails_on_round_trip_losses_and_names_the_version(tmp_path: Path) -> None:

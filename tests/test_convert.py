@@ -145,7 +145,9 @@ def test_golden_conversions_between_every_pair(cid: str, case: dict) -> None:
             back = ac.convert(result.conversation, source)
             assert not back.losses, where
             assert back.text == ac.dumps(
-                ac.Conversation(without(conv.records, result.losses)), source
+                ac.Conversation(without(conv.records, result.losses)),
+                source,
+                float_format=conv.float_format,
             ), where
             if not result.losses and not dropped(conv):
                 assert back.text == case["expect"][source]["canonical"], where

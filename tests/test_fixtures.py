@@ -7,8 +7,10 @@
     document that dialect loads and rejects every document it refuses when the case says
     ``schema_can_express``.
 (c) The codec agrees: ``loads`` accepts exactly the valid documents, ``dumps`` writes exactly
-    the ``canonical`` bytes, and a refused document raises ``ConversationError`` whose problems
-    include the expected message index and JSON pointer. Skipped only while the codec's public
+    the ``canonical`` bytes with ryu floats and the ``canonical_zmij`` ones (where given, else
+    ``canonical``) with zmij floats, by default those of the layout the document shows; a
+    refused document raises ``ConversationError`` whose problems include the expected message
+    index and JSON pointer. Skipped only while the codec's public
     functions do not exist yet (the module behind the lazy attribute is missing); any other
     import error fails.
 """
@@ -173,6 +175,11 @@ def test_fixture_file_is_consistent(path: Path) -> None:
                 written = json.loads(outcome["canonical"])
                 assert isinstance(written, list), f"{where} {dialect}: canonical is not an array"
                 assert "\n" not in outcome["canonical"].replace("\\n", ""), where
+                zmij = outcome.get("canonical_zmij")
+                # given only where the layouts differ: a float from 1e16 on (`1e16` / `1e+16`)
+                assert zmij != outcome["canonical"], f"{where} {dialect}: redundant canonical_zmij"
+                if zmij is not None:
+                    assert json.loads(zmij) == written, f"{where} {dialect}: not the same values"
             else:
                 index, pointer = outcome["index"], outcome["pointer"]
                 if index is None:
@@ -293,8 +300,11 @@ def test_codec_agrees_with_fixture(
                     f"{dialect} loads this ({kind}), the codec refused it:\n"
                     f"{describe_problems(exc)}"
                 )
-            assert ac.dumps(conv, dialect) == outcome["canonical"], f"dumps(..., {dialect!r})"
-            assert ac.dumps(conv) == outcome["canonical"], "dumps(conv) with the loaded dialect"
+            ryu, zmij = outcome["canonical"], outcome.get("canonical_zmij", outcome["canonical"])
+            assert ac.dumps(conv, dialect, float_format="ryu") == ryu, f"dumps(..., {dialect!r})"
+            assert ac.dumps(conv, float_format="zmij") == zmij, "zmij floats"
+            own = ryu if conv.float_format == "ryu" else zmij
+            assert ac.dumps(conv) == own, "dumps(conv): the loaded dialect and float format"
         else:
             with pytest.raises(ac.ConversationError) as info:
                 ac.loads(data, dialect)
@@ -315,8 +325,8 @@ def test_codec_canonical_is_a_fixed_point(
     case: dict[str, Any], dialect: str, outcome: dict[str, Any]
 ) -> None:
     ac = codec()
-    canonical = outcome["canonical"]
-    assert ac.dumps(ac.loads(canonical, dialect), dialect) == canonical
+    for canonical in {outcome["canonical"], outcome.get("canonical_zmij", outcome["canonical"])}:
+        assert ac.dumps(ac.loads(canonical, dialect), dialect) == canonical
 
 
 @pytest.mark.parametrize("case", [c for _, c in CASES], ids=[cid for cid, _ in CASES])

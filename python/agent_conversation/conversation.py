@@ -32,7 +32,14 @@ def _content(content: str | Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 class Conversation(Sequence[Any]):
-    """A saved conversation: records, the dialect it was read in, and round-trip notes."""
+    """A saved conversation: records, the dialect it was read in, and round-trip notes.
+
+    ``float_format`` (``ryu`` or ``zmij``) is the float layout every later write uses unless
+    the caller names one: the writer the text showed (``float_format_detected``), else zmij,
+    what a fresh build of any crate version resolves today. ``memory`` maps the floats that
+    serde_json's restore reads differently from their literal to the value the agent held
+    (``dumps(..., as_saved=True)``).
+    """
 
     def __init__(
         self,
@@ -43,6 +50,9 @@ class Conversation(Sequence[Any]):
         has_float: bool | None = None,
         wire: list[Any] | None = None,
         make_records: Callable[[], list[dict[str, Any]]] | None = None,
+        float_format: str = "zmij",
+        float_format_detected: bool = False,
+        memory: dict[int, tuple[float, float]] | None = None,
     ) -> None:
         self._records: list[dict[str, Any]] | None = (
             list(records) if records is not None else None if make_records else []
@@ -53,6 +63,9 @@ class Conversation(Sequence[Any]):
         self.notes: list[Problem] = notes or []
         self._has_float = has_float
         self._pristine = dialect is not None  # records exactly as the reader produced them
+        self.float_format = float_format
+        self.float_format_detected = float_format_detected
+        self.memory: dict[int, tuple[float, float]] = memory or {}
         self._models: dict[int, Any] = {}
 
     # -- building ------------------------------------------------------------------------------

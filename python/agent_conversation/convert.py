@@ -19,6 +19,16 @@ Losses are what the target has no place for:
 - what the source carried but its own reader ignored: unknown keys (``unknown-key``) and
   malformed phi-core metadata (``metadata-dropped``), already gone when the file was read.
 
+Floats: the output carries each float as the agent held it when the source was saved (the
+value of its literal), in the source's float layout unless ``float_format`` says otherwise.
+serde_json's float parsing is not correctly rounded: for about one 17-digit literal in ten it
+reads a neighbouring value, so the target's ``restore_messages()`` changes that float and its
+``save_messages()`` writes the changed value; no file the crate writes can hold such a value
+through a restore + save. Each float of the converted text that the target's restore will
+change is reported as a warning (kind ``float-drift``, pointer into the source),
+which neither counts as a loss nor refuses the conversion. Everything else the converted text
+holds the target re-saves byte for byte.
+
 Pointers are RFC 6901 pointers into the *source* document, spelled with the source's own key
 names (``/3/content/0/provider_metadata`` for a yoagent 0.9 file).
 
@@ -39,7 +49,7 @@ from typing import Any
 import orjson
 
 from .api import loads, render
-from .codec.numbers import FLOAT_FORMATS
+from .codec.numbers import format_f64, is_simple_literal, parse_literal
 from .codec.spec import Spec, get_spec
 from .conversation import Conversation
 from .dialects import resolve
@@ -66,8 +76,9 @@ class Loss:
     ``index``: message position (session files: entry position); ``pointer``: where in the
     source (session files: inside the entry, e.g. ``/message/usage/reasoning``); ``what`` is lost
     or changed and ``why``; ``kind``: ``field``, ``usage``, ``metadata``, ``stop-reason``,
-    ``missing``, ``unknown-key``, ``metadata-dropped`` or ``mapped``; ``line``: the 1-based line
-    of a session entry.
+    ``missing``, ``unknown-key``, ``metadata-dropped``, ``mapped`` or ``float-drift`` (a warning:
+    a float the crates' restore changes, carried as written); ``line``: the 1-based line of a
+    session entry.
     """
 
     index: int | None
@@ -81,6 +92,11 @@ class Loss:
     def is_change(self) -> bool:
         """A stop reason mapped as asked: changed, not lost."""
         return self.kind == "mapped"
+
+    @property
+    def is_warning(self) -> bool:
+        """A float the crates' own restore changes (``float-drift``): kept, but worth knowing."""
+        return self.kind == "float-drift"
 
     def __str__(self) -> str:
         if self.line is not None:
@@ -148,7 +164,12 @@ class ConversionResult:
 
     @property
     def lost(self) -> list[Loss]:
-        return [loss for loss in self.losses if not loss.is_change]
+        return [loss for loss in self.losses if not loss.is_change and not loss.is_warning]
+
+    @property
+    def warnings(self) -> list[Loss]:
+        """Floats of the converted text the target's restore changes (kind ``float-drift``)."""
+        return [loss for loss in self.losses if loss.is_warning]
 
     @property
     def changed(self) -> list[Loss]:
@@ -167,21 +188,33 @@ def convert(
     *,
     allow_loss: bool = False,
     stop_reason_map: Mapping[str, str] | None = None,
-    float_format: str = "ryu",
+    float_format: str = "auto",
+    as_saved: bool = True,
 ) -> ConversionResult:
     """Convert ``conv`` to dialect ``to`` (``yoagent@0.18.0``, ``phi-core``, ...).
 
     Raises ``ConversionRefused`` (a ``ConversationError``) listing every loss unless
     ``allow_loss``; a stop reason the target lacks is refused even then unless
-    ``stop_reason_map`` maps it (``{"refusal": "guardRail"}``). ``float_format`` as in ``dumps``.
+    ``stop_reason_map`` maps it (``{"refusal": "guardRail"}``). ``float_format`` as in ``dumps``
+    (``auto``: the conversation's own). ``as_saved`` (default): floats as the agent held them,
+    so the target restores what the source crate would; ``False``: as serde read them back.
     """
     target = resolve(to)
     name = _display(to, target)
     _check_options(target, name, stop_reason_map, float_format)
+    chosen = conv.float_format if float_format == "auto" else float_format
     with _collector_paused():
         mapping = stop_reason_map or {}
         text, losses = _convert_records(
-            conv.records, conv.dialect, conv.notes, conv, target, name, mapping, float_format
+            conv.records,
+            conv.dialect,
+            conv.notes,
+            conv,
+            target,
+            name,
+            mapping,
+            chosen,
+            conv.memory if as_saved else None,
         )
     _refuse_if_needed(losses, name, allow_loss)
     return ConversionResult(text, losses, conv.dialect, target)
@@ -219,12 +252,14 @@ def convert_session(
     *,
     allow_loss: bool = False,
     stop_reason_map: Mapping[str, str] | None = None,
-    float_format: str = "ryu",
+    float_format: str = "auto",
+    as_saved: bool = True,
 ) -> SessionConversionResult:
     """Convert a yoagent session (``sessions.loads_session``) to another yoagent version.
 
-    Each entry's message is converted as in ``convert``; ids, parents, entry timestamps and
-    labels are kept. Loss pointers are inside the entry (``/message/...``), with its line.
+    Each entry's message is converted as in ``convert`` (floats too); ids, parents, entry
+    timestamps and labels are kept. Loss pointers are inside the entry (``/message/...``), with
+    its line.
     """
     from .sessions import has_sessions, sessions_from
 
@@ -236,6 +271,8 @@ def convert_session(
         )
     name = _display(to, target)
     _check_options(target, name, stop_reason_map, float_format)
+    chosen = session.float_format if float_format == "auto" else float_format
+    memory = session.memory if as_saved else None
     mapping = stop_reason_map or {}
     notes_by_entry: dict[int, list[Problem]] = {}
     losses: list[Loss] = []
@@ -245,7 +282,9 @@ def convert_session(
         elif note.kind in DROPPED_NOTES:  # a key of the entry itself
             losses.append(_dropped_note(note, session.dialect, note.pointer, note.line))
     with _collector_paused():
-        lines = _session_lines(session, notes_by_entry, target, name, mapping, float_format, losses)
+        lines = _session_lines(
+            session, notes_by_entry, target, name, mapping, (chosen, memory), losses
+        )
     _refuse_if_needed(losses, name, allow_loss)
     return SessionConversionResult("\n".join(lines), losses, session.dialect, target)
 
@@ -256,7 +295,7 @@ def _session_lines(
     target: str,
     name: str,
     mapping: Mapping[str, str],
-    float_format: str,
+    floats: tuple[str, dict[int, tuple[float, float]] | None],
     losses: list[Loss],
 ) -> list[str]:
     lines = []
@@ -267,7 +306,7 @@ def _session_lines(
             for n in notes_by_entry.get(index, [])
         ]
         text, entry_losses = _convert_records(
-            [entry.message], session.dialect, notes, None, target, name, mapping, float_format
+            [entry.message], session.dialect, notes, None, target, name, mapping, *floats
         )
         losses += [
             Loss(index, "/message" + loss.pointer[2:], loss.what, loss.why, loss.kind, entry.line)
@@ -312,8 +351,9 @@ def _display(to: str, target: str) -> str:
 def _check_options(
     target: str, name: str, mapping: Mapping[str, str] | None, float_format: str
 ) -> None:
-    if float_format not in FLOAT_FORMATS:
-        raise ConversationError(f"float_format must be one of {', '.join(FLOAT_FORMATS)}")
+    from .api import check_float_format
+
+    check_float_format(float_format)
     allowed = get_spec(target).stop_order
     for source_reason, target_reason in (mapping or {}).items():
         if target_reason not in allowed:
@@ -332,27 +372,31 @@ def _convert_records(
     name: str,
     mapping: Mapping[str, str],
     float_format: str,
+    memory: dict[int, tuple[float, float]] | None = None,
 ) -> tuple[str, list[Loss]]:
-    """The target's text for ``records`` (read as ``source``) and everything lost or changed."""
+    """The target's text for ``records`` (read as ``source``) and everything lost or changed;
+    ``memory``: floats to write as the agent held them (``as_saved``)."""
     spec = get_spec(target)
     source_spec = get_spec(source) if source in REVISIONS else None
     mapped, changes = _map_stop_reasons(records, mapping, spec, name)
     if changes or conv is None:
         conv = Conversation(mapped, dialect=None if changes else source)
-    text, raw = render(conv, target, float_format)
+    text, raw = render(conv, target, float_format, memory)
     losses = [_writer_loss(w.path, w.kind, mapped, source_spec, spec, name) for w in raw]
     losses += [
         _dropped_note(note, source, note.pointer)
         for note in notes
         if note.kind in DROPPED_NOTES and not _null_metadata(note)
     ]
+    if conv.has_float:
+        losses += _drifts(mapped, source_spec, name, float_format, memory)
     losses += changes
     losses.sort(key=lambda loss: -1 if loss.index is None else loss.index)
     return text, losses
 
 
 def _refuse_if_needed(losses: list[Loss], target: str, allow_loss: bool) -> None:
-    lost = [loss for loss in losses if not loss.is_change]
+    lost = [loss for loss in losses if not loss.is_change and not loss.is_warning]
     if not lost:
         return
     # A message cannot be written without a stop reason the target has: allowing the loss is
@@ -473,6 +517,51 @@ def _dropped_note(note: Problem, source: str | None, here: str, line: int | None
     else:
         what, why = f"malformed `{key}`", f"{read_as} dropped it on reading ({note.message})"
     return Loss(note.index, here, what, why, note.kind, line)
+
+
+def _drifts(
+    records: list[dict[str, Any]],
+    source: Spec | None,
+    target: str,
+    float_format: str,
+    memory: dict[int, tuple[float, float]] | None,
+) -> list[Loss]:
+    """The floats of the converted text that the target's restore reads differently."""
+    out: list[Loss] = []
+    plus = float_format == "zmij"
+
+    def walk(value: Any, path: tuple[Any, ...]) -> None:
+        if type(value) is float:
+            held = memory.get(id(value)) if memory else None
+            if held is not None and held[0] is value:
+                value = held[1]
+            text = format_f64(value, plus)
+            if is_simple_literal(text):
+                return
+            restored = parse_literal(text)
+            if restored != value:
+                index = path[0]
+                out.append(
+                    Loss(
+                        index,
+                        pointer(_source_path(path, records, source)),
+                        f"float {text}",
+                        f"{target} restores it as {format_f64(float(restored), plus)} "
+                        "(serde_json's float parsing is not correctly rounded) and then saves "
+                        "that",
+                        "float-drift",
+                    )
+                )
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, (*path, key))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, (*path, i))
+
+    for index, record in enumerate(records):
+        walk(record, (index,))
+    return out
 
 
 def _null_metadata(note: Problem) -> bool:

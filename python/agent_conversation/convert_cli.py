@@ -82,9 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--float-format",
-        choices=("ryu", "zmij"),
-        default="ryu",
-        help="float text: ryu (serde_json <= 1.0.146) or zmij (1.0.147+, writes 1e+16)",
+        choices=("auto", "ryu", "zmij"),
+        default="auto",
+        help="float text from 1e16 on: ryu (serde_json <= 1.0.146: 1e16) or zmij (>= 1.0.147: "
+        "1e+16); auto (default): as the input shows, else zmij (what a fresh build resolves)",
     )
     parser.add_argument(
         "--max-size",
@@ -230,7 +231,8 @@ def _report(losses: list[Any]) -> None:
     from .cli.streams import printable, say
 
     for loss in losses:
-        say(f"{'changed' if loss.is_change else 'lost'}: {printable(str(loss))}")
+        label = "changed" if loss.is_change else "warning" if loss.is_warning else "lost"
+        say(f"{label}: {printable(str(loss))}")
 
 
 def _mapping(items: list[str]) -> dict[str, str]:
@@ -308,10 +310,10 @@ def _run(args: argparse.Namespace) -> int:
     name = "<stdin>" if args.input == "-" else args.input
     kind = args.kind or sniff(data, name)
     if kind == "session":
-        result, count = _convert_session(data, args, mapping)
+        result, count, assumed = _convert_session(data, args, mapping)
         what = f"{count}-entry session"
     elif kind == "conversation":
-        result, count = _convert_conversation(data, args, mapping)
+        result, count, assumed = _convert_conversation(data, args, mapping)
         what = _count(count, "message", "messages")
     else:
         raise _Usage(
@@ -329,9 +331,16 @@ def _run(args: argparse.Namespace) -> int:
         summary = _count(lost, "loss", "losses")
         if changed:
             summary += ", " + _count(changed, "stop reason mapped", "stop reasons mapped")
+        if result.warnings:
+            summary += ", " + _count(len(result.warnings), "float warning", "float warnings")
         dest = "standard output" if output is None else str(args.output or args.input)
         written = target if args.to == target else f"{args.to}, wire revision {target}"
         _say(f"{name} ({result.source}, {what}) → {dest} ({written}): {summary}")
+    if assumed:
+        _say(
+            "note: floats from 1e16 on are written as serde_json >= 1.0.147 writes them (1e+16): "
+            "the input does not show its writer; --float-format ryu for older builds (1e16)"
+        )
     return 0
 
 
@@ -387,9 +396,17 @@ def _silence_stdout() -> None:
         pass
 
 
+def _assumed(source: Any, records: list[Any], float_format: str) -> bool:
+    """True when the zmij assumption changes the output: the input did not show its writer and
+    the output holds a float that ryu and zmij write differently."""
+    from .codec.floats import has_big_float
+
+    return float_format == "auto" and not source.float_format_detected and has_big_float(records)
+
+
 def _convert_conversation(
     data: bytes, args: argparse.Namespace, mapping: dict[str, str]
-) -> tuple[Any, int]:
+) -> tuple[Any, int, bool]:
     from .api import loads
     from .convert import convert
 
@@ -401,12 +418,12 @@ def _convert_conversation(
         stop_reason_map=mapping,
         float_format=args.float_format,
     )
-    return result, len(conv)
+    return result, len(conv), _assumed(conv, conv.records, args.float_format)
 
 
 def _convert_session(
     data: bytes, args: argparse.Namespace, mapping: dict[str, str]
-) -> tuple[Any, int]:
+) -> tuple[Any, int, bool]:
     from .convert import convert_session
     from .sessions import loads_session
 
@@ -418,7 +435,8 @@ def _convert_session(
         stop_reason_map=mapping,
         float_format=args.float_format,
     )
-    return result, len(session.entries)
+    records = [entry.message for entry in session.entries]
+    return result, len(session.entries), _assumed(session, records, args.float_format)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -20,7 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .codec.floats import Drift, FloatLog, drift_message, memory_of, surviving
 from .codec.jsonparse import DupDict, JsonSyntaxError, parse_value, position, value_positions
+from .codec.numbers import DEFAULT_FLOAT_FORMAT
 from .codec.reader import Reader, Reject
 from .codec.spec import get_spec
 from .codec.wirefacts import SESSION_ENTRY, session_line_patterns
@@ -60,9 +62,18 @@ class SessionEntry:
 
 @dataclass
 class Session:
+    """A yoagent session. ``float_format``/``float_format_detected``/``memory`` as on
+    :class:`~agent_conversation.conversation.Conversation`."""
+
     dialect: str
     entries: list[SessionEntry] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)
+    float_format: str = DEFAULT_FLOAT_FORMAT
+    float_format_detected: bool = False
+    memory: dict[int, tuple[float, float]] = field(default_factory=dict)
+    # while reading: (entry index, line, column, drift) of each float the restore changes
+    drifts: list[tuple[int, int, int, Drift]] = field(default_factory=list, repr=False)
+    style: str | None = field(default=None, repr=False)
 
     @property
     def head(self) -> str | None:
@@ -100,15 +111,21 @@ def has_sessions(dialect: str) -> bool:
     return _in_range(_version_tuple(version), bounds)
 
 
-def loads_session(data: str | bytes, dialect: str = "auto") -> Session:
+def loads_session(
+    data: str | bytes, dialect: str = "auto", *, float_format: str = "auto"
+) -> Session:
     """Read a yoagent session file exactly as ``Session::from_jsonl`` does.
 
     Raises ConversationError listing every problem (the crate stops at the first).
+    ``float_format`` as in :func:`agent_conversation.loads`.
     """
     require_document(data)
+    from .api import check_float_format
+
+    check_float_format(float_format)
     names = [resolve(dialect)] if dialect != "auto" else session_dialects()
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else bytes(data)
-    fast = _read_fast(raw, names)
+    fast = _read_fast(raw, names, float_format)
     if fast is not None:
         return fast
     text = _text(data)
@@ -121,13 +138,30 @@ def loads_session(data: str | bytes, dialect: str = "auto") -> Session:
             first_error = first_error or err
             continue
         if not session.notes:
-            return session
+            return _with_floats(session, float_format)
         if best is None or len(session.notes) < len(best.notes):
             best = session
     if best is not None:
-        return best
+        return _with_floats(best, float_format)
     assert first_error is not None
     raise first_error
+
+
+def _with_floats(session: Session, float_format: str) -> Session:
+    """Settle the float format and report the floats the crate's restore changes."""
+    detected = session.style
+    chosen = float_format if float_format != "auto" else detected or DEFAULT_FLOAT_FORMAT
+    session.float_format = chosen
+    session.float_format_detected = detected is not None
+    assumed = float_format == "auto" and detected is None
+    for index, line, column, drift in session.drifts:
+        words = drift_message(drift, session.dialect, chosen, assumed)
+        session.notes.append(
+            Problem(index, pointer(drift.path), line, column, words, "float-drift")
+        )
+    session.memory = memory_of([d for _, _, _, d in session.drifts])
+    session.drifts = []
+    return session
 
 
 def _text(data: str | bytes) -> str:
@@ -166,7 +200,7 @@ def _lines(text: str) -> list[tuple[int, str, int]]:
 
 
 # -- fast path: the layout to_jsonl writes, checked by the codec in one document ---------------
-def _read_fast(data: bytes, names: list[str]) -> Session | None:
+def _read_fast(data: bytes, names: list[str], float_format: str) -> Session | None:
     """The session when every line has the crate's own layout and every message is read without
     a note by one of ``names``; None sends the file to the exact reader (which gives positions).
 
@@ -219,12 +253,13 @@ def _read_fast(data: bytes, names: list[str]) -> Session | None:
     del pieces
     for name in names:
         try:
-            conv = loads(document, name)
+            conv = loads(document, name, float_format=float_format)
         except ConversationError:
             continue
         if conv.notes or len(conv) != len(heads):
             return None
-        session = Session(name)
+        session = Session(name, float_format=conv.float_format)
+        session.float_format_detected = conv.float_format_detected
         for (entry_id, parent_id, timestamp, label, number), record in zip(
             heads, conv.records, strict=True
         ):
@@ -246,8 +281,9 @@ def _read(text: str, dialect: str) -> Session:
     unreadable: list[int] = []  # lines whose id could not be read (their children are suspect)
     for number, line, offset in _lines(text):
         index = len(session.entries) + len(problems)
+        floats = FloatLog()
         try:
-            value = parse_value(line)
+            value = parse_value(line, floats)
         except JsonSyntaxError as err:
             _, column = err.line_column(line)
             problems.append(
@@ -295,6 +331,10 @@ def _read(text: str, dialect: str) -> Session:
             continue
         seen.add(entry.id)
         session.entries.append(entry)
+        session.style = session.style or floats.style
+        for drift in surviving(floats.drifts, entry.message):
+            _, column = position(line, drift.offset)
+            session.drifts.append((index, number, column + 1 + offset, drift))
     if problems:
         raise ConversationError(problems)
     return session
@@ -361,12 +401,22 @@ def _entry_from_sequence(items: list[Any], reader: Reader) -> dict[str, Any]:
 
 
 def dumps_session(
-    session: Session, dialect: str | None = None, *, float_format: str = "ryu"
+    session: Session,
+    dialect: str | None = None,
+    *,
+    float_format: str = "auto",
+    as_saved: bool = False,
 ) -> str:
     """The exact text ``Session::to_jsonl`` writes for these entries.
 
-    ``float_format`` as in :func:`agent_conversation.dumps` (``ryu`` or ``zmij``).
+    ``float_format`` and ``as_saved`` as in :func:`agent_conversation.dumps` (``auto``: the
+    session's own ``float_format``).
     """
+    from .api import check_float_format
+
+    check_float_format(float_format)
+    chosen = session.float_format if float_format == "auto" else float_format
+    memory = session.memory if as_saved else None
     import orjson
 
     target = resolve(dialect) if dialect else session.dialect
@@ -374,7 +424,9 @@ def dumps_session(
     lines = []
     problems: list[Problem] = []
     for index, entry in enumerate(session.entries):
-        text, losses = write([entry.message], spec, has_float=True, float_format=float_format)
+        text, losses = write(
+            [entry.message], spec, has_float=True, float_format=chosen, memory=memory or None
+        )
         problems += [
             Problem(
                 index,
@@ -433,8 +485,9 @@ def loads_phi_session(data: str | bytes, dialect: str = "auto") -> PhiSession:
     text = _text(data)
     from .codec.document import _syntax_words
 
+    floats = FloatLog()
     try:
-        root = parse_value(text)
+        root = parse_value(text, floats)
     except JsonSyntaxError as err:
         line, column = err.line_column(text)
         where = pointer(err.path) if err.path else ""
@@ -468,13 +521,25 @@ def loads_phi_session(data: str | bytes, dialect: str = "auto") -> PhiSession:
             first_error = first_error or err
             continue
         if not session.notes:
-            return session
+            return _phi_floats(session, text, floats)
         if best is None or len(session.notes) < len(best.notes):
             best = session
     if best is not None:
-        return best
+        return _phi_floats(best, text, floats)
     assert first_error is not None
     raise first_error
+
+
+def _phi_floats(session: PhiSession, text: str, floats: FloatLog) -> PhiSession:
+    """The floats phi-core's restore changes, as notes (phi-core writes zmij/ryu as yoagent)."""
+    drifts = surviving(floats.drifts, [array.records for array in session.arrays])
+    for drift in drifts:
+        line, column = position(text, drift.offset)
+        words = drift_message(drift, session.dialect, floats.style or DEFAULT_FLOAT_FORMAT, False)
+        session.notes.append(
+            Problem(None, pointer(drift.path), line, column + 1, words, "float-drift")
+        )
+    return session
 
 
 def _phi_sites(root: Any) -> tuple[list[tuple[tuple[Any, ...], Any, bool]], list[Problem], str]:

@@ -84,14 +84,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--canonical",
         action="store_true",
-        help="fail unless each file is byte-identical to what its crate version writes",
+        help="fail unless each file is exactly what its crate version's save_messages() writes "
+        "for the history it holds (each float as the agent held it)",
     )
     parser.add_argument(
         "--float-format",
-        choices=("ryu", "zmij"),
-        default="ryu",
-        help="float text for --canonical: ryu (serde_json <= 1.0.146: 1e16) or zmij "
-        "(serde_json >= 1.0.147: 1e+16)",
+        choices=("auto", "ryu", "zmij"),
+        default="auto",
+        help="how the crate's serde_json writes floats from 1e16 on: ryu (<= 1.0.146: 1e16) or "
+        "zmij (>= 1.0.147: 1e+16). auto (default): as the file shows, else zmij (what a fresh "
+        "build resolves today)",
     )
     parser.add_argument(
         "--format",

@@ -25,7 +25,7 @@ class Options:
     dialect: str = "auto"  # as the user wrote it
     strict: bool = False
     canonical: bool = False
-    float_format: str = "ryu"
+    float_format: str = "auto"  # --float-format: auto (the file's own, else zmij), ryu, zmij
 
 
 @dataclass
@@ -136,7 +136,7 @@ def _check_conversation(data: bytes, options: Options, result: FileResult) -> No
         ]
         return
     try:
-        conv = loads(data, options.dialect)
+        conv = loads(data, options.dialect, float_format=options.float_format)
     except ConversationError as err:
         result.errors = err.problems
         return
@@ -150,7 +150,7 @@ def _check_conversation(data: bytes, options: Options, result: FileResult) -> No
     result.warnings = warnings
     if options.canonical:
         try:
-            expected = dumps(conv, float_format=options.float_format).encode("utf-8")
+            expected = dumps(conv, as_saved=True).encode("utf-8")
         except ConversationError as err:
             result.errors.extend(err.problems)
             return
@@ -224,7 +224,9 @@ def _first_difference(
     got = data[offset : offset + 24].decode("utf-8", "replace") or "end of file"
     want = expected[offset : offset + 24].decode("utf-8", "replace") or "end of file"
     who = dialect_words(revision, options.dialect) if revision else "the crate"
-    float_note = f", {options.float_format} floats" if options.float_format != "ryu" else ""
+    # The float layout changes the outcome only when the user named one: an `auto` file either
+    # shows its writer or has no float the two layouts write differently.
+    float_note = f", {options.float_format} floats" if options.float_format != "auto" else ""
     return Problem(
         None,
         "",
@@ -289,7 +291,7 @@ def _check_session(data: bytes, options: Options, result: FileResult) -> None:
         result.errors = [Problem(None, "", None, None, unsupported, "dialect")]
         return
     try:
-        session = loads_session(data, options.dialect)
+        session = loads_session(data, options.dialect, float_format=options.float_format)
     except ConversationError as err:
         result.errors = err.problems
         return
@@ -324,7 +326,7 @@ def _check_session(data: bytes, options: Options, result: FileResult) -> None:
     result.warnings = warnings
     if options.canonical:
         try:
-            expected = dumps_session(session, float_format=options.float_format).encode("utf-8")
+            expected = dumps_session(session, as_saved=True).encode("utf-8")
         except ConversationError as err:
             result.errors.extend(err.problems)
             return

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ConversationError, Problem, pointer, require_document
 from . import wirefacts as facts
 from .fastparse import keys_match, load_tree, numbers_match, orjson_canonical
 from .fastread import FastReader
+from .floats import Drift, FloatLog, drift_message, style_in_text, surviving
 from .jsonparse import JsonSyntaxError, Parser, position, value_positions
 from .reader import Bail, Reader, Reject
 from .spec import MESSAGE_ROLES, MESSAGE_TAG, get_spec
@@ -24,6 +25,7 @@ class Parsed:
     text: str | None = None
     spans: list[tuple[int, int]] | None = None
     canonical: bool | None = None  # orjson.dumps(tree) == data (computed once)
+    floats: FloatLog | None = None  # the exact parser's float literals (drifts, writer)
 
 
 @dataclass
@@ -34,6 +36,8 @@ class ReadResult:
     has_float: bool
     wire: list[Any] | None = None  # the document's tree, when it is exactly the wire form
     reader: FastReader | None = None
+    float_format: str | None = None  # the writer its text shows ("ryu"/"zmij"), None: no sign
+    drifts: list[Drift] = field(default_factory=list)  # floats restore_messages() changes
 
     @property
     def records(self) -> list[dict[str, Any]]:
@@ -106,7 +110,7 @@ def exact(parsed: Parsed) -> Parsed:
         raise ConversationError(
             [Problem(index, where, line, column, _syntax_words(err.code), "syntax")]
         ) from None
-    return Parsed(raw, tree, fast=False, text=text, spans=spans)
+    return Parsed(raw, tree, fast=False, text=text, spans=spans, floats=parser.floats)
 
 
 def _syntax_words(code: str) -> str:
@@ -143,7 +147,15 @@ def read(parsed: Parsed, dialect: str) -> ReadResult:
         try:
             if reader.wire_form(parsed.tree):
                 if proven_equal(parsed, reader.keys, reader.has_float):
-                    return ReadResult(dialect, None, [], reader.has_float, parsed.tree, reader)
+                    return ReadResult(
+                        dialect,
+                        None,
+                        [],
+                        reader.has_float,
+                        parsed.tree,
+                        reader,
+                        float_format=_fast_style(parsed, reader.big_floats),
+                    )
                 records = None
             else:
                 reader.keys = 0
@@ -151,15 +163,28 @@ def read(parsed: Parsed, dialect: str) -> ReadResult:
         except Bail:
             records = None
         if records is not None and proven_equal(parsed, reader.keys, reader.has_float):
-            return ReadResult(dialect, records, [], reader.has_float)
+            return ReadResult(
+                dialect,
+                records,
+                [],
+                reader.has_float,
+                float_format=_fast_style(parsed, reader.big_floats),
+            )
         exact_doc = exact(parsed)
-        parsed.tree, parsed.text, parsed.spans, parsed.fast = (
+        parsed.tree, parsed.text, parsed.spans, parsed.fast, parsed.floats = (
             exact_doc.tree,
             exact_doc.text,
             exact_doc.spans,
             False,
+            exact_doc.floats,
         )
     return _read_exact(parsed, dialect)
+
+
+def _fast_style(parsed: Parsed, big_floats: list[float]) -> str | None:
+    """The writer shown by a document read on the fast path (no drift there: every float
+    literal was proven to read the same in serde_json and orjson)."""
+    return style_in_text(parsed.data, big_floats) if big_floats else None
 
 
 def _read_exact(parsed: Parsed, dialect: str) -> ReadResult:
@@ -175,7 +200,26 @@ def _read_exact(parsed: Parsed, dialect: str) -> ReadResult:
     if problems:
         raise ConversationError(problems)
     notes = [locate(parsed, n.path, n.message, n.kind) for n in reader.notes]
-    return ReadResult(dialect, records, notes, reader.has_float)
+    floats = parsed.floats or FloatLog()
+    drifts = surviving(floats.drifts, records)
+    return ReadResult(
+        dialect, records, notes, reader.has_float, float_format=floats.style, drifts=drifts
+    )
+
+
+def drift_notes(
+    parsed: Parsed, drifts: list[Drift], dialect: str, float_format: str, assumed: bool
+) -> list[Problem]:
+    """One ``float-drift`` note per float that ``restore_messages()`` changes, with its place."""
+    assert parsed.text is not None
+    out = []
+    for drift in drifts:
+        line, column = position(parsed.text, drift.offset)
+        message = drift_message(drift, dialect, float_format, assumed)
+        out.append(
+            Problem(drift.path[0], pointer(drift.path), line, column + 1, message, "float-drift")
+        )
+    return out
 
 
 def locate(parsed: Parsed, path: tuple[Any, ...], message: str, kind: str) -> Problem:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from itertools import combinations
 from typing import Any
 
+from .numbers import EXPONENT_FROM
 from .reader import FREE_DEPTH_LIMIT, Bail, Reader
 from .spec import (
     CONTENT_KIND,
@@ -92,6 +93,7 @@ class FastReader:
         self.generic = Reader(self.spec, fast=True)
         self.keys = 0
         self.has_float = False
+        self.big_floats: list[float] = []
 
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
@@ -107,6 +109,7 @@ class FastReader:
         self.stops = spec.stop_reasons
         self.keys = 0
         self.has_float = False
+        self.big_floats = []  # magnitude >= 1e16: they show ryu or zmij
         # Where the dialect's wire names are the internal names (yoagent >= 0.13), a message
         # whose keys come in the canonical order already *is* its record: check it in place.
         self.identity = all(f.wire == f.ir for t in types.values() for f in t.fields)
@@ -175,6 +178,7 @@ class FastReader:
                 generic.keys = mark
             out.append(record)
         self.has_float = self.has_float or generic.has_float
+        self.big_floats += generic.big_floats
         if generic.notes:
             raise Bail
         return out
@@ -251,6 +255,8 @@ class FastReader:
             return True
         if t is float:
             self.has_float = True
+            if not -EXPONENT_FROM < value < EXPONENT_FROM:
+                self.big_floats.append(value)
         return True
 
     def message(self, m: dict[str, Any]) -> dict[str, Any] | None:
@@ -384,6 +390,8 @@ class FastReader:
             return [self.free(v, nested) for v in value]
         if t is float:
             self.has_float = True
+            if not -EXPONENT_FROM < value < EXPONENT_FROM:
+                self.big_floats.append(value)
         return value
 
 

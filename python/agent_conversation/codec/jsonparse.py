@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .floats import FloatLog
 from .numbers import NumberOutOfRange, parse_literal
 
 RECURSION_LIMIT = 128  # serde_json's remaining_depth; the 128th nested container fails
@@ -64,9 +65,10 @@ class Parser:
     """Recursive-descent parser that mirrors serde_json's control flow and error positions.
 
     With ``positions`` (a dict), every value's start offset is recorded under its path tuple.
+    ``floats`` (a :class:`~.floats.FloatLog`) learns every float literal: drifts, writer.
     """
 
-    __slots__ = ("text", "n", "depth", "positions", "element")
+    __slots__ = ("text", "n", "depth", "positions", "element", "floats")
 
     def __init__(self, text: str, positions: dict[tuple[Any, ...], int] | None = None) -> None:
         self.text = text
@@ -74,6 +76,7 @@ class Parser:
         self.depth = RECURSION_LIMIT
         self.positions = positions
         self.element: int | None = None  # index of the top-level element being parsed
+        self.floats = FloatLog()
 
     # -- helpers -----------------------------------------------------------------------------
     def ws(self, i: int) -> int:
@@ -161,7 +164,7 @@ class Parser:
         if c == "[":
             return self.arr(i, path)
         if c == "-" or "0" <= c <= "9":
-            return self.number(i)
+            return self.number(i, path)
         if c == "n":
             return None, self.ident(i, "null")
         if c == "t":
@@ -180,7 +183,7 @@ class Parser:
                 raise self.fail("expected ident", j + 1)
         return i + len(word)
 
-    def number(self, i: int) -> tuple[Any, int]:
+    def number(self, i: int, path: tuple[Any, ...] = ()) -> tuple[Any, int]:
         text = self.text
         m = _NUMBER.match(text, i)
         end = m.end() if m is not None else i
@@ -198,10 +201,13 @@ class Parser:
         if bad:
             raise self._number_error(i)
         try:
-            return parse_literal(lit), end
+            value = parse_literal(lit)
         except NumberOutOfRange as err:
             at = end if err.consumed is None else i + err.consumed
             raise self.fail("number out of range", at) from None
+        if type(value) is float:
+            self.floats.literal(lit, value, path, i)
+        return value, end
 
     def _number_error(self, i: int) -> JsonSyntaxError:
         """Walk a malformed number exactly as serde does to find its error and position."""
@@ -433,9 +439,14 @@ def parse_document(text: str) -> tuple[list[Any], list[tuple[int, int]]]:
     return Parser(text).parse_document()
 
 
-def parse_value(text: str) -> Any:
-    """Parse one JSON value of any type filling the whole text (serde_json::from_str)."""
+def parse_value(text: str, floats: FloatLog | None = None) -> Any:
+    """Parse one JSON value of any type filling the whole text (serde_json::from_str).
+
+    ``floats``, when given, learns the float literals (offsets into ``text``).
+    """
     parser = Parser(text)
+    if floats is not None:
+        parser.floats = floats
     i = parser.ws(0)
     if i >= parser.n:
         raise parser.peek_fail("EOF while parsing a value", i)

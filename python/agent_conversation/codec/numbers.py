@@ -158,6 +158,11 @@ def is_simple_literal(text: str) -> bool:
 
 
 FLOAT_FORMATS = ("ryu", "zmij")
+FLOAT_FORMAT_CHOICES = ("auto", *FLOAT_FORMATS)
+# What a fresh `cargo build` of any crate version resolves today (serde_json >= 1.0.147).
+DEFAULT_FLOAT_FORMAT = "zmij"
+# Both writers print a float with a positive exponent from this magnitude on (and only then).
+EXPONENT_FROM = 1e16
 
 
 def format_f64(value: float, exponent_plus: bool = False) -> str:

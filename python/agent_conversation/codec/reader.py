@@ -18,7 +18,7 @@ from typing import Any
 
 from ..errors import pointer
 from .jsonparse import DupDict
-from .numbers import I64_MIN, U32_MAX, U64_MAX, format_f64
+from .numbers import EXPONENT_FROM, I64_MIN, U32_MAX, U64_MAX, format_f64
 from .spec import (
     CONTENT_KIND,
     CONTENT_TAG,
@@ -92,6 +92,7 @@ class Reader:
         self.fast = fast
         self.notes: list[Note] = []
         self.has_float = False
+        self.big_floats: list[float] = []  # magnitude >= 1e16: they show ryu or zmij
         self.keys = 0  # keys seen in every object read (the fast path's duplicate check)
         self._role_index = spec.role_index  # phi-core reads `role` through serde_json::Value
 
@@ -465,6 +466,8 @@ class Reader:
             return [self.free(v, (*path, i), depth + 1) for i, v in enumerate(raw)]
         if type(raw) is float:
             self.has_float = True
+            if not -EXPONENT_FROM < raw < EXPONENT_FROM:
+                self.big_floats.append(raw)
         elif type(raw) is int and not I64_MIN <= raw <= U64_MAX:
             # Only hand-built records get here: parsed integers are always in range.
             raise Reject(path, f"integer {raw} is outside serde_json's u64/i64 range", "range")

@@ -1,10 +1,11 @@
 """The crates' ``Serialize`` rules: internal records → the exact bytes ``save_messages()`` writes.
 
 ``serde_json::to_string`` writes compact JSON; structs in declaration order (optional keys
-omitted when absent), free values with keys sorted at every depth, floats in ryu's layout.
+omitted when absent), free values with keys sorted at every depth, floats in ryu's or zmij's
+layout (``1e16`` / ``1e+16``, by the serde_json release).
 phi-core writes each LLM message through a ``serde_json::Value``, so its keys come out sorted
 at every depth. orjson writes strings and integers exactly as serde_json does; floats differ in
-layout, so they are pre-rendered (``orjson.Fragment``).
+layout, so they are pre-rendered (``orjson.Fragment``) in ryu's or zmij's layout.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from .numbers import format_f64
+from .numbers import DEFAULT_FLOAT_FORMAT, format_f64
 from .spec import CONTENT_KIND, STOP_KIND, USAGE_KIND, Spec
 
 
@@ -28,23 +29,37 @@ class Loss:
         self.kind = kind
 
 
-def _fragment_floats(value: Any, plus: bool) -> Any:
+Memory = dict[int, tuple[float, float]]  # id(serde's float) → (that float, the agent's value)
+
+
+def _fragment_floats(value: Any, plus: bool, memory: Memory | None) -> Any:
     if type(value) is float:
+        if memory:
+            held = memory.get(id(value))
+            if held is not None and held[0] is value:
+                value = held[1]
         return orjson.Fragment(format_f64(value, plus))
     if isinstance(value, dict):
-        return {k: _fragment_floats(v, plus) for k, v in value.items()}
+        return {k: _fragment_floats(v, plus, memory) for k, v in value.items()}
     if isinstance(value, list):
-        return [_fragment_floats(v, plus) for v in value]
+        return [_fragment_floats(v, plus, memory) for v in value]
     return value
 
 
 class Writer:
     """Turns records into one dialect's wire objects, collecting what cannot be carried."""
 
-    def __init__(self, spec: Spec, floats: bool = True, float_format: str = "ryu") -> None:
+    def __init__(
+        self,
+        spec: Spec,
+        floats: bool = True,
+        float_format: str = DEFAULT_FLOAT_FORMAT,
+        memory: Memory | None = None,
+    ) -> None:
         self.spec = spec
         self.floats = floats
         self.exponent_plus = float_format == "zmij"
+        self.memory = memory
         self.losses: list[Loss] = []
         types = spec.types
         self._fields = {name: types[name].fields for name in types}
@@ -58,7 +73,7 @@ class Writer:
         self.losses.append(Loss(path, message, kind))
 
     def free(self, value: Any) -> Any:
-        return _fragment_floats(value, self.exponent_plus) if self.floats else value
+        return _fragment_floats(value, self.exponent_plus, self.memory) if self.floats else value
 
     def record(self, rec: dict[str, Any], index: int) -> dict[str, Any]:
         if "kind" in rec:
@@ -139,13 +154,15 @@ def write(
     spec: Spec,
     has_float: bool,
     passthrough: bool = False,
-    float_format: str = "ryu",
+    float_format: str = DEFAULT_FLOAT_FORMAT,
+    memory: Memory | None = None,
 ) -> tuple[str, list[Loss]]:
     """Serialize records for ``spec``; ``passthrough`` when records already are its wire form.
 
     ``float_format`` is ``ryu`` (serde_json <= 1.0.146) or ``zmij`` (1.0.147 and later).
+    ``memory``: floats to write as the agent held them rather than as serde read them back.
     """
-    writer = Writer(spec, floats=has_float, float_format=float_format)
+    writer = Writer(spec, floats=has_float, float_format=float_format, memory=memory)
     if passthrough and not has_float and not spec.sorted_keys:
         wire = records
     else:
