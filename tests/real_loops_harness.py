@@ -20,11 +20,10 @@ ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = ROOT / "tests" / "interop-latest" / "Cargo.toml"
 COMMITTED = ROOT / "fixtures" / "real"
 
-# The name the `conversation` bin of tests/interop-latest gives each crate version the loops ran
-# (its yoagent 0.18 dependency is 0.18.1, which it calls yoagent@0.18.0).
+# The name the `conversation` bin of tests/interop-latest gives each crate version the loops ran.
 HARNESS_NAME = {
     "yoagent@0.26.6": "yoagent@0.26.6",
-    "yoagent@0.18.1": "yoagent@0.18.0",
+    "yoagent@0.18.1": "yoagent@0.18.1",
     "yoagent@0.12.0": "yoagent@0.12.0",
     "phi-core@0.15.2": "phi-core@0.15.2",
     "phi-core@0.8.0": "phi-core@0.8.0",
