@@ -68,7 +68,10 @@ def test_openai_chat_export_of_a_tool_round() -> None:
         {"type": "function", "function": {"name": "read_file"}},
     ]
     assert [(loss.pointer, loss.kind) for loss in result.losses] == [("/3/isError", "is-error")]
-    ryu = export(loop("tool-round"), "openai-chat", allow_loss=True)
+    # the default (auto) follows the conversation's own layout; ryu names the older one
+    auto = export(loop("tool-round"), "openai-chat", allow_loss=True)
+    assert auto.document == result.document
+    ryu = export(loop("tool-round"), "openai-chat", allow_loss=True, float_format="ryu")
     assert "1e16" in ryu.document["messages"][1]["tool_calls"][0]["function"]["arguments"]
 
 
@@ -400,6 +403,9 @@ def test_cli_export_and_import(tmp_path: Any) -> None:
     assert both.returncode == 2 and b"one side must be a crate dialect" in both.stderr
     garbage = cli("-", "--from", "anthropic-messages", "--to", "yoagent", stdin=b"{")
     assert garbage.returncode == 2 and b"Traceback" not in garbage.stderr
+    # the exchange formats read through the same size limit as crate-to-crate conversion
+    big = cli(str(out), "--from", "openai-chat", "--to", "yoagent", "--max-size", "10")
+    assert big.returncode == 2 and b"larger than" in big.stderr, big.stderr
 
 
 def test_histories_cover_the_loop_shapes() -> None:

@@ -289,9 +289,17 @@ def _read_input(name: str, max_size: int) -> bytes:
     return read_file(name, name, max_size)
 
 
+def _max_size(args: argparse.Namespace) -> int:
+    from .cli.inputs import parse_size
+
+    try:
+        return parse_size(args.max_size)
+    except ValueError as err:
+        raise _Usage(f"--max-size: {err}") from None
+
+
 def _run(args: argparse.Namespace) -> int:
     from .cli.checks import sniff
-    from .cli.inputs import parse_size
     from .dialects import resolve
     from .exchange import cli as exchange
 
@@ -301,10 +309,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.source != "auto":
         resolve(args.source)
     mapping = _mapping(args.map_stop_reason)
-    try:
-        max_size = parse_size(args.max_size)
-    except ValueError as err:
-        raise _Usage(f"--max-size: {err}") from None
+    max_size = _max_size(args)
     output = _output(args)
     data = _read_input(args.input, max_size)
     name = "<stdin>" if args.input == "-" else args.input
@@ -349,8 +354,9 @@ def _run_exchange(args: argparse.Namespace) -> int:
     from .exchange import cli as exchange
 
     mapping = _mapping(args.map_stop_reason)
+    max_size = _max_size(args)
     output = _output(args)
-    data = _read_input(args.input)
+    data = _read_input(args.input, max_size)
     name = "<stdin>" if args.input == "-" else args.input
     payload, summary = exchange.run(args, data, name, mapping, _report, _say)
     if output is None:

@@ -47,7 +47,7 @@ def export(
     fmt: str,
     *,
     allow_loss: bool = False,
-    float_format: str = "ryu",
+    float_format: str = "auto",
     system: str | None = None,
     system_role: str = "system",
     tools: list[dict[str, Any]] | None = None,
@@ -57,11 +57,14 @@ def export(
     ``system``: a system prompt to put first (histories hold none; the crates send it as a
     ``system`` or, for OpenAI's own endpoint, ``developer`` message: ``system_role``).
     ``tools``: OpenAI tool definitions to send instead of name-only ones. ``float_format``:
-    the serde_json layout of tool-call ``arguments`` text (OpenAI formats).
+    the serde_json layout of tool-call ``arguments`` text (OpenAI formats); ``auto`` takes the
+    conversation's own (``conv.float_format``: what its file showed, else zmij).
     Raises ``ConversionRefused`` listing the losses unless ``allow_loss``.
     """
     _check_format(fmt)
     check_float_format(float_format)
+    if float_format == "auto":
+        float_format = conv.float_format
     report = Report(fmt)
     records = conv.records
     document: Any
@@ -94,7 +97,7 @@ def import_(
     *,
     allow_loss: bool = False,
     stop_reason_map: Mapping[str, str] | None = None,
-    float_format: str = "ryu",
+    float_format: str = "auto",
     fill: Fill | None = None,
     line: int | None = None,
 ) -> ImportResult:
@@ -103,6 +106,8 @@ def import_(
     What the document lacks and the crate needs comes from ``fill`` (or defaults) and is listed
     in ``filled``; what the target cannot hold is a loss, refused unless ``allow_loss``.
     ``line``: which line of a fine-tuning JSONL file (1-based; needed when there are several).
+    ``float_format``: as in ``convert`` (``auto``: these formats do not show serde_json's float
+    layout, so zmij, what a fresh build of the target writes).
     """
     _check_format(fmt)
     resolve(to)

@@ -19,7 +19,7 @@ from typing import Any
 
 import orjson
 
-from ..codec.numbers import FLOAT_FORMATS, format_f64
+from ..codec.numbers import format_f64
 from ..convert import ConversionRefused, ConversionResult, Loss
 from ..errors import ConversationError
 
@@ -179,8 +179,9 @@ class Fill:
 
 
 def check_float_format(float_format: str) -> None:
-    if float_format not in FLOAT_FORMATS:
-        raise ConversationError(f"float_format must be one of {', '.join(FLOAT_FORMATS)}")
+    from ..api import check_float_format as check
+
+    check(float_format)
 
 
 def _show(value: Any, limit: int = 60) -> str:
