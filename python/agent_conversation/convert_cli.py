@@ -94,6 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="refuse inputs larger than this (default 2G; e.g. 500M), as validate-conversation",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only losses and errors")
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     from .exchange.cli import add_arguments
 
     add_arguments(parser)
