@@ -218,7 +218,9 @@ def test_empty_session_file_is_what_the_crate_loads(tmp_path: Path) -> None:
 def test_usage_errors_and_missing_files_exit_2(tmp_path: Path) -> None:
     proc = run("/nonexistent/file.json")
     assert proc.returncode == 2
-    assert out(proc).startswith("/nonexistent/file.json: error: cannot read: no such file or directory")
+    assert out(proc).startswith(
+        "/nonexistent/file.json: error: cannot read: no such file or directory"
+    )
     assert run().returncode == 2
     proc = run("--dialect", "nope@1", str(EXAMPLE))
     assert proc.returncode == 2 and b"unknown dialect" in proc.stderr
@@ -474,7 +476,8 @@ def test_session_errors_carry_line_numbers(tmp_path: Path) -> None:
     forward = "\n".join([entry("e1", "e2", USER), entry("e2", None, USER)])
     proc = run(str(write(tmp_path / "fwd.jsonl", forward)))
     assert proc.returncode == 1
-    assert "fwd.jsonl:1:24: error: entry 0 (/parent_id): parent 'e2' of 'e1' is not defined" in out(proc)
+    undefined = "fwd.jsonl:1:24: error: entry 0 (/parent_id): parent 'e2' of 'e1' is not defined"
+    assert undefined in out(proc)
     bad_line = "\n".join([entry("e1", None, USER), "", "{not json", entry("e2", "e1", USER)])
     proc = run(str(write(tmp_path / "bad.jsonl", bad_line)))
     assert proc.returncode == 1
