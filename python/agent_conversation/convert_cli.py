@@ -292,9 +292,17 @@ def _read_input(name: str, max_size: int) -> bytes:
     return read_file(name, name, max_size)
 
 
+def _max_size(args: argparse.Namespace) -> int:
+    from .cli.inputs import parse_size
+
+    try:
+        return parse_size(args.max_size)
+    except ValueError as err:
+        raise _Usage(f"--max-size: {err}") from None
+
+
 def _run(args: argparse.Namespace) -> int:
     from .cli.checks import sniff
-    from .cli.inputs import parse_size
     from .dialects import resolve
     from .exchange import cli as exchange
 
@@ -304,12 +312,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.source != "auto":
         resolve(args.source)
     mapping = _mapping(args.map_stop_reason)
-    try:
-        max_size = parse_size(args.max_size)
-    except ValueError as err:
-        raise _Usage(f"--max-size: {err}") from None
     output = _output(args)
-    data = _read_input(args.input, max_size)
+    data = _read_input(args.input, _max_size(args))
     name = "<stdin>" if args.input == "-" else args.input
     kind = args.kind or sniff(data, name)
     if kind == "session":
@@ -353,7 +357,7 @@ def _run_exchange(args: argparse.Namespace) -> int:
 
     mapping = _mapping(args.map_stop_reason)
     output = _output(args)
-    data = _read_input(args.input)
+    data = _read_input(args.input, _max_size(args))
     name = "<stdin>" if args.input == "-" else args.input
     payload, summary = exchange.run(args, data, name, mapping, _report, _say)
     if output is None:

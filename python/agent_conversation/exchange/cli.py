@@ -66,7 +66,8 @@ def run(
             conv,
             args.to,
             allow_loss=args.allow_loss,
-            float_format=args.float_format,
+            # auto: the layout the saved history shows, else zmij (conv.float_format)
+            float_format=conv.float_format if args.float_format == "auto" else args.float_format,
             system=args.system,
             system_role=args.system_role,
         )
@@ -84,7 +85,8 @@ def run(
         args.to,
         allow_loss=args.allow_loss,
         stop_reason_map=mapping,
-        float_format=args.float_format,
+        # auto: a provider document shows no serde_json layout; zmij is what a fresh build writes
+        float_format="zmij" if args.float_format == "auto" else args.float_format,
         fill=fill,
         line=args.line,
     )
