@@ -124,6 +124,7 @@ def test_python_block(block: Block, scratch: Path, monkeypatch: pytest.MonkeyPat
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     lines: list[str] = []
     runner.run(test, out=lines.append, clear_globs=False)
+    globs.update(test.globs)  # DocTest works on a copy; the next block of this file sees these
     assert runner.failures == 0, "".join(lines)
 
 
