@@ -149,7 +149,7 @@ def test_newcomer_main_job_runs_on_the_shipped_example() -> None:
     assert run.returncode == 0, run.stdout + run.stderr
 
 
-@pytest.mark.parametrize("block", [b for b in SH if b is not blocks(ROOT / "README.md")[0]],
+@pytest.mark.parametrize("block", [b for b in SH if b != blocks(ROOT / "README.md")[0]],
                          ids=lambda b: b.name)  # fmt: skip
 def test_other_shell_blocks_run(block: Block) -> None:
     for command in block.body.splitlines():
