@@ -7,8 +7,10 @@ Block kinds (the fence's info string decides):
   command, up to the next ``$ ``, are its expected output (stdout and stderr, in order).
 - ``pycon``: a doctest session (``>>>`` / ``...``), run with :mod:`doctest` in the same scratch
   folder; the blocks of one file share their globals, top to bottom.
-- ``sh``: the README's two newcomer commands; the test command must be what ``.ci/run`` runs, and
-  the main job of the install command (validating the shipped example) must succeed.
+- ``sh``: the README's first block holds the two newcomer commands; the test command must be what
+  ``.ci/run`` runs, and the main job of the install command (validating the shipped example) must
+  succeed. Every other ``sh`` block runs from the repository root, one line at a time (``pip``
+  and venv lines skipped), and each line must exit 0: keep them quick.
 - ``yaml``: parsed; a pre-commit snippet must name a hook that ``.pre-commit-hooks.yaml`` defines.
 - ``text`` and ``json``: shown output or data, checked by the blocks around them; not run.
 
