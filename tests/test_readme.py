@@ -4,7 +4,8 @@ Block kinds (the fence's info string decides):
 
 - ``console``: lines starting with ``$ `` are shell commands, run with bash in a scratch copy of
   ``fixtures/examples/`` with this environment's console scripts first on PATH; the lines after a
-  command, up to the next ``$ ``, are its expected output (stdout and stderr, in order).
+  command, up to the next ``$ ``, are its expected output (stdout and stderr, in order). The
+  blocks run top to bottom in one scratch folder, so a block may use files an earlier one wrote.
 - ``pycon``: a doctest session (``>>>`` / ``...``), run with :mod:`doctest` in the same scratch
   folder; the blocks of one file share their globals, top to bottom.
 - ``sh``: the README's first block holds the two newcomer commands; the test command must be what
