@@ -124,8 +124,8 @@ def _call(call: str, name: str, arguments: Any) -> dict[str, Any]:
 
 PNG = "iVBORw0KGgo="
 
-# Histories shaped like the crates' agent loops write them (FORMAT.md §7 "observed in real agent
-# loops"): tool rounds, a failed call, the loop's error turn, thinking, images, extension records.
+# Histories shaped like the crates' agent loops write them (as observed in real agent
+# loops): tool rounds, a failed call, the loop's error turn, thinking, images, extension records.
 LOOP_HISTORIES: dict[str, list[dict[str, Any]]] = {
     "tool-round": [
         _user([_text("List the files and read the first one")], 1000),

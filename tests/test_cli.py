@@ -76,7 +76,7 @@ def test_valid_file_exit_0_prints_the_detected_dialect_and_a_summary() -> None:
     assert proc.returncode == 0, out(proc)
     lines = out(proc).splitlines()
     assert lines[0] == f"{EXAMPLE}: valid (conversation, yoagent@0.22 = yoagent 0.22.0–0.26.x)"
-    assert lines[-1] == "1 files, 1 valid, 0 invalid, 0 warnings"
+    assert lines[-1] == "1 file, 1 valid, 0 invalid, 0 warnings"
     assert proc.stderr == b""
 
 
@@ -87,9 +87,9 @@ def test_invalid_file_line_col_message_pointer_cause(tmp_path: Path) -> None:
     proc = run("--dialect", "yoagent@0.18.0", str(bad))
     assert proc.returncode == 1
     first = out(proc).splitlines()[0]
-    assert first.startswith(f"{bad}:3:41: message 1 (/1/timestamp): ")
+    assert first.startswith(f"{bad}:3:41: error: message 1 (/1/timestamp): ")
     assert "-1" in first
-    assert out(proc).splitlines()[-1] == "1 files, 0 valid, 1 invalid, 0 warnings"
+    assert out(proc).splitlines()[-1] == "1 file, 0 valid, 1 invalid, 0 warnings"
 
 
 def test_json_format(tmp_path: Path) -> None:
@@ -130,7 +130,7 @@ def test_github_format(tmp_path: Path) -> None:
     )
     assert lines[1].startswith(f"::warning file={odd},line=1,col=")
     assert "unknown key `mood`" in lines[1]
-    assert lines[-1] == "2 files, 1 valid, 1 invalid, 1 warnings"
+    assert lines[-1] == "2 files, 1 valid, 1 invalid, 1 warning"
     # annotation properties are escaped
     comma = write(tmp_path / "a,b.json", "[")
     assert f"file={tmp_path}/a%2Cb.json" in out(run("--format", "github", str(comma)))
@@ -140,7 +140,7 @@ def test_quiet_prints_only_problems(tmp_path: Path) -> None:
     assert run("-q", str(EXAMPLE)).stdout == b""
     bad = write(tmp_path / "bad.json", "[1]")
     lines = out(run("-q", str(EXAMPLE), str(bad))).splitlines()
-    assert len(lines) == 1 and lines[0].startswith(f"{bad}:1:2: message 0 (/0): ")
+    assert len(lines) == 1 and lines[0].startswith(f"{bad}:1:2: error: message 0 (/0): ")
 
 
 def test_exit_2_wins_over_1(tmp_path: Path) -> None:
@@ -218,7 +218,9 @@ def test_empty_session_file_is_what_the_crate_loads(tmp_path: Path) -> None:
 def test_usage_errors_and_missing_files_exit_2(tmp_path: Path) -> None:
     proc = run("/nonexistent/file.json")
     assert proc.returncode == 2
-    assert out(proc).startswith("/nonexistent/file.json: cannot read: no such file or directory")
+    assert out(proc).startswith(
+        "/nonexistent/file.json: error: cannot read: no such file or directory"
+    )
     assert run().returncode == 2
     proc = run("--dialect", "nope@1", str(EXAMPLE))
     assert proc.returncode == 2 and b"unknown dialect" in proc.stderr
@@ -274,8 +276,8 @@ def test_permission_denied_exit_2(tmp_path: Path) -> None:
         closed_dir.chmod(0o755)
     text = out(proc)
     assert proc.returncode == 2, text
-    assert f"{locked}: cannot read: permission denied" in text
-    assert f"{closed_dir}: cannot read: permission denied" in text
+    assert f"{locked}: error: cannot read: permission denied" in text
+    assert f"{closed_dir}: error: cannot read: permission denied" in text
     assert f"{open_one}: valid" in text
     assert b"Traceback" not in proc.stderr
 
@@ -357,7 +359,7 @@ def test_canonical_shows_first_difference_with_line_and_column(tmp_path: Path) -
     proc = run("--canonical", str(pretty))
     assert proc.returncode == 1
     first = out(proc).splitlines()[0]
-    assert first.startswith(f"{pretty}:1:2: document: not byte-identical to what yoagent ")
+    assert first.startswith(f"{pretty}:1:2: error: document: not byte-identical to what yoagent ")
     assert "first difference at byte 1" in first
     assert run("--canonical", str(EXAMPLE)).returncode == 0
     late = write(tmp_path / "late.json", EXAMPLE.read_bytes() + b"\n")
@@ -470,15 +472,16 @@ def test_session_errors_carry_line_numbers(tmp_path: Path) -> None:
     dup = "\n".join([entry("e1", None, USER), entry("e1", None, USER)])
     proc = run(str(write(tmp_path / "dup.jsonl", dup)))
     assert proc.returncode == 1
-    assert f"{tmp_path}/dup.jsonl:2:7: entry 1 (/id): repeated id 'e1'" in out(proc)
+    assert f"{tmp_path}/dup.jsonl:2:7: error: entry 1 (/id): repeated id 'e1'" in out(proc)
     forward = "\n".join([entry("e1", "e2", USER), entry("e2", None, USER)])
     proc = run(str(write(tmp_path / "fwd.jsonl", forward)))
     assert proc.returncode == 1
-    assert "fwd.jsonl:1:24: entry 0 (/parent_id): parent 'e2' of 'e1' is not defined" in out(proc)
+    undefined = "fwd.jsonl:1:24: error: entry 0 (/parent_id): parent 'e2' of 'e1' is not defined"
+    assert undefined in out(proc)
     bad_line = "\n".join([entry("e1", None, USER), "", "{not json", entry("e2", "e1", USER)])
     proc = run(str(write(tmp_path / "bad.jsonl", bad_line)))
     assert proc.returncode == 1
-    assert out(proc).splitlines()[0].startswith(f"{tmp_path}/bad.jsonl:3:2: entry 1: ")
+    assert out(proc).splitlines()[0].startswith(f"{tmp_path}/bad.jsonl:3:2: error: entry 1: ")
     bad_msg = entry("e1", None, USER.replace('"timestamp":1', '"timestamp":"1"'))
     proc = run("--format", "json", str(write(tmp_path / "msg.jsonl", bad_msg)))
     problem = json.loads(proc.stdout)["files"][0]["problems"][0]
@@ -600,7 +603,7 @@ def test_urls(server: str) -> None:
     assert "session.jsonl: valid (session" in out(proc)
     proc = run(f"{server}/missing.json")
     assert proc.returncode == 2
-    assert out(proc).startswith(f"{server}/missing.json: cannot fetch: HTTP 404 Not Found")
+    assert out(proc).startswith(f"{server}/missing.json: error: cannot fetch: HTTP 404 Not Found")
     proc = run(f"{server}/loop")
     assert proc.returncode == 2 and "more than 5 redirects" in out(proc)
     proc = run("--max-size", "100K", f"{server}/big.json")

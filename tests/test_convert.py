@@ -20,7 +20,7 @@ EXAMPLE = (ROOT / "fixtures" / "examples" / "conversation.json").read_text(encod
 DIALECTS = ac.known_dialects()
 DROPPED = ("unknown-key", "metadata-dropped")
 
-# -- facts from FORMAT.md, written out independently of the codec's tables -----------------------
+# -- format facts (the README's loss table), written out independently of the codec's tables ----
 BASE_STOPS = ["stop", "length", "toolUse", "error", "aborted"]
 PHI_STOPS = [
     *BASE_STOPS,
@@ -625,7 +625,7 @@ def history(draw: Any, dialect: str) -> list[dict]:
 
 
 def expected_losses(records: list[dict], source: str, target: str) -> list[tuple[int, str, str]]:
-    """What FORMAT.md says is lost from ``source`` into ``target`` (stop reasons mapped)."""
+    """What the format facts say is lost from ``source`` into ``target`` (stop reasons mapped)."""
     out = []
     for i, rec in enumerate(records):
         if "kind" in rec:

@@ -18,7 +18,7 @@ from agent_conversation.codec.numbers import parse_literal
 from agent_conversation.convert_cli import main as convert_cli
 from agent_conversation.sessions import dumps_session, loads_session
 
-DRIFTS = "0.9808861679331449"  # serde_json reads it as ...448 (FORMAT.md §4)
+DRIFTS = "0.9808861679331449"  # serde_json reads it as ...448 (checked by the interop tests)
 
 
 def ext(data: str, kind: str = "k") -> str:

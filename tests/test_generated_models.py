@@ -17,7 +17,7 @@ from pydantic import ValidationError
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "python" / "agent_conversation" / "models"
 
-FROZEN_ASSISTANT = {  # FORMAT.md §6: frozen by yoagent >= 0.13's tests
+FROZEN_ASSISTANT = {  # frozen by yoagent >= 0.13's own tests
     "role": "assistant",
     "content": [
         {"type": "text", "text": "hi"},
@@ -192,7 +192,7 @@ def test_every_module_has_the_same_public_names() -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# wire.py: the structure notes/CONTRACT.md specifies
+# wire.py: the structure the codec reads (tables of wire facts)
 
 
 TYPE_KEYS = {"order", "required", "omit_when_absent", "aliases", "defaults"}

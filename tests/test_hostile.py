@@ -317,7 +317,7 @@ def test_fifos_in_a_walked_directory_are_skipped_with_a_warning(
     (tmp_path / "d" / "ok.json").write_bytes(EXAMPLE)
     os.mkfifo(tmp_path / "d" / "x.json")
     code, out, err = cli(validate, [str(tmp_path / "d")], capsys)
-    assert code == 0 and "1 files, 1 valid" in out
+    assert code == 0 and "1 file, 1 valid" in out
     assert "warning: skipped" in err and "x.json: a FIFO" in err
 
 
@@ -335,7 +335,7 @@ def test_globs_do_not_follow_symlink_loops(
     started = time.monotonic()
     code, out, _ = cli(validate, ["loop/**/*.json", "loop/sub/c.json"], capsys)
     assert time.monotonic() - started < 20
-    assert code == 0 and "1 files, 1 valid" in out  # one file, however many names reach it
+    assert code == 0 and "1 file, 1 valid" in out  # one file, however many names reach it
 
 
 # -- 10. credentials in URLs ---------------------------------------------------------------------

@@ -4,11 +4,14 @@ Block kinds (the fence's info string decides):
 
 - ``console``: lines starting with ``$ `` are shell commands, run with bash in a scratch copy of
   ``fixtures/examples/`` with this environment's console scripts first on PATH; the lines after a
-  command, up to the next ``$ ``, are its expected output (stdout and stderr, in order).
+  command, up to the next ``$ ``, are its expected output (stdout and stderr, in order). The
+  blocks run top to bottom in one scratch folder, so a block may use files an earlier one wrote.
 - ``pycon``: a doctest session (``>>>`` / ``...``), run with :mod:`doctest` in the same scratch
   folder; the blocks of one file share their globals, top to bottom.
-- ``sh``: the README's two newcomer commands; the test command must be what ``.ci/run`` runs, and
-  the main job of the install command (validating the shipped example) must succeed.
+- ``sh``: the README's first block holds the two newcomer commands; the test command must be what
+  ``.ci/run`` runs, and the main job of the install command (validating the shipped example) must
+  succeed. Every other ``sh`` block runs from the repository root, one line at a time (``pip``
+  and venv lines skipped), and each line must exit 0: keep them quick.
 - ``yaml``: parsed; a pre-commit snippet must name a hook that ``.pre-commit-hooks.yaml`` defines.
 - ``text`` and ``json``: shown output or data, checked by the blocks around them; not run.
 
@@ -124,6 +127,7 @@ def test_python_block(block: Block, scratch: Path, monkeypatch: pytest.MonkeyPat
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     lines: list[str] = []
     runner.run(test, out=lines.append, clear_globs=False)
+    globs.update(test.globs)  # DocTest works on a copy; the next block of this file sees these
     assert runner.failures == 0, "".join(lines)
 
 
@@ -148,7 +152,7 @@ def test_newcomer_main_job_runs_on_the_shipped_example() -> None:
     assert run.returncode == 0, run.stdout + run.stderr
 
 
-@pytest.mark.parametrize("block", [b for b in SH if b is not blocks(ROOT / "README.md")[0]],
+@pytest.mark.parametrize("block", [b for b in SH if b != blocks(ROOT / "README.md")[0]],
                          ids=lambda b: b.name)  # fmt: skip
 def test_other_shell_blocks_run(block: Block) -> None:
     for command in block.body.splitlines():

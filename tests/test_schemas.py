@@ -1,5 +1,6 @@
 """The published schemas: metaschema-clean, with ids and wire annotations, and in agreement with
-the crates (FORMAT.md §6 golden examples, the conformance corpus, probed config outcomes)."""
+the crates (golden examples from the crates' docs and tests, the conformance corpus, probed
+config outcomes)."""
 
 from __future__ import annotations
 
@@ -247,7 +248,7 @@ def test_tagged_unions_are_oneof_in_the_wire_view_and_if_then_in_the_reader(dial
 
 
 # ---------------------------------------------------------------------------------------------
-# FORMAT.md §6 golden examples and obvious invalid documents
+# golden examples from the crates' docs and tests, and obvious invalid documents
 
 SEED_USER = {
     "role": "user",

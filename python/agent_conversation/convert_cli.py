@@ -94,6 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="refuse inputs larger than this (default 2G; e.g. 500M), as validate-conversation",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only losses and errors")
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     from .exchange.cli import add_arguments
 
     add_arguments(parser)
@@ -309,9 +312,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.source != "auto":
         resolve(args.source)
     mapping = _mapping(args.map_stop_reason)
-    max_size = _max_size(args)
     output = _output(args)
-    data = _read_input(args.input, max_size)
+    data = _read_input(args.input, _max_size(args))
     name = "<stdin>" if args.input == "-" else args.input
     kind = args.kind or sniff(data, name)
     if kind == "session":
@@ -354,9 +356,8 @@ def _run_exchange(args: argparse.Namespace) -> int:
     from .exchange import cli as exchange
 
     mapping = _mapping(args.map_stop_reason)
-    max_size = _max_size(args)
     output = _output(args)
-    data = _read_input(args.input, max_size)
+    data = _read_input(args.input, _max_size(args))
     name = "<stdin>" if args.input == "-" else args.input
     payload, summary = exchange.run(args, data, name, mapping, _report, _say)
     if output is None:

@@ -79,7 +79,7 @@ def resolve(name: str) -> str:
 
 
 # Versions inside a revision's range that the crate never published, and versions before any
-# save API (facts: FORMAT.md section 2). The ranges themselves come from the schema.
+# save API (facts: the crates' release history). The ranges themselves come from the schema.
 NEVER_PUBLISHED = {"phi-core": ((0, 11),)}  # phi-core went from 0.10.x to 0.12.0
 NO_SAVE_API = {"yoagent": (0, 4, 0)}  # yoagent 0.1-0.3 had no save_messages/restore_messages
 

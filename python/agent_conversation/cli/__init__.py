@@ -27,10 +27,11 @@ what is checked:
   *.jsonl (hidden directories and node_modules are skipped unless named).
 
 output (text):
-  path:line:col: message N (/N/pointer): cause
+  path:line:col: error: message N (/N/pointer): cause
   path:line:col: warning: message N (/N/pointer): cause
+  path: error: cannot read: cause
   path: valid (conversation, yoagent@0.22 = yoagent 0.22.0–0.26.x)
-  N files, N valid, N invalid, N warnings
+  N files, N valid, N invalid, N warnings   (1 file, 1 warning)
 
 exit codes:
   0 every file valid, 1 some file invalid,

@@ -40,6 +40,11 @@ def location(name: str, problem: Problem) -> str:
     return f"{name}:{problem.line}:{problem.column if problem.column is not None else 1}"
 
 
+def plural(count: int, noun: str) -> str:
+    """``1 file``, ``2 files``, ``0 files``."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 class Summary:
     def __init__(self) -> None:
         self.files = self.valid = self.invalid = self.unreadable = self.warnings = 0
@@ -57,8 +62,8 @@ class Summary:
 
     def line(self) -> str:
         text = (
-            f"{self.files} files, {self.valid} valid, {self.invalid} invalid, "
-            f"{self.warnings} warnings"
+            f"{plural(self.files, 'file')}, {self.valid} valid, {self.invalid} invalid, "
+            f"{plural(self.warnings, 'warning')}"
         )
         if self.unreadable:
             text += f" ({self.unreadable} could not be read)"
@@ -144,10 +149,12 @@ class TextReporter(Reporter):
                 "cannot fetch" if result.name.startswith(("http://", "https://")) else "cannot read"
             )
             name, fatal = printable(result.name), printable(result.fatal)
-            lines.append(f"{bold}{name}{reset}: {red}{verb}{reset}: {fatal}")
+            lines.append(f"{bold}{name}{reset}: {red}error{reset}: {verb}: {fatal}")
         for problem in result.errors:
             where = location(result.name, problem)
-            lines.append(f"{bold}{where}{reset}: {red}{describe(problem, result.unit)}{reset}")
+            lines.append(
+                f"{bold}{where}{reset}: {red}error{reset}: {describe(problem, result.unit)}"
+            )
         for problem in result.warnings:
             where = location(result.name, problem)
             lines.append(
@@ -158,12 +165,13 @@ class TextReporter(Reporter):
                 lines.append(
                     f"{printable(result.name)}: {self.dim}note: {printable(remark)}{reset}"
                 )
-            if result.fatal is None:
-                label = self.dialect_label(result)
+            label = self.dialect_label(result) if result.fatal is None else ""
+            # An invalid file's verdict line is left out when it would only repeat its
+            # `error:` lines and the summary (no dialect to name).
+            if result.fatal is None and (result.valid or label):
                 detail = f"{result.kind}, {label}" if label else result.kind
                 verdict = f"{self.green}valid{reset}" if result.valid else f"{red}invalid{reset}"
-                count = len(result.errors)
-                more = "" if result.valid else f", {count} problem{'s' if count != 1 else ''}"
+                more = "" if result.valid else f", {plural(len(result.errors), 'problem')}"
                 name, detail = printable(result.name), printable(detail)
                 lines.append(f"{name}: {verdict} {self.dim}({detail}){reset}{more}")
         if lines:
