@@ -26,6 +26,7 @@ ALLOWED = {
     ("codec/wirefacts.py", "order"): "a key of the generated tables' own structure",
     ("sessions.py", "order"): "a key of the generated tables' own structure",
     ("codec/jsonparse.py", "text"): "a parser attribute name, not the content tag",
+    ("cli/report.py", "error"): "the severity label of an output line, not the stop reason",
     ("records/config_read.py", "type"): "serde's error category (`invalid type: ...`)",
     ("records/config_spec.py", "order"): "a key of the generated tables' own structure",
     ("records/config_spec.py", "tag"): "a key of the generated tables' own structure",
@@ -37,7 +38,7 @@ ALLOWED = {
 BUDGET = {
     "cli/__init__.py": 3,  # argparse: --format text, --type dest "kind"
     "cli/checks.py": 35,
-    "cli/report.py": 5,
+    "cli/report.py": 3,
     "codec/reader.py": 16,
     "codec/writer.py": 21,
     "conversation.py": 34,

@@ -328,14 +328,15 @@ def _fetch(url: str, name: str, timeout: float, max_size: int) -> bytes:
     """
     seconds = deadline_seconds(timeout)
     deadline = time.monotonic() + seconds
-    outcome: dict[str, object] = {}
+    body: list[bytes] = []
+    failure: list[BaseException] = []
     done = threading.Event()
 
     def work() -> None:
         try:
-            outcome["data"] = _download(url, name, timeout, max_size, deadline)
+            body.append(_download(url, name, timeout, max_size, deadline))
         except BaseException as err:  # noqa: BLE001 - handed to the caller
-            outcome["error"] = err
+            failure.append(err)
         finally:
             done.set()
 
@@ -346,10 +347,9 @@ def _fetch(url: str, name: str, timeout: float, max_size: int) -> bytes:
             f"download took longer than {deadline_words(timeout)} (connecting, headers and "
             "body together)",
         )
-    error = outcome.get("error")
-    if isinstance(error, BaseException):
-        raise error
-    return outcome["data"]  # type: ignore[return-value]
+    if failure:
+        raise failure[0]
+    return body[0]
 
 
 def _download(url: str, name: str, timeout: float, max_size: int, deadline: float) -> bytes:
