@@ -141,6 +141,25 @@ def test_convert_carries_floats_as_saved_and_warns_about_drift() -> None:
     assert "0.9808861679331448" in restored.text
 
 
+def test_convert_warns_only_about_floats_the_target_keeps() -> None:
+    """A drifting float in a key the target has no place for (providerMetadata in phi-core) is
+    a loss, not a float the target's restore will change."""
+    call = (
+        '{"type":"toolCall","id":"c","name":"n","arguments":{},'
+        f'"providerMetadata":{{"r":{DRIFTS}}}}}'
+    )
+    text = (
+        f'[{{"role":"assistant","content":[{call}],"stopReason":"stop","model":"m",'
+        '"provider":"p","usage":{"input":1,"output":1,"cacheRead":0,"cacheWrite":0,'
+        '"totalTokens":2},"timestamp":1}]'
+    )
+    conv = ac.loads(text, "yoagent@0.22")
+    assert [n.kind for n in conv.notes] == ["float-drift"]
+    result = ac.convert(conv, "phi-core", allow_loss=True)
+    assert result.warnings == [] and DRIFTS not in result.text
+    assert [loss.pointer for loss in result.lost] == ["/0/content/0/providerMetadata"]
+
+
 # -- command lines -------------------------------------------------------------------------------
 def _validate(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
     code = validate(list(args))

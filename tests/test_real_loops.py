@@ -12,11 +12,14 @@ import os
 import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import agent_conversation as ac
 import pytest
+from agent_conversation.codec.numbers import format_f64
 from agent_conversation.convert import convert_session
 from agent_conversation.sessions import dumps_session, loads_phi_session, loads_session
+from float_checks import changed_floats
 from interop_harness import Harness, cargo
 from interop_harness import build as build_ryu_harness
 from real_loops_harness import (
@@ -277,10 +280,22 @@ def _targets(dialect: str) -> list[tuple[str, dict[str, str]]]:
     return targets
 
 
+def _only_warned_floats_change(result: Any, text: str, out: str) -> bool:
+    """The target's re-save equals what convert wrote, except exactly the floats convert warned
+    about (serde_json reads them one ulp off: no file carries them through restore + save)."""
+    warned = sorted(format_f64(float(w.what.split()[1]), True) for w in result.warnings)
+    pairs = [p for a, b in zip(text.split("\n"), out.split("\n"), strict=True) for p in
+             changed_floats(a, b)]  # fmt: skip
+    return sorted(ours for ours, _ in pairs) == warned
+
+
 def test_conversions_are_accepted_and_resaved_unchanged_by_every_other_version(
     harness: Harness, runs: list[RealRun]
 ) -> None:
+    """Every conversion is accepted by the target crate and re-saved unchanged but for the
+    floats convert warns about."""
     requests, keys = [], []
+    results: dict[tuple[str, str], Any] = {}
     for run in runs:
         conv = ac.loads(run.messages, run.dialect)
         for target, mapping in _targets(run.dialect):
@@ -289,6 +304,7 @@ def test_conversions_are_accepted_and_resaved_unchanged_by_every_other_version(
             )
             requests.append((HARNESS_NAME[target], result.text, "conversation"))
             keys.append((run.key, target, result.text))
+            results[(run.key, target)] = result
     answers = harness.run_many(requests)
     refused = [
         (key, target, a["error"])
@@ -299,7 +315,7 @@ def test_conversions_are_accepted_and_resaved_unchanged_by_every_other_version(
     changed = [
         (key, target)
         for (key, target, text), a in zip(keys, answers, strict=True)
-        if a["out"] != text
+        if not _only_warned_floats_change(results[(key, target)], text, a["out"])
     ]
     assert not changed
 
@@ -308,6 +324,7 @@ def test_converted_sessions_are_accepted_and_resaved_unchanged(
     harness: Harness, runs: list[RealRun]
 ) -> None:
     requests, texts = [], []
+    results: dict[tuple[str, str], Any] = {}
     for run in runs:
         text = run.text("session.jsonl")
         if text is None:
@@ -318,12 +335,13 @@ def test_converted_sessions_are_accepted_and_resaved_unchanged(
                 result = convert_session(session, target, allow_loss=True, float_format="zmij")
                 requests.append((HARNESS_NAME[target], result.text, "session"))
                 texts.append((run.key, target, result.text))
+                results[(run.key, target)] = result
     assert len(requests) == 6
     answers = harness.run_many(requests)
     wrong = [
         (key, target, a.get("error"))
         for (key, target, text), a in zip(texts, answers, strict=True)
-        if a.get("out") != text
+        if not a["ok"] or not _only_warned_floats_change(results[(key, target)], text, a["out"])
     ]
     assert not wrong
 

@@ -389,7 +389,8 @@ def _convert_records(
         if note.kind in DROPPED_NOTES and not _null_metadata(note)
     ]
     if conv.has_float:
-        losses += _drifts(mapped, source_spec, name, float_format, memory)
+        dropped = {tuple(w.path) for w in raw}
+        losses += _drifts(mapped, source_spec, name, float_format, memory, dropped)
     losses += changes
     losses.sort(key=lambda loss: -1 if loss.index is None else loss.index)
     return text, losses
@@ -525,12 +526,16 @@ def _drifts(
     target: str,
     float_format: str,
     memory: dict[int, tuple[float, float]] | None,
+    dropped: set[tuple[Any, ...]],
 ) -> list[Loss]:
-    """The floats of the converted text that the target's restore reads differently."""
+    """The floats of the converted text that the target's restore reads differently
+    (``dropped``: paths the target has no place for, so not in the text)."""
     out: list[Loss] = []
     plus = float_format == "zmij"
 
     def walk(value: Any, path: tuple[Any, ...]) -> None:
+        if path in dropped:
+            return
         if type(value) is float:
             held = memory.get(id(value)) if memory else None
             if held is not None and held[0] is value:
