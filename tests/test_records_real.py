@@ -29,6 +29,9 @@ HISTORY_LIMITS = {
     "extension": "appended outside the loop",
     # seek_checkpoint + fork replace the history outside the loop
     "session": "history forked outside the loop",
+    # the default (rule-based) compaction rewrites the context with no event; only yoagent's
+    # LlmCompaction emits ContextCompacted (src/llm_compaction.rs)
+    "compaction": "compacted by the default strategy, which emits no event",
 }
 
 needs_real = pytest.mark.skipif(not RUNS, reason="fixtures/real is not in this checkout")
