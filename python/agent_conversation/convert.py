@@ -474,13 +474,13 @@ def _writer_loss(
         return Loss(
             index,
             here,
-            f"usage `{shown}` = {_show(value)}",
+            f"usage `{shown}` = {show(value)}",
             f"{name}'s usage has no such count",
             kind,
         )
     if kind == "metadata":
         return Loss(
-            index, here, f"`{shown}` = {_show(value)}", _metadata_why(key, target, name), kind
+            index, here, f"`{shown}` = {show(value)}", _metadata_why(key, target, name), kind
         )
     if kind == "field":
         block = _at(records, path[:-1])
@@ -488,7 +488,7 @@ def _writer_loss(
         return Loss(
             index,
             here,
-            f"`{shown}` = {_show(value)}",
+            f"`{shown}` = {show(value)}",
             f"{name}'s {btype} block has no such field",
             kind,
         )
@@ -616,7 +616,8 @@ def _wire(spec: Spec, tname: Any, ir: Any) -> Any:
     return ir
 
 
-def _show(value: Any, limit: int = 60) -> str:
+def show(value: Any, limit: int = 60) -> str:
+    """``value`` as compact JSON with sorted keys, cut to ``limit`` characters."""
     try:
         text = orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
     except TypeError:

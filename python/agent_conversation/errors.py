@@ -77,3 +77,27 @@ def require_document(data: object) -> None:
             f"the document must be str or bytes (or bytearray/memoryview), not "
             f"{type(data).__name__}"
         )
+
+
+def decode_utf8(data: str | bytes) -> str:
+    """A document's text; bytes that are not UTF-8 are a ConversationError with line:col."""
+    if isinstance(data, str):
+        return data
+    try:
+        return bytes(data).decode("utf-8")
+    except UnicodeDecodeError as err:
+        raw = bytes(data)
+        line = raw.count(b"\n", 0, err.start) + 1
+        column = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
+        raise ConversationError(
+            [
+                Problem(
+                    None,
+                    "",
+                    line,
+                    column,
+                    f"not valid UTF-8 (byte {err.start}); the crates read UTF-8 text",
+                    "encoding",
+                )
+            ]
+        ) from None

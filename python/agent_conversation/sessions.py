@@ -28,7 +28,7 @@ from .codec.spec import get_spec
 from .codec.wirefacts import SESSION_ENTRY, session_line_patterns
 from .codec.writer import write
 from .dialects import known_dialects, resolve
-from .errors import ConversationError, Problem, pointer, require_document
+from .errors import ConversationError, Problem, decode_utf8, pointer, require_document
 
 # The entry's keys in written order, from the schemas' SessionEntry (the unpacking below fails
 # loudly if a revision ever changes the entry's shape).
@@ -128,7 +128,7 @@ def loads_session(
     fast = _read_fast(raw, names, float_format)
     if fast is not None:
         return fast
-    text = _text(data)
+    text = decode_utf8(data)
     first_error: ConversationError | None = None
     best: Session | None = None
     for name in names:
@@ -162,29 +162,6 @@ def _with_floats(session: Session, float_format: str) -> Session:
     session.memory = memory_of([d for _, _, _, d in session.drifts])
     session.drifts = []
     return session
-
-
-def _text(data: str | bytes) -> str:
-    if isinstance(data, str):
-        return data
-    try:
-        return bytes(data).decode("utf-8")
-    except UnicodeDecodeError as err:
-        raw = bytes(data)
-        line = raw.count(b"\n", 0, err.start) + 1
-        column = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
-        raise ConversationError(
-            [
-                Problem(
-                    None,
-                    "",
-                    line,
-                    column,
-                    f"not valid UTF-8 (byte {err.start}); the crates read UTF-8 text",
-                    "encoding",
-                )
-            ]
-        ) from None
 
 
 def _lines(text: str) -> list[tuple[int, str, int]]:
@@ -482,7 +459,7 @@ def loads_phi_session(data: str | bytes, dialect: str = "auto") -> PhiSession:
     from the document root and serde's line/column.
     """
     require_document(data)
-    text = _text(data)
+    text = decode_utf8(data)
     from .codec.document import _syntax_words
 
     floats = FloatLog()

@@ -184,18 +184,21 @@ def format_f64(value: float, exponent_plus: bool = False) -> str:
     stripped = digits.lstrip("0")
     point -= len(digits) - len(stripped)
     digits = stripped.rstrip("0")
+    return sign + layout(digits, point, exponent_plus, 16, -5)
+
+
+def layout(digits: str, kk: int, exponent_plus: bool, upper: int, lower: int) -> str:
+    """ryu's layout of shortest ``digits`` with ``10^(kk-1) <= |value| < 10^kk``: plain from
+    ``10^lower`` up to ``10^upper`` (f64: 16 and -5; f32: 13 and -6), otherwise scientific."""
     length = len(digits)
-    kk = point  # 10^(kk-1) <= |value| < 10^kk
     k = kk - length
-    if 0 <= k and kk <= 16:
-        out = digits + "0" * k + ".0"
-    elif 0 < kk <= 16:
-        out = digits[:kk] + "." + digits[kk:]
-    elif -5 < kk <= 0:
-        out = "0." + "0" * (-kk) + digits
-    else:
-        exponent = kk - 1
-        mark = "e+" if exponent_plus and exponent >= 0 else "e"
-        mantissa = digits if length == 1 else f"{digits[0]}.{digits[1:]}"
-        out = f"{mantissa}{mark}{exponent}"
-    return sign + out
+    if 0 <= k and kk <= upper:
+        return digits + "0" * k + ".0"
+    if 0 < kk <= upper:
+        return digits[:kk] + "." + digits[kk:]
+    if lower < kk <= 0:
+        return "0." + "0" * (-kk) + digits
+    exponent = kk - 1
+    mark = "e+" if exponent_plus and exponent >= 0 else "e"
+    mantissa = digits if length == 1 else f"{digits[0]}.{digits[1:]}"
+    return f"{mantissa}{mark}{exponent}"

@@ -20,7 +20,7 @@ from typing import Any
 import orjson
 
 from ..codec.numbers import format_f64
-from ..convert import ConversionRefused, ConversionResult, Loss
+from ..convert import ConversionRefused, ConversionResult, Loss, show
 from ..errors import ConversationError
 
 OMITTED = "omitted"
@@ -102,7 +102,7 @@ class Report:
                 self.omit(
                     index,
                     f"/{index}/{key}",
-                    f"`{key}` = {_show(record[key])}",
+                    f"`{key}` = {show(record[key])}",
                     f"{self.fmt} messages have no such field",
                 )
 
@@ -182,17 +182,6 @@ def check_float_format(float_format: str) -> None:
     from ..api import check_float_format as check
 
     check(float_format)
-
-
-def _show(value: Any, limit: int = 60) -> str:
-    try:
-        text = orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
-    except TypeError:
-        text = repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-show = _show
 
 
 def expect(condition: bool, index: int | None, here: str, message: str) -> None:

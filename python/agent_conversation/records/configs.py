@@ -15,7 +15,7 @@ from typing import Any
 
 from ..codec.jsonparse import JsonSyntaxError, parse_value, position, value_positions
 from ..codec.reader import Note, Reject
-from ..errors import ConversationError, Problem, pointer
+from ..errors import ConversationError, Problem, decode_utf8, pointer
 from .config_read import ConfigReader
 from .config_spec import CONFIG_TYPES, config_revisions, config_spec, resolve_config
 from .config_write import ConfigWriter
@@ -57,17 +57,6 @@ def config_hints(value: Any) -> list[str]:
         return []
     scores = [(sum(k in value for k in keys), name) for name, keys in _HINTS.items()]
     return [name for score, name in sorted(scores, key=lambda s: -s[0]) if score]
-
-
-def _text(data: str | bytes) -> str:
-    if isinstance(data, str):
-        return data
-    try:
-        return bytes(data).decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise ConversationError(
-            [Problem(None, "", None, None, f"not valid UTF-8 at byte {err.start}", "encoding")]
-        ) from None
 
 
 def _parse(text: str) -> Any:
@@ -112,7 +101,7 @@ def loads_config(data: str | bytes, dialect: str = "auto", type: str | None = No
         raise ConversationError(
             f"unknown configuration type {type!r}: use one of {', '.join(CONFIG_TYPES)}"
         )
-    text = _text(data)
+    text = decode_utf8(data)
     value = _parse(text)
     revisions = config_revisions() if dialect == "auto" else [resolve_config(dialect)]
     types = [type] if type else _candidate_types(value)

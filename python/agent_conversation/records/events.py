@@ -14,7 +14,7 @@ from typing import Any
 
 from ..codec.jsonparse import JsonSyntaxError, parse_value, position, value_positions
 from ..codec.reader import Reject
-from ..errors import ConversationError, Problem, pointer
+from ..errors import ConversationError, Problem, decode_utf8, pointer
 from .event_models import EVENT_VERSIONS, event_model, event_version
 from .model import ModelReader, to_json
 
@@ -24,17 +24,6 @@ class EventStream:
     dialect: str  # the modeled crate version, e.g. "yoagent@0.26.6"
     events: list[dict[str, Any]] = field(default_factory=list)  # written forms
     lines: list[int] = field(default_factory=list)  # 1-based line of each event
-
-
-def _text(data: str | bytes) -> str:
-    if isinstance(data, str):
-        return data
-    try:
-        return bytes(data).decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise ConversationError(
-            [Problem(None, "", None, None, f"not valid UTF-8 at byte {err.start}", "encoding")]
-        ) from None
 
 
 def _candidates(dialect: str) -> list[str]:
@@ -111,7 +100,7 @@ def loads_events(data: str | bytes, dialect: str = "auto") -> EventStream:
 
     With ``auto`` the newest modeled version of either crate that reads every line is chosen.
     """
-    text = _text(data)
+    text = decode_utf8(data)
     first: ConversationError | None = None
     for name in _candidates(dialect):
         try:
@@ -129,7 +118,7 @@ def _fewer(err: ConversationError, other: ConversationError) -> bool:
 
 def loads_event(data: str | bytes, dialect: str = "auto") -> dict[str, Any]:
     """Read one event (``serde_json::from_str::<AgentEvent>``); return its written form."""
-    text = _text(data)
+    text = decode_utf8(data)
     names = _candidates(dialect)
     error: ConversationError | None = None
     for name in names:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import math
 import struct
 
+from ..codec.numbers import layout
+
 F32_MAX = struct.unpack("<f", b"\xff\xff\x7f\x7f")[0]
 
 
@@ -44,17 +46,4 @@ def format_f32(value: float, exponent_plus: bool = False) -> str:
         return "-0.0" if math.copysign(1.0, value) < 0 else "0.0"
     sign = "-" if value < 0 else ""
     digits, kk = _shortest_digits(abs(value))
-    length = len(digits)
-    k = kk - length
-    if 0 <= k and kk <= 13:
-        out = digits + "0" * k + ".0"
-    elif 0 < kk <= 13:
-        out = digits[:kk] + "." + digits[kk:]
-    elif -6 < kk <= 0:
-        out = "0." + "0" * (-kk) + digits
-    else:
-        exponent = kk - 1
-        mark = "e+" if exponent_plus and exponent >= 0 else "e"
-        mantissa = digits if length == 1 else f"{digits[0]}.{digits[1:]}"
-        out = f"{mantissa}{mark}{exponent}"
-    return sign + out
+    return sign + layout(digits, kk, exponent_plus, 13, -6)
