@@ -9,8 +9,8 @@ For every wire revision ``schema/<crate>/<revision>/conversation.wire.schema.jso
   ``discriminator``).
 - ``models/wire.py``: the wire tables the codec reads, taken from the ``x-`` annotations of the
   wire views and, for what acceptance adds (required keys, aliases, duplicate-key rules), of the
-  reader views, of the conversation schemas (``REVISIONS``). The configuration schemas are
-  checked by tests/test_schemas.py; no Python reads configuration files, so they have no table.
+  reader views, of the conversation schemas (``REVISIONS``) and of the configuration schemas
+  (``CONFIGS``, read by agent_conversation.records).
 - ``models/__init__.py``: the list of generated modules.
 
 Usage: ``python scripts/generate_models.py`` (write) or ``--check`` (exit 1 with a unified diff
@@ -76,6 +76,15 @@ def revisions() -> list[Path]:
     paths = list(SCHEMA.glob("*/*/conversation.wire.schema.json"))
     return sorted(
         paths, key=lambda p: (p.parent.parent.name != "yoagent", _version_key(p.parent.name))
+    )
+
+
+def config_schemas() -> list[Path]:
+    """Every configuration wire view (schema/<crate>/config/<revision>/config.wire.schema.json)."""
+    paths = list(SCHEMA.glob("*/config/*/config.wire.schema.json"))
+    return sorted(
+        paths,
+        key=lambda p: (p.parent.parent.parent.name != "yoagent", _version_key(p.parent.name)),
     )
 
 
@@ -316,6 +325,21 @@ def wire_entry(path: Path) -> tuple[str, dict[str, Any]]:
     return f"{schema['x-crate']}@{schema['x-revision']}", entry
 
 
+def config_entry(path: Path) -> tuple[str, dict[str, Any]]:
+    """A configuration revision: its crate versions, closed enums and one table per type (key
+    order and kinds from the wire view; required keys, aliases, defaults from the reader view)."""
+    schema = load(path)
+    reader = reader_of(path)
+    entry: dict[str, Any] = {
+        "crate": schema["x-crate"],
+        "revision": schema["x-revision"],
+        "versions": list(schema["x-crate-versions"]),
+        "enums": enum_tables(schema),
+        "types": type_tables(schema, reader),
+    }
+    return f"{schema['x-crate']}@{schema['x-revision']}", entry
+
+
 def py_literal(value: Any, indent: int = 0, used: int = 0, width: int = 100) -> str:
     """A Python literal in the layout ``ruff format`` keeps: a flat value (a scalar, or a list or
     dict of scalars) stays on its line when it fits (``used`` columns are taken before it, a
@@ -354,9 +378,10 @@ def _flat(value: Any) -> str | None:
     return None
 
 
-def generate_wire(paths: list[Path]) -> str:
+def generate_wire(paths: list[Path], configs: list[Path]) -> str:
     table = dict(wire_entry(p) for p in paths)
-    sources = "".join(f"- {p.relative_to(ROOT).as_posix()}\n" for p in paths)
+    config_table = dict(config_entry(p) for p in configs)
+    sources = "".join(f"- {p.relative_to(ROOT).as_posix()}\n" for p in [*paths, *configs])
     return (
         HEADER.format(source="schema/ (x- annotations)")
         + '"""Wire tables, from the schemas\' x- annotations (read by the codec).\n\n'
@@ -366,13 +391,16 @@ def generate_wire(paths: list[Path]) -> str:
         + "index is read), and per type: its $defs name, key order, required keys, keys omitted\n"
         + "when absent, aliases, defaults, duplicate-key rule, the kind of every key and the\n"
         + "internal record name of keys spelled otherwise; a union of variants (provenanceHint)\n"
-        + "lists them under its tag. The configuration schemas have no table: nothing in Python\n"
-        + "reads configuration files.\n\n"
+        + "lists them under its tag.\n\n"
+        + "CONFIGS: one entry per configuration revision (read by agent_conversation.records):\n"
+        + "its crate versions, closed enums and the same per-type tables.\n\n"
         + "Sources (wire views; required keys, aliases, duplicate rules from the reader views):\n"
         + sources
         + '"""\n\nfrom typing import Any\n\n'
         + "REVISIONS: dict[str, dict[str, Any]] = "
         + py_literal(table)
+        + "\n\nCONFIGS: dict[str, dict[str, Any]] = "
+        + py_literal(config_table)
         + "\n"
     )
 
@@ -398,7 +426,7 @@ def outputs() -> dict[Path, str]:
     _check_codegen_version()
     paths = revisions()
     files = {MODELS / f"{module_name(p)}.py": generate_model_module(p) for p in paths}
-    files[MODELS / "wire.py"] = generate_wire(paths)
+    files[MODELS / "wire.py"] = generate_wire(paths, config_schemas())
     files[MODELS / "__init__.py"] = generate_init(paths)
     return files
 

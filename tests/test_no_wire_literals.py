@@ -26,6 +26,10 @@ ALLOWED = {
     ("codec/wirefacts.py", "order"): "a key of the generated tables' own structure",
     ("sessions.py", "order"): "a key of the generated tables' own structure",
     ("codec/jsonparse.py", "text"): "a parser attribute name, not the content tag",
+    ("records/config_read.py", "type"): "serde's error category (`invalid type: ...`)",
+    ("records/config_spec.py", "order"): "a key of the generated tables' own structure",
+    ("records/config_spec.py", "tag"): "a key of the generated tables' own structure",
+    ("records/schema_gen.py", "type"): "the JSON Schema keyword `type`, not a wire key",
 }
 
 # Modules that still spell wire names (record building, the fast path, CLI details): the most
@@ -41,6 +45,25 @@ BUDGET = {
     "convert_cli.py": 4,
     "errors.py": 3,
     "sessions.py": 14,
+    # Conversion to and from other formats (OpenAI chat, Anthropic messages, pydantic-ai): their
+    # own keys and tags (`type`, `content`, `text`, `role`, ...) coincide with ours, and the
+    # mapping between the two is hand-written by nature.
+    "exchange/__init__.py": 4,
+    "exchange/anthropic_messages.py": 146,
+    "exchange/common.py": 12,
+    "exchange/openai_chat.py": 164,
+    "exchange/pydantic_ai.py": 198,
+    # Records (issue 12): the event and phi-core session models are the source of their schemas
+    # (records/schema_gen.py writes schema/*/events/ and schema/phi-core/session/ from them,
+    # checked against the crates by interop); their keys coincide with message keys (`usage`,
+    # `message`, `timestamp`, ...). Not yet table-driven.
+    "records/configs.py": 1,  # detection hints by top-level keys
+    "records/detect.py": 4,
+    "records/event_models.py": 99,
+    "records/events.py": 30,
+    "records/model.py": 16,
+    "records/phi_sessions.py": 20,
+    "records/schema_gen.py": 4,
 }
 
 

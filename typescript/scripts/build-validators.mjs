@@ -1,6 +1,6 @@
 // Compile each revision's reader-view schema to standalone ajv validators (no schema compilation
-// at run time). Input: schema/<crate>/<rev>/conversation.reader.schema.json (falls back to the
-// published conversation.schema.json while the reader view does not exist). Output:
+// at run time). Input: schema/<crate>/<rev>/conversation.reader.schema.json, which $refs the wire
+// view beside it (conversation.wire.schema.json; compiled into the same code). Output:
 // validators/<crate>_<rev>.js (ESM) and validators/index.js / index.d.ts.
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -19,16 +19,16 @@ for (const crate of readdirSync(join(ROOT, "schema"))) {
   if (!statSync(dir).isDirectory()) continue;
   for (const rev of readdirSync(dir)) {
     if (!/^[0-9.]+$/.test(rev)) continue; // config/ and other folders
-    const reader = join(dir, rev, "conversation.reader.schema.json");
-    const published = join(dir, rev, "conversation.schema.json");
-    const path = existsSync(reader) ? reader : existsSync(published) ? published : null;
-    if (path) revisions.push({ dialect: `${crate}@${rev}`, name: `${crate.replace("-", "_")}_${rev.replace(/\./g, "_")}`, path });
+    const path = join(dir, rev, "conversation.reader.schema.json");
+    const wire = join(dir, rev, "conversation.wire.schema.json");
+    if (existsSync(path)) revisions.push({ dialect: `${crate}@${rev}`, name: `${crate.replace("-", "_")}_${rev.replace(/\./g, "_")}`, path, wire });
   }
 }
 mkdirSync(OUT, { recursive: true });
 const index = [];
-for (const { dialect, name, path } of revisions) {
+for (const { dialect, name, path, wire } of revisions) {
   const ajv = new Ajv2020({ code: { source: true, esm: true }, strict: false, allErrors: false, unicodeRegExp: true });
+  ajv.addSchema(JSON.parse(readFileSync(wire, "utf8")));
   const validate = ajv.compile(JSON.parse(readFileSync(path, "utf8")));
   let code = standaloneCode(ajv, validate);
   // ajv's runtime helpers are imported from the ajv package; inline the two it may use so the

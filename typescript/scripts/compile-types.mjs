@@ -22,6 +22,8 @@ const jobs = JSON.parse(readFileSync(0, "utf8"));
 const result = {};
 for (const job of jobs) {
   const schema = adjust(JSON.parse(readFileSync(job.schema, "utf8")));
+  delete schema.title; // the root type is SavedConversation in every revision (not named
+  delete schema.$id; // after the title or the $id; the wire view has no external $ref)
   const body = await compile(schema, "SavedConversation", {
     bannerComment: "",
     additionalProperties: false,

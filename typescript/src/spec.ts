@@ -60,14 +60,13 @@ interface TableLike {
   readonly aliases: Readonly<Record<string, string>>;
   readonly defaults: Readonly<Record<string, unknown>>;
   readonly duplicates: string;
-  readonly sorted_keys: boolean;
   readonly kinds: Readonly<Record<string, string>>;
 }
 
 /** The kind name of a tag key in the tables (the one value that is not a $defs name). */
 export const TAG_KIND = "tag";
 
-function typeSpec(name: string, table: TableLike): TypeSpec {
+function typeSpec(name: string, table: TableLike, sortedKeys: boolean): TypeSpec {
   let tag: string | null = null;
   for (const key of table.order) if (table.kinds[key] === TAG_KIND) tag = key;
   const required = new Set(table.required);
@@ -94,7 +93,7 @@ function typeSpec(name: string, table: TableLike): TypeSpec {
     lookup,
     aliases: new Set(Object.keys(table.aliases)),
     dupError: table.duplicates === "error",
-    sortedKeys: table.sorted_keys,
+    sortedKeys,
   };
 }
 
@@ -121,14 +120,15 @@ export function getSpec(name: string): Spec {
   const types = new Map<string, TypeSpec>();
   const unionVariants = new Map<string, Map<string, TypeSpec>>();
   const unionTags = new Map<string, string>();
+  const sorted = new Set<string>(facts.sorted_types);
   for (const [tname, table] of Object.entries(rev.types)) {
     if ("variants" in table) {
       const variants = new Map<string, TypeSpec>();
-      for (const [vname, vtable] of Object.entries(table.variants)) variants.set(vname, typeSpec(tname, vtable as TableLike));
+      for (const [vname, vtable] of Object.entries(table.variants)) variants.set(vname, typeSpec(tname, vtable as TableLike, sorted.has(tname)));
       unionVariants.set(tname, variants);
       unionTags.set(tname, table.tag);
     } else {
-      types.set(tname, typeSpec(tname, table as TableLike));
+      types.set(tname, typeSpec(tname, table as TableLike, sorted.has(tname)));
     }
   }
   const spec: Spec = {

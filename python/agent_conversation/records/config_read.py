@@ -252,38 +252,39 @@ class ConfigReader:
             return {"FixedCount": _unsigned(inner, (*path, key), U64_MAX, "usize")}
         return self.unit_enum(raw, COMPACTION_SCOPE, path, "CompactionScope")
 
-    # -- ToolExecutionStrategy (internally tagged by `type`) ------------------------------------
+    # -- ToolExecutionStrategy (internally tagged; tag key from the tables) -----------------------
     def strategy(self, raw: Any, path: tuple[Any, ...]) -> dict[str, Any]:
         variants = tuple(self.spec.strategy_variants)
+        tag = self.spec.strategy_tag
         if isinstance(raw, dict):
-            if "type" not in raw:
-                raise Reject(path, "missing field `type`", "missing")
-            if isinstance(raw, DupDict) and "type" in raw.duplicates:
-                raise Reject((*path, "type"), "duplicate field `type`", "duplicate-key")
-            name = self._tag(raw["type"], variants, (*path, "type"))
+            if tag not in raw:
+                raise Reject(path, f"missing field `{tag}`", "missing")
+            if isinstance(raw, DupDict) and tag in raw.duplicates:
+                raise Reject((*path, tag), f"duplicate field `{tag}`", "duplicate-key")
+            name = self._tag(raw[tag], variants, (*path, tag))
             spec = self.spec.strategy_variants[name]
             if not spec.fields:
                 for key in raw:
-                    if key != "type":
+                    if key != tag:
                         self.note(
                             (*path, key),
                             f"unknown key `{key}` is ignored by {self.spec.revision} and not "
                             "written",
                             "unknown-key",
                         )
-                return {"type": name}
-            return {"type": name, **self.struct_map(raw, spec, path, skip="type")}
+                return {tag: name}
+            return {tag: name, **self.struct_map(raw, spec, path, skip=tag)}
         if isinstance(raw, list):
             if not raw:
-                raise Reject(path, "missing field `type`", "missing")
+                raise Reject(path, f"missing field `{tag}`", "missing")
             name = self._tag(raw[0], variants, (*path, 0))
             self.note(path, "written as a sequence; the crate writes an object", "alias")
             spec = self.spec.strategy_variants[name]
             if not spec.fields:
                 if len(raw) > 1:
                     raise Reject((*path, 1), f"invalid length: {name} takes no fields", "type")
-                return {"type": name}
-            return {"type": name, **self.struct_seq(raw, spec, path, offset=1)}
+                return {tag: name}
+            return {tag: name, **self.struct_seq(raw, spec, path, offset=1)}
         raise Reject(
             path,
             f"invalid type: {describe(raw)}, expected internally tagged enum ToolExecutionStrategy",

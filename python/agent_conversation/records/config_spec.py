@@ -66,7 +66,8 @@ class ConfigSpec:
     revision: str  # e.g. "yoagent@0.18"
     crate: str
     structs: dict[str, StructSpec]
-    strategy_variants: dict[str, StructSpec]  # ToolExecutionStrategy, tag `type`
+    strategy_variants: dict[str, StructSpec]  # ToolExecutionStrategy's variants
+    strategy_tag: str  # ToolExecutionStrategy's tag key (internally tagged)
     enums: dict[str, tuple[str, ...]]  # unit variants: CacheStrategy, TokenAccounting, ...
 
     def has(self, type_name: str) -> bool:
@@ -108,12 +109,13 @@ def config_spec(revision: str) -> ConfigSpec:
         if type_name == "ToolExecutionStrategy" or table_name not in types:
             continue
         structs[type_name] = _struct(type_name, types[table_name])
+    strategy = types[TABLE_NAME["ToolExecutionStrategy"]]
     variants = {
-        name: _struct(name, table, skip="type")
-        for name, table in types["toolExecutionStrategy"]["variants"].items()
+        name: _struct(name, table, skip=strategy["tag"])
+        for name, table in strategy["variants"].items()
     }
     enums = {name: tuple(values) for name, values in rev.get("enums", {}).items()}
-    return ConfigSpec(revision, rev["crate"], structs, variants, enums)
+    return ConfigSpec(revision, rev["crate"], structs, variants, strategy["tag"], enums)
 
 
 def config_revisions(crate: str | None = None) -> list[str]:

@@ -44,12 +44,14 @@ class ConfigWriter:
         return "{" + ",".join(parts) + "}"
 
     def strategy(self, record: dict[str, Any]) -> str:
-        name = record["type"]
+        tag = self.spec.strategy_tag
+        name = record[tag]
         spec = self.spec.strategy_variants[name]
+        head = "{" + _string(tag) + ":" + _string(name)
         if not spec.fields:
-            return '{"type":' + _string(name) + "}"
+            return head + "}"
         body = self.struct(record, spec, ())
-        return '{"type":' + _string(name) + "," + body[1:]
+        return head + "," + body[1:]
 
     def value(self, value: Any, kind: str, path: tuple[Any, ...]) -> str:
         if kind in ("u64", "u32"):

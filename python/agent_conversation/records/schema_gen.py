@@ -1,8 +1,9 @@
 """JSON Schemas of the records, made from the :mod:`.model` tables (the models are checked
 against the real crates by the interop tests; the schemas describe them for other languages).
 
-Each file is complete on its own: the message types are copied from the conversation schema of
-the same crate revision. Written to ``schema/<crate>/events/<version>/events.schema.json`` and
+Each file is complete on its own: the message types are copied from the conversation wire view
+(``conversation.wire.schema.json``) of the same crate revision, since the crate writes these
+files. Written to ``schema/<crate>/events/<version>/events.schema.json`` and
 ``schema/phi-core/session/<version>/session.schema.json``::
 
     python -m agent_conversation.records.schema_gen          # rewrite
@@ -39,15 +40,19 @@ EVENT_RANGES = {
 }
 
 
-def _conversation(revision: str) -> dict[str, Any]:
+def _conversation(revision: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The wire view of a conversation revision (the message types, as the crate writes them:
+    event streams and session documents are written by the crate) and its reader view (for
+    the duplicate-key rule, an acceptance fact)."""
     crate, _, rev = revision.partition("@")
     folder = ROOT / "schema" / crate / rev
-    for name in ("conversation.reader.schema.json", "conversation.schema.json"):
+    views = []
+    for name in ("conversation.wire.schema.json", "conversation.reader.schema.json"):
         path = folder / name
-        if path.exists():
-            schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-            return schema
-    raise FileNotFoundError(folder)
+        if not path.exists():
+            raise FileNotFoundError(path)
+        views.append(json.loads(path.read_text(encoding="utf-8")))
+    return views[0], views[1]
 
 
 def _type(t: Any) -> dict[str, Any]:
@@ -71,7 +76,8 @@ def _type(t: Any) -> dict[str, Any]:
         "bool": {"type": "boolean"},
         "f64": {"type": "number"},
         "f32": {"type": "number", "x-float": "f32"},
-        "datetime": {"type": "string", "format": "date-time", "description": "RFC 3339"},
+        # No "format": ajv strict refuses an unknown format unless ajv-formats is added.
+        "datetime": {"type": "string", "description": "an RFC 3339 date-time (chrono)"},
         "value": {"x-free-json": True},
         "raw": {},
         "agent_message": {"$ref": "#/$defs/AgentMessage"},
@@ -115,7 +121,15 @@ def _struct(fields: list[F], tag: tuple[str, str] | None = None, name: str = "")
         obj["x-variant"] = tag[1]
     seq_items = ([{"const": tag[1]}] if tag else []) + [_type(f.type) for f in fields]
     seq_min = len(seq_items) - sum(1 for _ in _trailing_defaults(fields))
-    seq = {"type": "array", "prefixItems": seq_items, "items": False, "minItems": seq_min}
+    # Trailing serde(default) fields may be left out: one closed tuple per length (a tuple with
+    # an open length fails ajv's strictTuples).
+    tuples = [
+        {"type": "array", "prefixItems": seq_items[:n], "items": False, "minItems": n}
+        if n
+        else {"type": "array", "maxItems": 0}
+        for n in range(seq_min, len(seq_items) + 1)
+    ]
+    seq = tuples[0] if len(tuples) == 1 else {"type": "array", "anyOf": tuples}
     return {"anyOf": [obj, seq]}
 
 
@@ -149,8 +163,10 @@ def _enum(enum: Enum) -> dict[str, Any]:
         }
         as_sequence = {
             "type": "array",
-            "prefixItems": [{"enum": names}],
-            "minItems": 1,
+            "anyOf": [
+                _struct(v if isinstance(v, list) else [], (enum.tag, n))["anyOf"][1]
+                for n, v in enum.variants.items()
+            ],
             "description": "serde's sequence form: the tag, then the fields in order",
         }
         return {
@@ -173,7 +189,7 @@ def _enum(enum: Enum) -> dict[str, Any]:
 
 
 def _schema(model: Model, root: str, path: str, title: str, versions: list[str]) -> dict[str, Any]:
-    conversation = _conversation(model.spec.name)
+    conversation, reader = _conversation(model.spec.name)
     defs = conversation["$defs"]
     for name, fields in model.structs.items():
         defs.setdefault(name, _struct(fields, name=name))
@@ -191,12 +207,13 @@ def _schema(model: Model, root: str, path: str, title: str, versions: list[str])
         "x-revision": REVISION[model.name],
         "x-crate-versions": versions,
         **{k: v for k, v in conversation.items() if k in _MESSAGE_ANNOTATIONS},
+        "x-duplicate-keys": reader["x-duplicate-keys"],
         "$ref": f"#/$defs/{root}",
         "$defs": defs,
     }
 
 
-_MESSAGE_ANNOTATIONS = ("x-sorted-keys", "x-duplicate-keys", "x-metadata")
+_MESSAGE_ANNOTATIONS = ("x-sorted-keys", "x-metadata")
 
 
 def schemas() -> dict[Path, dict[str, Any]]:

@@ -5,7 +5,29 @@ import type { JsonValue } from "../../json-value.js";
 /**
  * serde-untagged: read as an LLM Message, and if that fails for any reason, as an ExtensionMessage.
  */
-export type AgentMessage = (UserMessage | AssistantMessage | ToolResultMessage) | ExtensionMessage;
+export type AgentMessage = Message | ExtensionMessage;
+/**
+ * An LLM message, internally tagged by `role` (a oneOf of const-tagged variants).
+ */
+export type Message = UserMessage | AssistantMessage | ToolResultMessage;
+/**
+ * A content block, internally tagged by `type` (a oneOf of const-tagged variants).
+ */
+export type Content = TextContent | ImageContent | ThinkingContent | ToolCallContent;
+/**
+ * Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.
+ */
+export type U64 = number | bigint;
+/**
+ * Rust u32.
+ */
+export type U32 = number;
+/**
+ * phi-core >= 0.8: summary tags; empty or malformed lists are not written.
+ *
+ * @minItems 1
+ */
+export type NodeTagList = [NodeTag, ...NodeTag[]];
 export type TagKind = "lesson" | "finding" | "outcome" | "checkpoint";
 /**
  * Sub-role of a loop-turn block (kebab-case unit variants).
@@ -28,7 +50,19 @@ export type StopReason =
   | "contextCompacted"
   | "paused";
 /**
- * What save_messages() writes and restore_messages() reads in phi-core >=0.9.0 <0.16.0: a JSON array of AgentMessage.
+ * phi-core >= 0.8: summary tags; empty or malformed lists are not written.
+ *
+ * @minItems 1
+ */
+export type NodeTagList1 = [NodeTag, ...NodeTag[]];
+/**
+ * phi-core >= 0.8: summary tags; empty or malformed lists are not written.
+ *
+ * @minItems 1
+ */
+export type NodeTagList2 = [NodeTag, ...NodeTag[]];
+/**
+ * What save_messages() writes (the wire view: each type in the one form the crate writes, canonical keys, no aliases). What restore_messages() accepts is the reader view, conversation.reader.schema.json.
  */
 export type SavedConversation = AgentMessage[];
 
@@ -37,21 +71,18 @@ export type SavedConversation = AgentMessage[];
  */
 export interface UserMessage {
   role: "user";
-  content: (TextContent | ImageContent | ThinkingContent | ToolCallContent)[];
-  timestamp: number | bigint;
+  content: Content[];
+  timestamp: U64;
   turnId?: TurnId;
   /**
-   * phi-core >= 0.8: a tree node id (u64); a malformed value is dropped.
+   * Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.
    */
   nodeId?: number | bigint;
   /**
-   * phi-core >= 0.8: a tree node id (u64); a malformed value is dropped.
+   * Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.
    */
   parentId?: number | bigint;
-  /**
-   * phi-core >= 0.8: summary tags; empty or malformed lists are not written.
-   */
-  tags?: NodeTag[];
+  tags?: NodeTagList;
   /**
    * phi-core >= 0.9: where a message came from; a malformed value is dropped.
    */
@@ -104,7 +135,7 @@ export interface ToolCallContent {
  */
 export interface TurnId {
   loopId: string;
-  turnIndex: number;
+  turnIndex: U32;
 }
 /**
  * A summary annotation attached by a revert.
@@ -112,8 +143,8 @@ export interface TurnId {
 export interface NodeTag {
   kind: TagKind;
   text: string;
-  created_at_turn: number;
-  abandoned_node_ids: number[];
+  created_at_turn: U32;
+  abandoned_node_ids: U64[];
 }
 /**
  * The system prompt block.
@@ -127,7 +158,7 @@ export interface ProvenanceSystemPrompt {
 export interface ProvenanceIdentityBlock {
   kind: "identity-block";
   name: string;
-  order: number;
+  order: U32;
 }
 /**
  * A memory-tier block: `tier` names the tier, `record_id` the record within it.
@@ -142,9 +173,9 @@ export interface ProvenanceMemoryTier {
  */
 export interface ProvenanceLoopTurn {
   kind: "loop-turn";
-  turn_index: number | bigint;
+  turn_index: U64;
   role: ProvenanceRole;
-  message_index: number | bigint;
+  message_index: U64;
 }
 /**
  * A steering message injected mid-loop by the caller.
@@ -169,26 +200,23 @@ export interface ProvenanceUnknown {
  */
 export interface AssistantMessage {
   role: "assistant";
-  content: (TextContent | ImageContent | ThinkingContent | ToolCallContent)[];
+  content: Content[];
   stopReason: StopReason;
   model: string;
   provider: string;
   usage: Usage;
-  timestamp: number | bigint;
+  timestamp: U64;
   error_message?: string;
   turnId?: TurnId1;
   /**
-   * phi-core >= 0.8: a tree node id (u64); a malformed value is dropped.
+   * Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.
    */
   nodeId?: number | bigint;
   /**
-   * phi-core >= 0.8: a tree node id (u64); a malformed value is dropped.
+   * Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.
    */
   parentId?: number | bigint;
-  /**
-   * phi-core >= 0.8: summary tags; empty or malformed lists are not written.
-   */
-  tags?: NodeTag[];
+  tags?: NodeTagList1;
   /**
    * phi-core >= 0.9: where a message came from; a malformed value is dropped.
    */
@@ -205,19 +233,31 @@ export interface AssistantMessage {
  * Token counts (all u64; missing counts default to 0).
  */
 export interface Usage {
-  input: number | bigint;
-  output: number | bigint;
-  reasoning?: number | bigint;
-  cache_read?: number | bigint;
-  cache_write?: number | bigint;
-  total_tokens?: number | bigint;
+  input: U64;
+  output: U64;
+  /**
+   * Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.
+   */
+  reasoning: number | bigint;
+  /**
+   * Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.
+   */
+  cache_read: number | bigint;
+  /**
+   * Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.
+   */
+  cache_write: number | bigint;
+  /**
+   * Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.
+   */
+  total_tokens: number | bigint;
 }
 /**
  * phi-core >= 0.7: a malformed value is silently dropped.
  */
 export interface TurnId1 {
   loopId: string;
-  turnIndex: number;
+  turnIndex: U32;
 }
 /**
  * The result of a tool call.
@@ -226,22 +266,19 @@ export interface ToolResultMessage {
   role: "toolResult";
   toolCallId: string;
   toolName: string;
-  content: (TextContent | ImageContent | ThinkingContent | ToolCallContent)[];
+  content: Content[];
   isError: boolean;
-  timestamp: number | bigint;
+  timestamp: U64;
   turnId?: TurnId2;
   /**
-   * phi-core >= 0.8: a tree node id (u64); a malformed value is dropped.
+   * Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.
    */
   nodeId?: number | bigint;
   /**
-   * phi-core >= 0.8: a tree node id (u64); a malformed value is dropped.
+   * Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.
    */
   parentId?: number | bigint;
-  /**
-   * phi-core >= 0.8: summary tags; empty or malformed lists are not written.
-   */
-  tags?: NodeTag[];
+  tags?: NodeTagList2;
   /**
    * phi-core >= 0.9: where a message came from; a malformed value is dropped.
    */
@@ -259,7 +296,7 @@ export interface ToolResultMessage {
  */
 export interface TurnId2 {
   loopId: string;
-  turnIndex: number;
+  turnIndex: U32;
 }
 /**
  * An app-only record; `role` is any string (the constructor writes "extension"). A derived struct read from serde's buffer: a repeated key is an error, unlike in LLM messages.

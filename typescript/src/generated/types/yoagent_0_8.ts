@@ -5,13 +5,25 @@ import type { JsonValue } from "../../json-value.js";
 /**
  * serde-untagged: read as an LLM Message, and if that fails for any reason, as an ExtensionMessage.
  */
-export type AgentMessage = (UserMessage | AssistantMessage | ToolResultMessage) | ExtensionMessage;
+export type AgentMessage = Message | ExtensionMessage;
+/**
+ * An LLM message, internally tagged by `role` (a oneOf of const-tagged variants).
+ */
+export type Message = UserMessage | AssistantMessage | ToolResultMessage;
+/**
+ * A content block, internally tagged by `type` (a oneOf of const-tagged variants).
+ */
+export type Content = TextContent | ImageContent | ThinkingContent | ToolCallContent;
+/**
+ * Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.
+ */
+export type U64 = number | bigint;
 /**
  * Why generation stopped: a unit variant, written as its name.
  */
 export type StopReason = "stop" | "length" | "toolUse" | "error" | "aborted";
 /**
- * What save_messages() writes and restore_messages() reads in yoagent >=0.8.0 <0.9.0: a JSON array of AgentMessage.
+ * What save_messages() writes (the wire view: each type in the one form the crate writes, canonical keys, no aliases). What restore_messages() accepts is the reader view, conversation.reader.schema.json.
  */
 export type SavedConversation = AgentMessage[];
 
@@ -20,8 +32,8 @@ export type SavedConversation = AgentMessage[];
  */
 export interface UserMessage {
   role: "user";
-  content: (TextContent | ImageContent | ThinkingContent | ToolCallContent)[];
-  timestamp: number | bigint;
+  content: Content[];
+  timestamp: U64;
 }
 /**
  * A text block.
@@ -67,23 +79,32 @@ export interface ToolCallContent {
  */
 export interface AssistantMessage {
   role: "assistant";
-  content: (TextContent | ImageContent | ThinkingContent | ToolCallContent)[];
+  content: Content[];
   stopReason: StopReason;
   model: string;
   provider: string;
   usage: Usage;
-  timestamp: number | bigint;
+  timestamp: U64;
   error_message?: string;
 }
 /**
  * Token counts (all u64; missing counts default to 0).
  */
 export interface Usage {
-  input: number | bigint;
-  output: number | bigint;
-  cache_read?: number | bigint;
-  cache_write?: number | bigint;
-  total_tokens?: number | bigint;
+  input: U64;
+  output: U64;
+  /**
+   * Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.
+   */
+  cache_read: number | bigint;
+  /**
+   * Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.
+   */
+  cache_write: number | bigint;
+  /**
+   * Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.
+   */
+  total_tokens: number | bigint;
 }
 /**
  * The result of a tool call.
@@ -92,9 +113,9 @@ export interface ToolResultMessage {
   role: "toolResult";
   toolCallId: string;
   toolName: string;
-  content: (TextContent | ImageContent | ThinkingContent | ToolCallContent)[];
+  content: Content[];
   isError: boolean;
-  timestamp: number | bigint;
+  timestamp: U64;
 }
 /**
  * An app-only record; `role` is any string (the constructor writes "extension").
