@@ -217,12 +217,12 @@ def _first_difference(
 
 
 def _with_positions(data: bytes, problems: list[Problem]) -> list[Problem]:
-    from ..codec.document import exact, locate, parse
+    from ..codec.document import locate, parse
 
     if all(p.line is not None or p.index is None for p in problems):
         return problems
     try:
-        parsed = exact(parse(data))
+        parsed = parse(data, keep=False)  # each warning is located in its element's span only
     except (ConversationError, RecursionError):
         return problems
     out = []

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..errors import pointer
 from .jsonparse import DupDict
-from .numbers import I64_MIN, U32_MAX, U64_MAX, format_f64
+from .numbers import I64_MIN, U32_MAX, U64_MAX, easy_float, format_f64
 from .spec import CONTENT_TYPES, MESSAGE_ROLES, Field, Spec, TypeSpec
 
 FREE_DEPTH_LIMIT = 127  # deepest container serde_json accepts, counting the top-level array
@@ -457,6 +457,8 @@ class Reader:
             return [self.free(v, (*path, i), depth + 1) for i, v in enumerate(raw)]
         if type(raw) is float:
             self.has_float = True
+            if self.fast and not easy_float(raw):
+                raise Bail  # serde may read its literal differently: the exact path decides
         elif type(raw) is int and not I64_MIN <= raw <= U64_MAX:
             # Only hand-built records get here: parsed integers are always in range.
             raise Reject(path, f"integer {raw} is outside serde_json's u64/i64 range", "range")

@@ -1,0 +1,115 @@
+"""Splitting a saved conversation's top-level array into element byte spans.
+
+Every later step works on one element span at a time: orjson parses batches of elements, the
+exact parser runs only on the span of an element that needs it, and positions are that span's
+offset plus the position inside it. msgspec's ``Raw`` finds the elements at C speed (it checks
+the syntax of the structure it skips); the bytes between elements (``[``, ``,``, ``]`` and
+whitespace) are checked here, so nothing msgspec might accept beyond serde_json leaks through:
+each element's own text is still parsed by orjson or the exact parser.
+
+Memory: the input's bytes, 16 bytes per element for the spans, and (while splitting) one
+``Raw`` view of 48 bytes per element; no object tree of the whole document.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from array import array
+from dataclasses import dataclass
+
+import msgspec
+
+_WS = re.compile(rb"[ \t\r\n]*")
+_SEP = re.compile(rb"[ \t\r\n]*,[ \t\r\n]*")
+_DECODER = msgspec.json.Decoder(list[msgspec.Raw])
+
+
+@dataclass
+class Spans:
+    """Element ``i`` is ``data[starts[i]:ends[i]]``; ``lead``/``tail`` are the bytes between
+    the brackets and the first/last element (they tell compact from pretty-printed text)."""
+
+    starts: array  # type: ignore[type-arg]
+    ends: array  # type: ignore[type-arg]
+    lead: bytes = b""
+    tail: bytes = b""
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+
+def split(data: bytes) -> Spans | None:
+    """The element spans of a well-formed top-level JSON array; None for anything else (a
+    syntax error, another top-level type: the caller finds serde's error)."""
+    try:
+        raws = _DECODER.decode(data)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return None
+    start = _WS.match(data).end()  # type: ignore[union-attr]
+    if data[start : start + 1] != b"[":
+        return None
+    pos = _WS.match(data, start + 1).end()  # type: ignore[union-attr]
+    starts: array = array("q")  # type: ignore[type-arg]
+    ends: array = array("q")  # type: ignore[type-arg]
+    if not raws:
+        close = pos
+        lead = tail = b""
+    else:
+        lead = data[start + 1 : pos]
+        last = len(raws) - 1
+        sep = _SEP.match
+        add_start, add_end = starts.append, ends.append
+        for k, raw in enumerate(raws):
+            end = pos + len(raw)
+            add_start(pos)
+            add_end(end)
+            if k < last:
+                m = sep(data, end)
+                if m is None:
+                    return None
+                pos = m.end()
+            else:
+                pos = end
+        close = _WS.match(data, pos).end()  # type: ignore[union-attr]
+        tail = data[pos:close]
+    if data[close : close + 1] != b"]":
+        return None
+    if _WS.match(data, close + 1).end() != len(data):  # type: ignore[union-attr]
+        return None
+    return Spans(starts, ends, lead, tail)
+
+
+_SCAN = json.JSONDecoder().scan_once
+
+
+def split_until_error(text: str) -> tuple[list[tuple[int, int]], int]:
+    """For a text that :func:`split` refused: the (character) spans of the complete top-level
+    elements before the first place that is not well-formed, and where to resume exact parsing
+    (after the last good element, or the array's first element).
+
+    The standard library's C scanner finds the elements; what it accepts beyond serde_json
+    (``NaN``, lone surrogates) is refused later when the element itself is parsed.
+    """
+    spans: list[tuple[int, int]] = []
+    n = len(text)
+    ws = re.compile(r"[ \t\r\n]*")
+    i = ws.match(text).end()  # type: ignore[union-attr]
+    if i >= n or text[i] != "[":
+        return spans, 0
+    pos = ws.match(text, i + 1).end()  # type: ignore[union-attr]
+    resume = i
+    if pos < n and text[pos] == "]":
+        return spans, resume
+    while pos < n:
+        try:
+            _, end = _SCAN(text, pos)
+        except (StopIteration, ValueError, RecursionError):
+            return spans, resume
+        spans.append((pos, end))
+        resume = end
+        j = ws.match(text, end).end()  # type: ignore[union-attr]
+        if j >= n or text[j] != ",":
+            return spans, resume
+        pos = ws.match(text, j + 1).end()  # type: ignore[union-attr]
+    return spans, resume
