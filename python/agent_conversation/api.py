@@ -57,7 +57,7 @@ def _loads(data: str | bytes, dialect: str) -> Conversation:
     first_error: ConversationError | None = None
     for name in order:
         try:
-            result = read(parsed, name)
+            result = read(parsed, name, fail_fast=first_error is not None)
         except ConversationError as err:
             first_error = first_error or err
             continue
@@ -108,7 +108,7 @@ def detect(data: str | bytes) -> list[str]:
     accepted: list[tuple[int, int, str]] = []
     for rank, name in enumerate(likely_order(parsed.tree, known_dialects())):
         try:
-            result = read(parsed, name)
+            result = read(parsed, name, fail_fast=True)
         except ConversationError:
             continue
         accepted.append((len(result.notes), rank, name))

@@ -20,7 +20,7 @@ element), besides the input and 16 bytes per element; ``keep=True`` keeps the tr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -253,11 +253,47 @@ def _canonical(trees: list[Any], text: bytes, lead: bytes, tail: bytes) -> bool:
         return False
 
 
+class Notes(Sequence[Problem]):
+    """A read's notes; positions are found when first looked at (each needs its element's
+    span parsed again by the exact parser), so trying a dialect only counts them."""
+
+    def __init__(self, parsed: Parsed, pending: list[Any]) -> None:
+        self._parsed = parsed
+        self._pending = pending  # Problem, or (index, path, message, kind) to locate
+        self._done: list[Problem] | None = None
+
+    def _all(self) -> list[Problem]:
+        if self._done is None:
+            locate_element = self._parsed.locate_element
+            self._done = [
+                p if isinstance(p, Problem) else locate_element(*p) for p in self._pending
+            ]
+            self._pending = self._done
+        return self._done
+
+    def __len__(self) -> int:
+        return len(self._pending)
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._all()[index]
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (list, Notes)):
+            return self._all() == list(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return repr(self._all())
+
+
 @dataclass
 class ReadResult:
     dialect: str
     _records: list[dict[str, Any]] | None
-    notes: list[Problem]
+    notes: Sequence[Problem]
     has_float: bool
     wire: list[Any] | None = None  # the document's tree, when it is exactly the wire form
     reader: FastReader | None = None
@@ -427,21 +463,25 @@ def _syntax_words(code: str) -> str:
 Sink = Callable[[int, dict[str, Any]], None]
 
 
-def read(parsed: Parsed, dialect: str, sink: Sink | None = None) -> ReadResult:
+def read(
+    parsed: Parsed, dialect: str, sink: Sink | None = None, fail_fast: bool = False
+) -> ReadResult:
     """Read a parsed document under one canonical dialect; raise ConversationError if refused.
 
-    With ``sink``, each record is handed to it as it is read and none are kept.
+    With ``sink``, each record is handed to it as it is read and none are kept. ``fail_fast``:
+    stop at the first refused element (when only acceptance matters).
     """
     if not parsed.fast:
         return _read_exact(parsed, dialect)
-    return _ElementReader(parsed, dialect, sink).run()
+    return _ElementReader(parsed, dialect, sink, fail_fast).run()
 
 
 class _ElementReader:
     """Reads one document's elements under one dialect, each by the fast or the exact path."""
 
-    def __init__(self, parsed: Parsed, dialect: str, sink: Sink | None) -> None:
+    def __init__(self, parsed: Parsed, dialect: str, sink: Sink | None, fail_fast: bool) -> None:
         self.parsed = parsed
+        self.fail_fast = fail_fast
         self.dialect = dialect
         spec = get_spec(dialect)
         self.fast = FastReader.for_spec(spec)
@@ -449,7 +489,7 @@ class _ElementReader:
         self.exact_reader = Reader(spec)
         self.sink = sink
         self.problems: list[Problem] = []
-        self.notes: list[Problem] = []
+        self.notes: list[Any] = []  # Problem, or (index, path, message, kind) to locate later
         self.has_float = False
         self.wire: list[Any] | None = [] if sink is None else None  # all read in place
         self.records: list[Any] = []  # per element: its record, or None where it is wire
@@ -467,8 +507,9 @@ class _ElementReader:
             raise ConversationError(self.problems)
         fast = self.fast
         rereads = fast.rereads
+        notes = Notes(parsed, self.notes)
         if self.sink is not None:
-            return ReadResult(self.dialect, [], self.notes, self.has_float, rereads=rereads)
+            return ReadResult(self.dialect, [], notes, self.has_float, rereads=rereads)
         if self.wire is not None and not self.notes:
             return ReadResult(
                 self.dialect, None, [], self.has_float, self.wire, fast, rereads=rereads
@@ -480,7 +521,7 @@ class _ElementReader:
                 made = fast.records_of([self.wire[i] for i in missing])
                 for i, r in zip(missing, made, strict=True):
                     records[i] = r
-        return ReadResult(self.dialect, records, self.notes, self.has_float, rereads=rereads)
+        return ReadResult(self.dialect, records, notes, self.has_float, rereads=rereads)
 
     def batch(self, batch: Batch) -> None:
         index = batch.first
@@ -494,6 +535,7 @@ class _ElementReader:
         fast = self.fast
         wire = False
         record: Any = None
+        notes: list[Any] | None = None
         if m is not None:
             mark = fast.keys
             before = fast.has_float
@@ -508,9 +550,9 @@ class _ElementReader:
                     fast.keys = mark
                     record = fast.message(m) if type(m) is dict else None
                     if record is None:
-                        record = self.generic_message(m, index)
+                        record, notes = self.generic_message(m, index)
             except Bail:
-                wire, record = False, None
+                wire, record, notes = False, None, None
             floats = fast.has_float
             fast.has_float = before or floats
             if (wire or record is not None) and not canonical:
@@ -531,6 +573,8 @@ class _ElementReader:
                 fast.hard.clear()
                 if record is not None:
                     self.has_float = self.has_float or floats
+                    if notes:
+                        self.notes.extend((index, n.path, n.message, n.kind) for n in notes)
         if not wire and record is None:
             record = self.exact(index)
             if record is None:
@@ -557,9 +601,8 @@ class _ElementReader:
             record = m if fast.identity else fast.records_of([m])[0]
         self.records.append(record)
 
-    def generic_message(self, m: Any, index: int) -> dict[str, Any] | None:
-        """The general reader in fast mode; None when it has notes (the exact path gives
-        their positions and duplicates)."""
+    def generic_message(self, m: Any, index: int) -> tuple[dict[str, Any], list[Any]]:
+        """The general reader in fast mode: the record and its notes (located later)."""
         generic = self.generic
         fast = self.fast
         keys, notes, floats = generic.keys, len(generic.notes), generic.has_float
@@ -570,10 +613,9 @@ class _ElementReader:
         if generic.has_float:
             fast.has_float = True
         generic.has_float = floats
-        if len(generic.notes) > notes:
-            del generic.notes[notes:]
-            return None
-        return record
+        found = generic.notes[notes:]
+        del generic.notes[notes:]
+        return record, found
 
     def exact(self, index: int) -> dict[str, Any] | None:
         parsed = self.parsed
@@ -584,6 +626,8 @@ class _ElementReader:
             record = reader.message(tree, index)
         except Reject as why:
             self.problems.append(parsed.locate_element(index, why.path, why.message, why.kind))
+            if self.fail_fast:
+                raise ConversationError(self.problems) from None
             return None
         finally:
             reader.has_float, floats = False, reader.has_float

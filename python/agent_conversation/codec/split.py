@@ -44,7 +44,7 @@ def split(data: bytes) -> Spans | None:
     syntax error, another top-level type: the caller finds serde's error)."""
     try:
         raws = _DECODER.decode(data)
-    except (msgspec.DecodeError, msgspec.ValidationError):
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
         return None
     start = _WS.match(data).end()  # type: ignore[union-attr]
     if data[start : start + 1] != b"[":
