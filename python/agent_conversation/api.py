@@ -57,7 +57,8 @@ def _loads(data: str | bytes, dialect: str) -> Conversation:
     first_error: ConversationError | None = None
     for name in order:
         try:
-            result = read(parsed, name, fail_fast=first_error is not None)
+            probe = [p.index for p in first_error.problems] if first_error else []
+            result = read(parsed, name, fail_fast=first_error is not None, probe=probe)
         except ConversationError as err:
             first_error = first_error or err
             continue

@@ -464,16 +464,38 @@ Sink = Callable[[int, dict[str, Any]], None]
 
 
 def read(
-    parsed: Parsed, dialect: str, sink: Sink | None = None, fail_fast: bool = False
+    parsed: Parsed,
+    dialect: str,
+    sink: Sink | None = None,
+    fail_fast: bool = False,
+    probe: Sequence[int | None] = (),
 ) -> ReadResult:
     """Read a parsed document under one canonical dialect; raise ConversationError if refused.
 
     With ``sink``, each record is handed to it as it is read and none are kept. ``fail_fast``:
-    stop at the first refused element (when only acceptance matters).
+    stop at the first refused element (when only acceptance matters); ``probe``: elements to
+    try first (those another dialect refused), so that a refusal costs no full read.
     """
     if not parsed.fast:
         return _read_exact(parsed, dialect)
+    if fail_fast and probe:
+        _probe(parsed, dialect, probe)
     return _ElementReader(parsed, dialect, sink, fail_fast).run()
+
+
+def _probe(parsed: Parsed, dialect: str, indices: Sequence[int | None]) -> None:
+    """Raise ConversationError if this dialect refuses one of these elements."""
+    reader = Reader(get_spec(dialect))
+    count = len(parsed)
+    for index in sorted({i for i in indices if i is not None and 0 <= i < count}):
+        try:
+            reader.message(parsed.exact_tree(index), index)
+        except Reject as why:
+            raise ConversationError(
+                [parsed.locate_element(index, why.path, why.message, why.kind)]
+            ) from None
+        except SyntaxStop as stop:
+            raise ConversationError([stop.problem]) from None
 
 
 class _ElementReader:
