@@ -118,6 +118,16 @@ def _check_conversation(data: bytes, options: Options, result: FileResult) -> No
             )
         ]
         return
+    if not options.canonical:
+        try:
+            dialect, notes, lint_problems = stream_conversation(data, options.dialect)
+        except ConversationError as err:
+            result.errors = err.problems
+            return
+        result.dialect = dialect
+        warnings = [_reword(p, dialect, options) for p in notes] + lint_problems
+        result.warnings = _with_positions(data, warnings) if warnings else warnings
+        return
     try:
         conv = loads(data, options.dialect)
     except ConversationError as err:
@@ -126,7 +136,7 @@ def _check_conversation(data: bytes, options: Options, result: FileResult) -> No
     result.dialect = conv.dialect
     warnings = [_reword(p, result.dialect, options) for p in conv.notes]
     warnings += lint(conv.records)
-    if warnings and len(data) <= POSITION_LIMIT:
+    if warnings:
         warnings = _with_positions(data, warnings)
     result.warnings = warnings
     if options.canonical:
@@ -137,6 +147,43 @@ def _check_conversation(data: bytes, options: Options, result: FileResult) -> No
             return
         if expected != data:
             result.errors.append(_first_difference(data, expected, result.dialect, options))
+
+
+def stream_conversation(data: bytes, requested: str) -> tuple[str, list[Problem], list[Problem]]:
+    """Read a saved conversation element span by element span, linting each record as it is
+    read and keeping none: (the dialect it was read as, its notes, the lint warnings).
+
+    The same verdicts as ``loads`` (the same dialect trials in the same order); peak memory is
+    the input plus one batch of elements (see :mod:`..codec.document`).
+    """
+    from ..api import _explain_auto
+    from ..codec.document import likely_order, parse, read
+    from ..dialects import known_dialects, resolve
+
+    parsed = parse(data, keep=False)
+    auto = requested == "auto"
+    order = likely_order(parsed.head(), known_dialects()) if auto else [resolve(requested)]
+    best: tuple[Any, Linter] | None = None
+    first_error: ConversationError | None = None
+    for name in order:
+        linter = Linter()
+        probe = [p.index for p in first_error.problems] if first_error else []
+        try:
+            found = read(
+                parsed, name, sink=linter.feed, fail_fast=first_error is not None, probe=probe
+            )
+        except ConversationError as err:
+            first_error = first_error or err
+            continue
+        if best is None or len(found.notes) < len(best[0].notes):
+            best = (found, linter)
+        if not found.notes:
+            break
+    if best is None:
+        assert first_error is not None
+        raise _explain_auto(first_error, order) if auto else first_error
+    found, linter = best
+    return found.dialect, list(found.notes), linter.finish()
 
 
 def _reword(problem: Problem, revision: str | None, options: Options) -> Problem:
@@ -400,33 +447,48 @@ def lint(records: list[dict[str, Any]], parents: Sequence[int] | None = None) ->
 
 
 def _lint_path(records: list[dict[str, Any]], order: range, out: list[Problem]) -> None:
-    calls: dict[str, tuple[int, int]] = {}
-    every_call: list[tuple[int, int, str]] = []
-    answered: set[tuple[int, int]] = set()
-    last_ts: int | None = None
+    linter = Linter()
     for i in order:
-        rec = records[i]
+        linter.feed(i, records[i])
+    out.extend(linter.finish())
+
+
+class Linter:
+    """The lint of one history, fed record by record (nothing but open tool calls is kept)."""
+
+    def __init__(self) -> None:
+        self.out: list[Problem] = []
+        self.calls: dict[str, tuple[int, int]] = {}  # id -> its latest call
+        self.open: dict[tuple[int, int], str] = {}  # calls not answered yet, in order
+        self.last_ts: int | None = None
+
+    def feed(self, i: int, rec: dict[str, Any]) -> None:
         if "kind" in rec:
-            continue
+            return
+        out = self.out
         ts = rec["timestamp"]
-        if last_ts is not None and ts < last_ts:
-            out.append(_backwards(i, ts, last_ts))
-        last_ts = ts
-        role = rec["role"]
-        if role == "toolResult":
-            call = calls.get(rec["toolCallId"])
+        if self.last_ts is not None and ts < self.last_ts:
+            out.append(_backwards(i, ts, self.last_ts))
+        self.last_ts = ts
+        if rec["role"] == "toolResult":
+            call = self.calls.get(rec["toolCallId"])
             if call is None:
                 out.append(_orphan(i, rec["toolCallId"]))
             else:
-                answered.add(call)
+                self.open.pop(call, None)
         for j, block in enumerate(rec["content"]):
             kind = block["type"]
             if kind == "toolCall":
-                calls[block["id"]] = (i, j)
-                every_call.append((i, j, block["id"]))
+                self.calls[block["id"]] = (i, j)
+                self.open[(i, j)] = block["id"]
             elif kind == "image":
                 _lint_image(block, i, j, out)
-    _report_unanswered(every_call, answered, out)
+
+    def finish(self) -> list[Problem]:
+        every = [(i, j, call_id) for (i, j), call_id in self.open.items()]
+        _report_unanswered(every, set(), self.out)
+        self.out.sort(key=lambda p: p.index if p.index is not None else -1)
+        return self.out
 
 
 def _report_unanswered(
