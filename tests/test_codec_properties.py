@@ -175,3 +175,90 @@ def test_serde_float_parsing_is_not_always_correctly_rounded() -> None:
     value = 5.154402866399974e-66
     assert parse_literal("5.154402866399974e-66") == math.nextafter(value, 1.0)
     assert parse_literal("0.1") == 0.1 and parse_literal("1e16") == 1e16
+
+
+# -- fast path (element spans) vs exact path (the whole document), on every family ------------
+any_floats = st.floats(allow_nan=False, allow_infinity=False)
+free_any = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**63), 2**64 - 1) | any_floats | text,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(text, inner, max_size=3),
+    max_leaves=8,
+)
+EXTRAS = [
+    b'{"role":"user","content":[],"timestamp":-1}',  # refused
+    b'{"role":"user","role":"user","content":[],"timestamp":1}',  # a repeated key
+    b'{"role":"x","kind":"k","data":[-0,1E2,0.9808861679331449,123456789012345678901]}',
+    b'{"role":"extension","kind":"\\u0041\\/","data":"\\ud83d\\ude00 \\u2028"}',
+    b'{"role":"user","content":[{"type":"text","text":"a","x":1}],"timestamp":2}',  # a note
+    b'{"role":"x","kind":"k","data":{"b":1,"a":[0.30000000000000004,1e-7,1e16]}}',
+    b'{"role":"user","content":[],"timestamp":1.0}',
+    b'{"role":"x","kind":"k","data":[0.9808861679331449,{"v":5.154402866399974e-66}]}',
+]
+
+
+def _family(text: str, family: str) -> bytes:
+    if family == "compact":
+        return text.encode()
+    tree = json.loads(text)
+    if family == "pretty":
+        return json.dumps(tree, indent=2, ensure_ascii=False).encode()
+    if family == "python":
+        return json.dumps(tree, ensure_ascii=False, separators=(",", ":")).encode()
+    return json.dumps(tree).encode()  # ", " and ": " separators, \\u escapes
+
+
+def _with_extras(body: bytes, extras: list[bytes], family: str) -> bytes:
+    """The document with more elements (written as they are) before its closing bracket."""
+    sep = b",\n  " if family == "pretty" else b","
+    head = body.rstrip()[:-1].rstrip()
+    for extra in extras:
+        head += (b"" if head.endswith(b"[") else sep) + extra
+    return head + (b"\n]" if family == "pretty" else b"]")
+
+
+def _outcome(read: object) -> object:
+    try:
+        result = read()  # type: ignore[operator]
+    except ac.ConversationError as err:
+        return ("refused", [tuple(vars(p).values()) for p in err.problems])
+    conv = ac.api._conversation(result)
+    text, _ = ac.api.render(conv, result.dialect)
+    notes = [tuple(vars(p).values()) for p in result.notes]
+    return ("read", result.records, notes, text)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(DIALECTS),
+    st.lists(records(COMMON_STOPS), max_size=5),
+    st.sampled_from(["compact", "pretty", "python", "spaced"]),
+    st.lists(st.sampled_from(EXTRAS), max_size=2),
+    st.lists(free_any, max_size=2),
+    st.sampled_from([b"", b"", b",}", b" x", b",]"]),
+    st.sampled_from([64, 1 << 20]),
+)
+def test_fast_and_exact_paths_agree_on_every_family(
+    dialect: str,
+    recs: list[dict],
+    family: str,
+    extras: list[bytes],
+    data: list,
+    tail: bytes,
+    batch: int,
+) -> None:
+    """Verdicts, records, notes and problems with positions, and the bytes written back."""
+    body = _family(ac.dumps(ac.Conversation(recs), dialect), family)
+    more = [json.dumps({"role": "x", "kind": "k", "data": d}).encode() for d in data]
+    doc = _with_extras(body, extras + more, family)
+    if tail:
+        doc = doc[:-1] + tail  # a syntax error after the elements
+    old = document.BATCH_BYTES
+    document.BATCH_BYTES = batch
+    try:
+        fast = _outcome(lambda: document.read(document.parse(doc), dialect))
+        exact = _outcome(
+            lambda: document.read(document.exact(document.Parsed(doc, [], False)), dialect)
+        )
+    finally:
+        document.BATCH_BYTES = old
+    assert fast == exact, doc
