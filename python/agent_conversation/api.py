@@ -144,8 +144,12 @@ def dumps(conv: Conversation, dialect: str | None = None, *, float_format: str =
 def render(conv: Conversation, target: str, float_format: str = "ryu") -> tuple[str, list[Loss]]:
     """Write ``conv`` for ``target``, returning the text and what could not be carried."""
     spec = get_spec(target)
-    if conv.wire is not None and conv.pristine and conv.dialect == target and not conv.has_float:
-        return orjson.dumps(conv.wire).decode(), []  # read as exactly this dialect's wire form
+    if conv.wire is not None and conv.pristine and conv.dialect == target:
+        # read as exactly this dialect's wire form. orjson writes floats as zmij does; ryu
+        # differs only by the `+` of a positive exponent: without `e+` the text is the same.
+        out = orjson.dumps(conv.wire)
+        if not conv.has_float or float_format == "zmij" or b"e+" not in out:
+            return out.decode(), []
     records, has_float = conv.records, conv.has_float
     if not conv.pristine:
         records, has_float = validate_records(conv.records)

@@ -145,8 +145,24 @@ def write(
 
     ``float_format`` is ``ryu`` (serde_json <= 1.0.146) or ``zmij`` (1.0.147 and later).
     """
-    writer = Writer(spec, floats=has_float, float_format=float_format)
-    if passthrough and not has_float and not spec.sorted_keys:
+    if has_float:
+        # orjson writes floats as zmij does; ryu differs only by the `+` of a positive
+        # exponent, so floats are pre-rendered only when the text has an `e+` somewhere.
+        text, losses = _write(records, spec, False, passthrough, float_format)
+        if float_format == "zmij" or "e+" not in text:
+            return text, losses
+    return _write(records, spec, has_float, passthrough, float_format)
+
+
+def _write(
+    records: list[dict[str, Any]],
+    spec: Spec,
+    floats: bool,
+    passthrough: bool,
+    float_format: str,
+) -> tuple[str, list[Loss]]:
+    writer = Writer(spec, floats=floats, float_format=float_format)
+    if passthrough and not floats and not spec.sorted_keys:
         wire = records
     else:
         wire = [writer.record(rec, i) for i, rec in enumerate(records)]
