@@ -221,6 +221,8 @@ def _outcome(read: object) -> object:
         result = read()  # type: ignore[operator]
     except ac.ConversationError as err:
         return ("refused", [tuple(vars(p).values()) for p in err.problems])
+    if isinstance(result, tuple):
+        return result
     conv = ac.api._conversation(result)
     text, _ = ac.api.render(conv, result.dialect)
     notes = [tuple(vars(p).values()) for p in result.notes]
@@ -262,3 +264,65 @@ def test_fast_and_exact_paths_agree_on_every_family(
     finally:
         document.BATCH_BYTES = old
     assert fast == exact, doc
+
+
+ALL_STOPS = [*COMMON_STOPS, "refusal", "maxTurns", "guardRail"]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(DIALECTS),
+    st.sampled_from(DIALECTS),
+    st.lists(records(ALL_STOPS), max_size=6),
+    st.booleans(),
+    st.sampled_from([64, 1 << 20]),
+)
+def test_streamed_conversion_equals_convert_of_loads(
+    source: str, target: str, recs: list[dict], allow: bool, batch: int
+) -> None:
+    """convert-conversation's batch-by-batch conversion: the same bytes, losses, refusals."""
+    from agent_conversation.convert import convert
+    from agent_conversation.streaming import convert_stream
+
+    try:
+        data = ac.dumps(ac.Conversation(recs), source).encode()
+    except ac.ConversationError:
+        return  # a stop reason the source lacks
+    mapping = {"refusal": "stop"} if allow else None
+
+    def whole() -> object:
+        result = convert(ac.loads(data), target, allow_loss=allow, stop_reason_map=mapping)
+        return result.text.encode(), [loss.to_dict() for loss in result.losses], result.source
+
+    def streamed() -> object:
+        result, _ = convert_stream(data, "auto", target, allow_loss=allow, stop_reason_map=mapping)
+        return result.payload, [loss.to_dict() for loss in result.losses], result.source
+
+    old = document.BATCH_BYTES
+    document.BATCH_BYTES = batch
+    try:
+        assert _outcome(streamed) == _outcome(whole)
+    finally:
+        document.BATCH_BYTES = old
+
+
+def test_streamed_conversion_points_losses_at_the_documents_indices() -> None:
+    from agent_conversation.convert import convert
+    from agent_conversation.streaming import convert_stream
+
+    conv = ac.Conversation.new()
+    conv.add_user("hi", timestamp=1)
+    for ts in (2, 3):
+        conv.add_assistant("x", model="m", provider="p", stop_reason="refusal", timestamp=ts)
+    data = ac.dumps(conv, "yoagent@0.18").encode()
+    mapping = {"refusal": "stop"}
+    old = document.BATCH_BYTES
+    document.BATCH_BYTES = 64  # one element a batch
+    try:
+        streamed, count = convert_stream(data, "auto", "phi-core", stop_reason_map=mapping)
+    finally:
+        document.BATCH_BYTES = old
+    whole = convert(ac.loads(data), "phi-core", stop_reason_map=mapping)
+    assert count == 3 and streamed.payload == whole.text.encode()
+    assert [loss.pointer for loss in streamed.losses] == ["/1/stopReason", "/2/stopReason"]
+    assert streamed.losses == whole.losses

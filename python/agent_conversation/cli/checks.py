@@ -156,33 +156,9 @@ def stream_conversation(data: bytes, requested: str) -> tuple[str, list[Problem]
     The same verdicts as ``loads`` (the same dialect trials in the same order); peak memory is
     the input plus one batch of elements (see :mod:`..codec.document`).
     """
-    from ..api import _explain_auto
-    from ..codec.document import likely_order, parse, read
-    from ..dialects import known_dialects, resolve
+    from ..streaming import read_stream
 
-    parsed = parse(data, keep=False)
-    auto = requested == "auto"
-    order = likely_order(parsed.head(), known_dialects()) if auto else [resolve(requested)]
-    best: tuple[Any, Linter] | None = None
-    first_error: ConversationError | None = None
-    for name in order:
-        linter = Linter()
-        probe = [p.index for p in first_error.problems] if first_error else []
-        try:
-            found = read(
-                parsed, name, sink=linter.feed, fail_fast=first_error is not None, probe=probe
-            )
-        except ConversationError as err:
-            first_error = first_error or err
-            continue
-        if best is None or len(found.notes) < len(best[0].notes):
-            best = (found, linter)
-        if not found.notes:
-            break
-    if best is None:
-        assert first_error is not None
-        raise _explain_auto(first_error, order) if auto else first_error
-    found, linter = best
+    found, linter = read_stream(data, requested, lambda _dialect: Linter())
     return found.dialect, list(found.notes), linter.finish()
 
 
@@ -461,6 +437,9 @@ class Linter:
         self.calls: dict[str, tuple[int, int]] = {}  # id -> its latest call
         self.open: dict[tuple[int, int], str] = {}  # calls not answered yet, in order
         self.last_ts: int | None = None
+
+    def __call__(self, i: int, rec: dict[str, Any]) -> None:
+        self.feed(i, rec)
 
     def feed(self, i: int, rec: dict[str, Any]) -> None:
         if "kind" in rec:

@@ -551,6 +551,9 @@ class _ElementReader:
         for m in batch.trees:
             self.element(index, m, canonical)
             index += 1
+        end_batch = getattr(self.sink, "end_batch", None)
+        if end_batch is not None:
+            end_batch()
 
     def element(self, index: int, m: Any, canonical: bool) -> None:
         parsed = self.parsed
