@@ -17,6 +17,8 @@ import json
 import re
 from array import array
 from dataclasses import dataclass
+from itertools import accumulate, repeat
+from operator import add
 
 import msgspec
 
@@ -55,6 +57,8 @@ def split(data: bytes) -> Spans | None:
     if not raws:
         close = pos
         lead = tail = b""
+    elif pos == start + 1 and _compact(data, start, raws, starts, ends):
+        return Spans(starts, ends)  # no whitespace anywhere: every separator is one comma
     else:
         lead = data[start + 1 : pos]
         last = len(raws) - 1
@@ -78,6 +82,18 @@ def split(data: bytes) -> Spans | None:
     if _WS.match(data, close + 1).end() != len(data):  # type: ignore[union-attr]
         return None
     return Spans(starts, ends, lead, tail)
+
+
+def _compact(data: bytes, start: int, raws: list[msgspec.Raw], starts: array, ends: array) -> bool:  # type: ignore[type-arg]
+    """Spans at C speed for a compact array: when the elements' lengths plus one comma between
+    each two and the two brackets make up the whole text, there is no whitespace anywhere, so
+    element ``k + 1`` starts one byte after element ``k`` ends."""
+    lengths = list(map(len, raws))
+    if start + 2 + sum(lengths) + len(lengths) - 1 != len(data):
+        return False
+    starts.extend(accumulate(map(add, lengths[:-1], repeat(1)), initial=start + 1))
+    ends.extend(map(add, starts, lengths))
+    return data[ends[-1] : ends[-1] + 1] == b"]"
 
 
 _SCAN = json.JSONDecoder().scan_once
