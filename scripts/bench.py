@@ -155,8 +155,7 @@ def make(family: str, mb: float, out: Path) -> None:
         doc = {
             "session_id": "8f2d6c1e-5b7a-4c39-9e0d-2a1b3c4d5e6f",
             "loops": [
-                {"loop_id": f"loop-{k}", "messages": messages[k::4], "turns": []}
-                for k in range(4)
+                {"loop_id": f"loop-{k}", "messages": messages[k::4], "turns": []} for k in range(4)
             ],
         }
         data = json.dumps(doc, indent=2, ensure_ascii=False).encode()
@@ -166,7 +165,7 @@ def make(family: str, mb: float, out: Path) -> None:
     (out / f"{family}{suffix}").write_bytes(data)
 
 
-# -- measuring --------------------------------------------------------------------------------------
+# -- measuring ---------------------------------------------------------------------------------
 def run(cmd: list[str]) -> tuple[float, int, int]:
     """Wall seconds, peak RSS (KiB) and exit code of one process."""
     start = time.perf_counter()
@@ -239,7 +238,9 @@ def measure(family: str, folder: Path, repeat: int) -> tuple[float, float | None
         return ours / floor, None, f"{ours:.2f} s vs {floor:.2f} s in process"
     if family == "convert":
         src, out = str(folder / "convert.json"), str(folder / "out.json")
-        t_ours, m_ours, code = best([CONVERT, "-q", src, "--to", "phi-core@0.10", "-o", out], repeat)
+        t_ours, m_ours, code = best(
+            [CONVERT, "-q", src, "--to", "phi-core@0.10", "-o", out], repeat
+        )
         t_floor, m_floor, _ = best([py, "-c", FLOOR_CONVERT, src, out], repeat)
         os.unlink(out)
         return t_ours / t_floor, m_ours / m_floor, f"exit {code}"

@@ -96,7 +96,10 @@ def _conversation(result: ReadResult) -> Conversation:
             make_records=lambda: result.records,
         )
     return Conversation(
-        result.records, dialect=result.dialect, notes=result.notes, has_float=result.has_float
+        result.records,
+        dialect=result.dialect,
+        notes=result.notes,  # type: ignore[arg-type]  # a Sequence whose positions come late
+        has_float=result.has_float,
     )
 
 

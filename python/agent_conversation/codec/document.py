@@ -208,9 +208,7 @@ class Parsed:
         base_line, base_column = self.line_column(start)
         return base_line + line - 1, column + (base_column if line == 1 else 0)
 
-    def locate_element(
-        self, index: int, path: tuple[Any, ...], message: str, kind: str
-    ) -> Problem:
+    def locate_element(self, index: int, path: tuple[Any, ...], message: str, kind: str) -> Problem:
         text = self.element_text(index)
         positions = value_positions(text, 0, (index,))
         probe = path
@@ -326,9 +324,7 @@ def to_bytes(data: str | bytes | bytearray | memoryview) -> bytes:
                 ]
             ) from None
     if data is None or not isinstance(data, (bytes, bytearray, memoryview)):
-        raise ConversationError(
-            f"expected the document as str or bytes, not {type(data).__name__}"
-        )
+        raise ConversationError(f"expected the document as str or bytes, not {type(data).__name__}")
     return bytes(data)
 
 

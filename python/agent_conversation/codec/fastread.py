@@ -82,8 +82,8 @@ class FastReader:
         self.has_float = False
         self.fix = False
         self.trusted = False
-        self.hard = []
-        self.rereads = []
+        self.hard.clear()
+        self.rereads = self.rereads[:0]  # a new list: results keep the old one
 
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
@@ -448,8 +448,7 @@ _CHECKS = {
     "free": "    if not reader.free_in_place(m[{k!r}], 5): return False",
     # An Option<Value> given as null reads as absent (a note): the general reader decides.
     "optional-free": (
-        "    v = m[{k!r}]\n"
-        "    if v is None or not reader.free_in_place(v, 5): return False"
+        "    v = m[{k!r}]\n    if v is None or not reader.free_in_place(v, 5): return False"
     ),
 }
 

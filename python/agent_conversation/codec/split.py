@@ -96,7 +96,7 @@ def _compact(data: bytes, start: int, raws: list[msgspec.Raw], starts: array, en
     return data[ends[-1] : ends[-1] + 1] == b"]"
 
 
-_SCAN = json.JSONDecoder().scan_once
+_SCAN = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 
 
 def split_until_error(text: str) -> tuple[list[tuple[int, int]], int]:
