@@ -64,6 +64,9 @@ class FastReader:
     resets its per-document state.
     """
 
+    hard: list[tuple[Any, Any]]
+    rereads: list[tuple[str, float]]
+
     @classmethod
     def for_spec(cls, spec: Spec) -> FastReader:
         readers = getattr(_CACHE, "readers", None)
@@ -83,7 +86,7 @@ class FastReader:
         self.fix = False
         self.trusted = False
         self.hard.clear()
-        self.rereads = self.rereads[:0]  # a new list: results keep the old one
+        self.rereads = []  # a new list: results keep the old one
 
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
@@ -108,8 +111,8 @@ class FastReader:
         # element to the exact parser.
         self.fix = False
         self.trusted = False  # the values are serde's already (patched earlier): accept them
-        self.hard: list[tuple[Any, Any]] = []
-        self.rereads: list[tuple[str, float]] = []  # (literal, serde's value) replaced
+        self.hard = []
+        self.rereads = []  # (literal, serde's value) replaced
         # Where the dialect's wire names are the internal names (yoagent >= 0.13), a message
         # whose keys come in the canonical order already *is* its record: check it in place.
         self.identity = all(f.wire == f.ir for t in types.values() for f in t.fields)
