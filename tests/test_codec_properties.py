@@ -326,3 +326,17 @@ def test_streamed_conversion_points_losses_at_the_documents_indices() -> None:
     assert count == 3 and streamed.payload == whole.text.encode()
     assert [loss.pointer for loss in streamed.losses] == ["/1/stopReason", "/2/stopReason"]
     assert streamed.losses == whole.losses
+
+
+def test_a_refused_element_before_a_syntax_error_is_reported_with_it() -> None:
+    """serde stops at the refused element and never sees the syntax error; both are reported,
+    in document order, with their positions (fast and exact paths alike)."""
+    bad = b'{"role":"user","content":[],"timestamp":-1}'
+    good = b'{"role":"user","content":[],"timestamp":1}'
+    doc = b"[" + good + b",\n" + bad + b",\n" + good + b" x]"
+    for parsed in (document.parse(doc), document.exact(document.Parsed(doc, [], False))):
+        try:
+            document.read(parsed, ac.dialects.resolve("yoagent@0.18"))
+        except ac.ConversationError as err:
+            found = [(p.index, p.kind, p.line, p.column) for p in err.problems]
+        assert found == [(1, "range", 2, 41), (None, "syntax", 3, 44)]
