@@ -15,7 +15,7 @@ from .codec.document import ReadResult, likely_order, parse, read
 from .codec.numbers import FLOAT_FORMATS
 from .codec.reader import Reader, Reject
 from .codec.spec import get_spec, internal_spec
-from .codec.writer import Loss, write
+from .codec.writer import ORJSON_WRITES_ZMIJ, Loss, write
 from .conversation import Conversation
 from .dialects import crate_of, known_dialects, resolve
 from .errors import ConversationError, Problem, pointer
@@ -151,7 +151,9 @@ def render(conv: Conversation, target: str, float_format: str = "ryu") -> tuple[
         # read as exactly this dialect's wire form. orjson writes floats as zmij does; ryu
         # differs only by the `+` of a positive exponent: without `e+` the text is the same.
         out = orjson.dumps(conv.wire)
-        if not conv.has_float or float_format == "zmij" or b"e+" not in out:
+        if not conv.has_float or (
+            ORJSON_WRITES_ZMIJ and (float_format == "zmij" or b"e+" not in out)
+        ):
             return out.decode(), []
     records, has_float = conv.records, conv.has_float
     if not conv.pristine:

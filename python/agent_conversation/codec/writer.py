@@ -17,6 +17,14 @@ from .numbers import format_f64
 from .spec import Spec
 
 
+# orjson writes floats in zmij's layout (shortest digits, `1e+16`) in the versions this was
+# checked with; the writing shortcuts below rely on it, so they check it once.
+ORJSON_WRITES_ZMIJ = (
+    orjson.dumps([1e16, 1e-7, 1.5e-7, 1e22, 0.00001, 100.0, -0.0, 1.2345678901234567e20])
+    == b"[1e+16,1e-7,1.5e-7,1e+22,0.00001,100.0,-0.0,1.2345678901234567e+20]"
+)
+
+
 class Loss:
     """Something a target dialect cannot carry: where, and what."""
 
@@ -145,7 +153,7 @@ def write(
 
     ``float_format`` is ``ryu`` (serde_json <= 1.0.146) or ``zmij`` (1.0.147 and later).
     """
-    if has_float:
+    if has_float and ORJSON_WRITES_ZMIJ:
         # orjson writes floats as zmij does; ryu differs only by the `+` of a positive
         # exponent, so floats are pre-rendered only when the text has an `e+` somewhere.
         text, losses = _write(records, spec, False, passthrough, float_format)
