@@ -16,7 +16,6 @@ import orjson
 from .numbers import format_f64
 from .spec import Spec
 
-
 # orjson writes floats in zmij's layout (shortest digits, `1e+16`) in the versions this was
 # checked with; the writing shortcuts below rely on it, so they check it once.
 ORJSON_WRITES_ZMIJ = (
