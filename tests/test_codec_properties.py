@@ -187,6 +187,9 @@ free_any = st.recursive(
 EXTRAS = [
     b'{"role":"user","content":[],"timestamp":-1}',  # refused
     b'{"role":"user","role":"user","content":[],"timestamp":1}',  # a repeated key
+    # a repeated key where the fast reader gives up after counting some keys
+    b'{"role":"user","role":"user","timestamp":0,"content":[{"type":"text","text":"a"},'
+    b'{"type":"text","text":"b","x":1}],"timestamp":1}',
     b'{"role":"x","kind":"k","data":[-0,1E2,0.9808861679331449,123456789012345678901]}',
     b'{"role":"extension","kind":"\\u0041\\/","data":"\\ud83d\\ude00 \\u2028"}',
     b'{"role":"user","content":[{"type":"text","text":"a","x":1}],"timestamp":2}',  # a note

@@ -52,7 +52,7 @@ class StreamedConversion:
     """A conversion made batch by batch: the target's bytes (``payload``) and the losses, as
     :class:`~.convert.ConversionResult` has them."""
 
-    def __init__(self, payload: bytes, losses: list[Any], source: str, target: str) -> None:
+    def __init__(self, payload: bytearray, losses: list[Any], source: str, target: str) -> None:
         self.payload = payload
         self.losses = losses
         self.source = source
@@ -175,4 +175,4 @@ def convert_stream(
     losses.sort(key=lambda loss: -1 if loss.index is None else loss.index)
     _refuse_if_needed(losses, name, allow_loss)
     sink.out += b"]"
-    return StreamedConversion(bytes(sink.out), losses, result.dialect, target), sink.count
+    return StreamedConversion(sink.out, losses, result.dialect, target), sink.count

@@ -571,6 +571,7 @@ class _ElementReader:
                     fast.keys = mark
                     record = fast.message(m) if type(m) is dict else None
                     if record is None:
+                        fast.keys = mark  # what it counted before giving up
                         record, notes = self.generic_message(m, index)
             except Bail:
                 wire, record, notes = False, None, None
