@@ -32,7 +32,7 @@ from .fastread import FastReader
 from .jsonparse import RECURSION_LIMIT, JsonSyntaxError, Parser, position, value_positions
 from .reader import Bail, Reader, Reject
 from .spec import MESSAGE_ROLES, get_spec
-from .split import Spans, split, split_until_error
+from .split import Spans, spans_of_canonical, split, split_until_error
 
 BATCH_BYTES = 1 << 20
 
@@ -336,6 +336,18 @@ def parse(data: str | bytes, keep: bool = True) -> Parsed:
     ``keep=False`` streams: batches are parsed again each time the document is read.
     """
     raw = to_bytes(data)
+    if len(raw) <= BATCH_BYTES:  # one batch: orjson's tree may give the spans too
+        try:
+            tree = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            tree = None
+        if type(tree) is list:
+            found = spans_of_canonical(raw, tree)
+            if found is not None:
+                parsed = Parsed(raw, None, True, elements=found, keep=keep)
+                if keep:
+                    parsed._batches = [Batch(0, tree, True)]
+                return parsed
     spans = split(raw)
     if spans is not None:
         return Parsed(raw, None, True, elements=spans, keep=keep)

@@ -19,12 +19,11 @@ from array import array
 from dataclasses import dataclass
 from itertools import accumulate, repeat
 from operator import add
-
-import msgspec
+from typing import Any
 
 _WS = re.compile(rb"[ \t\r\n]*")
 _SEP = re.compile(rb"[ \t\r\n]*,[ \t\r\n]*")
-_DECODER = msgspec.json.Decoder(list[msgspec.Raw])
+_DECODER: Any = None  # msgspec's decoder, made on first use (importing msgspec takes time)
 
 
 @dataclass
@@ -44,6 +43,11 @@ class Spans:
 def split(data: bytes) -> Spans | None:
     """The element spans of a well-formed top-level JSON array; None for anything else (a
     syntax error, another top-level type: the caller finds serde's error)."""
+    global _DECODER
+    import msgspec
+
+    if _DECODER is None:
+        _DECODER = msgspec.json.Decoder(list[msgspec.Raw])
     try:
         raws = _DECODER.decode(data)
     except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
@@ -84,7 +88,7 @@ def split(data: bytes) -> Spans | None:
     return Spans(starts, ends, lead, tail)
 
 
-def _compact(data: bytes, start: int, raws: list[msgspec.Raw], starts: array, ends: array) -> bool:  # type: ignore[type-arg]
+def _compact(data: bytes, start: int, raws: list[Any], starts: array, ends: array) -> bool:  # type: ignore[type-arg]
     """Spans at C speed for a compact array: when the elements' lengths plus one comma between
     each two and the two brackets make up the whole text, there is no whitespace anywhere, so
     element ``k + 1`` starts one byte after element ``k`` ends."""
@@ -94,6 +98,34 @@ def _compact(data: bytes, start: int, raws: list[msgspec.Raw], starts: array, en
     starts.extend(accumulate(map(add, lengths[:-1], repeat(1)), initial=start + 1))
     ends.extend(map(add, starts, lengths))
     return data[ends[-1] : ends[-1] + 1] == b"]"
+
+
+def spans_of_canonical(data: bytes, tree: list[Any]) -> Spans | None:
+    """The spans of a document orjson writes back byte for byte (compact, or pretty-printed
+    with 2 spaces), from the lengths orjson writes each element with; None otherwise."""
+    import orjson
+
+    if not tree:
+        return None
+    pretty = data.startswith(b"[\n  ")
+    option = orjson.OPT_INDENT_2 if pretty else 0
+    try:
+        if orjson.dumps(tree, option=option) != data:
+            return None
+        texts = [orjson.dumps(t, option=option) for t in tree]
+    except (TypeError, orjson.JSONEncodeError):
+        return None
+    if pretty:  # each line of an element is indented two more spaces inside the array
+        lengths = [len(t) + 2 * t.count(b"\n") for t in texts]
+        first, gap = 4, 4  # "[\n  ", ",\n  "
+    else:
+        lengths = list(map(len, texts))
+        first, gap = 1, 1
+    starts: array = array("q", accumulate(map(add, lengths[:-1], repeat(gap)), initial=first))  # type: ignore[type-arg]
+    ends: array = array("q", map(add, starts, lengths))  # type: ignore[type-arg]
+    if pretty:
+        return Spans(starts, ends, b"\n  ", b"\n")
+    return Spans(starts, ends)
 
 
 _SCAN = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
