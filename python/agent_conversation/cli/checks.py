@@ -430,7 +430,13 @@ def _lint_path(records: list[dict[str, Any]], order: range, out: list[Problem]) 
 
 
 class Linter:
-    """The lint of one history, fed record by record (nothing but open tool calls is kept)."""
+    """The lint of one history, fed record by record (nothing but open tool calls is kept).
+
+    It reads only keys every dialect writes under the records' names (role, timestamp,
+    toolCallId, content, type, id, mimeType, data, kind), so wire-form messages do as well.
+    """
+
+    takes_wire = True
 
     def __init__(self) -> None:
         self.out: list[Problem] = []

@@ -518,6 +518,8 @@ class _ElementReader:
         self.generic = self.fast.generic
         self.exact_reader = Reader(spec)
         self.sink = sink
+        # a sink that reads only what every dialect's wire form names as the records do
+        self.sink_takes_wire = getattr(sink, "takes_wire", False)
         self.problems: list[Problem] = []
         self.notes: list[Any] = []  # Problem, or (index, path, message, kind) to locate later
         self.has_float = False
@@ -614,8 +616,10 @@ class _ElementReader:
             if record is None:
                 return
         if self.sink is not None:
-            if wire:
-                record = m if fast.identity else fast.records_of([m])[0]
+            if wire and not (fast.identity or self.sink_takes_wire):
+                record = fast.records_of([m])[0]
+            elif wire:
+                record = m
             self.sink(index, record)
             return
         if self.wire is not None:
