@@ -257,7 +257,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--quick", action="store_true", help="10 MB only, two runs each")
+    parser.add_argument("--quick", action="store_true", help="10 MB only, one run each")
     parser.add_argument("--sizes", default="1,10,100", help="sizes in MB (comma-separated)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (best)")
     parser.add_argument("--only", help="families to run (comma-separated)")
@@ -268,7 +268,7 @@ def main() -> None:
         make(family, float(mb), Path(out))
         return
     sizes = [10.0] if args.quick else [float(s) for s in args.sizes.split(",")]
-    repeat = 2 if args.quick and args.repeat == 3 else args.repeat
+    repeat = 1 if args.quick and args.repeat == 3 else args.repeat
     families = args.only.split(",") if args.only else list(FAMILIES)
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     print(
