@@ -25,7 +25,10 @@ def read_stream(
     from .api import _explain_auto
     from .dialects import known_dialects, resolve
 
-    parsed = parse(data, keep=False)
+    from .codec.document import BATCH_BYTES
+
+    # one batch or less: keep it (parsed once for every dialect tried); else stream
+    parsed = parse(data, keep=len(data) <= BATCH_BYTES)
     auto = requested == "auto"
     order = likely_order(parsed.head(), known_dialects()) if auto else [resolve(requested)]
     best: tuple[ReadResult, Any] | None = None
