@@ -23,9 +23,8 @@ def read_stream(
     """Read ``data`` as ``requested`` (``auto`` or a dialect), feeding each record to a sink
     made by ``make_sink(dialect)`` (one per dialect tried); the result and the chosen sink."""
     from .api import _explain_auto
-    from .dialects import known_dialects, resolve
-
     from .codec.document import BATCH_BYTES
+    from .dialects import known_dialects, resolve
 
     # one batch or less: keep it (parsed once for every dialect tried); else stream
     parsed = parse(data, keep=len(data) <= BATCH_BYTES)
