@@ -1,17 +1,16 @@
 #!/usr/bin/env python3
 """Generate python/agent_conversation/models/ from schema/ (and check that it is up to date).
 
-For every wire revision ``schema/<crate>/<revision>/conversation.schema.json`` this writes:
+For every wire revision ``schema/<crate>/<revision>/conversation.wire.schema.json`` this writes:
 
 - ``models/<crate>_<revision>.py``: pydantic v2 models made by datamodel-code-generator (run as
-  ``python -m datamodel_code_generator`` from this interpreter; pinned to 0.89.0) from the
-  schema's *model view*: the object form of every type, with the canonical spellings the crate
-  writes. The schema itself also accepts serde's sequence forms, variant indexes, one-key unit
-  variant maps and aliases; those belong to acceptance, not to the models. Discriminated unions
-  come from the schema's ``discriminator`` keywords; phi-core metadata is typed by the shape
-  named in ``x-valid-schema``.
+  ``python -m datamodel_code_generator`` from this interpreter; pinned to 0.89.0) from the wire
+  view file as it stands (the form the crate writes; discriminated unions from its ``oneOf`` +
+  ``discriminator``).
 - ``models/wire.py``: the wire tables the codec reads, taken from the ``x-`` annotations of the
-  conversation schemas (``REVISIONS``) and of the configuration schemas (``CONFIGS``).
+  wire views and, for what acceptance adds (required keys, aliases, duplicate-key rules), of the
+  reader views, of the conversation schemas (``REVISIONS``). The configuration schemas are
+  checked by tests/test_schemas.py; no Python reads configuration files, so they have no table.
 - ``models/__init__.py``: the list of generated modules.
 
 Usage: ``python scripts/generate_models.py`` (write) or ``--check`` (exit 1 with a unified diff
@@ -22,7 +21,6 @@ schemas and the pinned generator: no timestamps, no paths, the builtin formatter
 from __future__ import annotations
 
 import argparse
-import copy
 import difflib
 import json
 import subprocess
@@ -74,19 +72,10 @@ def _version_key(name: str) -> tuple[int, ...]:
 
 
 def revisions() -> list[Path]:
-    """Every revision's conversation schema, yoagent first, then by version."""
-    paths = list(SCHEMA.glob("*/*/conversation.schema.json"))
+    """Every revision's conversation wire view, yoagent first, then by version."""
+    paths = list(SCHEMA.glob("*/*/conversation.wire.schema.json"))
     return sorted(
         paths, key=lambda p: (p.parent.parent.name != "yoagent", _version_key(p.parent.name))
-    )
-
-
-def config_schemas() -> list[Path]:
-    """Every configuration schema (schema/<crate>/config/<revision>/config.schema.json)."""
-    paths = list(SCHEMA.glob("*/config/*/config.schema.json"))
-    return sorted(
-        paths,
-        key=lambda p: (p.parent.parent.parent.name != "yoagent", _version_key(p.parent.name)),
     )
 
 
@@ -121,138 +110,6 @@ def enum_values(definition: dict[str, Any]) -> list[str]:
     raise ValueError(f"not an enum definition: {definition}")
 
 
-# ---------------------------------------------------------------------------------------------
-# The model view: what datamodel-code-generator sees
-
-# Array items typed u64 get this alias (a list of constrained ints would otherwise become a
-# RootModel wrapper per item); the generator checks that it has the schema's bounds.
-U64_ALIAS = "agent_conversation.models._base.U64"
-
-
-def _integer(defs: dict[str, Any], name: str, extra: dict[str, Any]) -> dict[str, Any]:
-    inline = {k: v for k, v in defs[name].items() if k != "description"}
-    inline.update(extra)
-    return inline
-
-
-def _inline_integers(node: Any, defs: dict[str, Any]) -> Any:
-    """Replace references to U64/U32 by the integer schema itself (plain ints with bounds)."""
-    if isinstance(node, dict):
-        name = _ref_name(node)
-        if name in INTEGERS:
-            return _integer(defs, name, {k: v for k, v in node.items() if k != "$ref"})
-        out = {k: _inline_integers(v, defs) for k, v in node.items()}
-        items = node.get("items")
-        if node.get("type") == "array" and isinstance(items, dict) and _ref_name(items) == "U64":
-            out["items"] = {"type": "integer", "customTypePath": U64_ALIAS}
-        return out
-    if isinstance(node, list):
-        return [_inline_integers(v, defs) for v in node]
-    return node
-
-
-def _union(definition: dict[str, Any]) -> dict[str, Any]:
-    """A tagged union (if/then dispatch in the schema) as oneOf + discriminator for codegen."""
-    mapping = definition["discriminator"]["mapping"]
-    return {
-        "oneOf": [{"$ref": ref} for ref in mapping.values()],
-        "discriminator": {"propertyName": definition["discriminator"]["propertyName"]},
-    }
-
-
-def _typed_property(prop: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
-    """The kept value's shape of a drop-if-invalid property (phi-core metadata, ApiProtocol)."""
-    target = prop.get("x-valid-schema") or prop.get("x-valid-values")
-    if not target:
-        return prop
-    name = target.rsplit("/", 1)[1]
-    shape: dict[str, Any] = {"$ref": f"#/$defs/{name}"}
-    if defs[name].get("type") == "array":  # a list alias such as NodeTagList: inline it
-        shape = copy.deepcopy(defs[name])
-    if prop.get("description"):
-        shape["description"] = prop["description"]
-    return shape  # never required, so the model makes it `X | None = None`
-
-
-def _model_object(form: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
-    """An object form without alias spellings, variant indexes or acceptance-only rules."""
-    form = {k: v for k, v in form.items() if k not in ("allOf", "additionalProperties")}
-    aliases = form.get("x-aliases", {})
-    props = {}
-    for key, prop in form.get("properties", {}).items():
-        if key in aliases:
-            continue  # the alias spelling is read, never written
-        if "enum" in prop and any(isinstance(v, int) for v in prop["enum"]):
-            prop = {"const": _strings(prop["enum"])[0]}  # a variant index is read, never written
-        if key not in form.get("required", []):
-            # An Option: null is read as absent and never written, so the model says `X | None`.
-            branches = [b for b in prop.get("anyOf", []) if b != NULL]
-            if len(branches) == 1 and len(prop["anyOf"]) == 2:
-                rest = {k: v for k, v in prop.items() if k != "anyOf"}
-                if rest.get("default", 0) is None:
-                    del rest["default"]  # absent is None already
-                prop = {**rest, **branches[0]}
-        props[key] = _typed_property(prop, defs)
-    form["properties"] = props
-    return form
-
-
-def model_view(schema: dict[str, Any]) -> dict[str, Any]:
-    """Object forms only, tags as constants, unions inline by discriminator, u64 as ints."""
-    raw = schema["$defs"]
-    view: dict[str, Any] = {}
-    unions: dict[str, dict[str, Any]] = {}
-    for name, definition in raw.items():
-        if name in INTEGERS or definition.get("type") == "array":
-            continue  # inlined where used
-        if "discriminator" in definition:
-            unions[name] = _union(definition)
-        elif name == "AgentMessage":
-            view[name] = definition  # anyOf [Message, ExtensionMessage]: the LLM message first
-        elif object_form(definition) is not definition or definition.get("type") == "object":
-            view[name] = _model_object(object_form(definition), raw)
-        elif "enum" in definition or any("enum" in b for b in definition.get("anyOf", [])):
-            view[name] = {"enum": enum_values(definition)}
-            if definition.get("description"):
-                view[name]["description"] = definition["description"]
-        else:
-            view[name] = definition
-    # Tagged unions inline where used, so pydantic gets `Annotated[A | B, Field(discriminator=)]`.
-    for name, union in unions.items():
-        view = _replace_ref(view, f"#/$defs/{name}", union)
-    view = _inline_integers(view, raw)
-    return {
-        "$schema": schema["$schema"],
-        "title": "SavedConversation",
-        "description": schema.get("description", ""),
-        "type": "array",
-        "items": {"$ref": "#/$defs/AgentMessage"},
-        "$defs": view,
-    }
-
-
-def _replace_ref(node: Any, target: str, replacement: dict[str, Any]) -> Any:
-    if isinstance(node, dict):
-        if node.get("$ref") == target:
-            extra = {k: v for k, v in node.items() if k != "$ref"}
-            return {**copy.deepcopy(replacement), **extra}
-        return {k: _replace_ref(v, target, replacement) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_replace_ref(v, target, replacement) for v in node]
-    return node
-
-
-def _check_u64_alias(schema: dict[str, Any]) -> None:
-    """The hand-written U64 alias used for list items has exactly the schema's bounds."""
-    from pydantic import TypeAdapter
-
-    module, _, attr = U64_ALIAS.rpartition(".")
-    alias = getattr(__import__(module, fromlist=[attr]), attr)
-    expected = {k: v for k, v in schema["$defs"]["U64"].items() if k != "description"}
-    if TypeAdapter(alias).json_schema() != expected:
-        raise SystemExit(f"{U64_ALIAS} does not match the schema's U64: {expected}")
-
-
 def module_name(path: Path) -> str:
     crate, rev = path.parent.parent.name, path.parent.name
     return f"{crate.replace('-', '_')}_{rev.replace('.', '_')}"
@@ -274,18 +131,16 @@ def _check_codegen_version() -> None:
 
 
 def generate_model_module(path: Path) -> str:
-    schema = load(path)
-    _check_u64_alias(schema)
     with tempfile.TemporaryDirectory() as tmp:
-        view = Path(tmp) / "view.schema.json"
-        view.write_text(json.dumps(model_view(schema), indent=2), encoding="utf-8")
         out = Path(tmp) / "out.py"
         cmd = [
             sys.executable,
             "-m",
             "datamodel_code_generator",
+            "--class-name",
+            "SavedConversation",
             "--input",
-            str(view),
+            str(path),
             "--output",
             str(out),
             *CODEGEN_ARGS,
@@ -340,32 +195,40 @@ def kind_of(prop: dict[str, Any], defs: dict[str, Any]) -> str:
     )
 
 
-def type_table(form: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+def type_table(
+    form: dict[str, Any], reader_form: dict[str, Any], defs: dict[str, Any]
+) -> dict[str, Any]:
+    """A type's table: how it is written (wire view) and what reading adds (reader view)."""
     order = form["x-wire-order"]
     props = form["properties"]
+    reader_props = reader_form["properties"]
     return {
         "order": list(order),
-        "required": [k for k in order if k in form.get("required", [])],
+        "required": [k for k in order if k in reader_form.get("required", [])],
         "omit_when_absent": list(form.get("x-omit-when-absent", [])),
-        "aliases": dict(form.get("x-aliases", {})),
-        "defaults": {k: props[k]["default"] for k in order if "default" in props.get(k, {})},
-        "duplicates": form.get("x-duplicate-keys", "error"),
-        "sorted_keys": bool(form.get("x-sorted-keys", False)),
-        "free_json": [k for k in order if kind_of(props[k], defs) == "free"],
+        "aliases": dict(reader_form.get("x-aliases", {})),
+        "defaults": {
+            k: reader_props[k]["default"] for k in order if "default" in reader_props.get(k, {})
+        },
+        "duplicates": reader_form.get("x-duplicate-keys", "error"),
         "kinds": {k: kind_of(props[k], defs) for k in order},
+        "record_names": dict(form.get("x-record-names", {})),
     }
 
 
-def type_tables(schema: dict[str, Any]) -> dict[str, Any]:
+def _named(table: dict[str, Any], name: str) -> dict[str, Any]:
+    return {"definition": name, **table}
+
+
+def type_tables(wire: dict[str, Any], reader: dict[str, Any]) -> dict[str, Any]:
     """One table per x-wire-type; a tagged union's variants nest under ``variants``."""
-    defs = schema["$defs"]
+    defs = wire["$defs"]
     types: dict[str, Any] = {}
-    for definition in defs.values():
-        form = object_form(definition)
+    for name, form in defs.items():
         wire_type = form.get("x-wire-type")
         if wire_type is None or "x-wire-order" not in form:
             continue
-        table = type_table(form, defs)
+        table = _named(type_table(form, object_form(reader["$defs"][name]), defs), name)
         variant = form.get("x-variant")
         if variant is None:
             types[wire_type] = table
@@ -376,6 +239,28 @@ def type_tables(schema: dict[str, Any]) -> dict[str, Any]:
     return types
 
 
+def union_tables(wire: dict[str, Any], reader: dict[str, Any]) -> dict[str, Any]:
+    """Each tagged union (``oneOf`` + ``discriminator``) by $defs name: its tag key,
+    ``{tag value: x-wire-type of the variant}`` and whether the reader view also accepts a
+    variant index for the tag (``0`` for ``user``)."""
+    defs = wire["$defs"]
+    unions: dict[str, Any] = {}
+    for name, definition in defs.items():
+        if "discriminator" not in definition:
+            continue
+        mapping = definition["discriminator"]["mapping"]
+        tag = definition["discriminator"]["propertyName"]
+        first = object_form(reader["$defs"][next(iter(mapping.values())).rsplit("/", 1)[1]])
+        unions[name] = {
+            "tag": tag,
+            "variants": {
+                v: defs[ref.rsplit("/", 1)[1]]["x-wire-type"] for v, ref in mapping.items()
+            },
+            "index": any(type(v) is int for v in first["properties"][tag].get("enum", [])),
+        }
+    return unions
+
+
 def enum_tables(schema: dict[str, Any]) -> dict[str, list[str]]:
     """Closed string enums other than StopReason (TagKind, ProvenanceRole, ApiProtocol, ...)."""
     enums: dict[str, list[str]] = {}
@@ -384,37 +269,49 @@ def enum_tables(schema: dict[str, Any]) -> dict[str, list[str]]:
             continue
         branches = [definition, *definition.get("anyOf", [])]
         if any("enum" in b and b.get("type") != "object" for b in branches):
-            if object_form(definition) is definition and definition.get("type") != "object":
+            if definition.get("type") != "object":
                 enums[name] = enum_values(definition)
     return enums
 
 
+def reader_of(path: Path) -> dict[str, Any]:
+    """The reader view beside a wire view."""
+    return load(path.with_name(path.name.replace(".wire.", ".reader.")))
+
+
+def metadata_kinds(schema: dict[str, Any]) -> dict[str, str]:
+    """The kind of each message metadata key (phi-core): ``u64``, or the x-wire-type of its
+    shape (``turnId``, ``provenanceHint``), ``[tag]`` for a list of them."""
+    defs = schema["$defs"]
+    message = next(d for d in defs.values() if "x-metadata" in d)
+
+    def wire_kind(kind: str) -> str:
+        if kind.startswith("["):
+            return f"[{wire_kind(kind[1:-1])}]"
+        return str(defs[kind]["x-wire-type"]) if kind in defs else kind
+
+    return {k: wire_kind(kind_of(message["properties"][k], defs)) for k in schema["x-metadata"]}
+
+
 def wire_entry(path: Path) -> tuple[str, dict[str, Any]]:
     schema = load(path)
+    reader = reader_of(path)
     defs = schema["$defs"]
+    session = defs.get("SessionEntry", {})
     entry: dict[str, Any] = {
         "crate": schema["x-crate"],
         "revision": schema["x-revision"],
         "versions": list(schema["x-crate-versions"]),
+        "session_versions": list(session.get("x-crate-versions", [])),
         "stop_reasons": enum_values(defs["StopReason"]),
         "sorted_keys": bool(schema["x-sorted-keys"]),
-        "message_duplicates": schema["x-duplicate-keys"],
+        "message_duplicates": reader["x-duplicate-keys"],
         "metadata": list(schema["x-metadata"]),
+        "metadata_kinds": metadata_kinds(schema) if schema["x-metadata"] else {},
         "api_protocols": enum_values(defs["ApiProtocol"]) if "ApiProtocol" in defs else [],
         "enums": enum_tables(schema),
-        "types": type_tables(schema),
-    }
-    return f"{schema['x-crate']}@{schema['x-revision']}", entry
-
-
-def config_entry(path: Path) -> tuple[str, dict[str, Any]]:
-    schema = load(path)
-    entry: dict[str, Any] = {
-        "crate": schema["x-crate"],
-        "revision": schema["x-revision"],
-        "versions": list(schema["x-crate-versions"]),
-        "enums": enum_tables(schema),
-        "types": type_tables(schema),
+        "unions": union_tables(schema, reader),
+        "types": type_tables(schema, reader),
     }
     return f"{schema['x-crate']}@{schema['x-revision']}", entry
 
@@ -457,26 +354,25 @@ def _flat(value: Any) -> str | None:
     return None
 
 
-def generate_wire(paths: list[Path], configs: list[Path]) -> str:
+def generate_wire(paths: list[Path]) -> str:
     table = dict(wire_entry(p) for p in paths)
-    config_table = dict(config_entry(p) for p in configs)
-    sources = "".join(f"- {p.relative_to(ROOT).as_posix()}\n" for p in [*paths, *configs])
+    sources = "".join(f"- {p.relative_to(ROOT).as_posix()}\n" for p in paths)
     return (
         HEADER.format(source="schema/ (x- annotations)")
         + '"""Wire tables, from the schemas\' x- annotations (read by the codec).\n\n'
-        + "REVISIONS: one entry per conversation wire revision (dialect); CONFIGS: one per\n"
-        + "configuration schema revision. Per type: key order, required keys, keys omitted when\n"
-        + "absent, aliases, defaults, duplicate-key rule, sorted writing, free JSON keys and the\n"
-        + "kind of every key; a tagged union (provenanceHint) lists its variants under its tag.\n"
-        + "``sorted_keys`` on a type: written with keys sorted at every depth (nested values\n"
-        + "too).\n\n"
-        + "Sources:\n"
+        + "REVISIONS: one entry per conversation wire revision (dialect): the crate versions (and\n"
+        + "those with session files), stop reasons, sorted writing, the message metadata keys and\n"
+        + "their kinds, closed enums, the tagged unions (tag key, variants, whether a variant\n"
+        + "index is read), and per type: its $defs name, key order, required keys, keys omitted\n"
+        + "when absent, aliases, defaults, duplicate-key rule, the kind of every key and the\n"
+        + "internal record name of keys spelled otherwise; a union of variants (provenanceHint)\n"
+        + "lists them under its tag. The configuration schemas have no table: nothing in Python\n"
+        + "reads configuration files.\n\n"
+        + "Sources (wire views; required keys, aliases, duplicate rules from the reader views):\n"
         + sources
         + '"""\n\nfrom typing import Any\n\n'
         + "REVISIONS: dict[str, dict[str, Any]] = "
         + py_literal(table)
-        + "\n\nCONFIGS: dict[str, dict[str, Any]] = "
-        + py_literal(config_table)
         + "\n"
     )
 
@@ -502,7 +398,7 @@ def outputs() -> dict[Path, str]:
     _check_codegen_version()
     paths = revisions()
     files = {MODELS / f"{module_name(p)}.py": generate_model_module(p) for p in paths}
-    files[MODELS / "wire.py"] = generate_wire(paths, config_schemas())
+    files[MODELS / "wire.py"] = generate_wire(paths)
     files[MODELS / "__init__.py"] = generate_init(paths)
     return files
 

@@ -235,7 +235,11 @@ def test_size_limit_and_endless_streams(tmp_path: Path) -> None:
     proc = run("--max-size", "64K", str(big))
     assert proc.returncode == 2 and "larger than the --max-size limit of 64 KiB" in out(proc)
     if os.path.exists("/dev/zero"):
-        proc = run("--max-size", "1M", "/dev/zero", timeout=30)
+        # named, a device is refused unread (tests/test_hostile.py); on stdin the limit holds
+        with open("/dev/zero", "rb") as zero:
+            proc = subprocess.run(
+                [str(SCRIPT), "--max-size", "1M", "-"], stdin=zero, capture_output=True, timeout=30
+            )
         assert proc.returncode == 2 and "larger than the --max-size limit" in out(proc)
 
 
@@ -506,11 +510,11 @@ def test_session_reader_ignores_only_what_rust_trims(tmp_path: Path) -> None:
 def test_phi_session_file(tmp_path: Path) -> None:
     user = json.loads(ac.dumps(ac.loads(f"[{USER}]", "phi-core@0.10.0")))[0]
     call = json.loads(ac.dumps(ac.loads(f"[{CALL.replace('toolUse', 'stop')}]", "phi-core")))[0]
-    turn = {"turn_id": {}, "input_messages": [user], "output_message": call, "tool_results": []}
-    doc = {
-        "session_id": "s1",
-        "loops": [{"loop_id": "l1", "messages": [user, call], "turns": [turn]}],
-    }
+    # a whole document as phi-core 0.15.2 saves it (fixtures/records), with these messages
+    doc = json.loads((ROOT / "fixtures/records/phi-session/phi-core-0.15.2.json").read_text())
+    turn = doc["loops"][0]["turns"][0]
+    turn.update(input_messages=[user], output_message=call, tool_results=[])
+    doc["loops"][0]["messages"] = [user, call]
     path = write(tmp_path / "s1.json", json.dumps(doc, indent=2))
     proc = run(str(path))
     assert proc.returncode == 0, out(proc)

@@ -142,7 +142,7 @@ def test_allow_loss_and_map_stop_reason(cli: Any, tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["--to", "nope@1"], "unknown dialect 'nope@1'"),
-        (["--to", "yoagent", "--from", "yoagent@0.1"], "unknown dialect 'yoagent@0.1'"),
+        (["--to", "yoagent", "--from", "yoagent@0.1"], "yoagent before 0.4.0 has no save API"),
         (["--to", "yoagent", "--map-stop-reason", "refusal"], "takes FROM=TO"),
         (["--to", "yoagent@0.4", "--map-stop-reason", "refusal=paused"], "no stop reason 'paused'"),
         (["--to", "yoagent", "--map-stop-reason", "a=stop", "--map-stop-reason", "a=error"],

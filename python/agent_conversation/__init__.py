@@ -10,18 +10,25 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 __all__ = [
-    "ConversionResult",
     "Conversation",
     "ConversationError",
+    "ConversionResult",
     "Problem",
     "__version__",
     "convert",
     "detect",
     "dump",
     "dumps",
+    "dumps_config",
+    "dumps_events",
+    "export",
+    "history_from_events",
+    "import_",
     "known_dialects",
     "load",
     "loads",
+    "loads_config",
+    "loads_events",
 ]
 
 _LAZY = {
@@ -36,6 +43,13 @@ _LAZY = {
     "load": "agent_conversation.api",
     "loads": "agent_conversation.api",
     "known_dialects": "agent_conversation.dialects",
+    "export": "agent_conversation.exchange",
+    "import_": "agent_conversation.exchange",
+    "history_from_events": "agent_conversation.records.events",
+    "loads_config": "agent_conversation.records.configs",
+    "dumps_config": "agent_conversation.records.configs",
+    "loads_events": "agent_conversation.records.events",
+    "dumps_events": "agent_conversation.records.events",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -44,6 +58,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from agent_conversation.convert import ConversionResult, convert
     from agent_conversation.dialects import known_dialects
     from agent_conversation.errors import ConversationError, Problem
+    from agent_conversation.exchange import export, import_
+    from agent_conversation.records.configs import dumps_config, loads_config
+    from agent_conversation.records.events import dumps_events, history_from_events, loads_events
 
 
 def __getattr__(name: str) -> Any:

@@ -204,8 +204,8 @@ def _ts(timestamp: int | None) -> int:
     return now_ms() if timestamp is None else timestamp
 
 
-_CAMEL = {"cache_read": "cacheRead", "cache_write": "cacheWrite", "total_tokens": "totalTokens"}
-
-
 def _camel(key: str) -> str:
-    return _CAMEL.get(key, key)
+    """The internal (record) name of a wire spelling (``cache_read`` → ``cacheRead``)."""
+    from .codec.spec import IR_NAME
+
+    return IR_NAME.get(key, key)

@@ -226,12 +226,12 @@ def convert_session(
     Each entry's message is converted as in ``convert``; ids, parents, entry timestamps and
     labels are kept. Loss pointers are inside the entry (``/message/...``), with its line.
     """
-    from .sessions import session_dialects
+    from .sessions import has_sessions, sessions_from
 
     target = resolve(to)
-    if target not in session_dialects() or _before_sessions(to):
+    if not has_sessions(to):
         raise ConversationError(
-            f"{to} has no session files (yoagent >= 0.11 writes them); "
+            f"{to} has no session files ({sessions_from()} and later write them); "
             "convert the messages as a conversation instead"
         )
     name = _display(to, target)
@@ -275,17 +275,6 @@ def _session_lines(
         ]
         lines.append(_session_line(entry, text[1:-1]))
     return lines
-
-
-def _before_sessions(name: str) -> bool:
-    """``yoagent@0.9.3`` shares a wire revision with 0.11 but has no ``Session`` yet."""
-    if name in REVISIONS:  # a revision name ("yoagent@0.9" = 0.9-0.12) includes 0.11 and 0.12
-        return False
-    crate, _, version = name.partition("@")
-    parts = version.split(".")
-    if crate != "yoagent" or not all(p.isdigit() for p in parts) or len(parts) < 2:
-        return False
-    return tuple(int(p) for p in parts) < (0, 11)
 
 
 def _session_line(entry: Any, message: str) -> str:
@@ -462,7 +451,7 @@ def _writer_loss(
 
 
 def _metadata_why(key: str, target: Spec, name: str) -> str:
-    if not target.is_phi:
+    if not any(rev["metadata"] for rev in REVISIONS.values() if rev["crate"] == target.crate):
         return f"{name} messages carry no phi-core metadata"
     first = next(
         (

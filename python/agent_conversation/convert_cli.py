@@ -8,6 +8,7 @@ a temporary file in the same folder, then a rename) or to standard output.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from collections.abc import Sequence
@@ -22,6 +23,8 @@ examples:
   convert-conversation h.json --to phi-core@0.10.0 --allow-loss --map-stop-reason refusal=guardRail
   convert-conversation session.jsonl --to yoagent@0.26.6 --in-place
   cat h.json | convert-conversation - --to phi-core > h.phi.json
+  convert-conversation h.json --to anthropic-messages -o request.json --allow-loss
+  convert-conversation chat.json --from openai-chat --to yoagent@0.26.6 --model gpt-4o
 
 Renames and reordering are never losses. Losses: providerMetadata into phi-core or yoagent 0.4,
 redacted reasoning into yoagent < 0.22 or phi-core, phi-core reasoning counts and message
@@ -83,7 +86,16 @@ def build_parser() -> argparse.ArgumentParser:
         default="ryu",
         help="float text: ryu (serde_json <= 1.0.146) or zmij (1.0.147+, writes 1e+16)",
     )
+    parser.add_argument(
+        "--max-size",
+        default="2G",
+        metavar="SIZE",
+        help="refuse inputs larger than this (default 2G; e.g. 500M), as validate-conversation",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only losses and errors")
+    from .exchange.cli import add_arguments
+
+    add_arguments(parser)
     return parser
 
 
@@ -91,14 +103,62 @@ class _Usage(Exception):
     """A usage or input error: exit 2 with this message."""
 
 
+class _Terminated(BaseException):
+    """SIGTERM or SIGHUP arrived: unwind (removing any temporary file), then exit 128+N."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    from .cli.streams import guard_standard_fds
+
+    guard_standard_fds()
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as stop:  # --help (0) or a usage error (2)
-        return int(stop.code or 0)
+        return stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 2)
+    restore = _catch_termination()
+    try:
+        return _main(args)
+    finally:
+        restore()
+
+
+def _catch_termination() -> Any:
+    """SIGTERM and SIGHUP unwind like Ctrl-C does, so no temporary file is left behind."""
+    import signal
+
+    def stop(signum: int, frame: Any) -> None:
+        raise _Terminated(signum)
+
+    saved = []
+    for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if signum is None:
+            continue
+        try:
+            saved.append((signum, signal.signal(signum, stop)))
+        except (ValueError, OSError):  # not the main thread
+            pass
+
+    def restore() -> None:
+        for signum, handler in saved:
+            try:
+                signal.signal(signum, handler)
+            except (ValueError, OSError):
+                pass
+
+    return restore
+
+
+def _main(args: argparse.Namespace) -> int:
+    from .cli.inputs import InputError
+    from .cli.streams import printable
     from .convert import ConversionRefused
     from .errors import ConversationError
 
+    name = "<stdin>" if args.input == "-" else printable(args.input)
     try:
         return _run(args)
     except ConversionRefused as err:
@@ -112,31 +172,54 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in err.problems:
             where = str(problem)
             if problem.kind == "usage" and problem.index is None and not problem.pointer:
-                where = problem.message
-            elif problem.line is not None and problem.index is None:
+                _say(f"error: {problem.message}")
+                continue
+            if problem.line is not None and problem.index is None:
                 where = f"line {problem.line}: {problem.message}"
             elif problem.line is not None:
                 where += f" (line {problem.line}" + (
                     f" column {problem.column})" if problem.column is not None else ")"
                 )
-            _say(f"error: {where}")
+            _say(f"error: {name}: {where}")
+        return 2
+    except InputError as err:
+        _say(f"error: {err.name}: {err.message}")
         return 2
     except _Usage as err:
         _say(f"error: {err}")
         return 2
+    except _OutputFailed as err:
+        _say(f"error: cannot write to standard output: {err}")
+        return 2
     except OSError as err:
-        name = f"{err.filename}: " if getattr(err, "filename", None) else ""
-        _say(f"error: {name}{err.strerror or err}")
+        where = f"{err.filename}: " if getattr(err, "filename", None) else ""
+        _say(f"error: {where}{err.strerror or err}")
         return 2
     except KeyboardInterrupt:
         return 130
+    except _Terminated as stop:
+        return 128 + stop.signum
+    except RecursionError:
+        _say(f"error: {name}: nested too deeply to convert")
+        return 2
+    except MemoryError:
+        _say(f"error: {name}: not enough memory to convert it")
+        return 2
     except Exception as err:  # never a traceback: report and fail as an input error
+        if os.environ.get("VALIDATE_CONVERSATION_DEBUG"):
+            raise
         _say(f"error: internal error ({type(err).__name__}: {err}); please report this input")
         return 2
 
 
+class _OutputFailed(Exception):
+    """Standard output could not take the converted text (closed, full, reader gone)."""
+
+
 def _say(message: str) -> None:
-    sys.stderr.write(f"{PROG}: {message}\n")
+    from .cli.streams import printable, say
+
+    say(f"{PROG}: {printable(message)}")
 
 
 def _count(n: int, one: str, many: str) -> str:
@@ -144,8 +227,10 @@ def _count(n: int, one: str, many: str) -> str:
 
 
 def _report(losses: list[Any]) -> None:
+    from .cli.streams import printable, say
+
     for loss in losses:
-        sys.stderr.write(f"{'changed' if loss.is_change else 'lost'}: {loss}\n")
+        say(f"{'changed' if loss.is_change else 'lost'}: {printable(str(loss))}")
 
 
 def _mapping(items: list[str]) -> dict[str, str]:
@@ -161,21 +246,28 @@ def _mapping(items: list[str]) -> dict[str, str]:
 
 
 def _output(args: argparse.Namespace) -> Path | None:
-    """Where to write (None: standard output), refusing to overwrite the input by accident."""
+    """Where to write (None: standard output), refusing to overwrite the input by accident.
+
+    ``-o`` and ``--in-place`` follow one rule (api.check_target): through symlinks to a regular
+    file, which is replaced atomically; devices, FIFOs, sockets and hard-linked files are
+    refused before anything is read."""
+    from .api import check_target
+
     if args.in_place:
         if args.input == "-":
             raise _Usage("--in-place needs a file, not standard input")
         if args.output is not None:
             raise _Usage("give either -o or --in-place, not both")
-        return Path(os.path.realpath(args.input))  # replace the file a symlink points to
+        if check_target(args.input) is None:
+            raise _Usage(f"{args.input}: no such file")
+        return Path(args.input)
     if args.output is None or args.output == "-":
         return None
     output = Path(args.output)
     if args.input != "-" and _same_file(output, Path(args.input)):
         raise _Usage(f"refusing to overwrite the input {args.input} (use --in-place)")
-    if output.is_dir():
-        raise _Usage(f"{args.output} is a directory")
-    if not output.resolve().parent.is_dir():
+    check_target(output)
+    if not Path(os.path.realpath(output)).parent.is_dir():
         raise _Usage(f"{args.output}: no such directory {str(output.parent)!r}")
     return output
 
@@ -187,30 +279,32 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def _read_input(name: str) -> bytes:
+def _read_input(name: str, max_size: int) -> bytes:
+    from .cli.inputs import Source, read, read_file
+
     if name == "-":
-        return sys.stdin.buffer.read()
-    path = Path(name)
-    if path.is_dir():
-        raise _Usage(f"{name} is a directory")
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise _Usage(f"{name}: no such file") from None
-    except PermissionError:
-        raise _Usage(f"{name}: permission denied") from None
+        return read(Source("<stdin>", "stdin", "-"), 30.0, max_size)
+    return read_file(name, name, max_size)
 
 
 def _run(args: argparse.Namespace) -> int:
     from .cli.checks import sniff
+    from .cli.inputs import parse_size
     from .dialects import resolve
+    from .exchange import cli as exchange
 
+    if exchange.is_exchange(args):
+        return _run_exchange(args)
     target = resolve(args.to)
     if args.source != "auto":
         resolve(args.source)
     mapping = _mapping(args.map_stop_reason)
+    try:
+        max_size = parse_size(args.max_size)
+    except ValueError as err:
+        raise _Usage(f"--max-size: {err}") from None
     output = _output(args)
-    data = _read_input(args.input)
+    data = _read_input(args.input, max_size)
     name = "<stdin>" if args.input == "-" else args.input
     kind = args.kind or sniff(data, name)
     if kind == "session":
@@ -241,29 +335,56 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_exchange(args: argparse.Namespace) -> int:
+    """--to or --from an exchange format (openai-chat, anthropic-messages, ...)."""
+    from .exchange import cli as exchange
+
+    mapping = _mapping(args.map_stop_reason)
+    output = _output(args)
+    data = _read_input(args.input)
+    name = "<stdin>" if args.input == "-" else args.input
+    payload, summary = exchange.run(args, data, name, mapping, _report, _say)
+    if output is None:
+        _write_stdout(payload)
+    else:
+        _write_file(output, payload)
+    if not args.quiet:
+        _say(summary)
+    return 0
+
+
 def _write_file(output: Path, payload: bytes) -> None:
-    """Atomically (api.write_atomic: temporary file in the same folder, then a rename)."""
+    """Atomically: api.write_atomic (temporary file in the same folder, then a rename; a new
+    file gets the usual 0666-minus-umask mode, a replaced one keeps mode, owner and group)."""
     from .api import write_atomic
 
-    existed = output.exists()
     write_atomic(output, payload)
-    if not existed:
-        # write_atomic's temporary file is made 0600 (mkstemp); a new file gets the usual
-        # permissions, as open() would give it. An existing file keeps its mode.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(output, 0o666 & ~umask)
 
 
 def _write_stdout(payload: bytes) -> None:
+    """Every byte, or _OutputFailed (short writes continued; ENOSPC, EBADF, EPIPE fail)."""
+    from .cli.streams import write_all
+
     try:
-        sys.stdout.buffer.write(payload)
-        sys.stdout.buffer.flush()
+        write_all(sys.stdout, payload)
     except BrokenPipeError:
-        # The reader went away (`| head`): stop quietly, and keep Python from complaining later.
+        _silence_stdout()
+        raise _OutputFailed("the reader went away before the end (output incomplete)") from None
+    except OSError as err:
+        _silence_stdout()
+        words = "it is closed" if err.errno == errno.EBADF else (err.strerror or str(err))
+        raise _OutputFailed(words) from None
+
+
+def _silence_stdout() -> None:
+    """Later flushes (at exit) must not fail again on the same stream."""
+    try:
+        fd = sys.stdout.fileno()
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        os.dup2(devnull, fd)
         os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _convert_conversation(

@@ -43,7 +43,15 @@ def crate_of(name: str) -> str:
 
 @lru_cache(maxsize=256)
 def resolve(name: str) -> str:
-    """Map a dialect name (``yoagent@0.16.2``, ``yoagent@0.18``, ``phi-core``) to a revision."""
+    """Map a dialect name (``yoagent@0.16.2``, ``yoagent@0.18``, ``phi-core``) to a revision.
+
+    A name that is not a str (``None``) is a programming error: TypeError, naming the argument.
+    """
+    if not isinstance(name, str):
+        raise TypeError(
+            f"the dialect must be a str ('auto', 'yoagent', 'yoagent@0.18.0'), "
+            f"not {type(name).__name__}"
+        )
     if name in REVISIONS:
         return name
     crate, _, version = name.partition("@")
@@ -56,6 +64,9 @@ def resolve(name: str) -> str:
         parsed = _version_tuple(version)
     except ValueError:
         raise ConversationError(_unknown(name)) from None
+    why = _not_a_release(crate, parsed)
+    if why:
+        raise ConversationError(_unknown(name, why))
     for key in revisions:
         if _in_range(parsed, REVISIONS[key]["versions"]):
             return key
@@ -67,8 +78,30 @@ def resolve(name: str) -> str:
     raise ConversationError(_unknown(name))
 
 
-def _unknown(name: str) -> str:
+# Versions inside a revision's range that the crate never published, and versions before any
+# save API (facts: FORMAT.md section 2). The ranges themselves come from the schema.
+NEVER_PUBLISHED = {"phi-core": ((0, 11),)}  # phi-core went from 0.10.x to 0.12.0
+NO_SAVE_API = {"yoagent": (0, 4, 0)}  # yoagent 0.1-0.3 had no save_messages/restore_messages
+
+
+def _not_a_release(crate: str, version: tuple[int, ...]) -> str | None:
+    for gap in NEVER_PUBLISHED.get(crate, ()):
+        if version[: len(gap)] == gap:
+            return f"{crate} has no version {'.'.join(map(str, gap))}.x (it was never published)"
+    first = NO_SAVE_API.get(crate)
+    padded = version + (0,) * (3 - len(version))
+    if first is not None and padded < first:
+        return (
+            f"{crate} before {'.'.join(map(str, first))} has no save API "
+            "(no save_messages/restore_messages): nothing to read or write"
+        )
+    return None
+
+
+def _unknown(name: str, why: str | None = None) -> str:
     ranges = ", ".join(f"{key} ({' '.join(rev['versions'])})" for key, rev in REVISIONS.items())
+    if why:
+        return f"unknown dialect {name!r}: {why}; known revisions: {ranges}"
     return (
         f"unknown dialect {name!r}: use 'auto', a crate name ('yoagent', 'phi-core') or "
         f"crate@version; known revisions: {ranges}"

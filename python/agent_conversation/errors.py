@@ -64,3 +64,16 @@ def pointer(path: Iterable[object]) -> str:
     for part in path:
         out.append("/" + str(part).replace("~", "~0").replace("/", "~1"))
     return "".join(out)
+
+
+DOCUMENT_TYPES = (str, bytes, bytearray, memoryview)
+
+
+def require_document(data: object) -> None:
+    """A document is text or bytes; anything else (``None``, a list) is a programming error,
+    so it raises TypeError (as ``json.loads(None)`` does), with a message naming the argument."""
+    if not isinstance(data, DOCUMENT_TYPES):
+        raise TypeError(
+            f"the document must be str or bytes (or bytearray/memoryview), not "
+            f"{type(data).__name__}"
+        )

@@ -23,11 +23,16 @@ from typing import Any
 from .codec.jsonparse import DupDict, JsonSyntaxError, parse_value, position, value_positions
 from .codec.reader import Reader, Reject
 from .codec.spec import get_spec
+from .codec.wirefacts import SESSION_ENTRY, session_line_patterns
 from .codec.writer import write
 from .dialects import known_dialects, resolve
-from .errors import ConversationError, Problem, pointer
+from .errors import ConversationError, Problem, pointer, require_document
 
-ENTRY_FIELDS = ("id", "parent_id", "message", "timestamp", "label")
+# The entry's keys in written order, from the schemas' SessionEntry (the unpacking below fails
+# loudly if a revision ever changes the entry's shape).
+ENTRY_FIELDS: tuple[str, ...] = tuple(SESSION_ENTRY["order"])
+ID, PARENT_ID, MESSAGE, TIMESTAMP, LABEL = ENTRY_FIELDS
+ENTRY_REQUIRED: tuple[str, ...] = tuple(SESSION_ENTRY["required"])
 
 # Rust's `char::is_whitespace` (Unicode White_Space), which `str::trim` strips. Python's
 # `str.strip()` would also strip U+001C..U+001F, which Rust keeps (and serde then refuses).
@@ -38,12 +43,8 @@ RUST_WHITESPACE = (
 
 # The layout `to_jsonl` writes, for the fast path (on bytes): strings without escapes in the
 # entry's own fields (anything else goes to the exact reader).
-_PLAIN_STR = rb'"[^"\\\x00-\x1f]*"'
-_HEAD = re.compile(
-    rb'\{"id":(' + _PLAIN_STR + rb'),"parent_id":(null|' + _PLAIN_STR + rb'),"message":'
-)
-_TAIL = re.compile(rb',"timestamp":(0|[1-9][0-9]{0,19})(?:,"label":(' + _PLAIN_STR + rb"))?\}\Z")
-_TAIL_KEY = b',"timestamp":'
+_head, _tail, _TAIL_KEY = session_line_patterns()
+_HEAD, _TAIL = re.compile(_head), re.compile(_tail)
 _U64_MAX = 2**64 - 1
 
 
@@ -69,24 +70,34 @@ class Session:
 
 
 def session_dialects() -> list[str]:
-    """Revisions whose crate versions have sessions (yoagent >= 0.11), newest first."""
-    out = []
-    for name in reversed(known_dialects()):
-        if not name.startswith("yoagent@"):
-            continue
-        upper = _upper(name)
-        if upper is None or upper > (0, 11, 0):
-            out.append(name)
-    return out
-
-
-def _upper(name: str) -> tuple[int, ...] | None:
+    """Revisions whose crate versions have sessions (SessionEntry's x-crate-versions), newest
+    first."""
     from .models.wire import REVISIONS
 
-    for bound in REVISIONS[name]["versions"]:
-        if bound.startswith("<"):
-            return tuple(int(p) for p in bound.lstrip("<=").split("."))
-    return None
+    return [name for name in reversed(known_dialects()) if REVISIONS[name]["session_versions"]]
+
+
+def sessions_from() -> str:
+    """The first crate version with session files (``yoagent 0.11.0``)."""
+    from .models.wire import REVISIONS
+
+    name = session_dialects()[-1]
+    low = REVISIONS[name]["session_versions"][0].lstrip(">=")
+    return f"{REVISIONS[name]['crate']} {low}"
+
+
+def has_sessions(dialect: str) -> bool:
+    """Whether a dialect (``yoagent@0.9.3``, ``yoagent@0.13``) has session files. A revision
+    name stands for all its versions, so it has them if any of its versions does."""
+    from .dialects import _in_range, _version_tuple
+    from .models.wire import REVISIONS
+
+    revision = resolve(dialect)
+    bounds = REVISIONS[revision]["session_versions"]
+    version = dialect.partition("@")[2]
+    if not bounds or dialect == revision or version in ("", "latest"):
+        return bool(bounds)
+    return _in_range(_version_tuple(version), bounds)
 
 
 def loads_session(data: str | bytes, dialect: str = "auto") -> Session:
@@ -94,6 +105,7 @@ def loads_session(data: str | bytes, dialect: str = "auto") -> Session:
 
     Raises ConversationError listing every problem (the crate stops at the first).
     """
+    require_document(data)
     names = [resolve(dialect)] if dialect != "auto" else session_dialects()
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else bytes(data)
     fast = _read_fast(raw, names)
@@ -315,28 +327,28 @@ def _entry(value: Any, reader: Reader) -> SessionEntry:
     for key in value:
         if key not in ENTRY_FIELDS:
             reader.note((key,), f"unknown key `{key}` would be dropped", "unknown-key")
-    for key in ("id", "message", "timestamp"):
+    for key in ENTRY_REQUIRED:
         if key not in value:
             raise Reject((), f"missing field `{key}`", "missing")
-    entry_id = value["id"]
+    entry_id = value[ID]
     if not isinstance(entry_id, str):
-        raise Reject(("id",), "`id` must be a string", "type")
-    parent = value.get("parent_id")
+        raise Reject((ID,), f"`{ID}` must be a string", "type")
+    parent = value.get(PARENT_ID)
     if parent is not None and not isinstance(parent, str):
-        raise Reject(("parent_id",), "`parent_id` must be a string or null", "type")
-    timestamp = Reader.u64(value["timestamp"], ("timestamp",))
-    label = value.get("label")
+        raise Reject((PARENT_ID,), f"`{PARENT_ID}` must be a string or null", "type")
+    timestamp = Reader.u64(value[TIMESTAMP], (TIMESTAMP,))
+    label = value.get(LABEL)
     if label is not None and not isinstance(label, str):
-        raise Reject(("label",), "`label` must be a string", "type")
-    if "label" in value and label is None:
-        reader.note(("label",), "`label` is null: written back it is left out", "null-optional")
+        raise Reject((LABEL,), f"`{LABEL}` must be a string", "type")
+    if LABEL in value and label is None:
+        reader.note((LABEL,), f"`{LABEL}` is null: written back it is left out", "null-optional")
     try:
-        message = reader.message(value["message"], 0)
+        message = reader.message(value[MESSAGE], 0)
     except Reject as why:
-        raise Reject(("message", *why.path[1:]), why.message, why.kind) from None
+        raise Reject((MESSAGE, *why.path[1:]), why.message, why.kind) from None
     for note in reader.notes:
         if note.path and note.path[0] == 0:
-            note.path = ("message", *note.path[1:])
+            note.path = (MESSAGE, *note.path[1:])
     return SessionEntry(entry_id, parent, message, timestamp, label)
 
 
@@ -417,6 +429,7 @@ def loads_phi_session(data: str | bytes, dialect: str = "auto") -> PhiSession:
     session's other fields are not. Problems carry the message's index in its array, a pointer
     from the document root and serde's line/column.
     """
+    require_document(data)
     fast = _read_phi_fast(data, dialect)
     if fast is not None:
         return fast
@@ -578,7 +591,7 @@ def _path(pointer_text: str) -> tuple[Any, ...]:
     parts: list[Any] = []
     for raw in pointer_text.split("/")[1:]:
         token = raw.replace("~1", "/").replace("~0", "~")
-        parts.append(int(token) if token.isdigit() else token)
+        parts.append(int(token) if token.isascii() and token.isdigit() else token)
     return tuple(parts)
 
 

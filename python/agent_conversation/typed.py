@@ -5,7 +5,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from .codec.spec import get_spec
+from .codec.spec import MESSAGE_TAG, get_spec
+from .codec.wirefacts import EXTENSION_TYPE, is_extension_record
 from .codec.writer import Writer
 from .dialects import known_dialects
 from .models import MODULES
@@ -22,14 +23,9 @@ def to_model(record: dict[str, Any], dialect: str | None) -> Any:
     """The message as a model: User-, Assistant-, ToolResult- or ExtensionMessage."""
     module = models_for(dialect)
     name = dialect or [d for d in known_dialects() if d.startswith("yoagent@")][-1]
-    wire = Writer(get_spec(name), floats=False).record(record, 0)
-    if "kind" in record:
-        return module.ExtensionMessage.model_validate(wire)
-    return getattr(module, _CLASSES[record["role"]]).model_validate(wire)
-
-
-_CLASSES = {
-    "user": "UserMessage",
-    "assistant": "AssistantMessage",
-    "toolResult": "ToolResultMessage",
-}
+    spec = get_spec(name)
+    wire = Writer(spec, floats=False).record(record, 0)
+    # The model class is the schema's $defs name of the record's type (UserMessage, ...).
+    if is_extension_record(record):
+        return getattr(module, spec.types[EXTENSION_TYPE].label).model_validate(wire)
+    return getattr(module, spec.types[record[MESSAGE_TAG]].label).model_validate(wire)

@@ -38,6 +38,9 @@ exit codes:
 """
 
 
+MAX_TIMEOUT = 86400.0  # seconds; --timeout inf or 1e300 is a usage error
+
+
 def build_parser() -> argparse.ArgumentParser:
     from .. import __version__
 
@@ -66,8 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--type",
         dest="kind",
-        choices=("conversation", "session", "phi-session"),
-        help="what the inputs are (default: judged by content)",
+        type=_kind,
+        metavar="TYPE",
+        help="what the inputs are: conversation, session, phi-session, config, "
+        "config:<CacheConfig|ToolExecutionStrategy|ContextConfig|ExecutionLimits>, events "
+        "(default: judged by content)",
     )
     parser.add_argument(
         "--strict",
@@ -101,7 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         default=30.0,
         metavar="SECONDS",
-        help="URL connect/read timeout (default 30; a whole download may take 5x)",
+        help="URL connect/read timeout (default 30, at most 86400); a whole download, headers "
+        "included, may take 5x this, at least 30 s",
     )
     parser.add_argument(
         "--max-size",
@@ -109,8 +116,25 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SIZE",
         help="refuse inputs larger than this (default 2G; e.g. 500M)",
     )
+    from .schema_info import add_schema_arguments
+
+    add_schema_arguments(parser)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
+
+
+def _kind(text: str) -> str:
+    """``--type``: a kind of input, ``config:<Type>`` naming one configuration type."""
+    from ..records.config_spec import CONFIG_TYPES
+
+    kinds = ("conversation", "session", "phi-session", "config", "events")
+    if text in kinds or (text.startswith("config:") and text[7:] in CONFIG_TYPES):
+        return text
+    raise argparse.ArgumentTypeError(
+        f"invalid choice: {text!r} (choose from {', '.join(kinds)}, "
+        + ", ".join(f"config:{t}" for t in CONFIG_TYPES)
+        + ")"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -123,16 +147,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv is not None:
         return run(argv)
     code = run()
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):
-            code = code or 2
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except (OSError, ValueError):
+        code = 2  # the report did not reach its reader
+    try:
+        if sys.stderr is not None:
+            sys.stderr.flush()
+    except (OSError, ValueError):
+        pass  # diagnostics lost; the verdict stands
     os._exit(code)
 
 
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit code (never raises, never prints a traceback)."""
+    from .streams import guard_standard_fds
+
+    guard_standard_fds()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
@@ -151,18 +183,22 @@ def run(argv: Sequence[str] | None = None) -> int:
     except Exception as err:  # noqa: BLE001 - the promise is: no traceback, for any input
         if os.environ.get("VALIDATE_CONVERSATION_DEBUG"):
             raise
-        sys.stderr.write(
+        from .streams import say
+
+        say(
             f"validate-conversation: internal error: {err.__class__.__name__}: {err} "
-            "(set VALIDATE_CONVERSATION_DEBUG=1 for a traceback, and please report it)\n"
+            "(set VALIDATE_CONVERSATION_DEBUG=1 for a traceback, and please report it)"
         )
         return 2
 
 
 def _silence_stdout() -> None:
     try:
+        fd = sys.stdout.fileno()
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
+        os.dup2(devnull, fd)
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
         pass
 
 
@@ -172,18 +208,22 @@ def _main(argv: Sequence[str] | None) -> int:
     gc.disable()
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.list_dialects or args.print_schema:
+        from .schema_info import print_schema_info
+
+        return print_schema_info(parser, args)
     if not args.paths:
-        parser.print_usage(sys.stderr)
-        sys.stderr.write("validate-conversation: error: give at least one PATH (or - for stdin)\n")
-        return 2
+        return _usage(parser, "give at least one PATH (or - for stdin)")
     from .inputs import parse_size
 
     try:
         args.max_size = parse_size(args.max_size)
     except ValueError as err:
         return _usage(parser, f"--max-size: {err}")
-    if not args.timeout > 0:
-        return _usage(parser, "--timeout must be a positive number of seconds")
+    if not 0 < args.timeout <= MAX_TIMEOUT:
+        return _usage(
+            parser, f"--timeout must be a positive number of seconds, at most {MAX_TIMEOUT:g}"
+        )
     if args.dialect != "auto":
         from ..dialects import resolve
         from ..errors import ConversationError
@@ -196,20 +236,28 @@ def _main(argv: Sequence[str] | None) -> int:
 
 
 def _usage(parser: argparse.ArgumentParser, message: str) -> int:
+    from .streams import say
+
     parser.print_usage(sys.stderr)
-    sys.stderr.write(f"validate-conversation: error: {message}\n")
+    say(f"validate-conversation: error: {message}")
     return 2
 
 
 def _run(args: argparse.Namespace) -> int:
     from .checks import FileResult, Options, check
-    from .inputs import InputError, expand, read
+    from .inputs import InputError, Skipped, expand, read
     from .report import REPORTERS
+    from .streams import printable, say
 
     options = Options(args.kind, args.dialect, args.strict, args.canonical, args.float_format)
     reporter = REPORTERS[args.format](sys.stdout, args.quiet, args.dialect)
     fatal = invalid = False
     for source in expand(args.paths):
+        if isinstance(source, Skipped):
+            say(
+                f"validate-conversation: warning: skipped {printable(source.name)}: {source.reason}"
+            )
+            continue
         if isinstance(source, InputError):
             result = FileResult(source.name, fatal=source.message, is_file=False)
         else:
@@ -220,6 +268,9 @@ def _run(args: argparse.Namespace) -> int:
         reporter.flush()
     code = 2 if fatal else 1 if invalid else 0
     reporter.close(code)
+    if reporter.failed is not None:
+        say(f"validate-conversation: error: cannot write the report: {reporter.failed}")
+        code = 2
     if reporter.broken:
         _silence_stdout()
     return code

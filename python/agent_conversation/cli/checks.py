@@ -12,7 +12,11 @@ from typing import Any
 from ..errors import ConversationError, Problem
 
 POSITION_LIMIT = 8 * 1024 * 1024  # warnings get line/column only in files up to this size
-KINDS = ("conversation", "session", "phi-session")
+POSITION_NOTE = (
+    "warnings carry no line:col in files over 8 MiB (finding them would parse the whole file "
+    "a second time); the message index and JSON pointer say where each one is"
+)
+KINDS = ("conversation", "session", "phi-session", "config", "events")
 
 
 @dataclass
@@ -53,9 +57,14 @@ def is_blank(data: bytes) -> bool:
 def sniff(data: bytes, name: str) -> str:
     """conversation, session (yoagent JSONL) or phi-session, judged by the content (without
     copying it: inputs may be large)."""
+    start = _LEADING_SPACE.match(data).end()  # type: ignore[union-attr]
+    from ..records.detect import sniff_record
+
+    record = sniff_record(data, start, name)
+    if record is not None:
+        return record
     if name.lower().split("?", 1)[0].endswith(".jsonl"):
         return "session"
-    start = _LEADING_SPACE.match(data).end()  # type: ignore[union-attr]
     if data[start : start + 1] != b"{":
         return "conversation"
     newline = data.find(b"\n", start)
@@ -80,7 +89,15 @@ def check(data: bytes, name: str, options: Options) -> FileResult:
     result = FileResult(name, options.kind or sniff(data, name))
     if result.kind == "session":
         result.unit = "entry"
-    if result.kind == "session":
+    if result.kind.startswith("config"):
+        from ..records.check import check_config
+
+        check_config(data, options, result)
+    elif result.kind == "events":
+        from ..records.check import check_events
+
+        check_events(data, options, result)
+    elif result.kind == "session":
         _check_session(data, options, result)
     elif result.kind == "phi-session":
         _check_phi_session(data, options, result)
@@ -138,6 +155,8 @@ def _check_conversation(data: bytes, options: Options, result: FileResult) -> No
     warnings += lint(conv.records)
     if warnings:
         warnings = _with_positions(data, warnings)
+    elif warnings:
+        result.info.append(POSITION_NOTE)
     result.warnings = warnings
     if options.canonical:
         try:
@@ -180,7 +199,7 @@ def _reword(problem: Problem, revision: str | None, options: Options) -> Problem
 
 def dialect_words(revision: str, requested: str = "auto") -> str:
     """``yoagent 0.18.0`` for what the user named, ``yoagent 0.22.0–0.26.x`` for a revision."""
-    crate = revision.split("@", 1)[0]
+    crate = revision.split("@", 1)[0].rpartition(":")[2]
     if requested != "auto" and "@" in requested:
         return f"{crate} {requested.split('@', 1)[1]}"
     span = version_span(revision)
@@ -190,8 +209,9 @@ def dialect_words(revision: str, requested: str = "auto") -> str:
 def version_span(revision: str) -> str | None:
     """The crate versions of a wire revision, e.g. ``0.13.0–0.21.x``."""
     from ..models.wire import REVISIONS
+    from ..records.check import config_versions
 
-    bounds = REVISIONS.get(revision, {}).get("versions", [])
+    bounds = config_versions(revision) or REVISIONS.get(revision, {}).get("versions", [])
     low = next((b[2:] for b in bounds if b.startswith(">=")), None)
     high = next((b[1:] for b in bounds if b.startswith("<") and not b.startswith("<=")), None)
     if low is None:
@@ -263,7 +283,7 @@ def _path(pointer_text: str) -> tuple[Any, ...]:
     parts: list[Any] = []
     for raw in pointer_text.split("/")[1:]:
         token = raw.replace("~1", "/").replace("~0", "~")
-        parts.append(int(token) if token.isdigit() else token)
+        parts.append(int(token) if token.isascii() and token.isdigit() else token)
     return tuple(parts)
 
 
@@ -273,19 +293,13 @@ def _session_dialect_problem(options: Options) -> str | None:
     requested = options.dialect
     if requested == "auto":
         return None
-    from ..dialects import resolve
-    from ..sessions import session_dialects
+    from ..sessions import has_sessions, sessions_from
 
-    crate, _, version = requested.partition("@")
-    revision = resolve(requested)
-    if revision not in session_dialects() or crate != "yoagent":
+    if not has_sessions(requested):
         return (
-            f"{requested} has no session files: yoagent's Session::to_jsonl exists from "
-            "0.11.0 (use --type conversation for a saved conversation)"
+            f"{requested} has no session files: Session::to_jsonl exists from "
+            f"{sessions_from()} (use --type conversation for a saved conversation)"
         )
-    parts = version.split(".")
-    if len(parts) >= 2 and parts[0] == "0" and parts[1].isdigit() and int(parts[1]) < 11:
-        return f"{requested} has no session files: yoagent's Session::to_jsonl exists from 0.11.0"
     return None
 
 
@@ -328,6 +342,8 @@ def _check_session(data: bytes, options: Options, result: FileResult) -> None:
                 None, "", None, None, "the session has no entries (the crate loads it)", "empty"
             )
         )
+    if lines is None and len(data) > POSITION_LIMIT and len(warnings) > len(session.notes):
+        result.info.append(POSITION_NOTE.replace("no line:col", "a line but no column"))
     result.warnings = warnings
     if options.canonical:
         try:
@@ -388,16 +404,16 @@ def _check_phi_session(data: bytes, options: Options, result: FileResult) -> Non
 
         locate = _locator(data.decode("utf-8"))
         lint_problems = [locate(p) for p in lint_problems]
+    elif lint_problems:
+        result.info.append(POSITION_NOTE)
     result.warnings = warnings + lint_problems
     if session.layout == "generic":
         result.info.append(
             "not laid out like a phi-core Session (no `loops`): checked every `messages` array"
         )
-    if options.canonical:
-        result.info.append(
-            "--canonical compares saved conversations and yoagent sessions; the layout of a "
-            "phi-core session document as a whole is not checked"
-        )
+    from ..records.check import check_phi_document
+
+    check_phi_document(data, options, result)
 
 
 # -- semantic lint -------------------------------------------------------------------------------

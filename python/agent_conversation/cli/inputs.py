@@ -10,9 +10,11 @@ import os
 import re
 import stat
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 SUFFIXES = (".json", ".jsonl")
 MAX_REDIRECTS = 5
@@ -23,17 +25,21 @@ _CHUNK = 1 << 20
 
 
 class InputError(Exception):
-    """An input could not be read at all (exit code 2). ``message`` is one line."""
+    """An input could not be read at all (exit code 2). ``message`` is one line.
+
+    Credentials in URLs (``https://user:secret@host``) never reach a report: both the name and
+    the message are redacted here."""
 
     def __init__(self, name: str, message: str) -> None:
+        message = redact(message)
         super().__init__(message)
-        self.name = name
+        self.name = redact(name)
         self.message = message
 
 
 @dataclass(frozen=True)
 class Source:
-    name: str  # what reports call it: a path, "<stdin>" or a URL
+    name: str  # what reports call it: a path, "<stdin>" or a URL (credentials redacted)
     kind: str  # "file", "stdin", "url"
     location: str
 
@@ -42,15 +48,44 @@ class Source:
         return self.kind == "file"
 
 
-def expand(paths: list[str]) -> Iterator[Source | InputError]:
-    """Every document named by the arguments, in order; names that give nothing are InputError."""
-    seen: set[str] = set()
+@dataclass(frozen=True)
+class Skipped:
+    """A name a directory walk found but does not read (a FIFO, a device): a warning."""
+
+    name: str
+    reason: str
+
+
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#@\s]*@")
+
+
+def redact(text: str) -> str:
+    """``https://alice:s3cret@host/x`` -> ``https://***@host/x``: user names can be tokens too."""
+    return _USERINFO.sub(r"\1***@", text) if "@" in text else text
+
+
+def expand(paths: list[str]) -> Iterator[Source | InputError | Skipped]:
+    """Every document named by the arguments, in order, each file once (however it is reached:
+    a path, a symlink, a glob); names that give nothing are InputError."""
+    seen: set[object] = set()
 
     def once(source: Source) -> Iterator[Source]:
-        key = os.path.normpath(source.location) if source.is_file else source.location
+        key = _identity(source)
         if source.kind == "stdin" or key not in seen:
             seen.add(key)
             yield source
+
+    def walked(top: str) -> Iterator[Source | InputError | Skipped]:
+        found = failed = False
+        for item in _walk(top):
+            if isinstance(item, Source):
+                found = True
+                yield from once(item)
+            else:
+                failed = failed or isinstance(item, InputError)
+                yield item
+        if not found and not failed:
+            yield InputError(top, "directory holds no *.json or *.jsonl files")
 
     for arg in paths:
         if arg == "-":
@@ -59,7 +94,7 @@ def expand(paths: list[str]) -> Iterator[Source | InputError]:
         scheme = _SCHEME.match(arg)
         if scheme and not os.path.exists(arg):
             if scheme.group(1).lower() in ("http", "https"):
-                yield from once(Source(arg, "url", arg))
+                yield from once(Source(redact(arg), "url", arg))
             else:
                 yield InputError(
                     arg,
@@ -68,35 +103,66 @@ def expand(paths: list[str]) -> Iterator[Source | InputError]:
                 )
             continue
         if os.path.isdir(arg):
-            found = False
-            for item in _walk(arg):
-                if isinstance(item, InputError):
-                    yield item
-                    continue
-                found = True
-                yield from once(item)
-            if not found:
-                yield InputError(arg, "directory holds no *.json or *.jsonl files")
+            yield from walked(arg)
         elif os.path.lexists(arg) or not glob.has_magic(arg):
             yield from once(Source(arg, "file", arg))
         else:
-            matches = sorted(glob.glob(arg, recursive=True))
+            matches = _glob(arg)
             if not matches:
                 yield InputError(arg, "pattern matches no files")
             for match in matches:
                 if os.path.isdir(match):
-                    for item in _walk(match):
-                        if isinstance(item, InputError):
-                            yield item
-                        else:
-                            yield from once(item)
+                    yield from (
+                        i
+                        for i in walked(match)
+                        if not isinstance(i, InputError)
+                        or i.message != "directory holds no *.json or *.jsonl files"
+                    )
                 else:
                     yield from once(Source(match, "file", match))
 
 
-def _walk(top: str) -> Iterator[Source | InputError]:
+def _identity(source: Source) -> object:
+    """The same file reached by two names (a symlink, ``a/../a``) is one file."""
+    if source.is_file:
+        try:
+            info = os.stat(source.location)
+            return ("inode", info.st_dev, info.st_ino)
+        except (OSError, ValueError):
+            return ("path", os.path.normpath(source.location))
+    return (source.kind, source.location)
+
+
+def _glob(pattern: str) -> list[str]:
+    """``glob.glob(pattern, recursive=True)`` without following symlinked directories under
+    ``**`` (a link to ``..`` would make it loop, exponentially): pathlib's ``**`` does not
+    follow them. Like glob, wildcards do not match hidden names unless the pattern's part does."""
+    parts = pattern.split(os.sep)
+    i = 0
+    while i < len(parts) and not glob.has_magic(parts[i]):
+        i += 1
+    base = os.sep.join(parts[:i]) or (os.sep if pattern.startswith(os.sep) else ".")
+    rest = [p for p in parts[i:] if p]
+    if not rest or not os.path.isdir(base):
+        return []
+    hidden_ok = any(p.startswith(".") for p in rest)
+    out = []
+    try:
+        for path in Path(base).glob("/".join(rest)):
+            rel = path.relative_to(base).parts
+            if not hidden_ok and any(part.startswith(".") for part in rel):
+                continue
+            out.append(str(path))
+    except OSError:
+        return sorted(out)
+    return sorted(out)
+
+
+def _walk(top: str) -> Iterator[Source | InputError | Skipped]:
     """*.json and *.jsonl under ``top``, sorted; hidden directories and node_modules skipped;
-    unreadable directories reported (os.walk would skip them silently)."""
+    unreadable directories reported once (os.walk would skip them silently); symlinked
+    directories not followed; FIFOs, devices and sockets skipped with a warning (reading a FIFO
+    would block)."""
     errors: list[OSError] = []
     for root, dirs, files in os.walk(top, onerror=errors.append):
         while errors:
@@ -106,9 +172,31 @@ def _walk(top: str) -> Iterator[Source | InputError]:
         for name in sorted(files):
             if name.endswith(SUFFIXES):
                 path = os.path.join(root, name)
-                yield Source(path, "file", path)
+                try:
+                    kind = special_kind(os.stat(path).st_mode)
+                except OSError:
+                    kind = None  # a dangling link: reading it reports why
+                if kind:
+                    yield Skipped(path, f"a {kind}, not a regular file")
+                else:
+                    yield Source(path, "file", path)
     for err in errors:
         yield InputError(err.filename or top, _os_words(err))
+
+
+def special_kind(mode: int) -> str | None:
+    """What a non-regular, non-directory file is, in words; None for files and directories."""
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "FIFO (named pipe)"
+    if stat.S_ISCHR(mode):
+        return "character device"
+    if stat.S_ISBLK(mode):
+        return "block device"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "special file"
 
 
 def _os_words(err: OSError) -> str:
@@ -122,27 +210,56 @@ def _os_words(err: OSError) -> str:
 
 
 def read(source: Source, timeout: float, max_size: int = DEFAULT_MAX_SIZE) -> bytes:
-    """The bytes of one source; InputError when it cannot be read."""
+    """The bytes of one source; InputError when it cannot be read. Never blocks on a named
+    FIFO and never reads a device: only regular files, standard input and http(s) URLs."""
     if source.kind == "stdin":
-        return _read_stream(sys.stdin.buffer, source.name, max_size)
+        stdin = sys.stdin
+        if stdin is None:  # the process was started with standard input closed
+            raise InputError(source.name, "standard input is closed")
+        try:
+            handle = stdin.buffer
+        except (AttributeError, ValueError):
+            raise InputError(source.name, "standard input is closed") from None
+        return _read_stream(handle, source.name, max_size)
     if source.kind == "url":
-        return _fetch(source.location, timeout, max_size)
+        return _fetch(source.location, source.name, timeout, max_size)
+    return read_file(source.location, source.name, max_size)
+
+
+def read_file(path: str, name: str, max_size: int) -> bytes:
+    """A regular file's bytes. A FIFO, device or socket is refused before it is opened (and
+    checked again once open: opened non-blocking, so a FIFO swapped in meanwhile cannot block)."""
     try:
-        with open(source.location, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            if stat.S_ISREG(info.st_mode):
-                if info.st_size > max_size:
-                    raise InputError(source.name, _too_large(info.st_size, max_size))
-                return handle.read()
+        info = os.stat(path)
+        _refuse_special(name, info.st_mode)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        with open(fd, "rb") as handle:
+            info = os.fstat(fd)
+            _refuse_special(name, info.st_mode)
             if stat.S_ISDIR(info.st_mode):
-                raise InputError(source.name, "is a directory")
-            return _read_stream(handle, source.name, max_size)  # a FIFO, a device
+                raise InputError(name, "is a directory")
+            if info.st_size > max_size:
+                raise InputError(name, _too_large(info.st_size, max_size))
+            data = handle.read(info.st_size + 1)
+            if len(data) > info.st_size:  # it grew while we read: read on, within the limit
+                data += _read_stream(handle, name, max_size - len(data))
+            return data
     except InputError:
         raise
     except MemoryError:
-        raise InputError(source.name, "not enough memory to read it") from None
+        raise InputError(name, "not enough memory to read it") from None
     except OSError as err:
-        raise InputError(source.name, _os_words(err)) from None
+        raise InputError(name, _os_words(err)) from None
+
+
+def _refuse_special(name: str, mode: int) -> None:
+    kind = special_kind(mode)
+    if kind:
+        raise InputError(
+            name,
+            f"is a {kind}, not a regular file: only regular files are read "
+            "(to read it anyway, give it on standard input: - < PATH)",
+        )
 
 
 def _read_stream(handle, name: str, max_size: int) -> bytes:  # type: ignore[no-untyped-def]
@@ -157,14 +274,22 @@ def _read_stream(handle, name: str, max_size: int) -> bytes:  # type: ignore[no-
             if size > max_size:
                 raise InputError(name, _too_large(None, max_size))
             chunks.append(chunk)
+    except MemoryError:
+        raise InputError(name, "not enough memory to read it") from None
     except OSError as err:
         raise InputError(name, _os_words(err)) from None
+    except ValueError:  # a closed stream
+        raise InputError(name, "the stream is closed") from None
     return b"".join(chunks)
 
 
 def _too_large(size: int | None, limit: int) -> str:
-    have = f"{_size_words(size)}, " if size is not None else ""
-    return f"{have}larger than the --max-size limit of {_size_words(limit)}"
+    if size is None:
+        return f"larger than the --max-size limit of {_size_words(limit)}"
+    have, most = _size_words(size), _size_words(limit)
+    if have == most:  # 2 GiB + 1 byte is not "2 GiB, larger than 2 GiB"
+        have, most = f"{size:,} bytes", f"{limit:,} bytes"
+    return f"{have}, larger than the --max-size limit of {most}"
 
 
 def _size_words(n: int) -> str:
@@ -183,65 +308,133 @@ def parse_size(text: str) -> int:
     return int(float(match.group(1)) * factor)
 
 
-def _fetch(url: str, timeout: float, max_size: int) -> bytes:
+MIN_DEADLINE = 30.0  # seconds: a whole download may take max(5 x --timeout, this)
+
+
+def deadline_seconds(timeout: float) -> float:
+    return max(5 * timeout, MIN_DEADLINE)
+
+
+def deadline_words(timeout: float) -> str:
+    return f"{deadline_seconds(timeout):g} s"
+
+
+def _fetch(url: str, name: str, timeout: float, max_size: int) -> bytes:
+    """Download under one overall deadline covering connect, headers and body.
+
+    httpx's read timeout restarts with every byte, so a server trickling its headers would
+    hold a plain request forever: the request runs in a worker thread, and the caller stops
+    waiting at the deadline (the worker also checks it between chunks and then ends).
+    """
+    seconds = deadline_seconds(timeout)
+    deadline = time.monotonic() + seconds
+    outcome: dict[str, object] = {}
+    done = threading.Event()
+
+    def work() -> None:
+        try:
+            outcome["data"] = _download(url, name, timeout, max_size, deadline)
+        except BaseException as err:  # noqa: BLE001 - handed to the caller
+            outcome["error"] = err
+        finally:
+            done.set()
+
+    threading.Thread(target=work, name="validate-conversation-fetch", daemon=True).start()
+    if not done.wait(seconds + 0.5):
+        raise InputError(
+            name,
+            f"download took longer than {deadline_words(timeout)} (connecting, headers and "
+            "body together)",
+        )
+    error = outcome.get("error")
+    if isinstance(error, BaseException):
+        raise error
+    return outcome["data"]  # type: ignore[return-value]
+
+
+def _download(url: str, name: str, timeout: float, max_size: int, deadline: float) -> bytes:
     import httpx  # imported only when a URL is given: it is slow to import
 
     from .. import __version__
 
-    deadline = time.monotonic() + max(5 * timeout, 30.0)
     limits = httpx.Timeout(timeout, connect=min(timeout, 10.0))
+
+    def too_slow() -> InputError:
+        return InputError(name, f"download took longer than {deadline_words(timeout)}")
+
     try:
         with httpx.Client(
             timeout=limits,
-            follow_redirects=True,
-            max_redirects=MAX_REDIRECTS,
+            follow_redirects=False,  # followed below, one hop at a time, each checked
             headers={"User-Agent": f"validate-conversation/{__version__}"},
         ) as client:
-            with client.stream("GET", url) as response:
-                status = response.status_code
-                if not 200 <= status < 300:
-                    reason = response.reason_phrase or ""
-                    where = "" if str(response.url) == url else f" (from {response.url})"
-                    raise InputError(url, f"HTTP {status} {reason}".rstrip() + where)
-                declared = response.headers.get("content-length", "")
-                if declared.isdigit() and int(declared) > max_size:
-                    raise InputError(url, _too_large(int(declared), max_size))
-                chunks = []
-                size = 0
-                for chunk in response.iter_bytes():
-                    size += len(chunk)
-                    if size > max_size:
-                        raise InputError(url, _too_large(None, max_size))
+            request = client.build_request("GET", url)
+            for _ in range(MAX_REDIRECTS + 1):
+                response = client.send(request, stream=True)
+                try:
                     if time.monotonic() > deadline:
-                        raise InputError(
-                            url, f"download took longer than {deadline_words(timeout)}"
-                        )
-                    chunks.append(chunk)
-                return b"".join(chunks)
+                        raise too_slow()
+                    following = response.next_request
+                    if following is not None:
+                        _check_redirect(name, request.url, following.url)
+                        request = following
+                        continue
+                    status = response.status_code
+                    if not 200 <= status < 300:
+                        reason = response.reason_phrase or ""
+                        where = "" if str(response.url) == url else f" (from {response.url})"
+                        raise InputError(name, f"HTTP {status} {reason}".rstrip() + where)
+                    declared = response.headers.get("content-length", "")
+                    if declared.isascii() and declared.isdigit() and len(declared) < 30:
+                        if int(declared) > max_size:
+                            raise InputError(name, _too_large(int(declared), max_size))
+                    chunks = []
+                    size = 0
+                    for chunk in response.iter_bytes():  # decoded (gzip...) bytes are counted
+                        size += len(chunk)
+                        if size > max_size:
+                            raise InputError(name, _too_large(None, max_size))
+                        if time.monotonic() > deadline:
+                            raise too_slow()
+                        chunks.append(chunk)
+                    return b"".join(chunks)
+                finally:
+                    response.close()
+            raise InputError(name, f"more than {MAX_REDIRECTS} redirects")
     except InputError:
         raise
     except httpx.TooManyRedirects:
-        raise InputError(url, f"more than {MAX_REDIRECTS} redirects") from None
+        raise InputError(name, f"more than {MAX_REDIRECTS} redirects") from None
     except httpx.UnsupportedProtocol:
         raise InputError(
-            url, "redirected to an unsupported URL scheme (only http:// and https://)"
+            name, "redirected to an unsupported URL scheme (only http:// and https://)"
         ) from None
     except httpx.InvalidURL as err:
-        raise InputError(url, f"invalid URL ({err})") from None
+        raise InputError(name, f"invalid URL ({err})") from None
     except httpx.ConnectTimeout:
-        raise InputError(url, f"connection timed out after {min(timeout, 10.0):g} s") from None
+        raise InputError(name, f"connection timed out after {min(timeout, 10.0):g} s") from None
     except httpx.TimeoutException:
-        raise InputError(url, f"timed out: no data for {timeout:g} s") from None
+        raise InputError(name, f"timed out: no data for {timeout:g} s") from None
     except httpx.ConnectError as err:
-        raise InputError(url, _connect_words(err, url)) from None
+        raise InputError(name, _connect_words(err, url)) from None
     except httpx.HTTPError as err:
-        raise InputError(url, f"request failed ({err.__class__.__name__}: {err})") from None
-    except MemoryError:
-        raise InputError(url, "not enough memory to download it") from None
+        raise InputError(name, f"request failed ({err.__class__.__name__}: {err})") from None
+    except (MemoryError, OverflowError) as err:
+        words = "not enough memory to download it" if isinstance(err, MemoryError) else str(err)
+        raise InputError(name, words) from None
 
 
-def deadline_words(timeout: float) -> str:
-    return f"{max(5 * timeout, 30.0):g} s"
+def _check_redirect(name: str, here: object, there: object) -> None:
+    """Only http(s) is followed, and never from https down to plain http."""
+    scheme = str(getattr(there, "scheme", "")).lower()
+    if scheme not in ("http", "https"):
+        raise InputError(
+            name,
+            f"redirected to a {scheme or 'non-http'}:// URL ({there}); only http:// and "
+            "https:// are followed",
+        )
+    if str(getattr(here, "scheme", "")).lower() == "https" and scheme == "http":
+        raise InputError(name, f"redirected from https:// down to plain http:// ({there}); refused")
 
 
 def _connect_words(err: BaseException, url: str) -> str:

@@ -3,11 +3,13 @@ commands. Text and GitHub output are written file by file as results come in."""
 
 from __future__ import annotations
 
+import errno
 import os
 from typing import TextIO
 
 from ..errors import Problem
 from .checks import FileResult, dialect_words
+from .streams import printable
 
 
 def use_colour(stream: TextIO) -> bool:
@@ -28,10 +30,11 @@ def describe(problem: Problem, unit: str = "message") -> str:
     else:  # e.g. a phi-core turn's output_message, which is not in an array
         where = "value" if problem.pointer else "document"
     pointer = f" ({problem.pointer})" if problem.pointer else ""
-    return f"{where}{pointer}: {problem.message}"
+    return printable(f"{where}{pointer}: {problem.message}")
 
 
 def location(name: str, problem: Problem) -> str:
+    name = printable(name)
     if problem.line is None:
         return name
     return f"{name}:{problem.line}:{problem.column if problem.column is not None else 1}"
@@ -71,14 +74,26 @@ class Reporter:
         self.requested = requested
         self.summary = Summary()
         self.broken = False  # the reader went away (EPIPE): keep checking, stop writing
+        self.failed: str | None = None  # any other failed write (ENOSPC, EBADF): exit code 2
 
     def write(self, text: str) -> None:
         if self.broken:
             return
         try:
+            if self.out is None:
+                raise OSError(errno.EBADF, "standard output is closed")
             self.out.write(text)
         except BrokenPipeError:
             self.broken = True
+        except (OSError, ValueError, AttributeError) as err:
+            self._failed(err)
+
+    def _failed(self, err: BaseException) -> None:
+        self.broken = True
+        if isinstance(err, OSError) and err.errno == errno.EBADF or not isinstance(err, OSError):
+            self.failed = "standard output is closed"
+        else:
+            self.failed = (err.strerror or str(err)).lower()
 
     def add(self, result: FileResult) -> None:
         self.summary.add(result)
@@ -94,9 +109,12 @@ class Reporter:
         if self.broken:
             return
         try:
-            self.out.flush()
+            if self.out is not None:
+                self.out.flush()
         except BrokenPipeError:
             self.broken = True
+        except (OSError, ValueError, AttributeError) as err:
+            self._failed(err)
 
     def dialect_label(self, result: FileResult) -> str:
         if result.dialect is None:
@@ -125,7 +143,8 @@ class TextReporter(Reporter):
             verb = (
                 "cannot fetch" if result.name.startswith(("http://", "https://")) else "cannot read"
             )
-            lines.append(f"{bold}{result.name}{reset}: {red}{verb}{reset}: {result.fatal}")
+            name, fatal = printable(result.name), printable(result.fatal)
+            lines.append(f"{bold}{name}{reset}: {red}{verb}{reset}: {fatal}")
         for problem in result.errors:
             where = location(result.name, problem)
             lines.append(f"{bold}{where}{reset}: {red}{describe(problem, result.unit)}{reset}")
@@ -136,14 +155,17 @@ class TextReporter(Reporter):
             )
         if not self.quiet:
             for remark in result.info:
-                lines.append(f"{result.name}: {self.dim}note: {remark}{reset}")
+                lines.append(
+                    f"{printable(result.name)}: {self.dim}note: {printable(remark)}{reset}"
+                )
             if result.fatal is None:
                 label = self.dialect_label(result)
                 detail = f"{result.kind}, {label}" if label else result.kind
                 verdict = f"{self.green}valid{reset}" if result.valid else f"{red}invalid{reset}"
                 count = len(result.errors)
                 more = "" if result.valid else f", {count} problem{'s' if count != 1 else ''}"
-                lines.append(f"{result.name}: {verdict} {self.dim}({detail}){reset}{more}")
+                name, detail = printable(result.name), printable(detail)
+                lines.append(f"{name}: {verdict} {self.dim}({detail}){reset}{more}")
         if lines:
             self.write("\n".join(lines) + "\n")
 
@@ -154,7 +176,8 @@ class TextReporter(Reporter):
 
 
 def _escape_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """GitHub's own escapes for line breaks, then every other control character made visible."""
+    return printable(value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(value: str) -> str:

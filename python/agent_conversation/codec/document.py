@@ -26,12 +26,13 @@ from typing import Any
 
 import orjson
 
-from ..errors import ConversationError, Problem, pointer
+from ..errors import ConversationError, Problem, pointer, require_document
+from . import wirefacts as facts
 from .fastparse import floats_simple, has_minus_zero, keys_match
 from .fastread import FastReader
 from .jsonparse import RECURSION_LIMIT, JsonSyntaxError, Parser, position, value_positions
 from .reader import Bail, Reader, Reject
-from .spec import MESSAGE_ROLES, get_spec
+from .spec import MESSAGE_ROLES, MESSAGE_TAG, get_spec
 from .split import Spans, spans_of_canonical, split, split_until_error
 
 BATCH_BYTES = 1 << 20
@@ -306,6 +307,7 @@ class ReadResult:
 
 
 def to_bytes(data: str | bytes | bytearray | memoryview) -> bytes:
+    require_document(data)
     if isinstance(data, str):
         try:
             return data.encode("utf-8")
@@ -323,8 +325,6 @@ def to_bytes(data: str | bytes | bytearray | memoryview) -> bytes:
                     )
                 ]
             ) from None
-    if data is None or not isinstance(data, (bytes, bytearray, memoryview)):
-        raise ConversationError(f"expected the document as str or bytes, not {type(data).__name__}")
     return bytes(data)
 
 
@@ -711,40 +711,41 @@ def locate(parsed: Parsed, path: tuple[Any, ...], message: str, kind: str) -> Pr
 
 
 def signals(tree: list[Any]) -> dict[str, bool]:
-    """Cheap hints of which crate wrote a document (looks at the first LLM messages)."""
-    found = dict(camel=False, snake=False, phi=False, refusal=False, provider_snake=False)
+    """Cheap hints of which crate wrote a document (looks at the first LLM messages); every key
+    and value comes from the wire tables (:mod:`.wirefacts`)."""
+    found = dict(camel=False, snake=False, phi=False, yoagent_stop=False, provider_snake=False)
     seen = 0
     for m in tree:
-        if not isinstance(m, dict) or m.get("role") not in MESSAGE_ROLES:
+        if not isinstance(m, dict) or m.get(MESSAGE_TAG) not in MESSAGE_ROLES:
             continue
         seen += 1
         keys = list(m)
-        if keys and keys[0] != "role" and keys == sorted(keys):
+        if keys and keys[0] != MESSAGE_TAG and keys == sorted(keys):
             found["phi"] = True
-        if any(k in m for k in ("turnId", "nodeId", "parentId", "tags", "provenanceHint")):
+        if not facts.PHI_METADATA.isdisjoint(m):
             found["phi"] = True
-        if "errorMessage" in m:
+        if not facts.CAMEL_ASSISTANT.isdisjoint(m):
             found["camel"] = True
-        stop = m.get("stopReason")
-        if stop == "refusal":
-            found["refusal"] = True
-        elif stop in ("maxTurns", "userStop", "handoff", "guardRail", "contextCompacted", "paused"):
+        stop = m.get(facts.STOP_KEY)
+        if stop in facts.YOAGENT_ONLY_STOPS:
+            found["yoagent_stop"] = True
+        elif stop in facts.PHI_ONLY_STOPS:
             found["phi"] = True
-        usage = m.get("usage")
+        usage = m.get(facts.USAGE_KEY)
         if isinstance(usage, dict):
-            if "reasoning" in usage:
+            if not facts.PHI_ONLY_USAGE.isdisjoint(usage):
                 found["phi"] = True
-            if "cacheRead" in usage or "totalTokens" in usage or "cacheWrite" in usage:
+            if not facts.CAMEL_USAGE.isdisjoint(usage):
                 found["camel"] = True
-            if "cache_read" in usage or "total_tokens" in usage:
+            if not facts.SNAKE_USAGE.isdisjoint(usage):
                 found["snake"] = True
-        content = m.get("content")
+        content = m.get(facts.CONTENT_KEY)
         if isinstance(content, list):
             for block in content:
                 if isinstance(block, dict):
-                    if "providerMetadata" in block:
+                    if not facts.CAMEL_TOOL_CALL.isdisjoint(block):
                         found["camel"] = True
-                    elif "provider_metadata" in block:
+                    elif not facts.SNAKE_TOOL_CALL.isdisjoint(block):
                         found["provider_snake"] = True
         if seen >= 64:
             break
@@ -766,7 +767,7 @@ def likely_order(tree: list[Any], dialects: list[str]) -> list[str]:
 
 
 def _is_camel(dialect: str) -> bool:
-    return "cacheRead" in get_spec(dialect).types["usage"].lookup
+    return not facts.CAMEL_USAGE.isdisjoint(get_spec(dialect).types[facts.USAGE_TYPE].lookup)
 
 
 def read_arrays(

@@ -17,7 +17,22 @@ import orjson
 
 from .numbers import easy_float, parse_literal
 from .reader import FREE_DEPTH_LIMIT, Bail, Reader
-from .spec import Field, Spec, TypeSpec
+from .spec import (
+    CONTENT_KIND,
+    CONTENT_TAG,
+    CONTENT_TYPES,
+    MESSAGE_ROLES,
+    MESSAGE_TAG,
+    STOP_KIND,
+    USAGE_KIND,
+    Field,
+    Spec,
+    TypeSpec,
+)
+from .wirefacts import EXTENSION_KEYS, USAGE_TYPE
+
+# An extension record's keys in written order (the unpacking fails loudly if that ever changes).
+_ROLE, _KIND, _DATA = EXTENSION_KEYS
 
 
 class _Layout:
@@ -92,14 +107,13 @@ class FastReader:
         self.spec = spec
         self.generic = Reader(spec, fast=True)
         types = spec.types
-        self.messages = {
-            role: _layouts(types[role], "role") for role in ("user", "assistant", "toolResult")
+        self.messages = {role: _layouts(types[role], MESSAGE_TAG) for role in MESSAGE_ROLES}
+        self.blocks = {kind: _layouts(types[kind], CONTENT_TAG) for kind in CONTENT_TYPES}
+        self.usage = _layouts(types[USAGE_TYPE], None)
+        # Option<Value> keys (providerMetadata): null reads as absent, which the reader notes.
+        self.optional_free = {
+            f.ir for t in types.values() for f in t.fields if f.optional and f.kind == "free"
         }
-        self.blocks = {
-            kind: _layouts(types[kind], "type")
-            for kind in ("text", "image", "thinking", "toolCall")
-        }
-        self.usage = _layouts(types["usage"], None)
         self.stops = spec.stop_reasons
         self.keys = 0
         self.has_float = False
@@ -119,12 +133,12 @@ class FastReader:
         # The key orders this dialect's writer emits: declaration order, or sorted (phi-core).
         self.sorted = spec.sorted_keys
         self.msg_order = {
-            role: self._orders(types[role], "role", self.sorted) for role in self.messages
+            role: self._orders(types[role], MESSAGE_TAG, self.sorted) for role in self.messages
         }
         self.block_order = {
-            kind: self._orders(types[kind], "type", self.sorted) for kind in self.blocks
+            kind: self._orders(types[kind], CONTENT_TAG, self.sorted) for kind in self.blocks
         }
-        usage_keys = [f.wire for f in types["usage"].fields]
+        usage_keys = [f.wire for f in types[USAGE_TYPE].fields]
         self.usage_order = tuple(sorted(usage_keys) if self.sorted else usage_keys)
         self.compile_checks()
 
@@ -140,14 +154,14 @@ class FastReader:
         """True when one message is exactly as this dialect writes it (checked in place)."""
         if type(m) is not dict:
             return False
-        role = m.get("role")
+        role = m.get(MESSAGE_TAG)
         if type(role) is not str:
             return False
         by_order = self.msg_check.get(role)
         if by_order is None:
-            if len(m) != 3 or tuple(m) != ("role", "kind", "data") or type(m["kind"]) is not str:
+            if len(m) != 3 or tuple(m) != EXTENSION_KEYS or type(m[_KIND]) is not str:
                 return False
-            if not self.free_in_place(m["data"], 3):
+            if not self.free_in_place(m[_DATA], 3):
                 return False
             self.keys += 3
             return True
@@ -176,7 +190,7 @@ class FastReader:
         out = []
         try:
             for m in tree:
-                record = m if m.get("role") not in self.messages else self.message(m)
+                record = m if m.get(MESSAGE_TAG) not in self.messages else self.message(m)
                 assert record is not None
                 out.append(record)
         finally:
@@ -234,7 +248,7 @@ class FastReader:
         for block in blocks:
             if type(block) is not dict:
                 return False
-            kind = block.get("type")
+            kind = block.get(CONTENT_TAG)
             if type(kind) is not str:
                 return False
             by_order = checks.get(kind)
@@ -291,7 +305,7 @@ class FastReader:
         return True
 
     def message(self, m: dict[str, Any]) -> dict[str, Any] | None:
-        role = m.get("role")
+        role = m.get(MESSAGE_TAG)
         if type(role) is not str:
             return None
         if self.identity:
@@ -306,16 +320,16 @@ class FastReader:
                     self.keys = mark
         layouts = self.messages.get(role)
         if layouts is None:
-            if len(m) == 3 and "kind" in m and "data" in m:
-                kind = m["kind"]
+            if len(m) == 3 and _KIND in m and _DATA in m:
+                kind = m[_KIND]
                 if type(kind) is str:
                     self.keys += 3
-                    return {"role": role, "kind": kind, "data": self.free(m["data"], 3)}
+                    return {_ROLE: role, _KIND: kind, _DATA: self.free(m[_DATA], 3)}
             return None
         layout = layouts.get(frozenset(m))  # type: ignore[arg-type]
         if layout is None:
             return None
-        record: dict[str, Any] = {"role": role}
+        record: dict[str, Any] = {MESSAGE_TAG: role}
         for wire, ir, kind in layout.pairs:
             if kind == "default":
                 record[ir] = wire
@@ -327,14 +341,14 @@ class FastReader:
             elif kind == "u64":
                 if type(value) is not int or value < 0:
                     return None
-            elif kind == "content":
+            elif kind == CONTENT_KIND:
                 value = self.content(value)
                 if value is None:
                     return None
-            elif kind == "stop":
+            elif kind == STOP_KIND:
                 if type(value) is not str or value not in self.stops:
                     return None
-            elif kind == "usage":
+            elif kind == USAGE_KIND:
                 value = self.read_usage(value)
                 if value is None:
                     return None
@@ -372,7 +386,7 @@ class FastReader:
         for block in blocks:
             if type(block) is not dict:
                 return None
-            kind = block.get("type")
+            kind = block.get(CONTENT_TAG)
             if type(kind) is not str:
                 return None
             layouts = self.blocks.get(kind)
@@ -381,7 +395,7 @@ class FastReader:
             layout = layouts.get(frozenset(block))
             if layout is None:
                 return None
-            record: dict[str, Any] = {"type": block["type"]}
+            record: dict[str, Any] = {CONTENT_TAG: block[CONTENT_TAG]}
             for wire, ir, kind in layout.pairs:
                 if kind == "default":
                     continue  # providerMetadata: absent stays absent
@@ -390,7 +404,7 @@ class FastReader:
                     if type(value) is not str:
                         return None
                 elif kind == "free":
-                    if value is None and ir == "providerMetadata":
+                    if value is None and ir in self.optional_free:
                         return None  # null reads as absent: a note, so the general reader
                     value = self.free(value, 5)
                 else:
@@ -436,12 +450,12 @@ _CHECKS = {
     "str": "    if type(m[{k!r}]) is not str: return False",
     "u64": "    v = m[{k!r}]\n    if type(v) is not int or v < 0: return False",
     "bool": "    v = m[{k!r}]\n    if v is not True and v is not False: return False",
-    "stop": "    v = m[{k!r}]\n    if type(v) is not str or v not in stops: return False",
-    "content": (
+    STOP_KIND: "    v = m[{k!r}]\n    if type(v) is not str or v not in stops: return False",
+    CONTENT_KIND: (
         "    v = m[{k!r}]\n"
         "    if type(v) is not list or not reader.blocks_in_place(v): return False"
     ),
-    "usage": (
+    USAGE_KIND: (
         "    v = m[{k!r}]\n"
         "    if type(v) is not dict or tuple(v) != usage_order: return False\n"
         "    for x in v.values():\n"

@@ -203,8 +203,9 @@ class Parser:
             raise self._number_error(i)
         try:
             return parse_literal(lit), end
-        except NumberOutOfRange:
-            raise self.fail("number out of range", end) from None
+        except NumberOutOfRange as err:
+            at = end if err.consumed is None else i + err.consumed
+            raise self.fail("number out of range", at) from None
 
     def _number_error(self, i: int) -> JsonSyntaxError:
         """Walk a malformed number exactly as serde does to find its error and position."""

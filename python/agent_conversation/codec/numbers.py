@@ -20,7 +20,14 @@ _POW10 = [float(f"1e{i}") for i in range(309)]
 
 
 class NumberOutOfRange(ValueError):
-    """The literal's magnitude is beyond f64 (serde: ``number out of range``)."""
+    """The literal's magnitude is beyond f64 (serde: ``number out of range``).
+
+    ``consumed``: how many characters of the literal serde had read when it gave up (an
+    exponent past i32 fails at its overflowing digit); None means the whole literal."""
+
+    def __init__(self, consumed: int | None = None) -> None:
+        super().__init__("number out of range")
+        self.consumed = consumed
 
 
 def _overflows(significand: int, digit: int) -> bool:
@@ -58,7 +65,10 @@ def parse_literal(text: str) -> int | float:
     """
     positive = not text.startswith("-")
     body = text if positive else text[1:]
-    if body.isdigit():  # plain integer: the common case
+    # Plain integer, the common case. Past 20 digits (JSON allows no leading zeros) it is beyond
+    # u64 anyway and takes serde's float path below: never int() on it, which refuses literals
+    # of more than 4,300 digits (Python's int-string limit).
+    if len(body) <= 20 and body.isdigit():
         value = int(body)
         if positive:
             if value <= U64_MAX:
@@ -113,7 +123,7 @@ def _parse_float_literal(positive: bool, body: str) -> float:
             if exp >= _I32_MAX // 10 and (exp > _I32_MAX // 10 or d > _I32_MAX % 10):
                 # serde: parse_exponent_overflow
                 if significand != 0 and positive_exp:
-                    raise NumberOutOfRange
+                    raise NumberOutOfRange(i + 1 + (0 if positive else 1))
                 return 0.0 if positive else -0.0
             exp = exp * 10 + d
             i += 1
@@ -137,7 +147,13 @@ def is_simple_literal(text: str) -> bool:
     digits = (int_part + frac).lstrip("0")
     if len(digits) > 15:
         return False
-    exponent = (int(exp_text) if exp_text else 0) - len(frac)
+    # Never int() on the exponent as written: past 4,300 digits (leading zeros count) that
+    # raises ValueError. Beyond 15 significant digits it exceeds any fraction's length anyway.
+    exp_digits = exp_text.lstrip("+-").lstrip("0")
+    if len(exp_digits) > 15:
+        return False
+    sign = -1 if exp_text.startswith("-") else 1
+    exponent = sign * int(exp_digits or "0") - len(frac)
     return -22 <= exponent <= 22
 
 

@@ -19,20 +19,26 @@ from typing import Any
 from ..errors import pointer
 from .jsonparse import DupDict
 from .numbers import I64_MIN, U32_MAX, U64_MAX, easy_float, format_f64
-from .spec import CONTENT_TYPES, MESSAGE_ROLES, Field, Spec, TypeSpec
+from .spec import (
+    CONTENT_KIND,
+    CONTENT_TAG,
+    CONTENT_TYPES,
+    MESSAGE_ROLES,
+    MESSAGE_TAG,
+    PROTOCOL_KIND,
+    STOP_KIND,
+    TAG_KIND_KIND,
+    U64_LIST_KIND,
+    USAGE_KIND,
+    Field,
+    Spec,
+    TypeSpec,
+)
+from .wirefacts import EXTENSION_ONLY_KEYS, EXTENSION_TYPE, USAGE_TYPE
 
 FREE_DEPTH_LIMIT = 127  # deepest container serde_json accepts, counting the top-level array
-TAG_KINDS = ("lesson", "finding", "outcome", "checkpoint")
-PROVENANCE_ROLES = ("user-message", "assistant-response", "tool-call-request", "tool-call-result")
-PROVENANCE_VARIANTS: dict[str, tuple[tuple[str, str], ...]] = {
-    "system-prompt": (),
-    "identity-block": (("name", "str"), ("order", "u32")),
-    "memory-tier": (("tier", "str"), ("record_id", "str")),
-    "loop-turn": (("turn_index", "u64"), ("role", "provrole"), ("message_index", "u64")),
-    "steering": (),
-    "follow-up": (),
-    "unknown": (),
-}
+# The closed enums of the schemas the reader checks by $defs name (values in the wire tables).
+U64_KIND = "u64"  # the wire tables' kind of a u64 value
 
 
 class Reject(Exception):
@@ -87,7 +93,7 @@ class Reader:
         self.notes: list[Note] = []
         self.has_float = False
         self.keys = 0  # keys seen in every object read (the fast path's duplicate check)
-        self._role_index = not spec.is_phi  # phi-core reads `role` through serde_json::Value
+        self._role_index = spec.role_index  # phi-core reads `role` through serde_json::Value
 
     # -- notes ---------------------------------------------------------------------------------
     def note(self, path: tuple[Any, ...], message: str, kind: str) -> None:
@@ -111,14 +117,15 @@ class Reader:
                     raise Bail from None
                 del self.notes[mark:]
                 looks_extension = isinstance(value, dict) and (
-                    value.get("role") == "extension" or "kind" in value or "data" in value
+                    value.get(MESSAGE_TAG) == "extension"  # the role the constructor writes
+                    or not EXTENSION_ONLY_KEYS.isdisjoint(value)
                 )
                 raise Untagged(path, llm_error, ext_error, looks_extension) from None
 
     def extension(self, value: Any, path: tuple[Any, ...]) -> dict[str, Any]:
-        ts = self.spec.types["extension"]
-        fields = self.struct(value, ts, path, dup_error=True, what="an extension record")
-        return {"role": fields["role"], "kind": fields["kind"], "data": fields["data"]}
+        ts = self.spec.types[EXTENSION_TYPE]
+        fields = self.struct(value, ts, path, ts.duplicates_error, what="an extension record")
+        return {f.ir: fields[f.ir] for f in ts.fields}
 
     def llm_message(self, value: Any, path: tuple[Any, ...]) -> dict[str, Any]:
         spec = self.spec
@@ -126,13 +133,13 @@ class Reader:
         dup_error = spec.duplicates_error
         if spec.metadata and isinstance(value, dict):
             value, meta = self.phi_metadata(value, path)
-        role, rest, seq = self.tagged(value, "role", MESSAGE_ROLES, path, self._role_index)
+        role, rest, seq = self.tagged(value, MESSAGE_TAG, MESSAGE_ROLES, path, self._role_index)
         ts = spec.types[role]
         if seq:
             fields = self.struct_seq(rest, ts, path, offset=1)
         else:
-            fields = self.struct_map(rest, ts, path, dup_error and not spec.is_phi, skip="role")
-        record: dict[str, Any] = {"role": role}
+            fields = self.struct_map(rest, ts, path, dup_error, skip=MESSAGE_TAG)
+        record: dict[str, Any] = {MESSAGE_TAG: role}
         record.update(fields)
         if meta:
             record.update(meta)
@@ -260,7 +267,7 @@ class Reader:
                     "null-optional",
                 )
                 continue
-            if f.kind == "protocol":
+            if f.kind == PROTOCOL_KIND:
                 protocol = self.protocol(raw, (*path, given))
                 if protocol is not None:
                     out[f.ir] = protocol
@@ -289,7 +296,7 @@ class Reader:
             raw = items[pos + offset]
             if raw is None and f.optional:
                 continue
-            if f.kind == "protocol":
+            if f.kind == PROTOCOL_KIND:
                 protocol = self.protocol(raw, (*path, pos + offset))
                 if protocol is not None:
                     out[f.ir] = protocol
@@ -334,7 +341,7 @@ class Reader:
             raise Reject(path, f"invalid type: {describe(raw)}, expected a string", "type")
         if kind == "u64":
             return self.u64(raw, path)
-        if kind == "content":
+        if kind == CONTENT_KIND:
             return self.content(raw, path)
         if kind == "free":
             return self.free(raw, path, len(path) + 1)
@@ -342,24 +349,25 @@ class Reader:
             if raw is True or raw is False:
                 return raw
             raise Reject(path, f"invalid type: {describe(raw)}, expected a boolean", "type")
-        if kind == "stop":
+        if kind == STOP_KIND:
             return self.stop_reason(raw, path)
-        if kind == "usage":
+        if kind == USAGE_KIND:
             if isinstance(raw, dict):
                 self.keys += len(raw)
-            return self.struct(raw, self.spec.types["usage"], path, self.dup_error_here(), "usage")
+            usage = self.spec.types[USAGE_TYPE]
+            return self.struct(raw, usage, path, self.dup_error_here(), usage.name)
         if kind == "u32":
             return self.u32(raw, path)
-        if kind == "tagkind":
-            return self.unit_enum(raw, TAG_KINDS, path, "TagKind")
-        if kind == "u64list":
+        if kind == TAG_KIND_KIND:
+            return self.unit_enum(raw, self.spec.enums[TAG_KIND_KIND], path, TAG_KIND_KIND)
+        if kind == U64_LIST_KIND:
             if not isinstance(raw, list):
                 raise Reject(path, f"invalid type: {describe(raw)}, expected a sequence", "type")
             return [self.u64(item, (*path, i)) for i, item in enumerate(raw)]
         raise AssertionError(kind)  # pragma: no cover
 
     def dup_error_here(self) -> bool:
-        return self.spec.duplicates_error and not self.spec.is_phi
+        return self.spec.duplicates_error
 
     @staticmethod
     def u64(raw: Any, path: tuple[Any, ...]) -> int:
@@ -424,13 +432,13 @@ class Reader:
             bpath = (*path, i)
             if isinstance(block, dict):
                 self.keys += len(block)
-            kind, rest, seq = self.tagged(block, "type", CONTENT_TYPES, bpath, True)
+            kind, rest, seq = self.tagged(block, CONTENT_TAG, CONTENT_TYPES, bpath, True)
             ts = types[kind]
             if seq:
                 fields = self.struct_seq(rest, ts, bpath, offset=1)
             else:
-                fields = self.struct_map(rest, ts, bpath, dup_error, skip="type")
-            record = {"type": kind}
+                fields = self.struct_map(rest, ts, bpath, dup_error, skip=CONTENT_TAG)
+            record = {CONTENT_TAG: kind}
             record.update(fields)
             out.append(record)
         return out
@@ -499,30 +507,33 @@ class Reader:
             self.keys += _count_keys(raw)
         if raw is None:
             raise Reject(path, "null")
-        if key in ("nodeId", "parentId"):
+        kind = self.spec.metadata_kinds[key]
+        if kind == U64_KIND:
             return self.u64(raw, path)
-        if key == "turnId":
-            return self.struct(raw, self.spec.types["turnId"], path, False, "a TurnId")
-        if key == "tags":
+        if kind.startswith("["):  # a list of structs (tags)
+            ts = self.spec.types[kind[1:-1]]
             if not isinstance(raw, list):
                 raise Reject(path, f"invalid type: {describe(raw)}, expected a sequence")
-            tags = [
-                self.struct(t, self.spec.types["tag"], (*path, i), False, "a NodeTag")
-                for i, t in enumerate(raw)
+            items = [
+                self.struct(t, ts, (*path, i), False, f"a {ts.label}") for i, t in enumerate(raw)
             ]
-            if not tags:
-                self.note(path, "empty `tags` are not written", "null-optional")
+            if not items:
+                self.note(path, f"empty `{key}` are not written", "null-optional")
                 return None
-            return tags
-        if key == "provenanceHint":
-            return self.provenance(raw, path)
-        raise AssertionError(key)  # pragma: no cover
+            return items
+        if kind in self.spec.unions:
+            return self.union(raw, self.spec.unions[kind], path)
+        ts = self.spec.types[kind]
+        return self.struct(raw, ts, path, False, f"a {ts.label}")
 
-    def provenance(self, raw: Any, path: tuple[Any, ...]) -> dict[str, Any]:
-        variants = tuple(PROVENANCE_VARIANTS)
-        kind, rest, seq = self.tagged(raw, "kind", variants, path, False)
-        spec_fields = PROVENANCE_VARIANTS[kind]
-        out: dict[str, Any] = {"kind": kind}
+    def union(self, raw: Any, table: dict[str, Any], path: tuple[Any, ...]) -> dict[str, Any]:
+        """A tagged union of variants read straight from JSON (phi-core's provenanceHint)."""
+        tag = table["tag"]
+        variants = table["variants"]
+        kind, rest, seq = self.tagged(raw, tag, tuple(variants), path, False)
+        kinds = variants[kind]["kinds"]
+        spec_fields = [(name, k) for name, k in kinds.items() if name != tag]
+        out: dict[str, Any] = {tag: kind}
         if seq:
             items = rest[1:]
             if not spec_fields:
@@ -534,7 +545,7 @@ class Reader:
             pairs = list(zip(spec_fields, items, strict=True))
         else:
             for key in rest:
-                if key != "kind" and key not in dict(spec_fields):
+                if key != tag and key not in kinds:
                     self.unknown_key(path, key)
             missing = [name for name, _ in spec_fields if name not in rest]
             if missing:
@@ -548,10 +559,10 @@ class Reader:
                 out[name] = item
             elif fkind == "u32":
                 out[name] = self.u32(item, fpath)
-            elif fkind == "u64":
+            elif fkind == U64_KIND:
                 out[name] = self.u64(item, fpath)
-            else:
-                out[name] = self.unit_enum(item, PROVENANCE_ROLES, fpath, "ProvenanceRole")
+            else:  # a closed enum of the schemas (ProvenanceRole)
+                out[name] = self.unit_enum(item, self.spec.enums[fkind], fpath, fkind)
         return out
 
 
@@ -572,7 +583,7 @@ class Untagged(Reject):
         # not an LLM role and the record has the extension keys (it failed on their values).
         meant_extension = (
             llm.kind in ("unknown-variant", "missing")
-            and llm.path[1:] in (("role",), ())
+            and llm.path[1:] in ((MESSAGE_TAG,), ())
             and (ext.kind != "missing" or looks_extension)
         )
         primary = ext if meant_extension else llm

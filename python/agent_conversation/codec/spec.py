@@ -13,64 +13,59 @@ from typing import Any
 
 from ..models.wire import REVISIONS
 
-# Internal name of every wire spelling that differs from it.
-IR_NAME = {
-    "cache_read": "cacheRead",
-    "cache_write": "cacheWrite",
-    "total_tokens": "totalTokens",
-    "error_message": "errorMessage",
-    "provider_metadata": "providerMetadata",
-    "redacted_protocol": "redactedProtocol",
-}
+# The value kinds of the wire tables the codec reads field by field: scalars, free JSON, and
+# the schemas' $defs names (a list in brackets).
+CONTENT_KIND, STOP_KIND, USAGE_KIND = "[Content]", "StopReason", "Usage"
+PROTOCOL_KIND, TAG_KIND_KIND, U64_LIST_KIND = "ApiProtocol", "TagKind", "[u64]"
+_CODEC_KINDS = frozenset(
+    {"str", "u64", "u32", "bool", "free", CONTENT_KIND, STOP_KIND, USAGE_KIND}
+    | {PROTOCOL_KIND, TAG_KIND_KIND, U64_LIST_KIND}
+)
+_TAG = "tag"  # the tables' kind of a union's tag key
 
-# Field kinds by (type, internal field name).
-KINDS: dict[str, dict[str, str]] = {
-    "user": {"content": "content", "timestamp": "u64"},
-    "assistant": {
-        "content": "content",
-        "stopReason": "stop",
-        "model": "str",
-        "provider": "str",
-        "usage": "usage",
-        "timestamp": "u64",
-        "errorMessage": "str",
-    },
-    "toolResult": {
-        "toolCallId": "str",
-        "toolName": "str",
-        "content": "content",
-        "isError": "bool",
-        "timestamp": "u64",
-    },
-    "extension": {"role": "str", "kind": "str", "data": "free"},
-    "text": {"text": "str"},
-    "image": {"data": "str", "mimeType": "str"},
-    "thinking": {
-        "thinking": "str",
-        "signature": "str",
-        "redacted": "str",
-        "redactedProtocol": "protocol",
-    },
-    "toolCall": {"id": "str", "name": "str", "arguments": "free", "providerMetadata": "free"},
-    "usage": {
-        "input": "u64",
-        "output": "u64",
-        "reasoning": "u64",
-        "cacheRead": "u64",
-        "cacheWrite": "u64",
-        "totalTokens": "u64",
-    },
-    "turnId": {"loopId": "str", "turnIndex": "u32"},
-    "tag": {
-        "kind": "tagkind",
-        "text": "str",
-        "created_at_turn": "u32",
-        "abandoned_node_ids": "u64list",
-    },
-}
 
-MESSAGE_ROLES = ("user", "assistant", "toolResult")
-CONTENT_TYPES = ("text", "image", "thinking", "toolCall")
+def _union(name: str) -> tuple[str, tuple[str, ...]]:
+    """A tagged union of the schemas (``Message``, ``Content``): its tag key and every variant
+    of every revision, in order of first appearance."""
+    tag, variants = "", []
+    for rev in REVISIONS.values():
+        union = rev["unions"][name]
+        tag = union["tag"]
+        variants += [v for v in union["variants"].values() if v not in variants]
+    return tag, tuple(variants)
+
+
+MESSAGE_TAG, MESSAGE_ROLES = _union("Message")
+CONTENT_TAG, CONTENT_TYPES = _union("Content")
+
+# Internal (record) name of every wire spelling that differs from it (x-record-names).
+IR_NAME: dict[str, str] = {}
+for _rev in REVISIONS.values():
+    for _table in _rev["types"].values():
+        IR_NAME.update(_table.get("record_names", {}))
+
+
+def _kinds() -> dict[str, dict[str, str]]:
+    """Field kinds by (type, internal field name), for every type the codec reads field by field
+    (the tables' types whose keys all have a codec kind; tags excluded)."""
+    kinds: dict[str, dict[str, str]] = {}
+    skipped: set[str] = set()
+    for rev in REVISIONS.values():
+        for name, table in rev["types"].items():
+            if "variants" in table:
+                skipped.add(name)
+                continue
+            fields = {
+                IR_NAME.get(key, key): kind for key, kind in table["kinds"].items() if kind != _TAG
+            }
+            if not set(fields.values()) <= _CODEC_KINDS:
+                skipped.add(name)
+                continue
+            kinds.setdefault(name, {}).update(fields)
+    return {name: fields for name, fields in kinds.items() if name not in skipped}
+
+
+KINDS = _kinds()
 
 
 @dataclass(frozen=True)
@@ -91,6 +86,8 @@ class TypeSpec:
     fields: tuple[Field, ...]  # declaration order, tag excluded
     lookup: dict[str, Field]  # every accepted spelling (wire name and aliases) -> field
     aliases: frozenset[str]
+    label: str = ""  # the schemas' $defs name (TurnId, NodeTag), for messages
+    duplicates_error: bool = True  # a repeated key is an error (x-duplicate-keys), else last wins
 
     @property
     def positional(self) -> tuple[Field, ...]:
@@ -110,6 +107,10 @@ class Spec:
     types: dict[str, TypeSpec] = field(repr=False)
     lenient_metadata: bool = True  # phi-core drops a malformed metadata value silently
     api_protocols: frozenset[str] = frozenset()  # yoagent >= 0.22: thinking `redactedProtocol`
+    role_index: bool = True  # the message tag may be a variant index (not phi-core: read as Value)
+    enums: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)  # by $defs name
+    metadata_kinds: dict[str, str] = field(default_factory=dict, repr=False)  # phi-core metadata
+    unions: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)  # provenanceHint
 
     @property
     def is_phi(self) -> bool:
@@ -117,7 +118,7 @@ class Spec:
 
 
 def _type_spec(name: str, table: dict[str, Any]) -> TypeSpec:
-    tag = "role" if name in MESSAGE_ROLES else "type" if name in CONTENT_TYPES else None
+    tag = MESSAGE_TAG if name in MESSAGE_ROLES else CONTENT_TAG if name in CONTENT_TYPES else None
     required = set(table["required"])
     optional = set(table["omit_when_absent"])
     defaults = table["defaults"]
@@ -141,7 +142,16 @@ def _type_spec(name: str, table: dict[str, Any]) -> TypeSpec:
     lookup = {f.wire: f for f in fields}
     for alias, target in table["aliases"].items():
         lookup[alias] = lookup[target]
-    return TypeSpec(name, tag, tuple(fields), lookup, frozenset(table["aliases"]))
+    aliases = frozenset(table["aliases"])
+    return TypeSpec(
+        name,
+        tag,
+        tuple(fields),
+        lookup,
+        aliases,
+        table.get("definition", name),
+        table["duplicates"] == "error",
+    )
 
 
 @cache
@@ -159,7 +169,19 @@ def get_spec(name: str) -> Spec:
         metadata=tuple(rev["metadata"]),
         types=types,
         api_protocols=frozenset(rev.get("api_protocols", ())),
+        **_extras(rev),
     )
+
+
+def _extras(rev: dict[str, Any]) -> dict[str, Any]:
+    """What a reader needs beyond the field-by-field types: tag indexes, closed enums, the kinds
+    of phi-core's metadata keys and the unions of variants (provenanceHint)."""
+    return {
+        "role_index": bool(rev["unions"]["Message"]["index"]),
+        "enums": {name: tuple(values) for name, values in rev["enums"].items()},
+        "metadata_kinds": dict(rev.get("metadata_kinds", {})),
+        "unions": {name: t for name, t in rev["types"].items() if "variants" in t},
+    }
 
 
 INTERNAL = "internal"
@@ -173,25 +195,27 @@ def internal_spec() -> Spec:
     phi = [k for k, r in REVISIONS.items() if r["crate"] == "phi-core"][-1]
     base = REVISIONS[camel]["types"]
     phi_types = REVISIONS[phi]["types"]
-    types = {name: _type_spec(name, table) for name, table in base.items() if name in KINDS}
-    usage = dict(base["usage"])
-    usage["order"] = [*usage["order"], "reasoning"]
-    usage["defaults"] = {**usage["defaults"], "reasoning": 0}
-    usage["aliases"] = {}
-    types["usage"] = _type_spec("usage", usage)
-    for name in ("turnId", "tag"):
-        if name in phi_types:
-            types[name] = _type_spec(name, phi_types[name])
+    types = {}
+    for name, table in base.items():
+        if name not in KINDS:
+            continue
+        # One spelling per key (no aliases), plus the keys only phi-core has (usage reasoning).
+        table = {**table, "aliases": {}}
+        known = {IR_NAME.get(key, key) for key in table["order"]}
+        other = phi_types.get(name, {})
+        extra = [k for k in other.get("order", []) if IR_NAME.get(k, k) not in known]
+        if extra:
+            table["order"] = [*table["order"], *extra]
+            defaults = other.get("defaults", {})
+            added = {k: defaults[k] for k in extra if k in defaults}
+            table["defaults"] = {**table["defaults"], **added}
+        types[name] = _type_spec(name, table)
+    for name, table in phi_types.items():  # phi-core's metadata types (turnId, tag)
+        if name in KINDS and name not in types:
+            types[name] = _type_spec(name, table)
     stops: list[str] = []
     for rev in REVISIONS.values():
         stops += [s for s in rev["stop_reasons"] if s not in stops]
-    for name in ("assistant",):
-        table = dict(base[name])
-        table["aliases"] = {}
-        types[name] = _type_spec(name, table)
-    tool_call = dict(base["toolCall"])
-    tool_call["aliases"] = {}
-    types["toolCall"] = _type_spec("toolCall", tool_call)
     return Spec(
         name=INTERNAL,
         crate=INTERNAL,
@@ -204,4 +228,5 @@ def internal_spec() -> Spec:
         types=types,
         lenient_metadata=False,
         api_protocols=frozenset(REVISIONS[camel].get("api_protocols", ())),
+        **{**_extras(REVISIONS[phi]), "role_index": _extras(REVISIONS[camel])["role_index"]},
     )

@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 
 from .numbers import format_f64
-from .spec import Spec
+from .spec import CONTENT_KIND, STOP_KIND, USAGE_KIND, Spec
 
 # orjson writes floats in zmij's layout (shortest digits, `1e+16`) in the versions this was
 # checked with; the writing shortcuts below rely on it, so they check it once.
@@ -98,13 +98,13 @@ class Writer:
                 continue
             value = rec[f.ir]
             kind = f.kind
-            if kind == "content":
+            if kind == CONTENT_KIND:
                 value = [self._block(b, (*path, f.ir, i)) for i, b in enumerate(value)]
-            elif kind == "usage":
+            elif kind == USAGE_KIND:
                 value = self._usage(value, (*path, f.ir))
             elif kind == "free":
                 value = self.free(value)
-            elif kind == "stop" and value not in self.spec.stop_reasons:
+            elif kind == STOP_KIND and value not in self.spec.stop_reasons:
                 self.lose(
                     (*path, f.ir),
                     f"stop reason {value!r} does not exist in {self.spec.name}",

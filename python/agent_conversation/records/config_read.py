@@ -1,0 +1,311 @@
+"""serde's ``Deserialize`` rules for the configuration types, applied to a parsed JSON value.
+
+The value comes from the exact serde_json parser (:mod:`..codec.jsonparse`); this module applies
+what the derives do on top of it: unknown keys ignored, a repeated key is ``duplicate field``,
+missing keys, the sequence form, externally tagged enums (``"auto"``, ``{"manual": {...}}``,
+``{"FixedCount": 3}``), the internally tagged ``ToolExecutionStrategy`` (tag as a string only),
+``std::time::Duration`` (only ``secs``/``nanos``; nanos carry into secs), f32 via ``as f32``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ..codec.jsonparse import DupDict
+from ..codec.numbers import U32_MAX, U64_MAX
+from ..codec.reader import Note, Reject, describe
+from .config_spec import ConfigField, ConfigSpec, StructSpec
+from .floats import to_f32
+
+NANOS_PER_SEC = 1_000_000_000
+COMPACTION_SCOPE = ("FixedCount", "TokenBudget")
+
+
+def _unknown_variant(name: str, variants: tuple[str, ...], path: tuple[Any, ...]) -> Reject:
+    expected = ", ".join(f"`{v}`" for v in variants)
+    return Reject(path, f"unknown variant `{name}`, expected one of {expected}", "unknown-variant")
+
+
+class ConfigReader:
+    """Reads one configuration value under one revision; collects round-trip notes."""
+
+    def __init__(self, spec: ConfigSpec) -> None:
+        self.spec = spec
+        self.notes: list[Note] = []
+
+    def note(self, path: tuple[Any, ...], message: str, kind: str) -> None:
+        self.notes.append(Note(path, message, kind))
+
+    # -- entry point -----------------------------------------------------------------------------
+    def read(self, value: Any, type_name: str) -> Any:
+        if type_name == "ToolExecutionStrategy":
+            return self.strategy(value, ())
+        if type_name not in self.spec.structs:
+            raise Reject((), f"{self.spec.revision} has no {type_name}", "type")
+        return self.struct(value, self.spec.structs[type_name], ())
+
+    # -- structs ---------------------------------------------------------------------------------
+    def struct(self, value: Any, spec: StructSpec, path: tuple[Any, ...]) -> dict[str, Any]:
+        if isinstance(value, dict):
+            return self.struct_map(value, spec, path)
+        if isinstance(value, list):
+            self.note(path, "written as a sequence; the crate writes an object", "alias")
+            return self.struct_seq(value, spec, path)
+        raise Reject(path, f"invalid type: {describe(value)}, expected struct {spec.name}", "type")
+
+    def struct_map(
+        self, value: dict[str, Any], spec: StructSpec, path: tuple[Any, ...], skip: str = ""
+    ) -> dict[str, Any]:
+        lookup = spec.lookup
+        if isinstance(value, DupDict):
+            for key in value.duplicates:
+                if key in lookup or key == skip:
+                    raise Reject((*path, key), f"duplicate field `{key}`", "duplicate-key")
+        for key in value:
+            if key not in lookup and key != skip:
+                self.note(
+                    (*path, key),
+                    f"unknown key `{key}` is ignored by {self.spec.revision} and not written",
+                    "unknown-key",
+                )
+        out: dict[str, Any] = {}
+        for f in spec.fields:
+            if f.name not in value:
+                if f.required:
+                    raise Reject(path, f"missing field `{f.name}`", "missing")
+                out[f.name] = _copy(f.default)
+                continue
+            out[f.name] = self.field(value[f.name], f, (*path, f.name))
+        return out
+
+    def struct_seq(
+        self, items: list[Any], spec: StructSpec, path: tuple[Any, ...], offset: int = 0
+    ) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        available = len(items) - offset
+        for pos, f in enumerate(spec.fields):
+            if pos >= available:
+                if f.seq_required:
+                    raise Reject(
+                        path,
+                        f"invalid length {available}, expected struct {spec.name} with "
+                        f"{len(spec.fields)} elements (`{f.name}` is missing)",
+                        "missing",
+                    )
+                out[f.name] = _copy(f.default)
+                continue
+            out[f.name] = self.field(items[pos + offset], f, (*path, pos + offset))
+        if available > len(spec.fields):
+            raise Reject(
+                (*path, len(spec.fields) + offset),
+                f"trailing characters: struct {spec.name} has {len(spec.fields)} fields",
+                "type",
+            )
+        return out
+
+    # -- field values ----------------------------------------------------------------------------
+    def field(self, raw: Any, f: ConfigField, path: tuple[Any, ...]) -> Any:
+        if raw is None and f.option:
+            return None
+        return self.value(raw, f.kind, path)
+
+    def value(self, raw: Any, kind: str, path: tuple[Any, ...]) -> Any:
+        if kind == "u64":
+            return _unsigned(raw, path, U64_MAX, "usize")
+        if kind == "u32":
+            return _unsigned(raw, path, U32_MAX, "u32")
+        if kind == "bool":
+            if raw is True or raw is False:
+                return raw
+            raise Reject(path, f"invalid type: {describe(raw)}, expected a boolean", "type")
+        if kind == "str":
+            if isinstance(raw, str):
+                return raw
+            raise Reject(path, f"invalid type: {describe(raw)}, expected a string", "type")
+        if kind in ("f64", "f32"):
+            return self.float(raw, kind, path)
+        if kind == "map":
+            return self.map(raw, path)
+        if kind == "Duration":
+            return self.duration(raw, path)
+        if kind == "CacheStrategy":
+            return self.cache_strategy(raw, path)
+        if kind == "CompactionScope":
+            return self.compaction_scope(raw, path)
+        if kind in self.spec.structs:
+            return self.struct(raw, self.spec.structs[kind], path)
+        if kind in self.spec.enums:
+            return self.unit_enum(raw, self.spec.enums[kind], path, kind)
+        raise AssertionError(kind)  # pragma: no cover
+
+    def float(self, raw: Any, kind: str, path: tuple[Any, ...]) -> float:
+        if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+            raise Reject(path, f"invalid type: {describe(raw)}, expected {kind}", "type")
+        value = float(raw)
+        if kind == "f32":
+            value = to_f32(value)
+            if math.isinf(value):
+                self.note(
+                    path,
+                    f"{describe(raw)} is beyond f32 and loads as infinity, which the crate "
+                    "writes as null and then cannot read back",
+                    "not-round-trip",
+                )
+        return value
+
+    def map(self, raw: Any, path: tuple[Any, ...]) -> dict[str, int]:
+        if not isinstance(raw, dict):
+            raise Reject(path, f"invalid type: {describe(raw)}, expected a map", "type")
+        if isinstance(raw, DupDict):
+            for key in raw.duplicates:
+                self.note((*path, key), f"key `{key}` repeated; the last one wins", "duplicate-key")
+        return {k: _unsigned(v, (*path, k), U64_MAX, "usize") for k, v in raw.items()}
+
+    def duration(self, raw: Any, path: tuple[Any, ...]) -> dict[str, int]:
+        if isinstance(raw, dict):
+            if isinstance(raw, DupDict) and raw.duplicates:
+                key = raw.duplicates[0]
+                if key in ("secs", "nanos"):
+                    raise Reject((*path, key), f"duplicate field `{key}`", "duplicate-key")
+            for key in raw:
+                if key not in ("secs", "nanos"):
+                    raise Reject(
+                        (*path, key),
+                        f"unknown field `{key}`, expected `secs` or `nanos` (Duration refuses "
+                        "other keys)",
+                        "unknown-key",
+                    )
+            for key in ("secs", "nanos"):
+                if key not in raw:
+                    raise Reject(path, f"missing field `{key}`", "missing")
+            secs_raw, nanos_raw = raw["secs"], raw["nanos"]
+            at: tuple[Any, Any] = ("secs", "nanos")
+        elif isinstance(raw, list):
+            self.note(path, "written as a sequence; the crate writes an object", "alias")
+            if len(raw) < 2:
+                raise Reject(
+                    path, f"invalid length {len(raw)}, expected struct Duration", "missing"
+                )
+            if len(raw) > 2:
+                raise Reject((*path, 2), "trailing characters: Duration has 2 fields", "type")
+            secs_raw, nanos_raw, at = raw[0], raw[1], (0, 1)
+        else:
+            raise Reject(path, f"invalid type: {describe(raw)}, expected struct Duration", "type")
+        secs = _unsigned(secs_raw, (*path, at[0]), U64_MAX, "u64")
+        nanos = _unsigned(nanos_raw, (*path, at[1]), U32_MAX, "u32")
+        if nanos >= NANOS_PER_SEC:
+            secs += nanos // NANOS_PER_SEC
+            nanos %= NANOS_PER_SEC
+            if secs > U64_MAX:
+                raise Reject(path, "overflow deserializing Duration", "range")
+            self.note(path, "nanos of a second or more carry into secs when written", "alias")
+        return {"secs": secs, "nanos": nanos}
+
+    def unit_enum(
+        self, raw: Any, variants: tuple[str, ...], path: tuple[Any, ...], name: str
+    ) -> str:
+        """An externally tagged enum of unit variants: ``"v"`` or ``{"v": null}``."""
+        if isinstance(raw, str):
+            if raw in variants:
+                return raw
+            raise _unknown_variant(raw, variants, path)
+        key, inner = self._one_key(raw, path, name)
+        if key not in variants:
+            raise _unknown_variant(key, variants, path)
+        if inner is not None:
+            raise Reject((*path, key), f"invalid type: {describe(inner)}, expected unit", "type")
+        self.note(path, f'written as a map; the crate writes "{key}"', "alias")
+        return key
+
+    def _one_key(self, raw: Any, path: tuple[Any, ...], name: str) -> tuple[str, Any]:
+        if not isinstance(raw, dict) or len(raw) != 1 or isinstance(raw, DupDict):
+            raise Reject(
+                path,
+                f"invalid type: {describe(raw)}, expected enum {name} (a string or a map "
+                "with exactly one key)",
+                "type",
+            )
+        ((key, inner),) = raw.items()
+        return key, inner
+
+    def cache_strategy(self, raw: Any, path: tuple[Any, ...]) -> Any:
+        units = self.spec.enums["CacheStrategy"]
+        variants = (*units, "manual")
+        if isinstance(raw, str) and raw == "manual":
+            raise Reject(path, "invalid type: unit variant, expected struct variant", "type")
+        if isinstance(raw, str):
+            return self.unit_enum(raw, variants, path, "CacheStrategy")
+        key, inner = self._one_key(raw, path, "CacheStrategy")
+        if key == "manual":
+            manual = self.spec.structs["ManualCacheStrategy"]
+            return {"manual": self.struct(inner, manual, (*path, key))}
+        return self.unit_enum(raw, variants, path, "CacheStrategy")
+
+    def compaction_scope(self, raw: Any, path: tuple[Any, ...]) -> Any:
+        if isinstance(raw, str) and raw == "FixedCount":
+            raise Reject(path, "invalid type: unit variant, expected newtype variant", "type")
+        if isinstance(raw, str):
+            return self.unit_enum(raw, COMPACTION_SCOPE, path, "CompactionScope")
+        key, inner = self._one_key(raw, path, "CompactionScope")
+        if key == "FixedCount":
+            return {"FixedCount": _unsigned(inner, (*path, key), U64_MAX, "usize")}
+        return self.unit_enum(raw, COMPACTION_SCOPE, path, "CompactionScope")
+
+    # -- ToolExecutionStrategy (internally tagged by `type`) ------------------------------------
+    def strategy(self, raw: Any, path: tuple[Any, ...]) -> dict[str, Any]:
+        variants = tuple(self.spec.strategy_variants)
+        if isinstance(raw, dict):
+            if "type" not in raw:
+                raise Reject(path, "missing field `type`", "missing")
+            if isinstance(raw, DupDict) and "type" in raw.duplicates:
+                raise Reject((*path, "type"), "duplicate field `type`", "duplicate-key")
+            name = self._tag(raw["type"], variants, (*path, "type"))
+            spec = self.spec.strategy_variants[name]
+            if not spec.fields:
+                for key in raw:
+                    if key != "type":
+                        self.note(
+                            (*path, key),
+                            f"unknown key `{key}` is ignored by {self.spec.revision} and not "
+                            "written",
+                            "unknown-key",
+                        )
+                return {"type": name}
+            return {"type": name, **self.struct_map(raw, spec, path, skip="type")}
+        if isinstance(raw, list):
+            if not raw:
+                raise Reject(path, "missing field `type`", "missing")
+            name = self._tag(raw[0], variants, (*path, 0))
+            self.note(path, "written as a sequence; the crate writes an object", "alias")
+            spec = self.spec.strategy_variants[name]
+            if not spec.fields:
+                if len(raw) > 1:
+                    raise Reject((*path, 1), f"invalid length: {name} takes no fields", "type")
+                return {"type": name}
+            return {"type": name, **self.struct_seq(raw, spec, path, offset=1)}
+        raise Reject(
+            path,
+            f"invalid type: {describe(raw)}, expected internally tagged enum ToolExecutionStrategy",
+            "type",
+        )
+
+    @staticmethod
+    def _tag(raw: Any, variants: tuple[str, ...], path: tuple[Any, ...]) -> str:
+        if isinstance(raw, str):
+            if raw in variants:
+                return raw
+            raise _unknown_variant(raw, variants, path)
+        raise Reject(path, f"invalid type: {describe(raw)}, expected variant identifier", "type")
+
+
+def _unsigned(raw: Any, path: tuple[Any, ...], limit: int, name: str) -> int:
+    if type(raw) is int:
+        if 0 <= raw <= limit:
+            return raw
+        raise Reject(path, f"invalid value: integer `{raw}`, expected {name}", "range")
+    raise Reject(path, f"invalid type: {describe(raw)}, expected {name}", "type")
+
+
+def _copy(value: Any) -> Any:
+    return dict(value) if isinstance(value, dict) else value

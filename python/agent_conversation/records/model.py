@@ -1,0 +1,427 @@
+"""A small serde model: derived structs and enums described as tables, read and written exactly.
+
+Types are strings or tuples:
+
+- scalars ``str``, ``u64``, ``u32``, ``bool``, ``f64``, ``f32``, ``datetime`` (chrono
+  ``DateTime<Utc>``: RFC 3339 text), ``value`` (``serde_json::Value``: keys sorted when written),
+  ``raw`` (kept as given: a nested type this package does not model, re-written as read);
+- crate types read with the message rules: ``agent_message``, ``message`` (an LLM message only),
+  ``content`` (a content list), ``usage``;
+- ``("opt", T)`` (null reads as None), ``("vec", T)``, ``("map", T)`` (string keys);
+- a name in :class:`Model.structs` or :class:`Model.enums`.
+
+A struct is a list of :class:`F` (wire name, type, flags): ``default`` (may be missing; the
+default is written), ``skip`` (``skip_serializing_if = "Option::is_none"``; a missing Option
+loads as None anyway). An enum is :class:`Enum`: externally tagged unless ``tag`` is set; a
+variant is ``None`` (unit), a type (newtype) or a list of :class:`F` (struct variant).
+Reading returns the *written form* directly: dicts in declaration order with what the crate
+would write, floats wrapped where the text differs (:class:`F32`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from ..codec.jsonparse import DupDict
+from ..codec.numbers import U32_MAX, U64_MAX, format_f64
+from ..codec.reader import Reader, Reject, describe
+from ..codec.spec import Spec
+from ..codec.writer import Writer
+from .floats import format_f32, to_f32
+
+
+@dataclass(frozen=True)
+class F:
+    name: str
+    type: Any
+    default: Any = None  # the written default when `has_default`
+    has_default: bool = False
+    skip: Any = False  # True: skip_serializing_if = "Option::is_none"; or a predicate
+
+
+def d(name: str, type_: Any, default: Any) -> F:
+    """A field with ``serde(default)``."""
+    return F(name, type_, default, True)
+
+
+def s(name: str, type_: Any) -> F:
+    """An ``Option`` with ``serde(default, skip_serializing_if = "Option::is_none")``."""
+    return F(name, ("opt", type_), None, True, True)
+
+
+@dataclass(frozen=True)
+class Enum:
+    variants: dict[str, Any]  # None (unit), list[F] (struct variant) or a type (newtype)
+    tag: str | None = None  # internally tagged by this key
+    aliases: dict[str, str] = field(default_factory=dict)
+
+
+class F32(float):
+    """An f32 value (written with f32's shortest digits)."""
+
+
+@dataclass
+class Model:
+    spec: Spec  # the message dialect of this crate version
+    structs: dict[str, list[F]]
+    enums: dict[str, Enum]
+    name: str = ""
+
+
+class ModelReader:
+    """Reads values of a :class:`Model`; message parts go through the message codec."""
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        self.reader = Reader(model.spec)
+        self.writer = Writer(model.spec, floats=False)
+        plain = replace(model.spec, metadata=(), sorted_keys=False)
+        self.plain_reader = Reader(plain)
+        self.plain_writer = Writer(plain, floats=False)
+
+    # -- dispatch ----------------------------------------------------------------------------------
+    def read(self, raw: Any, type_: Any, path: tuple[Any, ...]) -> Any:
+        if isinstance(type_, tuple):
+            head = type_[0]
+            if head == "opt":
+                return None if raw is None else self.read(raw, type_[1], path)
+            if head == "nulldefault":  # deserialize_with = "deserialize_null_default"
+                return type_[2] if raw is None else self.read(raw, type_[1], path)
+            if head == "vec":
+                if not isinstance(raw, list):
+                    raise Reject(path, f"invalid type: {describe(raw)}, expected a sequence")
+                return [self.read(v, type_[1], (*path, i)) for i, v in enumerate(raw)]
+            if head == "map":
+                if not isinstance(raw, dict):
+                    raise Reject(path, f"invalid type: {describe(raw)}, expected a map")
+                return {k: self.read(v, type_[1], (*path, k)) for k, v in raw.items()}
+            raise AssertionError(type_)  # pragma: no cover
+        scalar = _SCALARS.get(type_)
+        if scalar is not None:
+            return scalar(raw, path)
+        if type_ == "value":
+            return _sorted_value(raw)
+        if type_ == "raw":
+            return raw
+        if type_ in ("agent_message", "message"):
+            return self.message(raw, path, type_ == "message")
+        if type_ == "content":
+            return [self.writer._block(b, path) for b in self.reader.content(raw, path)]
+        if type_ == "usage":
+            usage = self.reader.struct(raw, self.model.spec.types["usage"], path, True, "usage")
+            return self.writer._usage(usage, path)
+        if type_ in self.model.structs:
+            return self.struct(raw, self.model.structs[type_], path, type_)
+        if type_ in self.model.enums:
+            return self.enum(raw, self.model.enums[type_], path, type_)
+        raise AssertionError(type_)  # pragma: no cover
+
+    def message(self, raw: Any, path: tuple[Any, ...], llm_only: bool) -> Any:
+        """An ``AgentMessage``, or (``llm_only``) a plain ``Message``: phi-core writes a plain
+        one by its derive (declaration order, no metadata), not through a sorted JSON map."""
+        reader, writer = (self.plain_reader, self.plain_writer) if llm_only else (
+            self.reader, self.writer,
+        )  # fmt: skip
+        mark = len(reader.notes)
+        try:
+            rec = reader.llm_message(raw, (0,)) if llm_only else reader.message(raw, 0)
+        except Reject as why:
+            raise Reject((*path, *why.path[1:]), why.message, why.kind) from None
+        del reader.notes[mark:]
+        wire = writer.record(rec, 0)
+        if writer.spec.sorted_keys and "kind" not in rec:
+            return _sorted_value(wire)
+        return wire
+
+    # -- structs -----------------------------------------------------------------------------------
+    def struct(self, raw: Any, fields: list[F], path: tuple[Any, ...], name: str) -> dict[str, Any]:
+        if isinstance(raw, list):
+            return self.struct_seq(raw, fields, path, name)
+        if not isinstance(raw, dict):
+            raise Reject(path, f"invalid type: {describe(raw)}, expected struct {name}", "type")
+        return self.struct_map(raw, fields, path, skip="")
+
+    def struct_map(
+        self, raw: dict[str, Any], fields: list[F], path: tuple[Any, ...], skip: str
+    ) -> dict[str, Any]:
+        names = {f.name for f in fields}
+        if isinstance(raw, DupDict):
+            for key in raw.duplicates:
+                if key in names or key == skip:
+                    raise Reject((*path, key), f"duplicate field `{key}`", "duplicate-key")
+        out: dict[str, Any] = {}
+        for f in fields:
+            if f.name in raw:
+                value = self.read(raw[f.name], f.type, (*path, f.name))
+            elif f.has_default:
+                value = f.default
+            elif isinstance(f.type, tuple) and f.type[0] == "opt":
+                value = None
+            else:
+                raise Reject(path, f"missing field `{f.name}`", "missing")
+            if _skipped(f, value):
+                continue
+            out[f.name] = value
+        return out
+
+    def struct_seq(
+        self, raw: list[Any], fields: list[F], path: tuple[Any, ...], name: str, offset: int = 0
+    ) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for pos, f in enumerate(fields):
+            i = pos + offset
+            if i < len(raw):
+                value = self.read(raw[i], f.type, (*path, i))
+            elif f.has_default:
+                value = f.default
+            else:
+                raise Reject(
+                    path,
+                    f"invalid length {len(raw) - offset}, expected struct {name} with "
+                    f"{len(fields)} elements",
+                    "missing",
+                )
+            if _skipped(f, value):
+                continue
+            out[f.name] = value
+        if len(raw) - offset > len(fields):
+            raise Reject((*path, len(fields) + offset), "trailing characters", "type")
+        return out
+
+    # -- enums -------------------------------------------------------------------------------------
+    def variant_name(self, raw: Any, enum: Enum, path: tuple[Any, ...]) -> str:
+        if not isinstance(raw, str):
+            raise Reject(path, f"invalid type: {describe(raw)}, expected variant identifier")
+        name = enum.aliases.get(raw, raw)
+        if name not in enum.variants:
+            expected = ", ".join(f"`{v}`" for v in enum.variants)
+            raise Reject(
+                path, f"unknown variant `{raw}`, expected one of {expected}", "unknown-variant"
+            )
+        return name
+
+    def enum(self, raw: Any, enum: Enum, path: tuple[Any, ...], type_name: str) -> Any:
+        if enum.tag is not None:
+            return self.internally_tagged(raw, enum, path, type_name)
+        if isinstance(raw, str):
+            name = self.variant_name(raw, enum, path)
+            if enum.variants[name] is not None:
+                raise Reject(path, "invalid type: unit variant, expected a variant with data")
+            return name
+        if not isinstance(raw, dict) or len(raw) != 1 or isinstance(raw, DupDict):
+            raise Reject(path, f"invalid type: {describe(raw)}, expected enum {type_name}", "type")
+        ((key, inner),) = raw.items()
+        name = self.variant_name(key, enum, path)
+        variant = enum.variants[name]
+        vpath = (*path, key)
+        if variant is None:
+            if inner is not None:
+                raise Reject(vpath, f"invalid type: {describe(inner)}, expected unit")
+            return name
+        if isinstance(variant, list):
+            return {name: self.struct(inner, variant, vpath, name)}
+        return {name: self.read(inner, variant, vpath)}
+
+    def internally_tagged(
+        self, raw: Any, enum: Enum, path: tuple[Any, ...], type_name: str
+    ) -> dict[str, Any]:
+        tag = enum.tag
+        assert tag is not None
+        if isinstance(raw, dict):
+            if tag not in raw:
+                raise Reject(path, f"missing field `{tag}`", "missing")
+            if isinstance(raw, DupDict) and tag in raw.duplicates:
+                raise Reject((*path, tag), f"duplicate field `{tag}`", "duplicate-key")
+            name = self.variant_name(raw[tag], enum, (*path, tag))
+            fields = enum.variants[name] or []
+            return {tag: name, **self.struct_map(raw, fields, path, skip=tag)}
+        if isinstance(raw, list):
+            if not raw:
+                raise Reject(path, f"missing field `{tag}`", "missing")
+            name = self.variant_name(raw[0], enum, (*path, 0))
+            fields = enum.variants[name] or []
+            if not fields:
+                if len(raw) > 1:
+                    raise Reject((*path, 1), "invalid length", "type")
+                return {tag: name}
+            return {tag: name, **self.struct_seq(raw, fields, path, name, offset=1)}
+        raise Reject(path, f"invalid type: {describe(raw)}, expected enum {type_name}", "type")
+
+
+def _skipped(f: F, value: Any) -> bool:
+    if f.skip is True:
+        return value is None
+    return bool(f.skip) and f.skip(value)
+
+
+# -- scalars --------------------------------------------------------------------------------------
+def _str(raw: Any, path: tuple[Any, ...]) -> str:
+    if isinstance(raw, str):
+        return raw
+    raise Reject(path, f"invalid type: {describe(raw)}, expected a string", "type")
+
+
+def _unsigned(limit: int, name: str) -> Any:
+    def read(raw: Any, path: tuple[Any, ...]) -> int:
+        if type(raw) is int:
+            if 0 <= raw <= limit:
+                return raw
+            raise Reject(path, f"invalid value: integer `{raw}`, expected {name}", "range")
+        raise Reject(path, f"invalid type: {describe(raw)}, expected {name}", "type")
+
+    return read
+
+
+def _bool(raw: Any, path: tuple[Any, ...]) -> bool:
+    if raw is True or raw is False:
+        return raw
+    raise Reject(path, f"invalid type: {describe(raw)}, expected a boolean", "type")
+
+
+def _f64(raw: Any, path: tuple[Any, ...]) -> float:
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        raise Reject(path, f"invalid type: {describe(raw)}, expected f64", "type")
+    return float(raw)
+
+
+def _f32(raw: Any, path: tuple[Any, ...]) -> F32:
+    return F32(to_f32(_f64(raw, path)))
+
+
+_RFC3339 = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|z|[+-]\d{2}:\d{2})\Z"
+)
+
+
+def _datetime(raw: Any, path: tuple[Any, ...]) -> str:
+    """chrono ``DateTime<Utc>``: RFC 3339 in, ``to_rfc3339_opts(AutoSi, true)`` out."""
+    if not isinstance(raw, str):
+        raise Reject(path, f"invalid type: {describe(raw)}, expected a formatted date and time")
+    m = _RFC3339.match(raw)
+    if not m:
+        raise Reject(path, f"input contains invalid characters or is not RFC 3339: {raw!r}")
+    year, month, day, hour, minute, second, frac, offset = m.groups()
+    try:
+        base = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second))
+    except ValueError:
+        raise Reject(path, f"input is out of range: {raw!r}", "range") from None
+    nanos = int((frac or "0")[:9].ljust(9, "0"))
+    if offset not in ("Z", "z"):
+        sign = 1 if offset[0] == "+" else -1
+        base -= sign * timedelta(hours=int(offset[1:3]), minutes=int(offset[4:6]))
+    base = base.replace(tzinfo=timezone.utc)
+    text = base.strftime("%Y-%m-%dT%H:%M:%S")
+    if nanos:
+        if nanos % 1_000_000 == 0:
+            text += f".{nanos // 1_000_000:03d}"
+        elif nanos % 1000 == 0:
+            text += f".{nanos // 1000:06d}"
+        else:
+            text += f".{nanos:09d}"
+    return text + "Z"
+
+
+_SCALARS = {
+    "str": _str,
+    "u64": _unsigned(U64_MAX, "u64"),
+    "usize": _unsigned(U64_MAX, "usize"),
+    "u32": _unsigned(U32_MAX, "u32"),
+    "bool": _bool,
+    "f64": _f64,
+    "f32": _f32,
+    "datetime": _datetime,
+}
+
+
+def _sorted_value(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _sorted_value(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted_value(v) for v in value]
+    return value
+
+
+# -- writing --------------------------------------------------------------------------------------
+def _scalar(value: Any, plus: bool) -> str:
+    import orjson
+
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, F32):
+        return format_f32(value, plus) if _finite(value) else "null"
+    if isinstance(value, float):
+        return format_f64(value, plus) if _finite(value) else "null"
+    if isinstance(value, int):
+        return str(value)
+    return orjson.dumps(value).decode("utf-8")
+
+
+def _finite(value: float) -> bool:
+    return value == value and value not in (float("inf"), float("-inf"))
+
+
+def to_json(value: Any, float_format: str = "ryu") -> str:
+    """``serde_json::to_string`` of a written form."""
+    plus = float_format == "zmij"
+    parts: list[str] = []
+
+    def emit(v: Any) -> None:
+        if isinstance(v, dict):
+            parts.append("{")
+            for i, (k, item) in enumerate(v.items()):
+                if i:
+                    parts.append(",")
+                parts.append(_scalar(k, plus) + ":")
+                emit(item)
+            parts.append("}")
+        elif isinstance(v, list):
+            parts.append("[")
+            for i, item in enumerate(v):
+                if i:
+                    parts.append(",")
+                emit(item)
+            parts.append("]")
+        else:
+            parts.append(_scalar(v, plus))
+
+    emit(value)
+    return "".join(parts)
+
+
+def to_json_pretty(value: Any, float_format: str = "ryu") -> str:
+    """``serde_json::to_string_pretty``: two-space indent, ``": "``, ``[]``/``{}`` when empty."""
+    plus = float_format == "zmij"
+    parts: list[str] = []
+
+    def emit(v: Any, indent: str) -> None:
+        inner = indent + "  "
+        if isinstance(v, dict):
+            if not v:
+                parts.append("{}")
+                return
+            parts.append("{")
+            for i, (k, item) in enumerate(v.items()):
+                parts.append(("," if i else "") + "\n" + inner + _scalar(k, plus) + ": ")
+                emit(item, inner)
+            parts.append("\n" + indent + "}")
+        elif isinstance(v, list):
+            if not v:
+                parts.append("[]")
+                return
+            parts.append("[")
+            for i, item in enumerate(v):
+                parts.append(("," if i else "") + "\n" + inner)
+                emit(item, inner)
+            parts.append("\n" + indent + "]")
+        else:
+            parts.append(_scalar(v, plus))
+
+    emit(value, "")
+    return "".join(parts)

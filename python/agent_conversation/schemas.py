@@ -1,0 +1,169 @@
+"""The published JSON Schemas (Draft 2020-12), shipped inside the package.
+
+Every revision has two views (see ``schema/README.md``): the *wire* view, what ``save_messages()``
+writes, and the *reader* view, what ``restore_messages()`` accepts (it ``$ref``s the wire view).
+
+>>> from agent_conversation import schemas
+>>> schemas.validator("yoagent@0.18.0").is_valid([])
+True
+>>> schemas.schema_path("yoagent@0.18.0", view="wire").name
+'conversation.wire.schema.json'
+
+Every ``$id`` resolves offline through :func:`registry`; nothing is fetched.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib.resources import as_file, files
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from .dialects import _in_range, _version_tuple, resolve
+from .errors import ConversationError
+
+if TYPE_CHECKING:
+    import jsonschema
+    import referencing
+
+View = Literal["reader", "wire"]
+Kind = Literal["conversation", "config"]
+VIEWS: tuple[View, ...] = ("reader", "wire")
+VOCABULARY = "vocabulary.json"
+
+
+def schema_dir() -> Path:
+    """The folder holding the schema files (inside the installed package)."""
+    with as_file(files("agent_conversation") / "schema") as path:
+        return Path(path)
+
+
+def _check_view(view: str) -> None:
+    if view not in VIEWS:
+        raise ConversationError(f"unknown schema view {view!r}: use 'reader' or 'wire'")
+
+
+@cache
+def _config_revisions() -> dict[str, dict[str, Any]]:
+    """``crate@revision`` → root of its config wire schema (for the version ranges)."""
+    out: dict[str, dict[str, Any]] = {}
+    for path in sorted(schema_dir().glob("*/config/*/config.wire.schema.json")):
+        root = json.loads(path.read_text(encoding="utf-8"))
+        out[f"{root['x-crate']}@{root['x-revision']}"] = root
+    return out
+
+
+def config_revision(dialect: str) -> str:
+    """The configuration-schema revision a crate version reads (``yoagent@0.16.2`` →
+    ``yoagent@0.15``)."""
+    crate, _, version = dialect.partition("@")
+    revisions = {k: r for k, r in _config_revisions().items() if r["x-crate"] == crate}
+    if not revisions:
+        raise ConversationError(f"unknown crate {crate!r} in {dialect!r}")
+    if dialect in revisions:
+        return dialect
+    if version in ("", "latest"):
+        return max(revisions, key=lambda k: _version_tuple(k.split("@")[1]))
+    try:
+        parsed = _version_tuple(version)
+    except ValueError:
+        raise ConversationError(f"not a crate version: {dialect!r}") from None
+    for key, root in revisions.items():
+        if _in_range(parsed, root["x-crate-versions"]):
+            return key
+    raise ConversationError(f"no configuration schema for {dialect!r}")
+
+
+def schema_path(dialect: str, view: View = "reader", kind: Kind = "conversation") -> Path:
+    """The file of a dialect's schema: ``schema/<crate>/<revision>/conversation.<view>.schema.json``
+    (``kind="config"``: ``schema/<crate>/config/<revision>/config.<view>.schema.json``)."""
+    _check_view(view)
+    if kind == "config":
+        crate, revision = config_revision(dialect).split("@")
+        return schema_dir() / crate / "config" / revision / f"config.{view}.schema.json"
+    if kind != "conversation":
+        raise ConversationError(f"unknown schema kind {kind!r}: use 'conversation' or 'config'")
+    crate, revision = resolve(dialect).split("@")
+    return schema_dir() / crate / revision / f"conversation.{view}.schema.json"
+
+
+@cache
+def _load(path: Path) -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return schema
+
+
+def schema(
+    dialect: str,
+    view: View = "reader",
+    type: str | None = None,  # noqa: A002 - the issue's name for it
+    kind: Kind = "conversation",
+) -> dict[str, Any]:
+    """A schema as a dict: the whole file, or with ``type`` (a ``$defs`` entry such as
+    ``"AssistantMessage"`` or ``"SessionEntry"``) a small schema that ``$ref``s that entry by
+    ``$id`` (resolve it with :func:`registry`)."""
+    root = _load(schema_path(dialect, view, kind))
+    if type is None:
+        return dict(root)
+    if type not in root["$defs"]:
+        known = ", ".join(root["$defs"])
+        raise ConversationError(f"{root['$id']} has no type {type!r}; known: {known}")
+    return {
+        "$schema": root["$schema"],
+        "$ref": f"{root['$id']}#/$defs/{type}",
+    }
+
+
+@cache
+def registry() -> referencing.Registry[Any]:
+    """Every shipped schema by its ``$id`` (offline: unknown URIs are an error, never fetched)."""
+    from referencing import Registry, Resource
+
+    resources = []
+    for path in sorted(schema_dir().rglob("*.schema.json")):
+        contents = _load(path)
+        resources.append((contents["$id"], Resource.from_contents(contents)))
+    return Registry().with_resources(resources).crawl()
+
+
+def validator(
+    dialect: str,
+    view: View = "reader",
+    type: str | None = None,  # noqa: A002
+    kind: Kind = "conversation",
+) -> jsonschema.protocols.Validator:
+    """A ``jsonschema`` Draft 2020-12 validator for a dialect (``yoagent@0.18.0``)."""
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(schema(dialect, view, type, kind), registry=registry())
+
+
+def vocabulary() -> dict[str, Any]:
+    """The ``x-`` annotation vocabulary (``schema/vocabulary.json``)."""
+    return _load(schema_dir() / VOCABULARY)
+
+
+def list_dialects() -> list[tuple[str, list[str]]]:
+    """Every conversation revision (``yoagent@0.13``) with the crate versions that map to it
+    (``[">=0.13.0", "<0.22.0"]``), yoagent first, oldest first."""
+    rows = []
+    for path in schema_dir().glob("*/*/conversation.wire.schema.json"):
+        root = _load(path)
+        rows.append((f"{root['x-crate']}@{root['x-revision']}", list(root["x-crate-versions"])))
+    return sorted(
+        rows, key=lambda r: (r[0].split("@")[0] != "yoagent", _version_tuple(r[0].split("@")[1]))
+    )
+
+
+__all__ = [
+    "VIEWS",
+    "config_revision",
+    "list_dialects",
+    "registry",
+    "schema",
+    "schema_dir",
+    "schema_path",
+    "validator",
+    "vocabulary",
+]

@@ -1,0 +1,58 @@
+/** Problems found in a saved conversation, and the error that carries them. */
+
+/**
+ * One problem (or, in `Conversation.notes`, one round-trip observation). `index` is the message
+ * position (null for the document as a whole), `pointer` an RFC 6901 JSON pointer from the
+ * document root, `line`/`column` 1-based as serde_json counts them (column in UTF-8 bytes).
+ */
+export interface Problem {
+  readonly index: number | null;
+  readonly pointer: string;
+  readonly line: number | null;
+  readonly column: number | null;
+  readonly message: string;
+  readonly kind: string;
+}
+
+export function problem(
+  index: number | null,
+  pointer: string,
+  line: number | null,
+  column: number | null,
+  message: string,
+  kind = "invalid",
+): Problem {
+  return { index, pointer, line, column, message, kind };
+}
+
+export function describeProblem(p: Problem): string {
+  const where = p.index !== null ? `message ${p.index}` : "document";
+  return `${where}${p.pointer ? ` (${p.pointer})` : ""}: ${p.message}`;
+}
+
+/** A conversation could not be read, written or converted; `problems` says why. */
+export class ConversationError extends Error {
+  readonly problems: readonly Problem[];
+  constructor(problems: readonly Problem[] | string) {
+    const list = typeof problems === "string" ? [problem(null, "", null, null, problems, "usage")] : [...problems];
+    super(summary(list));
+    this.name = "ConversationError";
+    this.problems = list;
+  }
+}
+
+function summary(problems: readonly Problem[]): string {
+  const first = problems[0];
+  if (first === undefined) return "invalid conversation";
+  let text = describeProblem(first);
+  if (first.line !== null) text += ` at line ${first.line} column ${first.column}`;
+  const more = problems.length - 1;
+  return text + (more ? ` (and ${more} more problem${more > 1 ? "s" : ""})` : "");
+}
+
+/** RFC 6901 pointer for a path of keys and indexes. */
+export function pointer(path: Iterable<string | number>): string {
+  let out = "";
+  for (const part of path) out += "/" + String(part).replace(/~/g, "~0").replace(/\//g, "~1");
+  return out;
+}
