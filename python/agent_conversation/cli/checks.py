@@ -153,10 +153,8 @@ def _check_conversation(data: bytes, options: Options, result: FileResult) -> No
     result.dialect = conv.dialect
     warnings = [_reword(p, result.dialect, options) for p in conv.notes]
     warnings += lint(conv.records)
-    if warnings:
+    if warnings:  # located in their elements' spans: cheap at any size
         warnings = _with_positions(data, warnings)
-    elif warnings:
-        result.info.append(POSITION_NOTE)
     result.warnings = warnings
     if options.canonical:
         try:
