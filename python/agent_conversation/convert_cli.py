@@ -289,9 +289,17 @@ def _read_input(name: str, max_size: int) -> bytes:
     return read_file(name, name, max_size)
 
 
+def _max_size(args: argparse.Namespace) -> int:
+    from .cli.inputs import parse_size
+
+    try:
+        return parse_size(args.max_size)
+    except ValueError as err:
+        raise _Usage(f"--max-size: {err}") from None
+
+
 def _run(args: argparse.Namespace) -> int:
     from .cli.checks import sniff
-    from .cli.inputs import parse_size
     from .dialects import resolve
     from .exchange import cli as exchange
 
@@ -301,12 +309,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.source != "auto":
         resolve(args.source)
     mapping = _mapping(args.map_stop_reason)
-    try:
-        max_size = parse_size(args.max_size)
-    except ValueError as err:
-        raise _Usage(f"--max-size: {err}") from None
     output = _output(args)
-    data = _read_input(args.input, max_size)
+    data = _read_input(args.input, _max_size(args))
     name = "<stdin>" if args.input == "-" else args.input
     kind = args.kind or sniff(data, name)
     if kind == "session":
@@ -321,7 +325,7 @@ def _run(args: argparse.Namespace) -> int:
             "(they are conversations) instead"
         )
     _report(result.losses)
-    payload = result.text.encode("utf-8")
+    payload = getattr(result, "payload", None) or result.text.encode("utf-8")
     if output is None:
         _write_stdout(payload)
     else:
@@ -350,7 +354,7 @@ def _run_exchange(args: argparse.Namespace) -> int:
 
     mapping = _mapping(args.map_stop_reason)
     output = _output(args)
-    data = _read_input(args.input)
+    data = _read_input(args.input, _max_size(args))
     name = "<stdin>" if args.input == "-" else args.input
     payload, summary = exchange.run(args, data, name, mapping, _report, _say)
     if output is None:
@@ -407,18 +411,18 @@ def _assumed(source: Any, records: list[Any], float_format: str) -> bool:
 def _convert_conversation(
     data: bytes, args: argparse.Namespace, mapping: dict[str, str]
 ) -> tuple[Any, int, bool]:
-    from .api import loads
-    from .convert import convert
+    from .streaming import convert_stream
 
-    conv = loads(data, args.source)
-    result = convert(
-        conv,
+    # element span by element span: memory is the input and output bytes, not their trees
+    result, count = convert_stream(
+        data,
+        args.source,
         args.to,
         allow_loss=args.allow_loss,
         stop_reason_map=mapping,
         float_format=args.float_format,
     )
-    return result, len(conv), _assumed(conv, conv.records, args.float_format)
+    return result, count, result.assumed
 
 
 def _convert_session(
