@@ -389,7 +389,7 @@ def _convert_records(
         if note.kind in DROPPED_NOTES and not _null_metadata(note)
     ]
     if conv.has_float:
-        losses += _drifts(mapped, source_spec, name, float_format, memory)
+        losses += _not_lost(_drifts(mapped, source_spec, name, float_format, memory), losses)
     losses += changes
     losses.sort(key=lambda loss: -1 if loss.index is None else loss.index)
     return text, losses
@@ -517,6 +517,21 @@ def _dropped_note(note: Problem, source: str | None, here: str, line: int | None
     else:
         what, why = f"malformed `{key}`", f"{read_as} dropped it on reading ({note.message})"
     return Loss(note.index, here, what, why, note.kind, line)
+
+
+def _not_lost(drifts: list[Loss], losses: list[Loss]) -> list[Loss]:
+    """The float-drift warnings whose float is written (not inside a value the target lost)."""
+    lost = {loss.pointer for loss in losses if not loss.is_change and not loss.is_warning}
+    if not lost:
+        return drifts
+    out = []
+    for drift in drifts:
+        at = drift.pointer
+        while at and at not in lost:
+            at = at.rpartition("/")[0]
+        if not at:
+            out.append(drift)
+    return out
 
 
 def _drifts(

@@ -207,6 +207,7 @@ def convert_stream(
         _check_options,
         _display,
         _dropped_note,
+        _not_lost,
         _null_metadata,
         _refuse_if_needed,
     )
@@ -229,7 +230,7 @@ def convert_stream(
         for note in notes
         if note.kind in DROPPED_NOTES and not _null_metadata(note)
     ]
-    losses += sink.drift_losses
+    losses += _not_lost(sink.drift_losses, losses)
     losses += sink.changes
     losses.sort(key=lambda loss: -1 if loss.index is None else loss.index)
     _refuse_if_needed(losses, name, allow_loss)

@@ -32,6 +32,7 @@ from .fastparse import floats_simple, has_minus_zero, keys_match
 from .fastread import FastReader
 from .floats import Drift, FloatLog, drift_message, style_in_text, surviving
 from .jsonparse import RECURSION_LIMIT, JsonSyntaxError, Parser, position, value_positions
+from .numbers import EXPONENT_FROM
 from .reader import Bail, Reader, Reject
 from .spec import MESSAGE_ROLES, MESSAGE_TAG, get_spec
 from .split import Spans, spans_of_canonical, split, split_until_error
@@ -240,6 +241,20 @@ class Parsed:
 
 
 _MISSING = object()
+
+
+def _big_floats(value: Any, out: list[float], held: dict[int, float]) -> None:
+    """Add the floats of magnitude >= 1e16 inside ``value`` (a parsed element) to ``out``, as
+    their literals say (``held``: id of serde's reading → the literal's value)."""
+    if type(value) is float:
+        if not -EXPONENT_FROM < value < EXPONENT_FROM:
+            out.append(held.get(id(value), value))
+    elif isinstance(value, dict):
+        for item in value.values():
+            _big_floats(item, out, held)
+    elif isinstance(value, list):
+        for item in value:
+            _big_floats(item, out, held)
 
 
 class SyntaxStop(Exception):
@@ -664,6 +679,8 @@ class _ElementReader:
                     self.has_float = self.has_float or floats
                     if notes:
                         self.notes.extend((index, n.path, n.message, n.kind) for n in notes)
+                        if floats:  # a dropped key's float shows the writer too
+                            _big_floats(m, fast.big_floats, {})
             if wire or record is not None:
                 rereads = (
                     parsed.rereads_at.get(index, []) if fast.trusted else fast.rereads[reread_mark:]
@@ -723,6 +740,7 @@ class _ElementReader:
         tree = parsed.exact_tree(index)
         reader = self.exact_reader
         mark = len(reader.notes)
+        big_mark = len(reader.big_floats)
         try:
             record = reader.message(tree, index)
         except Reject as why:
@@ -733,9 +751,14 @@ class _ElementReader:
         finally:
             reader.has_float, floats = False, reader.has_float
             self.has_float = self.has_float or floats
+        log = parsed.element_floats.get(index)
+        if floats or reader.notes[mark:]:
+            # every float literal shows the writer (a dropped key's too), as it was written
+            held = {id(d.restored): d.saved for d in log.drifts} if log is not None else {}
+            del reader.big_floats[big_mark:]  # serde's readings: the walk adds the literals'
+            _big_floats(tree, reader.big_floats, held)
         if floats:
             self.batch_floats.append(index)
-            log = parsed.element_floats.get(index)
             if log is not None:
                 found = surviving(log.drifts, record)
                 if found:
