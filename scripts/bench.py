@@ -43,6 +43,10 @@ from pathlib import Path
 
 BIN = Path(sys.executable).parent
 VALIDATE = str(BIN / "validate-conversation")
+PHI_SESSION = (
+    Path(__file__).resolve().parent.parent
+    / "fixtures/real/phi-core-0.15.2/extension/session.json"
+)
 CONVERT = str(BIN / "convert-conversation")
 FAMILIES = (
     "yoagent",
@@ -152,12 +156,12 @@ def make(family: str, mb: float, out: Path) -> None:
         data = dumps_session(Session(resolve("yoagent@0.18"), entries)).encode()
     elif family == "phi-session":
         messages = json.loads(ac.dumps(conv, "phi-core@0.10"))
-        doc = {
-            "session_id": "8f2d6c1e-5b7a-4c39-9e0d-2a1b3c4d5e6f",
-            "loops": [
-                {"loop_id": f"loop-{k}", "messages": messages[k::4], "turns": []} for k in range(4)
-            ],
-        }
+        # the session around the messages as phi-core 0.15.2 saved it (fixtures/real)
+        doc = json.loads(PHI_SESSION.read_text(encoding="utf-8"))
+        template = doc["loops"][0]
+        doc["loops"] = [
+            {**template, "loop_id": f"loop-{k}", "messages": messages[k::4]} for k in range(4)
+        ]
         data = json.dumps(doc, indent=2, ensure_ascii=False).encode()
     else:
         raise SystemExit(f"unknown family {family}")
