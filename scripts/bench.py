@@ -44,8 +44,7 @@ from pathlib import Path
 BIN = Path(sys.executable).parent
 VALIDATE = str(BIN / "validate-conversation")
 PHI_SESSION = (
-    Path(__file__).resolve().parent.parent
-    / "fixtures/real/phi-core-0.15.2/extension/session.json"
+    Path(__file__).resolve().parent.parent / "fixtures/real/phi-core-0.15.2/extension/session.json"
 )
 CONVERT = str(BIN / "convert-conversation")
 FAMILIES = (
