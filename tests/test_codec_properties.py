@@ -175,3 +175,194 @@ def test_serde_float_parsing_is_not_always_correctly_rounded() -> None:
     value = 5.154402866399974e-66
     assert parse_literal("5.154402866399974e-66") == math.nextafter(value, 1.0)
     assert parse_literal("0.1") == 0.1 and parse_literal("1e16") == 1e16
+
+
+# -- fast path (element spans) vs exact path (the whole document), on every family ------------
+any_floats = st.floats(allow_nan=False, allow_infinity=False)
+free_any = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**63), 2**64 - 1) | any_floats | text,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(text, inner, max_size=3),
+    max_leaves=8,
+)
+EXTRAS = [
+    b'{"role":"user","content":[],"timestamp":-1}',  # refused
+    b'{"role":"user","role":"user","content":[],"timestamp":1}',  # a repeated key
+    # a repeated key where the fast reader gives up after counting some keys
+    b'{"role":"user","role":"user","timestamp":0,"content":[{"type":"text","text":"a"},'
+    b'{"type":"text","text":"b","x":1}],"timestamp":1}',
+    b'{"role":"x","kind":"k","data":[-0,1E2,0.9808861679331449,123456789012345678901]}',
+    b'{"role":"extension","kind":"\\u0041\\/","data":"\\ud83d\\ude00 \\u2028"}',
+    b'{"role":"user","content":[{"type":"text","text":"a","x":1}],"timestamp":2}',  # a note
+    b'{"role":"x","kind":"k","data":{"b":1,"a":[0.30000000000000004,1e-7,1e16]}}',
+    b'{"role":"user","content":[],"timestamp":1.0}',
+    b'{"role":"x","kind":"k","data":[0.9808861679331449,{"v":5.154402866399974e-66}]}',
+]
+
+
+def _family(text: str, family: str) -> bytes:
+    if family == "compact":
+        return text.encode()
+    tree = json.loads(text)
+    if family == "pretty":
+        return json.dumps(tree, indent=2, ensure_ascii=False).encode()
+    if family == "python":
+        return json.dumps(tree, ensure_ascii=False, separators=(",", ":")).encode()
+    return json.dumps(tree).encode()  # ", " and ": " separators, \\u escapes
+
+
+def _with_extras(body: bytes, extras: list[bytes], family: str) -> bytes:
+    """The document with more elements (written as they are) before its closing bracket."""
+    sep = b",\n  " if family == "pretty" else b","
+    head = body.rstrip()[:-1].rstrip()
+    for extra in extras:
+        head += (b"" if head.endswith(b"[") else sep) + extra
+    return head + (b"\n]" if family == "pretty" else b"]")
+
+
+def _outcome(make: object, dialect: str) -> object:
+    """Verdict, records, notes (float-drift ones too), float layout, bytes (both float modes)."""
+    try:
+        parsed = make()  # type: ignore[operator]
+        result = document.read(parsed, dialect)
+    except ac.ConversationError as err:
+        return ("refused", [tuple(vars(p).values()) for p in err.problems])
+    conv = ac.api._conversation(result, parsed, "auto")
+    text, _ = ac.api.render(conv, result.dialect, conv.float_format)
+    saved, _ = ac.api.render(conv, result.dialect, conv.float_format, conv.memory)
+    notes = [tuple(vars(p).values()) for p in conv.notes]
+    layout = (conv.float_format, conv.float_format_detected)
+    return ("read", result.records, notes, layout, text, saved)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(DIALECTS),
+    st.lists(records(COMMON_STOPS), max_size=5),
+    st.sampled_from(["compact", "pretty", "python", "spaced"]),
+    st.lists(st.sampled_from(EXTRAS), max_size=2),
+    st.lists(free_any, max_size=2),
+    st.sampled_from([b"", b"", b",}", b" x", b",]"]),
+    st.sampled_from([64, 1 << 20]),
+)
+def test_fast_and_exact_paths_agree_on_every_family(
+    dialect: str,
+    recs: list[dict],
+    family: str,
+    extras: list[bytes],
+    data: list,
+    tail: bytes,
+    batch: int,
+) -> None:
+    """Verdicts, records, notes and problems with positions, and the bytes written back."""
+    body = _family(ac.dumps(ac.Conversation(recs), dialect), family)
+    more = [json.dumps({"role": "x", "kind": "k", "data": d}).encode() for d in data]
+    doc = _with_extras(body, extras + more, family)
+    if tail:
+        doc = doc[:-1] + tail  # a syntax error after the elements
+    old = document.BATCH_BYTES
+    document.BATCH_BYTES = batch
+    try:
+        fast = _outcome(lambda: document.parse(doc), dialect)
+        exact = _outcome(lambda: document.exact(document.Parsed(doc, [], False)), dialect)
+    finally:
+        document.BATCH_BYTES = old
+    assert fast == exact, doc
+
+
+ALL_STOPS = [*COMMON_STOPS, "refusal", "maxTurns", "guardRail"]
+FLOAT_EXTRAS = [
+    # floats serde reads differently (float-drift warnings), in typed layouts and in free JSON
+    b'{"role":"x","kind":"k","data":[0.9808861679331449,{"v":5.154402866399974e-66}]}',
+    b'{"role":"x","kind":"k","data":{"b":1,"a":[0.30000000000000004,1e-7]}}',
+    # floats from 1e16 on: the layout shows (zmij, ryu) or is assumed
+    b'{"role":"x","kind":"k","data":[1e+16,2.5]}',
+    b'{"role":"x","kind":"k","data":{"z":1e16}}',
+    b'{"role":"x","kind":"k","data":[1.2345678901234567e+20]}',
+]
+
+
+def _verdict(run: object) -> object:
+    try:
+        return run()  # type: ignore[operator]
+    except ac.ConversationError as err:
+        return ("refused", [tuple(vars(p).values()) for p in err.problems])
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(DIALECTS),
+    st.sampled_from(DIALECTS),
+    st.lists(records(ALL_STOPS), max_size=6),
+    st.booleans(),
+    st.sampled_from([64, 1 << 20]),
+    st.lists(st.sampled_from(FLOAT_EXTRAS), max_size=3),
+)
+def test_streamed_conversion_equals_convert_of_loads(
+    source: str, target: str, recs: list[dict], allow: bool, batch: int, extras: list[bytes]
+) -> None:
+    """convert-conversation's batch-by-batch conversion: the same bytes, losses (float-drift
+    warnings too), refusals, and the same zmij-assumption verdict."""
+    from agent_conversation.convert import convert
+    from agent_conversation.convert_cli import _assumed
+    from agent_conversation.streaming import convert_stream
+
+    try:
+        data = ac.dumps(ac.Conversation(recs), source).encode()
+    except ac.ConversationError:
+        return  # a stop reason the source lacks
+    data = _with_extras(data, extras, "compact")
+    mapping = {"refusal": "stop"} if allow else None
+
+    def whole() -> object:
+        conv = ac.loads(data)
+        result = convert(conv, target, allow_loss=allow, stop_reason_map=mapping)
+        losses = [loss.to_dict() for loss in result.losses]
+        return result.text.encode(), losses, result.source, _assumed(conv, conv.records, "auto")
+
+    def streamed() -> object:
+        result, _ = convert_stream(data, "auto", target, allow_loss=allow, stop_reason_map=mapping)
+        losses = [loss.to_dict() for loss in result.losses]
+        return result.payload, losses, result.source, result.assumed
+
+    old = document.BATCH_BYTES
+    document.BATCH_BYTES = batch
+    try:
+        assert _verdict(streamed) == _verdict(whole)
+    finally:
+        document.BATCH_BYTES = old
+
+
+def test_streamed_conversion_points_losses_at_the_documents_indices() -> None:
+    from agent_conversation.convert import convert
+    from agent_conversation.streaming import convert_stream
+
+    conv = ac.Conversation.new()
+    conv.add_user("hi", timestamp=1)
+    for ts in (2, 3):
+        conv.add_assistant("x", model="m", provider="p", stop_reason="refusal", timestamp=ts)
+    data = ac.dumps(conv, "yoagent@0.18").encode()
+    mapping = {"refusal": "stop"}
+    old = document.BATCH_BYTES
+    document.BATCH_BYTES = 64  # one element a batch
+    try:
+        streamed, count = convert_stream(data, "auto", "phi-core", stop_reason_map=mapping)
+    finally:
+        document.BATCH_BYTES = old
+    whole = convert(ac.loads(data), "phi-core", stop_reason_map=mapping)
+    assert count == 3 and streamed.payload == whole.text.encode()
+    assert [loss.pointer for loss in streamed.losses] == ["/1/stopReason", "/2/stopReason"]
+    assert streamed.losses == whole.losses
+
+
+def test_a_refused_element_before_a_syntax_error_is_reported_with_it() -> None:
+    """serde stops at the refused element and never sees the syntax error; both are reported,
+    in document order, with their positions (fast and exact paths alike)."""
+    bad = b'{"role":"user","content":[],"timestamp":-1}'
+    good = b'{"role":"user","content":[],"timestamp":1}'
+    doc = b"[" + good + b",\n" + bad + b",\n" + good + b" x]"
+    for parsed in (document.parse(doc), document.exact(document.Parsed(doc, [], False))):
+        try:
+            document.read(parsed, ac.dialects.resolve("yoagent@0.18"))
+        except ac.ConversationError as err:
+            found = [(p.index, p.kind, p.line, p.column) for p in err.problems]
+        assert found == [(1, "range", 2, 41), (None, "syntax", 3, 44)]

@@ -499,9 +499,11 @@ def test_wrong_argument_types_raise_a_clear_type_error() -> None:
         ac.loads("[]", None)  # type: ignore[arg-type]
 
 
-def test_warnings_in_large_files_say_why_they_have_no_position(
+def test_warnings_in_large_conversations_keep_their_position(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Conversations are read element span by element span: a warning is placed by parsing
+    its element's span only, so it keeps line:col at any size (no size limit applies)."""
     from agent_conversation.cli import checks
 
     path = tmp_path / "c.json"
@@ -510,7 +512,7 @@ def test_warnings_in_large_files_say_why_they_have_no_position(
     assert code == 0 and f"{path}:1:" in out and "no line:col" not in out
     monkeypatch.setattr(checks, "POSITION_LIMIT", 10)
     code, out, _ = cli(validate, [str(path)], capsys)
-    assert code == 0 and "warnings carry no line:col in files over 8 MiB" in out
+    assert code == 0 and f"{path}:1:" in out and "no line:col" not in out
 
 
 def test_special_files_at_the_write_rule(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from .codec.floats import memory_of
 from .codec.numbers import DEFAULT_FLOAT_FORMAT, FLOAT_FORMAT_CHOICES
 from .codec.reader import Reader, Reject
 from .codec.spec import get_spec, internal_spec
-from .codec.writer import Loss, write
+from .codec.writer import ORJSON_WRITES_ZMIJ, Loss, write
 from .conversation import Conversation
 from .dialects import crate_of, known_dialects, resolve
 from .errors import ConversationError, Problem, pointer
@@ -74,7 +74,8 @@ def _loads(data: str | bytes, dialect: str, float_format: str) -> Conversation:
     first_error: ConversationError | None = None
     for name in order:
         try:
-            result = read(parsed, name)
+            probe = [p.index for p in first_error.problems] if first_error else []
+            result = read(parsed, name, fail_fast=first_error is not None, probe=probe)
         except ConversationError as err:
             first_error = first_error or err
             continue
@@ -107,22 +108,27 @@ def _conversation(result: ReadResult, parsed: Parsed, float_format: str) -> Conv
     detected = result.float_format
     chosen = float_format if float_format != "auto" else detected or DEFAULT_FLOAT_FORMAT
     assumed = float_format == "auto" and detected is None
+    notes = result.notes
+    if result.drifts:
+        notes = [
+            *notes,
+            *drift_notes(parsed, result.drifts, result.dialect, chosen, assumed),
+        ]
     if result.wire is not None:
         return Conversation(
             dialect=result.dialect,
+            notes=list(notes),
             has_float=result.has_float,
             wire=result.wire,
             make_records=lambda: result.records,
             float_format=chosen,
             float_format_detected=detected is not None,
+            memory=memory_of(result.drifts),
         )
-    notes = result.notes
-    if result.drifts:
-        notes = notes + drift_notes(parsed, result.drifts, result.dialect, chosen, assumed)
     return Conversation(
         result.records,
         dialect=result.dialect,
-        notes=notes,
+        notes=notes,  # type: ignore[arg-type]  # a Sequence whose positions come late
         has_float=result.has_float,
         float_format=chosen,
         float_format_detected=detected is not None,
@@ -139,7 +145,7 @@ def detect(data: str | bytes) -> list[str]:
     accepted: list[tuple[int, int, str]] = []
     for rank, name in enumerate(likely_order(parsed.tree, known_dialects())):
         try:
-            result = read(parsed, name)
+            result = read(parsed, name, fail_fast=True)
         except ConversationError:
             continue
         accepted.append((len(result.notes), rank, name))
@@ -195,8 +201,14 @@ def render(
     ``memory`` (``conv.memory``): write those floats as the agent held them (``as_saved``).
     """
     spec = get_spec(target)
-    if conv.wire is not None and conv.pristine and conv.dialect == target and not conv.has_float:
-        return orjson.dumps(conv.wire).decode(), []  # read as exactly this dialect's wire form
+    if conv.wire is not None and conv.pristine and conv.dialect == target and not memory:
+        # read as exactly this dialect's wire form. orjson writes floats as zmij does; ryu
+        # differs only by the `+` of a positive exponent: without `e+` the text is the same.
+        out = orjson.dumps(conv.wire)
+        if not conv.has_float or (
+            ORJSON_WRITES_ZMIJ and (float_format == "zmij" or b"e+" not in out)
+        ):
+            return out.decode(), []
     records, has_float = conv.records, conv.has_float
     if not conv.pristine:
         records, has_float = validate_records(conv.records)

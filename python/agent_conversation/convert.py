@@ -389,8 +389,7 @@ def _convert_records(
         if note.kind in DROPPED_NOTES and not _null_metadata(note)
     ]
     if conv.has_float:
-        dropped = {tuple(w.path) for w in raw}
-        losses += _drifts(mapped, source_spec, name, float_format, memory, dropped)
+        losses += _not_lost(_drifts(mapped, source_spec, name, float_format, memory), losses)
     losses += changes
     losses.sort(key=lambda loss: -1 if loss.index is None else loss.index)
     return text, losses
@@ -520,22 +519,33 @@ def _dropped_note(note: Problem, source: str | None, here: str, line: int | None
     return Loss(note.index, here, what, why, note.kind, line)
 
 
+def _not_lost(drifts: list[Loss], losses: list[Loss]) -> list[Loss]:
+    """The float-drift warnings whose float is written (not inside a value the target lost)."""
+    lost = {loss.pointer for loss in losses if not loss.is_change and not loss.is_warning}
+    if not lost:
+        return drifts
+    out = []
+    for drift in drifts:
+        at = drift.pointer
+        while at and at not in lost:
+            at = at.rpartition("/")[0]
+        if not at:
+            out.append(drift)
+    return out
+
+
 def _drifts(
     records: list[dict[str, Any]],
     source: Spec | None,
     target: str,
     float_format: str,
     memory: dict[int, tuple[float, float]] | None,
-    dropped: set[tuple[Any, ...]],
 ) -> list[Loss]:
-    """The floats of the converted text that the target's restore reads differently
-    (``dropped``: paths the target has no place for, so not in the text)."""
+    """The floats of the converted text that the target's restore reads differently."""
     out: list[Loss] = []
     plus = float_format == "zmij"
 
     def walk(value: Any, path: tuple[Any, ...]) -> None:
-        if path in dropped:
-            return
         if type(value) is float:
             held = memory.get(id(value)) if memory else None
             if held is not None and held[0] is value:

@@ -328,7 +328,7 @@ def _run(args: argparse.Namespace) -> int:
             "(they are conversations) instead"
         )
     _report(result.losses)
-    payload = result.text.encode("utf-8")
+    payload = getattr(result, "payload", None) or result.text.encode("utf-8")
     if output is None:
         _write_stdout(payload)
     else:
@@ -414,18 +414,18 @@ def _assumed(source: Any, records: list[Any], float_format: str) -> bool:
 def _convert_conversation(
     data: bytes, args: argparse.Namespace, mapping: dict[str, str]
 ) -> tuple[Any, int, bool]:
-    from .api import loads
-    from .convert import convert
+    from .streaming import convert_stream
 
-    conv = loads(data, args.source)
-    result = convert(
-        conv,
+    # element span by element span: memory is the input and output bytes, not their trees
+    result, count = convert_stream(
+        data,
+        args.source,
         args.to,
         allow_loss=args.allow_loss,
         stop_reason_map=mapping,
         float_format=args.float_format,
     )
-    return result, len(conv), _assumed(conv, conv.records, args.float_format)
+    return result, count, result.assumed
 
 
 def _convert_session(

@@ -459,6 +459,9 @@ def loads_phi_session(data: str | bytes, dialect: str = "auto") -> PhiSession:
     from the document root and serde's line/column.
     """
     require_document(data)
+    fast = _read_phi_fast(data, dialect)
+    if fast is not None:
+        return fast
     text = decode_utf8(data)
     from .codec.document import _syntax_words
 
@@ -634,17 +637,50 @@ def _path(pointer_text: str) -> tuple[Any, ...]:
     return tuple(parts)
 
 
+def _read_phi_fast(data: str | bytes, dialect: str) -> PhiSession | None:
+    """The session when orjson's tree is provably serde_json's (orjson writes it back byte for
+    byte, compact or pretty-printed with 2 spaces: no repeated key, no ``-0``, floats in
+    shortest form) and a dialect reads every message without a note; None sends the document
+    to the exact path (which also gives positions)."""
+    import orjson
+
+    from .codec.reader import Bail
+
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else bytes(data)
+    try:
+        root = orjson.loads(raw)
+        if orjson.dumps(root, option=orjson.OPT_INDENT_2) != raw and orjson.dumps(root) != raw:
+            return None
+    except (orjson.JSONDecodeError, orjson.JSONEncodeError, TypeError):
+        return None
+    sites, shape_problems, layout = _phi_sites(root)
+    if shape_problems or not sites:
+        return None
+    names = [resolve(dialect)] if dialect != "auto" else phi_session_dialects()
+    for name in names:
+        try:
+            session = _read_phi(sites, name, lambda p: p, layout, fast=True)
+        except ConversationError:
+            continue
+        except (Bail, RecursionError):
+            return None  # a float serde may read differently, or too deep: the exact path
+        if not session.notes:
+            return session
+    return None
+
+
 def _read_phi(
     sites: list[tuple[tuple[Any, ...], Any, bool]],
     dialect: str,
     locate: Callable[[Problem], Problem],
     layout: str,
+    fast: bool = False,
 ) -> PhiSession:
     spec = get_spec(dialect)
     session = PhiSession(dialect, layout=layout)
     problems: list[Problem] = []
     for base, items, single in sites:
-        reader = Reader(spec)
+        reader = Reader(spec, fast=fast)
         records = []
         for i, item in enumerate([items] if single else items):
             try:

@@ -135,6 +135,18 @@ def _check_conversation(data: bytes, options: Options, result: FileResult) -> No
             )
         ]
         return
+    if not options.canonical:
+        try:
+            dialect, notes, lint_problems = stream_conversation(
+                data, options.dialect, options.float_format
+            )
+        except ConversationError as err:
+            result.errors = err.problems
+            return
+        result.dialect = dialect
+        warnings = [_reword(p, dialect, options) for p in notes] + lint_problems
+        result.warnings = _with_positions(data, warnings) if warnings else warnings
+        return
     try:
         conv = loads(data, options.dialect, float_format=options.float_format)
     except ConversationError as err:
@@ -143,10 +155,8 @@ def _check_conversation(data: bytes, options: Options, result: FileResult) -> No
     result.dialect = conv.dialect
     warnings = [_reword(p, result.dialect, options) for p in conv.notes]
     warnings += lint(conv.records)
-    if warnings and len(data) <= POSITION_LIMIT:
+    if warnings:  # located in their elements' spans: cheap at any size
         warnings = _with_positions(data, warnings)
-    elif warnings:
-        result.info.append(POSITION_NOTE)
     result.warnings = warnings
     if options.canonical:
         try:
@@ -156,6 +166,31 @@ def _check_conversation(data: bytes, options: Options, result: FileResult) -> No
             return
         if expected != data:
             result.errors.append(_first_difference(data, expected, result.dialect, options))
+
+
+def stream_conversation(
+    data: bytes, requested: str, float_format: str = "auto"
+) -> tuple[str, list[Problem], list[Problem]]:
+    """Read a saved conversation element span by element span, linting each record as it is
+    read and keeping none: (the dialect it was read as, its notes with the float-drift ones,
+    the lint warnings).
+
+    The same verdicts as ``loads`` (the same dialect trials in the same order); peak memory is
+    the input plus one batch of elements (see :mod:`..codec.document`).
+    """
+    from ..streaming import read_stream
+
+    found, linter = read_stream(data, requested, lambda _dialect: Linter())
+    notes = list(found.notes)
+    if found.drifts and found.parsed is not None:
+        from ..codec.document import drift_notes
+        from ..codec.numbers import DEFAULT_FLOAT_FORMAT
+
+        detected = found.float_format
+        chosen = float_format if float_format != "auto" else detected or DEFAULT_FLOAT_FORMAT
+        assumed = float_format == "auto" and detected is None
+        notes += drift_notes(found.parsed, found.drifts, found.dialect, chosen, assumed)
+    return found.dialect, notes, linter.finish()
 
 
 def _reword(problem: Problem, revision: str | None, options: Options) -> Problem:
@@ -239,12 +274,12 @@ def _first_difference(
 
 
 def _with_positions(data: bytes, problems: list[Problem]) -> list[Problem]:
-    from ..codec.document import exact, locate, parse
+    from ..codec.document import locate, parse
 
     if all(p.line is not None or p.index is None for p in problems):
         return problems
     try:
-        parsed = exact(parse(data))
+        parsed = parse(data, keep=False)  # each warning is located in its element's span only
     except (ConversationError, RecursionError):
         return problems
     out = []
@@ -418,33 +453,57 @@ def lint(records: list[dict[str, Any]], parents: Sequence[int] | None = None) ->
 
 
 def _lint_path(records: list[dict[str, Any]], order: range, out: list[Problem]) -> None:
-    calls: dict[str, tuple[int, int]] = {}
-    every_call: list[tuple[int, int, str]] = []
-    answered: set[tuple[int, int]] = set()
-    last_ts: int | None = None
+    linter = Linter()
     for i in order:
-        rec = records[i]
+        linter.feed(i, records[i])
+    out.extend(linter.finish())
+
+
+class Linter:
+    """The lint of one history, fed record by record (nothing but open tool calls is kept).
+
+    It reads only keys every dialect writes under the records' names (role, timestamp,
+    toolCallId, content, type, id, mimeType, data, kind), so wire-form messages do as well.
+    """
+
+    takes_wire = True
+
+    def __init__(self) -> None:
+        self.out: list[Problem] = []
+        self.calls: dict[str, tuple[int, int]] = {}  # id -> its latest call
+        self.open: dict[tuple[int, int], str] = {}  # calls not answered yet, in order
+        self.last_ts: int | None = None
+
+    def __call__(self, i: int, rec: dict[str, Any]) -> None:
+        self.feed(i, rec)
+
+    def feed(self, i: int, rec: dict[str, Any]) -> None:
         if "kind" in rec:
-            continue
+            return
+        out = self.out
         ts = rec["timestamp"]
-        if last_ts is not None and ts < last_ts:
-            out.append(_backwards(i, ts, last_ts))
-        last_ts = ts
-        role = rec["role"]
-        if role == "toolResult":
-            call = calls.get(rec["toolCallId"])
+        if self.last_ts is not None and ts < self.last_ts:
+            out.append(_backwards(i, ts, self.last_ts))
+        self.last_ts = ts
+        if rec["role"] == "toolResult":
+            call = self.calls.get(rec["toolCallId"])
             if call is None:
                 out.append(_orphan(i, rec["toolCallId"]))
             else:
-                answered.add(call)
+                self.open.pop(call, None)
         for j, block in enumerate(rec["content"]):
             kind = block["type"]
             if kind == "toolCall":
-                calls[block["id"]] = (i, j)
-                every_call.append((i, j, block["id"]))
+                self.calls[block["id"]] = (i, j)
+                self.open[(i, j)] = block["id"]
             elif kind == "image":
                 _lint_image(block, i, j, out)
-    _report_unanswered(every_call, answered, out)
+
+    def finish(self) -> list[Problem]:
+        every = [(i, j, call_id) for (i, j), call_id in self.open.items()]
+        _report_unanswered(every, set(), self.out)
+        self.out.sort(key=lambda p: p.index if p.index is not None else -1)
+        return self.out
 
 
 def _report_unanswered(

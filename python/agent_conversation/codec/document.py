@@ -1,43 +1,338 @@
-"""Reading a whole saved conversation: fast path, exact path, problems with positions."""
+"""Reading a saved conversation one element span at a time: fast path, exact path, positions.
+
+The document is split into element byte spans (:mod:`.split`); batches of about
+:data:`BATCH_BYTES` are parsed by orjson; each element is read by the fast reader and proven
+equal to what serde_json builds from its text, or else parsed again, alone, by the exact
+parser (:mod:`.jsonparse`), which also gives the positions of its problems. What proves an
+element (no cliff: no step looks at more than the element's own bytes):
+
+- the batch is *canonical*: orjson writes its tree back byte for byte in the document's layout
+  (compact, or pretty-printed with 2 spaces). Then no key was repeated, there is no ``-0``,
+  every float literal is orjson's shortest text of its value, so only floats with more than 15
+  digits (or a far exponent) are looked at: serde's reading of that text replaces the value.
+- otherwise, on the element's span: its keys counted in the text equal the keys in the tree,
+  no ``-0``, and (only when the element holds floats) every float literal one serde reads
+  correctly.
+
+Memory: in streaming use (``keep=False``) one batch's tree at a time (a batch is at least one
+element), besides the input and 16 bytes per element; ``keep=True`` keeps the trees (``loads``).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from ..errors import ConversationError, Problem, pointer, require_document
 from . import wirefacts as facts
-from .fastparse import keys_match, load_tree, numbers_match, orjson_canonical
+from .fastparse import floats_simple, has_minus_zero, keys_match
 from .fastread import FastReader
 from .floats import Drift, FloatLog, drift_message, style_in_text, surviving
-from .jsonparse import JsonSyntaxError, Parser, position, value_positions
+from .jsonparse import RECURSION_LIMIT, JsonSyntaxError, Parser, position, value_positions
+from .numbers import EXPONENT_FROM
 from .reader import Bail, Reader, Reject
 from .spec import MESSAGE_ROLES, MESSAGE_TAG, get_spec
+from .split import Spans, spans_of_canonical, split, split_until_error
+
+BATCH_BYTES = 1 << 20
 
 
-@dataclass
+class Batch:
+    """Consecutive elements parsed by orjson in one call."""
+
+    __slots__ = ("first", "trees", "canonical")
+
+    def __init__(self, first: int, trees: list[Any], canonical: bool) -> None:
+        self.first = first
+        self.trees = trees  # None where orjson refused the element's text
+        self.canonical = canonical
+
+
 class Parsed:
-    """A document parsed once, to be read under one or more dialects."""
+    """A document split into elements, to be read under one or more dialects.
 
-    data: bytes
-    tree: list[Any]
-    fast: bool  # tree came from orjson and still needs the fast path's checks
-    text: str | None = None
-    spans: list[tuple[int, int]] | None = None
-    canonical: bool | None = None  # orjson.dumps(tree) == data (computed once)
-    floats: FloatLog | None = None  # the exact parser's float literals (drifts, writer)
+    ``fast=False`` is the exact path for the whole document (``tree``/``text``/``spans`` from
+    the exact parser): the reference the fast path is tested against.
+    """
+
+    def __init__(
+        self,
+        data: bytes,
+        tree: list[Any] | None,
+        fast: bool,
+        text: str | None = None,
+        spans: list[tuple[int, int]] | None = None,
+        elements: Spans | None = None,
+        syntax: Problem | None = None,
+        keep: bool = True,
+        floats: FloatLog | None = None,
+    ) -> None:
+        self.data = data
+        self._tree = tree
+        self.fast = fast
+        self.text = text
+        self.spans = spans  # exact path: character spans of the elements in ``text``
+        self.elements = elements  # fast path: byte spans of the elements in ``data``
+        self.syntax = syntax  # serde's syntax error after the last element (it stops there)
+        self.keep = keep
+        self._batches: list[Batch] | None = None
+        self.patched: set[int] = set()  # elements whose orjson floats are serde's already
+        self.rereads_at: dict[int, list[tuple[str, float]]] = {}  # what patching them replaced
+        self.floats = floats  # exact path: the whole document's float literals (drifts, writer)
+        self.element_floats: dict[int, FloatLog] = {}  # elements the exact parser read
+        self._exact: dict[int, Any] = {}
+        self._lines = (0, 0)  # (offset, newlines before it): positions move forward
+
+    def __len__(self) -> int:
+        if not self.fast:
+            return len(self._tree or [])
+        return len(self.elements) if self.elements is not None else 0
+
+    @property
+    def tree(self) -> list[Any]:
+        """Every element's tree (orjson's where it parsed them; None where it refused)."""
+        if self._tree is None:
+            self._tree = [t for batch in self.batches() for t in batch.trees]
+        return self._tree
+
+    @tree.setter
+    def tree(self, value: list[Any]) -> None:
+        self._tree = value
+
+    def head(self, count: int = 256) -> list[Any]:
+        """The first elements' trees (enough to guess the dialect)."""
+        out: list[Any] = []
+        for batch in self.batches():
+            out.extend(batch.trees)
+            if len(out) >= count:
+                break
+        return out
+
+    # -- batches ---------------------------------------------------------------------------------
+    def batches(self) -> Iterator[Batch]:
+        if self._batches is not None:
+            yield from self._batches
+            return
+        made: list[Batch] | None = [] if self.keep else None
+        for batch in self._make_batches():
+            if made is not None:
+                made.append(batch)
+            yield batch
+        if made is not None:
+            self._batches = made
+
+    def _make_batches(self) -> Iterator[Batch]:
+        spans = self.elements
+        if spans is None:
+            return
+        data, starts, ends = self.data, spans.starts, spans.ends
+        n = len(starts)
+        lead, tail = spans.lead, spans.tail
+        first = 0
+        while first < n:
+            last = first + 1
+            limit = starts[first] + BATCH_BYTES
+            while last < n and ends[last - 1] < limit:
+                last += 1
+            text = b"[" + lead + data[starts[first] : ends[last - 1]] + tail + b"]"
+            try:
+                trees = orjson.loads(text)
+            except orjson.JSONDecodeError:
+                trees = [_orjson_or_none(data[starts[k] : ends[k]]) for k in range(first, last)]
+                canonical = False
+            else:
+                canonical = _canonical(trees, text, lead, tail)
+            del text
+            yield Batch(first, trees, canonical)
+            first = last
+
+    # -- the exact path for one element ------------------------------------------------------------
+    def span(self, index: int) -> tuple[int, int]:
+        assert self.elements is not None
+        return self.elements.starts[index], self.elements.ends[index]
+
+    def element_text(self, index: int) -> str:
+        start, end = self.span(index)
+        raw = self.data[start:end]
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as err:
+            line, column = self.line_column(start + err.start, 0)
+            raise ConversationError(
+                [
+                    Problem(
+                        None,
+                        "",
+                        line,
+                        column + 1,
+                        f"not valid UTF-8 (byte {start + err.start}); the crates read UTF-8 text",
+                        "encoding",
+                    )
+                ]
+            ) from None
+
+    def exact_tree(self, index: int) -> Any:
+        """The element parsed by the exact parser; raises :class:`SyntaxStop` where serde stops."""
+        found = self._exact.get(index, _MISSING)
+        if found is not _MISSING:
+            return found
+        text = self.element_text(index)
+        parser = Parser(text)
+        parser.depth = RECURSION_LIMIT - 1  # inside the top-level array
+        try:
+            value, end = parser.value(0, (index,))
+            if end != len(text):  # not one value: serde stops at what follows it
+                raise parser.peek_fail("expected `,` or `]`", end)
+        except JsonSyntaxError as err:
+            line, column = err.line_column(text)
+            start = self.span(index)[0]
+            line, column = self.shift(start, line, column)
+            where = pointer(err.path) if err.path else pointer((index,))
+            raise SyntaxStop(
+                Problem(index, where, line, column, _syntax_words(err.code), "syntax")
+            ) from None
+        if parser.floats.drifts:
+            self.element_floats[index] = parser.floats
+        if self.keep:
+            self._exact[index] = value
+        return value
+
+    def element_drifts(self, index: int) -> list[Drift]:
+        """Every float literal of the element that serde reads differently (exact parser;
+        paths from the document, offsets in the element's text)."""
+        log = self.element_floats.get(index)
+        if log is None:
+            text = self.element_text(index)
+            parser = Parser(text)
+            parser.depth = RECURSION_LIMIT - 1
+            parser.value(0, (index,))
+            log = parser.floats
+        return log.drifts
+
+    # -- positions -------------------------------------------------------------------------------
+    def line_column(self, offset: int, column_base: int = 0) -> tuple[int, int]:
+        """serde's (line, column) of a byte offset: column counts bytes before it on its line."""
+        data = self.data
+        last, count = self._lines
+        if offset >= last:
+            count += data.count(b"\n", last, offset)
+        else:
+            count = data.count(b"\n", 0, offset)
+        self._lines = (offset, count)
+        return count + 1, offset - (data.rfind(b"\n", 0, offset) + 1) + column_base
+
+    def shift(self, start: int, line: int, column: int) -> tuple[int, int]:
+        """A (line, column) inside the element starting at ``start`` → in the whole file."""
+        base_line, base_column = self.line_column(start)
+        return base_line + line - 1, column + (base_column if line == 1 else 0)
+
+    def locate_element(self, index: int, path: tuple[Any, ...], message: str, kind: str) -> Problem:
+        text = self.element_text(index)
+        positions = value_positions(text, 0, (index,))
+        probe = path
+        while probe not in positions and len(probe) > 1:
+            probe = probe[:-1]
+        line, column = position(text, positions.get(probe, 0))
+        line, column = self.shift(self.span(index)[0], line, column)
+        return Problem(index, pointer(path), line, column + 1, message, kind)
+
+
+_MISSING = object()
+
+
+def _big_floats(value: Any, out: list[float], held: dict[int, float]) -> None:
+    """Add the floats of magnitude >= 1e16 inside ``value`` (a parsed element) to ``out``, as
+    their literals say (``held``: id of serde's reading → the literal's value)."""
+    if type(value) is float:
+        if not -EXPONENT_FROM < value < EXPONENT_FROM:
+            out.append(held.get(id(value), value))
+    elif isinstance(value, dict):
+        for item in value.values():
+            _big_floats(item, out, held)
+    elif isinstance(value, list):
+        for item in value:
+            _big_floats(item, out, held)
+
+
+class SyntaxStop(Exception):
+    """serde_json stopped inside or after an element: the problem, with its position."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def _orjson_or_none(raw: bytes) -> Any:
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
+
+
+def _canonical(trees: list[Any], text: bytes, lead: bytes, tail: bytes) -> bool:
+    """True when orjson writes ``trees`` back as exactly ``text`` (compact or 2-space pretty)."""
+    if not lead and not tail:
+        option = 0
+    elif lead == b"\n  " and tail == b"\n":
+        option = orjson.OPT_INDENT_2
+    else:
+        return False
+    try:
+        return orjson.dumps(trees, option=option) == text
+    except (TypeError, orjson.JSONEncodeError):
+        return False
+
+
+class Notes(Sequence[Problem]):
+    """A read's notes; positions are found when first looked at (each needs its element's
+    span parsed again by the exact parser), so trying a dialect only counts them."""
+
+    def __init__(self, parsed: Parsed, pending: list[Any]) -> None:
+        self._parsed = parsed
+        self._pending = pending  # Problem, or (index, path, message, kind) to locate
+        self._done: list[Problem] | None = None
+
+    def _all(self) -> list[Problem]:
+        if self._done is None:
+            locate_element = self._parsed.locate_element
+            self._done = [
+                p if isinstance(p, Problem) else locate_element(*p) for p in self._pending
+            ]
+            self._pending = self._done
+        return self._done
+
+    def __len__(self) -> int:
+        return len(self._pending)
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._all()[index]
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (list, Notes)):
+            return self._all() == list(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return repr(self._all())
 
 
 @dataclass
 class ReadResult:
     dialect: str
     _records: list[dict[str, Any]] | None
-    notes: list[Problem]
+    notes: Sequence[Problem]
     has_float: bool
     wire: list[Any] | None = None  # the document's tree, when it is exactly the wire form
     reader: FastReader | None = None
     float_format: str | None = None  # the writer its text shows ("ryu"/"zmij"), None: no sign
     drifts: list[Drift] = field(default_factory=list)  # floats restore_messages() changes
+    parsed: Parsed | None = None  # the document read (places the drifts)
 
     @property
     def records(self) -> list[dict[str, Any]]:
@@ -69,22 +364,75 @@ def to_bytes(data: str | bytes | bytearray | memoryview) -> bytes:
     return bytes(data)
 
 
-def parse(data: str | bytes) -> Parsed:
-    """Parse a document; raise ConversationError for what serde_json itself refuses."""
+def parse(data: str | bytes, keep: bool = True) -> Parsed:
+    """Split a document into elements; raise ConversationError for an encoding error or when
+    serde_json refuses the text before its first element. A syntax error after some elements
+    is kept (``Parsed.syntax``) so that refused elements before it are reported too.
+
+    ``keep=False`` streams: batches are parsed again each time the document is read.
+    """
     raw = to_bytes(data)
-    tree = load_tree(raw)
-    if tree is not None:
-        return Parsed(raw, tree, fast=True)
-    return exact(Parsed(raw, [], fast=False))
+    if len(raw) <= BATCH_BYTES:  # one batch: orjson's tree may give the spans too
+        try:
+            tree = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            tree = None
+        if type(tree) is list:
+            found = spans_of_canonical(raw, tree)
+            if found is not None:
+                parsed = Parsed(raw, None, True, elements=found, keep=keep)
+                if keep:
+                    parsed._batches = [Batch(0, tree, True)]
+                return parsed
+    spans = split(raw)
+    if spans is not None:
+        return Parsed(raw, None, True, elements=spans, keep=keep)
+    return _broken(raw, keep)
 
 
-def exact(parsed: Parsed) -> Parsed:
-    """Switch a parsed document to the exact parser (positions, duplicates, serde's numbers)."""
-    if parsed.text is not None:
-        return parsed
-    raw = parsed.data
+def _broken(raw: bytes, keep: bool) -> Parsed:
+    """A document that is not a well-formed array: the elements before serde's syntax error
+    (found by a C scanner), and that error (found by the exact parser from the last of them)."""
+    text = _decode(raw)
+    char_spans, resume = split_until_error(text)
+    if not char_spans:
+        return exact(Parsed(raw, [], False))
+    parser = Parser(text)
     try:
-        text = raw.decode("utf-8")
+        parser.resume_document(resume, len(char_spans))
+    except JsonSyntaxError as err:
+        line, column = err.line_column(text)
+        index = parser.element
+        where = pointer(err.path) if err.path else (pointer((index,)) if index is not None else "")
+        syntax = Problem(index, where, line, column, _syntax_words(err.code), "syntax")
+    else:  # the scanner stopped where serde goes on: let the exact path read it all
+        return exact(Parsed(raw, [], False))
+    from array import array
+
+    starts: array = array("q")  # type: ignore[type-arg]
+    ends: array = array("q")  # type: ignore[type-arg]
+    ascii_text = text.isascii()
+    byte_pos = char_pos = 0
+    for start, end in char_spans:
+        if ascii_text:
+            starts.append(start)
+            ends.append(end)
+            continue
+        byte_pos += len(text[char_pos:start].encode("utf-8"))
+        starts.append(byte_pos)
+        byte_pos += len(text[start:end].encode("utf-8"))
+        ends.append(byte_pos)
+        char_pos = end
+    del text
+    first = starts[0]
+    open_at = raw.rfind(b"[", 0, first)
+    elements = Spans(starts, ends, raw[open_at + 1 : first], b"")
+    return Parsed(raw, None, True, elements=elements, syntax=syntax, keep=keep)
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
     except UnicodeDecodeError as err:
         line = raw.count(b"\n", 0, err.start) + 1
         column = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
@@ -100,17 +448,47 @@ def exact(parsed: Parsed) -> Parsed:
                 )
             ]
         ) from None
+
+
+def exact(parsed: Parsed) -> Parsed:
+    """The whole document through the exact parser (positions, duplicates, serde's numbers)."""
+    if not parsed.fast and parsed.text is not None:
+        return parsed
+    raw = parsed.data
+    text = _decode(raw)
     parser = Parser(text)
+    syntax = None
     try:
         tree, spans = parser.parse_document()
     except JsonSyntaxError as err:
         line, column = err.line_column(text)
         index = parser.element
         where = pointer(err.path) if err.path else (pointer((index,)) if index is not None else "")
-        raise ConversationError(
-            [Problem(index, where, line, column, _syntax_words(err.code), "syntax")]
-        ) from None
-    return Parsed(raw, tree, fast=False, text=text, spans=spans, floats=parser.floats)
+        problem = Problem(index, where, line, column, _syntax_words(err.code), "syntax")
+        if not parser.partial:
+            raise ConversationError([problem]) from None
+        tree, spans, syntax = parser.partial, [], problem
+    if syntax is not None:
+        # the elements before the error, with their spans, for their own problems
+        spans = _exact_spans(text, len(tree))
+    return Parsed(
+        raw, tree, fast=False, text=text, spans=spans, syntax=syntax, floats=parser.floats
+    )
+
+
+def _exact_spans(text: str, count: int) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    parser = Parser(text)
+    parser.depth = RECURSION_LIMIT - 1
+    i = parser.ws(0) + 1
+    for k in range(count):
+        i = parser.ws(i)
+        if k:
+            i = parser.ws(i + 1)  # the comma
+        _, end = parser.value(i, (k,))
+        spans.append((i, end))
+        i = end
+    return spans
 
 
 def _syntax_words(code: str) -> str:
@@ -128,63 +506,267 @@ def _syntax_words(code: str) -> str:
     return extra.get(code, code)
 
 
-def proven_equal(parsed: Parsed, keys: int, has_float: bool) -> bool:
-    """True when orjson's tree is certainly the tree serde_json builds for this text."""
-    if parsed.canonical is None:
-        parsed.canonical = orjson_canonical(parsed.data, parsed.tree)
-    if parsed.canonical:
-        # orjson re-writes the text byte for byte: no repeated key, no `-0`, no whitespace.
-        return numbers_match(parsed.data, has_float, minus_zero=False)
-    return keys_match(parsed.data, keys) and numbers_match(parsed.data, has_float)
+Sink = Callable[[int, dict[str, Any]], None]
 
 
-def read(parsed: Parsed, dialect: str) -> ReadResult:
-    """Read a parsed document under one canonical dialect; raise ConversationError if refused."""
-    spec = get_spec(dialect)
-    if parsed.fast:
-        reader = FastReader.for_spec(spec)
-        records: list[dict[str, Any]] | None
+def read(
+    parsed: Parsed,
+    dialect: str,
+    sink: Sink | None = None,
+    fail_fast: bool = False,
+    probe: Sequence[int | None] = (),
+) -> ReadResult:
+    """Read a parsed document under one canonical dialect; raise ConversationError if refused.
+
+    With ``sink``, each record is handed to it as it is read and none are kept. ``fail_fast``:
+    stop at the first refused element (when only acceptance matters); ``probe``: elements to
+    try first (those another dialect refused), so that a refusal costs no full read.
+    """
+    if not parsed.fast:
+        return _read_exact(parsed, dialect)
+    if fail_fast and probe:
+        _probe(parsed, dialect, probe)
+    return _ElementReader(parsed, dialect, sink, fail_fast).run()
+
+
+def _probe(parsed: Parsed, dialect: str, indices: Sequence[int | None]) -> None:
+    """Raise ConversationError if this dialect refuses one of these elements."""
+    reader = Reader(get_spec(dialect))
+    count = len(parsed)
+    for index in sorted({i for i in indices if i is not None and 0 <= i < count}):
         try:
-            if reader.wire_form(parsed.tree):
-                if proven_equal(parsed, reader.keys, reader.has_float):
-                    return ReadResult(
-                        dialect,
-                        None,
-                        [],
-                        reader.has_float,
-                        parsed.tree,
-                        reader,
-                        float_format=_fast_style(parsed, reader.big_floats),
-                    )
-                records = None
+            reader.message(parsed.exact_tree(index), index)
+        except Reject as why:
+            raise ConversationError(
+                [parsed.locate_element(index, why.path, why.message, why.kind)]
+            ) from None
+        except SyntaxStop as stop:
+            raise ConversationError([stop.problem]) from None
+
+
+class _ElementReader:
+    """Reads one document's elements under one dialect, each by the fast or the exact path."""
+
+    def __init__(self, parsed: Parsed, dialect: str, sink: Sink | None, fail_fast: bool) -> None:
+        self.parsed = parsed
+        self.fail_fast = fail_fast
+        self.dialect = dialect
+        spec = get_spec(dialect)
+        self.fast = FastReader.for_spec(spec)
+        self.generic = self.fast.generic
+        self.exact_reader = Reader(spec)
+        self.sink = sink
+        # a sink that reads only what every dialect's wire form names as the records do
+        self.sink_takes_wire = getattr(sink, "takes_wire", False)
+        self.problems: list[Problem] = []
+        self.notes: list[Any] = []  # Problem, or (index, path, message, kind) to locate later
+        self.has_float = False
+        self.wire: list[Any] | None = [] if sink is None else None  # all read in place
+        self.records: list[Any] = []  # per element: its record, or None where it is wire
+        # Floats. ``drifts``: literals serde reads differently (fast path: from the fast
+        # reader's re-read literals, placed later; exact path: the parser's log). ``style``:
+        # the writer shown by the first batch holding a float from 1e16 on (a few bytes.find
+        # calls on that batch's text only).
+        self.drifts: list[Drift] = []
+        self.style: str | None = None
+        self.batch_drifts: list[Drift] = []  # this batch's, for the sink
+        self.batch_floats: list[int] = []  # this batch's elements read exactly with floats
+        self.batch_big = False
+
+    def run(self) -> ReadResult:
+        parsed = self.parsed
+        try:
+            for batch in parsed.batches():
+                self.batch(batch)
+        except SyntaxStop as stop:
+            raise ConversationError([*self.problems, stop.problem]) from None
+        if parsed.syntax is not None:
+            raise ConversationError([*self.problems, parsed.syntax])
+        if self.problems:
+            raise ConversationError(self.problems)
+        fast = self.fast
+        notes = Notes(parsed, self.notes)
+        floats: dict[str, Any] = dict(float_format=self.style, drifts=self.drifts, parsed=parsed)
+        if self.sink is not None:
+            return ReadResult(self.dialect, [], notes, self.has_float, **floats)
+        if self.wire is not None and not self.notes:
+            return ReadResult(self.dialect, None, [], self.has_float, self.wire, fast, **floats)
+        records = self.records
+        if self.wire is not None:  # made lazily by the fast reader: make the missing ones now
+            missing = [i for i, r in enumerate(records) if r is None]
+            if missing:
+                made = fast.records_of([self.wire[i] for i in missing])
+                for i, r in zip(missing, made, strict=True):
+                    records[i] = r
+        return ReadResult(self.dialect, records, notes, self.has_float, **floats)
+
+    def batch(self, batch: Batch) -> None:
+        index = batch.first
+        canonical = batch.canonical
+        for m in batch.trees:
+            self.element(index, m, canonical)
+            index += 1
+        self.batch_style(batch.first, index)
+        end_batch = getattr(self.sink, "end_batch", None)
+        if end_batch is not None:
+            floats = getattr(self.sink, "floats", None)
+            if floats is not None:
+                floats(self.style, self.batch_big, self.batch_drifts, self.batch_floats)
+            end_batch()
+        self.batch_drifts, self.batch_floats = [], []
+
+    def batch_style(self, first: int, end: int) -> None:
+        """Find the writer from this batch's floats of magnitude >= 1e16, if not known yet."""
+        big: list[float] = []
+        for reader in (self.fast, self.generic, self.exact_reader):
+            big += reader.big_floats
+            reader.big_floats.clear()
+        self.batch_big = bool(big)
+        if big and self.style is None and end > first:
+            start, stop = self.parsed.span(first)[0], self.parsed.span(end - 1)[1]
+            self.style = style_in_text(self.parsed.data[start:stop], big)
+
+    def add_drifts(self, index: int, found: list[Drift]) -> None:
+        self.drifts += found
+        self.batch_drifts += found
+
+    def element(self, index: int, m: Any, canonical: bool) -> None:
+        parsed = self.parsed
+        fast = self.fast
+        wire = False
+        record: Any = None
+        notes: list[Any] | None = None
+        if m is not None:
+            mark = fast.keys
+            reread_mark = len(fast.rereads)
+            before = fast.has_float
+            fast.has_float = False
+            fast.trusted = index in parsed.patched
+            fast.fix = canonical
+            try:
+                if fast.in_place(m):
+                    wire = True
+                else:
+                    fast.hard.clear()
+                    fast.keys = mark
+                    record = fast.message(m) if type(m) is dict else None
+                    if record is None:
+                        fast.keys = mark  # what it counted before giving up
+                        record, notes = self.generic_message(m, index)
+            except Bail:
+                wire, record, notes = False, None, None
+            floats = fast.has_float
+            fast.has_float = before or floats
+            if (wire or record is not None) and not canonical:
+                start, end = parsed.span(index)
+                span = parsed.data[start:end]
+                if (
+                    not keys_match(span, fast.keys - mark)
+                    or has_minus_zero(span)
+                    or (floats and not floats_simple(span))
+                ):
+                    wire, record = False, None
+            if wire:
+                if fast.hard:
+                    fast.patch_hard()
+                    if parsed.keep:  # the trees are kept: later dialect trials see the patch
+                        parsed.patched.add(index)
+                        parsed.rereads_at[index] = fast.rereads[reread_mark:]
+                self.has_float = self.has_float or floats
             else:
-                reader.keys = 0
-                records = reader.read_all(parsed.tree)
-        except Bail:
-            records = None
-        if records is not None and proven_equal(parsed, reader.keys, reader.has_float):
-            return ReadResult(
-                dialect,
-                records,
-                [],
-                reader.has_float,
-                float_format=_fast_style(parsed, reader.big_floats),
-            )
-        exact_doc = exact(parsed)
-        parsed.tree, parsed.text, parsed.spans, parsed.fast, parsed.floats = (
-            exact_doc.tree,
-            exact_doc.text,
-            exact_doc.spans,
-            False,
-            exact_doc.floats,
-        )
-    return _read_exact(parsed, dialect)
+                fast.hard.clear()
+                if record is not None:
+                    self.has_float = self.has_float or floats
+                    if notes:
+                        self.notes.extend((index, n.path, n.message, n.kind) for n in notes)
+                        if floats:  # a dropped key's float shows the writer too
+                            _big_floats(m, fast.big_floats, {})
+            if wire or record is not None:
+                rereads = (
+                    parsed.rereads_at.get(index, []) if fast.trusted else fast.rereads[reread_mark:]
+                )
+                if rereads:
+                    self.add_drifts(
+                        index,
+                        [Drift((index,), -1, lit, serde, float(lit)) for lit, serde in rereads],
+                    )
+            del fast.rereads[reread_mark:]
+        if not wire and record is None:
+            record = self.exact(index)
+            if record is None:
+                return
+        if self.sink is not None:
+            if wire and not (fast.identity or self.sink_takes_wire):
+                record = fast.records_of([m])[0]
+            elif wire:
+                record = m
+            self.sink(index, record)
+            return
+        if self.wire is not None:
+            if wire:
+                self.wire.append(m)
+                self.records.append(m if fast.identity else None)
+                return
+            # the first element not in wire form: records for the ones before
+            before_records = self.records
+            missing = [i for i, r in enumerate(before_records) if r is None]
+            if missing:
+                made = fast.records_of([self.wire[i] for i in missing])
+                for i, r in zip(missing, made, strict=True):
+                    before_records[i] = r
+            self.wire = None
+        elif wire:
+            record = m if fast.identity else fast.records_of([m])[0]
+        self.records.append(record)
 
+    def generic_message(self, m: Any, index: int) -> tuple[dict[str, Any], list[Any]]:
+        """The general reader in fast mode: the record and its notes (located later)."""
+        generic = self.generic
+        fast = self.fast
+        keys, notes, floats = generic.keys, len(generic.notes), generic.has_float
+        generic.has_float = False
+        record = generic.message(m, index)
+        fast.keys += generic.keys - keys
+        generic.keys = keys
+        if generic.has_float:
+            fast.has_float = True
+        generic.has_float = floats
+        found = generic.notes[notes:]
+        del generic.notes[notes:]
+        return record, found
 
-def _fast_style(parsed: Parsed, big_floats: list[float]) -> str | None:
-    """The writer shown by a document read on the fast path (no drift there: every float
-    literal was proven to read the same in serde_json and orjson)."""
-    return style_in_text(parsed.data, big_floats) if big_floats else None
+    def exact(self, index: int) -> dict[str, Any] | None:
+        parsed = self.parsed
+        tree = parsed.exact_tree(index)
+        reader = self.exact_reader
+        mark = len(reader.notes)
+        big_mark = len(reader.big_floats)
+        try:
+            record = reader.message(tree, index)
+        except Reject as why:
+            self.problems.append(parsed.locate_element(index, why.path, why.message, why.kind))
+            if self.fail_fast:
+                raise ConversationError(self.problems) from None
+            return None
+        finally:
+            reader.has_float, floats = False, reader.has_float
+            self.has_float = self.has_float or floats
+        log = parsed.element_floats.get(index)
+        if floats or reader.notes[mark:]:
+            # every float literal shows the writer (a dropped key's too), as it was written
+            held = {id(d.restored): d.saved for d in log.drifts} if log is not None else {}
+            del reader.big_floats[big_mark:]  # serde's readings: the walk adds the literals'
+            _big_floats(tree, reader.big_floats, held)
+        if floats:
+            self.batch_floats.append(index)
+            if log is not None:
+                found = surviving(log.drifts, record)
+                if found:
+                    self.add_drifts(index, found)
+        for note in reader.notes[mark:]:
+            self.notes.append(parsed.locate_element(index, note.path, note.message, note.kind))
+        del reader.notes[mark:]
+        return record
 
 
 def _read_exact(parsed: Parsed, dialect: str) -> ReadResult:
@@ -197,6 +779,8 @@ def _read_exact(parsed: Parsed, dialect: str) -> ReadResult:
             records.append(reader.message(m, i))
         except Reject as why:
             problems.append(locate(parsed, why.path, why.message, why.kind))
+    if parsed.syntax is not None:
+        problems.append(parsed.syntax)
     if problems:
         raise ConversationError(problems)
     notes = [locate(parsed, n.path, n.message, n.kind) for n in reader.notes]
@@ -210,19 +794,41 @@ def _read_exact(parsed: Parsed, dialect: str) -> ReadResult:
 def drift_notes(
     parsed: Parsed, drifts: list[Drift], dialect: str, float_format: str, assumed: bool
 ) -> list[Problem]:
-    """One ``float-drift`` note per float that ``restore_messages()`` changes, with its place."""
-    assert parsed.text is not None
+    """One ``float-drift`` note per float that ``restore_messages()`` changes, with its place.
+
+    On the fast path a drift found by re-reading a literal knows only its element: the exact
+    parser reads that element's span (and no other) to place it.
+    """
     out = []
+    placed: dict[int, list[Drift]] = {}
     for drift in drifts:
-        line, column = position(parsed.text, drift.offset)
+        index = drift.path[0]
+        path, offset = drift.path, drift.offset
+        if offset < 0:  # fast path: the element's own drifts, matched by literal in order
+            if index not in placed:
+                placed[index] = list(parsed.element_drifts(index))
+            candidates = placed[index]
+            match = next((d for d in candidates if d.literal == drift.literal), None)
+            if match is not None:
+                candidates.remove(match)
+                path, offset = match.path, match.offset
+        if not parsed.fast:
+            assert parsed.text is not None
+            line, column = position(parsed.text, max(offset, 0))
+        else:
+            text = parsed.element_text(index)
+            line, column = position(text, max(offset, 0))
+            line, column = parsed.shift(parsed.span(index)[0], line, column)
         message = drift_message(drift, dialect, float_format, assumed)
-        out.append(
-            Problem(drift.path[0], pointer(drift.path), line, column + 1, message, "float-drift")
-        )
+        out.append(Problem(index, pointer(path), line, column + 1, message, "float-drift"))
+    out.sort(key=lambda p: (p.line or 0, p.column or 0))
     return out
 
 
 def locate(parsed: Parsed, path: tuple[Any, ...], message: str, kind: str) -> Problem:
+    """A problem at ``path`` (starting with the element index), with its line and column."""
+    if parsed.fast:
+        return parsed.locate_element(path[0], path, message, kind)
     assert parsed.text is not None and parsed.spans is not None
     index = path[0]
     start = parsed.spans[index][0]

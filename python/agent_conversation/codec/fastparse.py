@@ -84,3 +84,13 @@ def numbers_match(data: bytes, has_float: bool, minus_zero: bool = True) -> bool
         if type(serde_value) is not type(orjson_value) or serde_value != orjson_value:
             return False
     return True
+
+
+def has_minus_zero(span: bytes) -> bool:
+    """True when the text holds a ``-0`` number (orjson reads it as the integer 0)."""
+    return b"-0" in span and not numbers_match(span, False)
+
+
+def floats_simple(span: bytes) -> bool:
+    """True when serde_json reads every float literal in the text as orjson does."""
+    return numbers_match(span, True, minus_zero=False)

@@ -13,7 +13,9 @@ from collections.abc import Iterator
 from itertools import combinations
 from typing import Any
 
-from .numbers import EXPONENT_FROM
+import orjson
+
+from .numbers import EXPONENT_FROM, easy_float, parse_literal
 from .reader import FREE_DEPTH_LIMIT, Bail, Reader
 from .spec import (
     CONTENT_KIND,
@@ -77,6 +79,9 @@ class FastReader:
     resets its per-document state.
     """
 
+    hard: list[tuple[Any, Any]]
+    rereads: list[tuple[str, float]]
+
     @classmethod
     def for_spec(cls, spec: Spec) -> FastReader:
         readers = getattr(_CACHE, "readers", None)
@@ -94,6 +99,10 @@ class FastReader:
         self.keys = 0
         self.has_float = False
         self.big_floats: list[float] = []
+        self.fix = False
+        self.trusted = False
+        self.hard.clear()
+        self.rereads = []  # a new list: results keep the old one
 
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
@@ -110,6 +119,16 @@ class FastReader:
         self.keys = 0
         self.has_float = False
         self.big_floats = []  # magnitude >= 1e16: they show ryu or zmij
+        # Floats. A float whose shortest text has more than 15 digits (or a far exponent) may be
+        # read by serde_json 1 ulp away from orjson's correctly rounded value. When the
+        # element's text is known to be orjson's own writing of its tree (``fix``), each such
+        # literal is that shortest text: serde's reading of it replaces the value (in place:
+        # ``hard`` collects the places; in copies: at once). Otherwise such a float sends the
+        # element to the exact parser.
+        self.fix = False
+        self.trusted = False  # the values are serde's already (patched earlier): accept them
+        self.hard = []
+        self.rereads = []  # (literal, serde's value) replaced
         # Where the dialect's wire names are the internal names (yoagent >= 0.13), a message
         # whose keys come in the canonical order already *is* its record: check it in place.
         self.identity = all(f.wire == f.ir for t in types.values() for f in t.fields)
@@ -131,38 +150,53 @@ class FastReader:
         Then the tree is the canonical wire form: it can be written back as it is, and the
         records can be made from it later, only if asked for.
         """
-        checks = self.msg_check
-        keys = 0
-        for m in tree:
-            if type(m) is not dict:
+        return all(self.in_place(m) for m in tree)
+
+    def in_place(self, m: Any) -> bool:
+        """True when one message is exactly as this dialect writes it (checked in place)."""
+        if type(m) is not dict:
+            return False
+        role = m.get(MESSAGE_TAG)
+        if type(role) is not str:
+            return False
+        by_order = self.msg_check.get(role)
+        if by_order is None:
+            if len(m) != 3 or tuple(m) != EXTENSION_KEYS or type(m[_KIND]) is not str:
                 return False
-            role = m.get(MESSAGE_TAG)
-            if type(role) is not str:
+            if not self.free_in_place(m[_DATA], 3):
                 return False
-            by_order = checks.get(role)
-            if by_order is None:
-                if len(m) != 3 or tuple(m) != EXTENSION_KEYS or type(m[_KIND]) is not str:
-                    return False
-                if not self.free_in_place(m[_DATA], 3):
-                    return False
-                keys += 3
-                continue
-            check = by_order.get(tuple(m))
-            if check is None or not check(m):
-                return False
-            keys += len(m)
-        self.keys += keys
+            self.keys += 3
+            return True
+        check = by_order.get(tuple(m))
+        if check is None or not check(m):
+            return False
+        self.keys += len(m)
         return True
+
+    def patch_hard(self) -> None:
+        """Replace the collected hard floats (in place) by serde's reading of their text."""
+        for container, key in self.hard:
+            value = container[key]
+            literal = orjson.dumps(value).decode()
+            serde = parse_literal(literal)
+            if serde != value:
+                container[key] = serde
+                self.rereads.append((literal, float(serde)))
+        self.hard.clear()
 
     def records_of(self, tree: list[Any]) -> list[dict[str, Any]]:
         """Records for a tree that passed :meth:`wire_form`."""
         if self.identity:
             return tree
+        trusted, self.trusted = self.trusted, True  # the tree's floats are serde's already
         out = []
-        for m in tree:
-            record = m if m.get(MESSAGE_TAG) not in self.messages else self.message(m)
-            assert record is not None
-            out.append(record)
+        try:
+            for m in tree:
+                record = m if m.get(MESSAGE_TAG) not in self.messages else self.message(m)
+                assert record is not None
+                out.append(record)
+        finally:
+            self.trusted = trusted
         return out
 
     def read_all(self, tree: list[Any]) -> list[dict[str, Any]]:
@@ -241,22 +275,42 @@ class FastReader:
                 return False
             self.keys += len(keys)
             nested = depth + 1
-            for v in value.values():
-                if not self.free_in_place(v, nested):
+            for k, v in value.items():
+                tv = type(v)
+                if tv is float:
+                    self.has_float = True
+                    if not -EXPONENT_FROM < v < EXPONENT_FROM:
+                        self.big_floats.append(v)
+                    if not easy_float(v) and not self.trusted:
+                        if not self.fix:
+                            raise Bail
+                        self.hard.append((value, k))
+                elif (tv is dict or tv is list) and not self.free_in_place(v, nested):
                     return False
             return True
         if t is list:
             if depth > FREE_DEPTH_LIMIT:
                 raise Bail
             nested = depth + 1
-            for v in value:
-                if not self.free_in_place(v, nested):
+            for k, v in enumerate(value):
+                tv = type(v)
+                if tv is float:
+                    self.has_float = True
+                    if not -EXPONENT_FROM < v < EXPONENT_FROM:
+                        self.big_floats.append(v)
+                    if not easy_float(v) and not self.trusted:
+                        if not self.fix:
+                            raise Bail
+                        self.hard.append((value, k))
+                elif (tv is dict or tv is list) and not self.free_in_place(v, nested):
                     return False
             return True
         if t is float:
             self.has_float = True
             if not -EXPONENT_FROM < value < EXPONENT_FROM:
                 self.big_floats.append(value)
+            if not easy_float(value) and not self.trusted:
+                raise Bail  # a bare float as the whole value: the exact path decides
         return True
 
     def message(self, m: dict[str, Any]) -> dict[str, Any] | None:
@@ -392,6 +446,14 @@ class FastReader:
             self.has_float = True
             if not -EXPONENT_FROM < value < EXPONENT_FROM:
                 self.big_floats.append(value)
+            if not easy_float(value) and not self.trusted:
+                if not self.fix:
+                    raise Bail
+                literal = orjson.dumps(value).decode()
+                serde = parse_literal(literal)
+                if serde != value:
+                    self.rereads.append((literal, float(serde)))
+                    return serde
         return value
 
 

@@ -68,7 +68,7 @@ class Parser:
     ``floats`` (a :class:`~.floats.FloatLog`) learns every float literal: drifts, writer.
     """
 
-    __slots__ = ("text", "n", "depth", "positions", "element", "floats")
+    __slots__ = ("text", "n", "depth", "positions", "element", "floats", "partial")
 
     def __init__(self, text: str, positions: dict[tuple[Any, ...], int] | None = None) -> None:
         self.text = text
@@ -77,6 +77,7 @@ class Parser:
         self.positions = positions
         self.element: int | None = None  # index of the top-level element being parsed
         self.floats = FloatLog()
+        self.partial: list[Any] = []  # the top-level elements parsed so far
 
     # -- helpers -----------------------------------------------------------------------------
     def ws(self, i: int) -> int:
@@ -94,7 +95,9 @@ class Parser:
 
     # -- top level: Vec<AgentMessage> -----------------------------------------------------------
     def parse_document(self) -> tuple[list[Any], list[tuple[int, int]]]:
-        """Parse the whole text as serde parses ``Vec<T>``; return the items and their spans."""
+        """Parse the whole text as serde parses ``Vec<T>``; return the items and their spans.
+
+        On a syntax error, :attr:`partial` holds the elements completed before it."""
         text = self.text
         i = self.ws(0)
         if i >= self.n:
@@ -102,7 +105,8 @@ class Parser:
         if text[i] != "[":
             raise self._invalid_type(i, "a sequence")
         spans: list[tuple[int, int]] = []
-        items, i = self.arr(i, (), spans)
+        self._enter(i)
+        items, i = self.items(i + 1, (), self.partial, spans, True)
         i = self.ws(i)
         if i < self.n:
             raise self.peek_fail("trailing characters", i)
@@ -325,11 +329,30 @@ class Parser:
         self, i: int, path: tuple[Any, ...], spans: list[tuple[int, int]] | None = None
     ) -> tuple[list[Any], int]:
         """An array; with ``spans`` (the top level) each element's (start, end) is recorded."""
-        text = self.text
         self._enter(i)
-        i += 1
-        out: list[Any] = []
-        first = True
+        return self.items(i + 1, path, [], spans, True)
+
+    def resume_document(self, i: int, count: int) -> tuple[list[Any], list[tuple[int, int]]]:
+        """Continue the top-level array after its first ``count`` elements (the last one ends
+        at ``i``): the remaining elements and spans, or serde's error where it stops."""
+        self.depth = RECURSION_LIMIT - 1
+        spans: list[tuple[int, int]] = []
+        items, i = self.items(i, (), [None] * count, spans, count == 0)
+        i = self.ws(i)
+        if i < self.n:
+            raise self.peek_fail("trailing characters", i)
+        return items[count:], spans
+
+    def items(
+        self,
+        i: int,
+        path: tuple[Any, ...],
+        out: list[Any],
+        spans: list[tuple[int, int]] | None,
+        first: bool,
+    ) -> tuple[list[Any], int]:
+        """An array's elements from ``i`` (after ``[`` or after an element) to its ``]``."""
+        text = self.text
         while True:
             i = self.ws(i)
             if i >= self.n:

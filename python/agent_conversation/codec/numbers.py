@@ -157,6 +157,20 @@ def is_simple_literal(text: str) -> bool:
     return -22 <= exponent <= 22
 
 
+_EASY: dict[float, bool] = {}
+
+
+def easy_float(value: float) -> bool:
+    """True when serde_json reads the shortest text of ``value`` (in any layout) as ``value``
+    for certain: at most 15 significant digits and a scale that is an exact power of ten."""
+    known = _EASY.get(value)
+    if known is None:
+        known = is_simple_literal(repr(value))
+        if len(_EASY) < 4096:
+            _EASY[value] = known
+    return known
+
+
 FLOAT_FORMATS = ("ryu", "zmij")
 FLOAT_FORMAT_CHOICES = ("auto", *FLOAT_FORMATS)
 # What a fresh `cargo build` of any crate version resolves today (serde_json >= 1.0.147).

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..errors import pointer
 from .jsonparse import DupDict
-from .numbers import EXPONENT_FROM, I64_MIN, U32_MAX, U64_MAX, format_f64
+from .numbers import EXPONENT_FROM, I64_MIN, U32_MAX, U64_MAX, easy_float, format_f64
 from .spec import (
     CONTENT_KIND,
     CONTENT_TAG,
@@ -468,6 +468,8 @@ class Reader:
             self.has_float = True
             if not -EXPONENT_FROM < raw < EXPONENT_FROM:
                 self.big_floats.append(raw)
+            if self.fast and not easy_float(raw):
+                raise Bail  # serde may read its literal differently: the exact path decides
         elif type(raw) is int and not I64_MIN <= raw <= U64_MAX:
             # Only hand-built records get here: parsed integers are always in range.
             raise Reject(path, f"integer {raw} is outside serde_json's u64/i64 range", "range")

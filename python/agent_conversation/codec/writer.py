@@ -17,6 +17,13 @@ import orjson
 from .numbers import DEFAULT_FLOAT_FORMAT, format_f64
 from .spec import CONTENT_KIND, STOP_KIND, USAGE_KIND, Spec
 
+# orjson writes floats in zmij's layout (shortest digits, `1e+16`) in the versions this was
+# checked with; the writing shortcuts below rely on it, so they check it once.
+ORJSON_WRITES_ZMIJ = (
+    orjson.dumps([1e16, 1e-7, 1.5e-7, 1e22, 0.00001, 100.0, -0.0, 1.2345678901234567e20])
+    == b"[1e+16,1e-7,1.5e-7,1e+22,0.00001,100.0,-0.0,1.2345678901234567e+20]"
+)
+
 
 class Loss:
     """Something a target dialect cannot carry: where, and what."""
@@ -162,8 +169,25 @@ def write(
     ``float_format`` is ``ryu`` (serde_json <= 1.0.146) or ``zmij`` (1.0.147 and later).
     ``memory``: floats to write as the agent held them rather than as serde read them back.
     """
-    writer = Writer(spec, floats=has_float, float_format=float_format, memory=memory)
-    if passthrough and not has_float and not spec.sorted_keys:
+    if has_float and ORJSON_WRITES_ZMIJ and not memory:
+        # orjson writes floats as zmij does; ryu differs only by the `+` of a positive
+        # exponent, so floats are pre-rendered only when the text has an `e+` somewhere.
+        text, losses = _write(records, spec, False, passthrough, float_format)
+        if float_format == "zmij" or "e+" not in text:
+            return text, losses
+    return _write(records, spec, has_float, passthrough, float_format, memory)
+
+
+def _write(
+    records: list[dict[str, Any]],
+    spec: Spec,
+    floats: bool,
+    passthrough: bool,
+    float_format: str,
+    memory: Memory | None = None,
+) -> tuple[str, list[Loss]]:
+    writer = Writer(spec, floats=floats, float_format=float_format, memory=memory)
+    if passthrough and not floats and not spec.sorted_keys:
         wire = records
     else:
         wire = [writer.record(rec, i) for i, rec in enumerate(records)]

@@ -1,0 +1,239 @@
+"""Reading and converting large saved conversations without holding their records.
+
+Both walk the document element span by element span (:mod:`.codec.document`) and hand each
+record to a *sink* as it is read; the dialect trials are the ones ``loads`` makes, in the same
+order, so the verdicts are the same. Peak memory: the input's bytes, 16 bytes per element,
+one batch of elements (about 1 MB of text, or one element if larger) and what the sink keeps
+(the lint: open tool calls; the conversion: the output's bytes).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from .codec.document import ReadResult, likely_order, parse, read
+from .errors import ConversationError, Problem
+
+
+def read_stream(
+    data: bytes, requested: str, make_sink: Callable[[str], Any]
+) -> tuple[ReadResult, Any]:
+    """Read ``data`` as ``requested`` (``auto`` or a dialect), feeding each record to a sink
+    made by ``make_sink(dialect)`` (one per dialect tried); the result and the chosen sink."""
+    from .api import _explain_auto
+    from .codec.document import BATCH_BYTES
+    from .dialects import known_dialects, resolve
+
+    # one batch or less: keep it (parsed once for every dialect tried); else stream
+    parsed = parse(data, keep=len(data) <= BATCH_BYTES)
+    auto = requested == "auto"
+    order = likely_order(parsed.head(), known_dialects()) if auto else [resolve(requested)]
+    best: tuple[ReadResult, Any] | None = None
+    first_error: ConversationError | None = None
+    for name in order:
+        sink = make_sink(name)
+        probe = [p.index for p in first_error.problems] if first_error else []
+        try:
+            found = read(parsed, name, sink=sink, fail_fast=first_error is not None, probe=probe)
+        except ConversationError as err:
+            first_error = first_error or err
+            continue
+        if best is None or len(found.notes) < len(best[0].notes):
+            best = (found, sink)
+        if not found.notes:
+            break
+    if best is None:
+        assert first_error is not None
+        raise _explain_auto(first_error, order) if auto else first_error
+    return best
+
+
+class StreamedConversion:
+    """A conversion made batch by batch: the target's bytes (``payload``) and the losses, as
+    :class:`~.convert.ConversionResult` has them."""
+
+    def __init__(
+        self,
+        payload: bytearray,
+        losses: list[Any],
+        source: str,
+        target: str,
+        assumed: bool = False,
+    ) -> None:
+        self.payload = payload
+        self.losses = losses
+        self.source = source
+        self.target = target
+        # the float layout was assumed (zmij: the input did not show its writer) and the output
+        # holds a float that ryu and zmij write differently
+        self.assumed = assumed
+
+    @property
+    def text(self) -> str:
+        return self.payload.decode("utf-8")
+
+    @property
+    def lost(self) -> list[Any]:
+        return [loss for loss in self.losses if not loss.is_change and not loss.is_warning]
+
+    @property
+    def warnings(self) -> list[Any]:
+        """Floats of the converted text the target's restore changes (kind ``float-drift``)."""
+        return [loss for loss in self.losses if loss.is_warning]
+
+    @property
+    def changed(self) -> list[Any]:
+        return [loss for loss in self.losses if loss.is_change]
+
+
+class _ConvertSink:
+    """Converts the records of each batch as it ends, keeping only the output bytes.
+
+    Floats are written as the agent held them (the batch's drifts give the values), in the
+    layout asked for or, for ``auto``, the one the text showed so far (else zmij). A batch
+    with a float from 1e16 on, while the layout is still unknown, is kept until a later batch
+    shows it or the document ends (then zmij: ``assumed``).
+    """
+
+    def __init__(
+        self, source: str, target: str, name: str, mapping: Mapping[str, str], fmt: str
+    ) -> None:
+        self.source = source  # the dialect being tried
+        self.target = target
+        self.name = name
+        self.mapping = mapping
+        self.float_format = fmt
+        self.records: list[dict[str, Any]] = []
+        self.base = 0
+        self.count = 0
+        self.out = bytearray(b"[")
+        self.writer_losses: list[Any] = []
+        self.changes: list[Any] = []
+        self.drift_losses: list[Any] = []
+        self.style: str | None = None  # the layout the text showed (auto)
+        self.waiting = False  # records kept: a big float and no layout known yet
+        self.big = False  # a float from 1e16 on was written
+        self.memory: dict[int, tuple[float, float]] = {}  # this part's drifts (as_saved)
+        self.check: list[int] = []  # records whose floats the target's restore may change
+
+    def __call__(self, index: int, record: dict[str, Any]) -> None:
+        self.records.append(record)
+        self.count += 1
+
+    def floats(self, style: str | None, big: bool, drifts: list[Any], exact: list[int]) -> None:
+        """The reader's float findings for the batch that ends next."""
+        from .codec.floats import memory_of
+
+        self.style = style
+        self.memory.update(memory_of(drifts))
+        self.check += [d.path[0] for d in drifts] + exact
+        if big:
+            self.big = True
+            if style is None and self.float_format == "auto":
+                self.waiting = True
+
+    @property
+    def assumed(self) -> bool:
+        return self.float_format == "auto" and self.style is None and self.big
+
+    def end_batch(self, final: bool = False) -> None:
+        if not self.records:
+            return
+        if self.waiting and self.style is None and not final:
+            return
+        self.waiting = False
+        from .api import render
+        from .codec.numbers import DEFAULT_FLOAT_FORMAT
+        from .codec.spec import get_spec
+        from .conversation import Conversation
+        from .convert import _drifts, _map_stop_reasons, _writer_loss
+        from .models.wire import REVISIONS
+
+        spec = get_spec(self.target)
+        source_spec = get_spec(self.source) if self.source in REVISIONS else None
+        mapped, changes = _map_stop_reasons(self.records, self.mapping, spec, self.name)
+        conv = Conversation(mapped, dialect=None if changes else self.source)
+        fmt = self.float_format
+        if fmt == "auto":
+            fmt = self.style or DEFAULT_FLOAT_FORMAT
+        memory = self.memory or None
+        text, raw = render(conv, self.target, fmt, memory)
+        base = self.base
+        self.writer_losses += [
+            _shift(_writer_loss(w.path, w.kind, mapped, source_spec, spec, self.name), base)
+            for w in raw
+        ]
+        for i in sorted(set(self.check)):
+            local = i - base
+            found = _drifts([mapped[local]], source_spec, self.name, fmt, memory)
+            self.drift_losses += [_shift(loss, i) for loss in found]
+        self.memory, self.check = {}, []
+        self.changes += [_shift(c, base) for c in changes]
+        body = text.encode("utf-8")[1:-1]
+        if len(self.out) > 1:
+            self.out += b","
+        self.out += body
+        self.base += len(self.records)
+        self.records = []
+
+
+def _shift(loss: Any, base: int) -> Any:
+    """A loss found in a batch whose first record is record ``base`` of the document."""
+    if not base or loss.index is None:
+        return loss
+    index = loss.index + base
+    pointer = loss.pointer
+    prefix = f"/{loss.index}"
+    if pointer == prefix or pointer.startswith(prefix + "/"):
+        pointer = f"/{index}" + pointer[len(prefix) :]
+    return dataclasses.replace(loss, index=index, pointer=pointer)
+
+
+def convert_stream(
+    data: bytes,
+    source: str,
+    to: str,
+    *,
+    allow_loss: bool = False,
+    stop_reason_map: Mapping[str, str] | None = None,
+    float_format: str = "auto",
+) -> tuple[StreamedConversion, int]:
+    """``convert(loads(data, source), to, ...)`` batch by batch: the same bytes and losses
+    (raises the same ConversionRefused), without the whole document's records in memory."""
+    from .convert import (
+        DROPPED_NOTES,
+        _check_options,
+        _display,
+        _dropped_note,
+        _not_lost,
+        _null_metadata,
+        _refuse_if_needed,
+    )
+    from .dialects import resolve
+
+    target = resolve(to)
+    name = _display(to, target)
+    _check_options(target, name, stop_reason_map, float_format)
+    mapping = stop_reason_map or {}
+
+    def make_sink(dialect: str) -> _ConvertSink:
+        return _ConvertSink(dialect, target, name, mapping, float_format)
+
+    result, sink = read_stream(data, source, make_sink)
+    sink.end_batch(final=True)
+    notes: list[Problem] = list(result.notes)
+    losses = list(sink.writer_losses)
+    losses += [
+        _dropped_note(note, result.dialect, note.pointer)
+        for note in notes
+        if note.kind in DROPPED_NOTES and not _null_metadata(note)
+    ]
+    losses += _not_lost(sink.drift_losses, losses)
+    losses += sink.changes
+    losses.sort(key=lambda loss: -1 if loss.index is None else loss.index)
+    _refuse_if_needed(losses, name, allow_loss)
+    sink.out += b"]"
+    conversion = StreamedConversion(sink.out, losses, result.dialect, target, sink.assumed)
+    return conversion, sink.count
