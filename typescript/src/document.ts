@@ -14,6 +14,9 @@ export interface Parsed {
   /** The tree is JSON.parse's, proven equal to serde's (see fastTree); no spans. */
   readonly fast: boolean;
   exact?: Parsed;
+  /** serde's syntax error after the elements in `tree` (it stops there); read reports it last,
+   * after the problems of those elements. */
+  readonly syntax?: Problem;
 }
 
 export interface ReadResult {
@@ -193,17 +196,20 @@ export function exactParse(text: string): Parsed {
     out = parser.parseDocument();
   } catch (err) {
     if (!(err instanceof JsonSyntaxError)) throw err;
-    throw syntaxError(text, err);
+    const syntax = syntaxProblem(text, err);
+    if (!parser.partial.length) throw new ConversationError([syntax]);
+    // The elements completed before the error are read too, for their own problems.
+    return { text, tree: parser.partial, spans: parser.partialSpans, exponentStyle: null, fast: false, syntax };
   }
   const style = parser.exponentPlus ? "plus" : parser.exponentBare ? "bare" : null;
   return { text, tree: out.items, spans: out.spans, exponentStyle: style, fast: false };
 }
 
-export function syntaxError(text: string, err: JsonSyntaxError): ConversationError {
+function syntaxProblem(text: string, err: JsonSyntaxError): Problem {
   const [line, column] = err.lineColumn(text);
   const index = err.element;
   const where = err.path !== null && err.path.length ? pointer(err.path) : index !== null ? pointer([index]) : "";
-  return new ConversationError([problem(index, where, line, column, syntaxWords(err.code), "syntax")]);
+  return problem(index, where, line, column, syntaxWords(err.code), "syntax");
 }
 
 /** Read a parsed document under one canonical dialect; throw ConversationError if refused. */
@@ -241,6 +247,7 @@ export function read(parsed: Parsed, dialect: DialectName): ReadResult {
       problems.push(locate(parsed, why.path, why.message, why.kind));
     }
   });
+  if (parsed.syntax !== undefined) problems.push(parsed.syntax);
   if (problems.length) throw new ConversationError(problems);
   const notes = reader.notes.map((n: Note) => locate(parsed, n.path, n.message, n.kind));
   return { dialect, records, extensions, notes };

@@ -208,6 +208,9 @@ export class Parser {
   /** Start offset of every value by JSON.stringify(path), when recording. */
   positions: Map<string, number> | null = null;
   element: number | null = null;
+  /** The top-level elements completed so far, and their spans (kept on a syntax error). */
+  readonly partial: JsonValue[] = [];
+  readonly partialSpans: Array<[number, number]> = [];
   /** Where the last value parsed ended. */
   pos = 0;
   /** Exponents seen in float literals: `e+16` (zmij writes it) and `e16` (ryu writes it). */
@@ -249,8 +252,8 @@ export class Parser {
     const i0 = this.ws(0);
     if (i0 >= this.n) throw this.peekFail("EOF while parsing a value", i0);
     if (text.charCodeAt(i0) !== 91) throw this.invalidType(i0, "a sequence");
-    const spans: Array<[number, number]> = [];
-    const items = this.arr(i0, spans);
+    const spans = this.partialSpans;
+    const items = this.arr(i0, spans, this.partial);
     const i = this.ws(this.pos);
     if (i < this.n) throw this.peekFail("trailing characters", i);
     return { items, spans };
@@ -364,7 +367,7 @@ export class Parser {
       this.pos = j;
       return value;
     } catch (err) {
-      if (err instanceof NumberOutOfRange) throw this.fail("number out of range", j);
+      if (err instanceof NumberOutOfRange) throw this.fail("number out of range", err.consumed === null ? j : i + err.consumed);
       throw err;
     }
   }
@@ -517,11 +520,10 @@ export class Parser {
   }
 
   /** An array; with `spans` (the top level) each element's [start, end) is recorded. */
-  arr(i: number, spans: Array<[number, number]> | null): JsonValue[] {
+  arr(i: number, spans: Array<[number, number]> | null, out: JsonValue[] = []): JsonValue[] {
     const text = this.text;
     this.enter(i);
     i++;
-    const out: JsonValue[] = [];
     let first = true;
     const stack = this.stack;
     for (;;) {

@@ -29,8 +29,14 @@ const I32_MAX = 2147483647;
 const POW10: number[] = [];
 for (let i = 0; i < 309; i++) POW10.push(Number(`1e${i}`));
 
-/** serde refuses a literal whose magnitude is beyond f64 ("number out of range"). */
-export class NumberOutOfRange extends Error {}
+/** serde refuses a literal whose magnitude is beyond f64 ("number out of range").
+ * `consumed`: how many characters of the literal serde had read when it gave up (an exponent
+ * past i32 fails at its overflowing digit); null means the whole literal. */
+export class NumberOutOfRange extends Error {
+  constructor(readonly consumed: number | null = null) {
+    super("number out of range");
+  }
+}
 
 function f64FromParts(positive: boolean, significand: number, exponent: number): number {
   let f = significand;
@@ -156,7 +162,8 @@ function parseFloatLiteral(positive: boolean, body: string): number {
     while (i < n) {
       const d = body.charCodeAt(i) - 48;
       if (exp >= lim && (exp > lim || d > I32_MAX % 10)) {
-        if (significand !== 0 && positiveExp) throw new NumberOutOfRange();
+        // serde: parse_exponent_overflow, right after the overflowing digit
+        if (significand !== 0 && positiveExp) throw new NumberOutOfRange(i + 1 + (positive ? 0 : 1));
         return positive ? 0 : -0;
       }
       exp = exp * 10 + d;

@@ -54,6 +54,36 @@ test("bytes input, UTF-8 and syntax errors carry serde's line and column", () =>
   assert.deepEqual(detect("not json"), []);
 });
 
+test("a syntax error after refused elements: the elements' problems, then the error (document order)", () => {
+  const doc = '[{"role":"user"},{"role":"user","content":[],"timestamp":1},{"role":"x"} oops';
+  try {
+    parse(doc, "yoagent@0.13");
+    assert.fail("accepted");
+  } catch (err) {
+    assert.ok(err instanceof ConversationError);
+    assert.deepEqual(
+      err.problems.map((p) => [p.index, p.pointer, p.line, p.column]),
+      [[0, "/0", 1, 2], [2, "/2/role", 1, 69], [null, "", 1, 74]],
+    );
+    assert.equal(err.problems[2]!.message, "expected `,` or `]`");
+  }
+  // an error before any element is complete is the only problem
+  assert.throws(() => parse('[{"role":"x" oops', "yoagent@0.13"), (err: unknown) => err instanceof ConversationError && err.problems.length === 1);
+});
+
+test("an exponent past i32 fails at its overflowing digit, as serde_json does", () => {
+  for (const [literal, column] of [["1844671E+40044073709551615", 51], ["-1e2147483648", 45]] as const) {
+    const doc = `[{"role":"x","kind":"k","data":[${literal}]}]`;
+    try {
+      parse(doc, "yoagent@0.13");
+      assert.fail("accepted");
+    } catch (err) {
+      assert.ok(err instanceof ConversationError);
+      assert.deepEqual([err.problems[0]!.message, err.problems[0]!.column], ["number out of range", column]);
+    }
+  }
+});
+
 test("isExtension narrows extension records away", () => {
   const conv = parse('[{"role":"user","kind":"k","data":null},{"role":"user","content":[],"timestamp":1}]', "yoagent@0.13");
   assert.deepEqual(conv.messages.map((m) => isExtension(m)), [true, false]);
