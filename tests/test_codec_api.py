@@ -269,3 +269,32 @@ def test_null_provider_metadata_reads_as_absent(dialect: str, key: str) -> None:
     conv = ac.loads(doc, dialect)
     assert key not in ac.dumps(conv)
     assert [n.kind for n in conv.notes] == ["null-optional"]
+
+
+# serde_json's own message and column for each (read off yoagent 0.26.6 with the interop
+# harness): it reads bytes, so an error on a multi-byte character counts its first byte only,
+# only ASCII digits are digits, and a number is one token (`1.x` fails inside the number).
+SERDE_SYNTAX_COLUMNS = [
+    ("[1.x]", "invalid number", 4),
+    ("[01]", "invalid number", 3),
+    ("[1.\u0663]", "invalid number", 4),
+    ("[1e\u0663]", "invalid number", 4),
+    ("[1E+\u00e9]", "invalid number", 5),
+    ("[-\U0001f600]", "invalid number", 3),
+    ("[tr\U0001f600e]", "expected ident", 4),
+    ("[nul\U0001f600]", "expected ident", 5),
+    ('[{"a":"\\\U0001f600"}]', "invalid escape", 9),
+    ('[{"a":"\\ud83d\U0001f600"}]', None, 14),
+    ('[{"a":"\\ud83d\\\U0001f600"}]', None, 15),
+    ('[{"role":"user","content":[],"timestamp":1},1e\u0663]', "invalid number", 47),
+]
+
+
+@pytest.mark.parametrize(("doc", "words", "column"), SERDE_SYNTAX_COLUMNS)
+def test_syntax_errors_sit_where_serde_puts_them(doc: str, words: str | None, column: int) -> None:
+    with pytest.raises(ac.ConversationError) as err:
+        ac.loads(doc, "yoagent@0.22")
+    last = err.value.problems[-1]
+    assert (last.line, last.column) == (1, column)
+    if words is not None:
+        assert last.message == words

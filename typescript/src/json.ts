@@ -236,6 +236,8 @@ export class Parser {
     return err;
   }
 
+  /** An error one byte past the character at `i` (serde's peek_error, or its error right after
+   * next_char): serde reads bytes, so a multi-byte character counts its first byte only. */
   peekFail(code: string, i: number): JsonSyntaxError {
     if (i < this.n && this.text.charCodeAt(i) >= 0x80) {
       const err = new JsonSyntaxError(code, i, 1);
@@ -326,7 +328,7 @@ export class Parser {
     for (let k = 1; k < word.length; k++) {
       const j = i + k;
       if (j >= this.n) throw this.fail("EOF while parsing a value", this.n);
-      if (text[j] !== word[k]) throw this.fail("expected ident", j + 1);
+      if (text[j] !== word[k]) throw this.peekFail("expected ident", j);
     }
     return i + word.length;
   }
@@ -384,7 +386,7 @@ export class Parser {
     if (c === 48) {
       if (j < n && isDigit(text.charCodeAt(j))) return this.peekFail("invalid number", j);
     } else if (!(c >= 49 && c <= 57)) {
-      return this.fail("invalid number", j);
+      return this.peekFail("invalid number", j - 1);
     } else {
       while (j < n && isDigit(text.charCodeAt(j))) j++;
     }
@@ -398,7 +400,7 @@ export class Parser {
       j++;
       if (j < n && (text[j] === "+" || text[j] === "-")) j++;
       if (j >= n) return this.fail("EOF while parsing a value", n);
-      if (!isDigit(text.charCodeAt(j))) return this.fail("invalid number", j + 1);
+      if (!isDigit(text.charCodeAt(j))) return this.peekFail("invalid number", j);
     }
     return this.fail("invalid number", j);
   }
@@ -450,16 +452,16 @@ export class Parser {
     const c = text[i]!;
     const simple = ESCAPES[c];
     if (simple !== undefined) return [simple, i + 1];
-    if (c !== "u") throw this.fail("invalid escape", i + 1);
+    if (c !== "u") throw this.peekFail("invalid escape", i);
     let code: number;
     [code, i] = this.hex4(i + 1);
     if (code >= 0xdc00 && code <= 0xdfff) throw this.fail("lone leading surrogate in hex escape", i);
     if (code < 0xd800 || code > 0xdbff) return [String.fromCharCode(code), i];
     if (i >= n) throw this.fail("EOF while parsing a string", n);
-    if (text[i] !== "\\") throw this.fail("unexpected end of hex escape", i + 1);
+    if (text[i] !== "\\") throw this.peekFail("unexpected end of hex escape", i);
     i++;
     if (i >= n) throw this.fail("EOF while parsing a string", n);
-    if (text[i] !== "u") throw this.fail("unexpected end of hex escape", i + 1);
+    if (text[i] !== "u") throw this.peekFail("unexpected end of hex escape", i);
     let low: number;
     [low, i] = this.hex4(i + 1);
     if (!(low >= 0xdc00 && low <= 0xdfff)) throw this.fail("lone leading surrogate in hex escape", i);

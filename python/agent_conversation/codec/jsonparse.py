@@ -61,6 +61,11 @@ def position(text: str, offset: int) -> tuple[int, int]:
     return line, column
 
 
+def _digit(ch: str) -> bool:
+    """An ASCII digit (serde reads bytes: `٣` is no digit to it)."""
+    return "0" <= ch <= "9"
+
+
 class Parser:
     """Recursive-descent parser that mirrors serde_json's control flow and error positions.
 
@@ -184,7 +189,7 @@ class Parser:
             if j >= self.n:
                 raise self.fail("EOF while parsing a value", self.n)
             if text[j] != word[k]:
-                raise self.fail("expected ident", j + 1)
+                raise self.peek_fail("expected ident", j)
         return i + len(word)
 
     def number(self, i: int, path: tuple[Any, ...] = ()) -> tuple[Any, int]:
@@ -198,7 +203,7 @@ class Parser:
         has_exp = "e" in lit or "E" in lit
         bad = (
             m is None
-            or (nxt.isdigit() and lit.lstrip("-") == "0")
+            or (_digit(nxt) and lit.lstrip("-") == "0")
             or (nxt == "." and not has_frac_or_exp)
             or (nxt != "" and nxt in "eE" and not has_exp)
         )
@@ -224,20 +229,20 @@ class Parser:
         c = text[j]
         j += 1
         if c == "0":
-            if j < n and text[j].isdigit():
+            if j < n and _digit(text[j]):
                 return self.peek_fail("invalid number", j)
         elif not ("1" <= c <= "9"):
-            return self.fail("invalid number", j)
+            return self.peek_fail("invalid number", j - 1)
         else:
-            while j < n and text[j].isdigit():
+            while j < n and _digit(text[j]):
                 j += 1
         if j < n and text[j] == ".":
             j += 1
             if j >= n:
                 return self.peek_fail("EOF while parsing a value", j)
-            if not text[j].isdigit():
+            if not _digit(text[j]):
                 return self.peek_fail("invalid number", j)
-            while j < n and text[j].isdigit():
+            while j < n and _digit(text[j]):
                 j += 1
         if j < n and text[j] in "eE":
             j += 1
@@ -245,8 +250,8 @@ class Parser:
                 j += 1
             if j >= n:
                 return self.fail("EOF while parsing a value", n)
-            if not text[j].isdigit():
-                return self.fail("invalid number", j + 1)
+            if not _digit(text[j]):
+                return self.peek_fail("invalid number", j)
         # Not reachable for inputs the regex rejected; keep a faithful fallback.
         return self.fail("invalid number", j)
 
@@ -280,7 +285,7 @@ class Parser:
             parts.append(simple)
             return i + 1
         if c != "u":
-            raise self.fail("invalid escape", i + 1)
+            raise self.peek_fail("invalid escape", i)
         code, i = self.hex4(i + 1)
         if 0xDC00 <= code <= 0xDFFF:
             raise self.fail("lone leading surrogate in hex escape", i)
@@ -291,12 +296,12 @@ class Parser:
             if i >= n:
                 raise self.fail("EOF while parsing a string", n)
             if text[i] != "\\":
-                raise self.fail("unexpected end of hex escape", i + 1)
+                raise self.peek_fail("unexpected end of hex escape", i)
             i += 1
             if i >= n:
                 raise self.fail("EOF while parsing a string", n)
             if text[i] != "u":
-                raise self.fail("unexpected end of hex escape", i + 1)
+                raise self.peek_fail("unexpected end of hex escape", i)
             low, i = self.hex4(i + 1)
             if not 0xDC00 <= low <= 0xDFFF:
                 raise self.fail("lone leading surrogate in hex escape", i)

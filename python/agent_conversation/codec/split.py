@@ -154,9 +154,12 @@ def split_until_error(text: str) -> tuple[list[tuple[int, int]], int]:
             _, end = _SCAN(text, pos)
         except (StopIteration, ValueError, RecursionError):
             return spans, resume
+        j = ws.match(text, end).end()  # type: ignore[union-attr]
+        if j < n and text[j] not in ",]" and text[pos] in "-0123456789":
+            # serde reads `1.x`, `1e`, `01` as one bad number; the C scanner stops after `1`
+            return spans, resume
         spans.append((pos, end))
         resume = end
-        j = ws.match(text, end).end()  # type: ignore[union-attr]
         if j >= n or text[j] != ",":
             return spans, resume
         pos = ws.match(text, j + 1).end()  # type: ignore[union-attr]
