@@ -61,3 +61,14 @@ def test_hypothesis_mutations(name: str) -> None:
         TARGETS[name](noise + data[: len(data) // 2])
 
     run()
+
+
+REGRESSIONS = sorted((Path(__file__).resolve().parent / "fuzz" / "regressions").glob("*.bin"))
+
+
+@pytest.mark.parametrize("path", REGRESSIONS, ids=lambda p: p.name)
+def test_past_findings_stay_fixed(path: Path) -> None:
+    """Inputs a long fuzz run once broke (file name: target-hash.bin): each target now gives
+    a verdict (ConversationError at most), never another exception."""
+    assert REGRESSIONS, "the regression inputs are missing"
+    TARGETS[path.name.rsplit("-", 1)[0]](path.read_bytes())

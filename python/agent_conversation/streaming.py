@@ -165,11 +165,13 @@ class _ConvertSink:
             _shift(_writer_loss(w.path, w.kind, mapped, source_spec, spec, self.name), base)
             for w in raw
         ]
+        end = base + len(mapped)
         for i in sorted(set(self.check)):
-            local = i - base
-            found = _drifts([mapped[local]], source_spec, self.name, fmt, memory)
-            self.drift_losses += [_shift(loss, i) for loss in found]
-        self.memory, self.check = {}, []
+            if base <= i < end:  # a finding about a record of a later part waits for it
+                found = _drifts([mapped[i - base]], source_spec, self.name, fmt, memory)
+                self.drift_losses += [_shift(loss, i) for loss in found]
+        self.memory = {}
+        self.check = [i for i in self.check if i >= end]
         self.changes += [_shift(c, base) for c in changes]
         body = text.encode("utf-8")[1:-1]
         if len(self.out) > 1:

@@ -847,7 +847,8 @@ def signals(tree: list[Any]) -> dict[str, bool]:
     found = dict(camel=False, snake=False, phi=False, yoagent_stop=False, provider_snake=False)
     seen = 0
     for m in tree:
-        if not isinstance(m, dict) or m.get(MESSAGE_TAG) not in MESSAGE_ROLES:
+        role = m.get(MESSAGE_TAG) if isinstance(m, dict) else None
+        if not isinstance(role, str) or role not in MESSAGE_ROLES:
             continue
         seen += 1
         keys = list(m)
@@ -858,7 +859,9 @@ def signals(tree: list[Any]) -> dict[str, bool]:
         if not facts.CAMEL_ASSISTANT.isdisjoint(m):
             found["camel"] = True
         stop = m.get(facts.STOP_KEY)
-        if stop in facts.YOAGENT_ONLY_STOPS:
+        if not isinstance(stop, str):
+            pass
+        elif stop in facts.YOAGENT_ONLY_STOPS:
             found["yoagent_stop"] = True
         elif stop in facts.PHI_ONLY_STOPS:
             found["phi"] = True
