@@ -26,7 +26,7 @@ from typing import Any
 
 import orjson
 
-from ..errors import ConversationError, Problem, pointer, require_document
+from ..errors import ConversationError, Problem, decode_utf8, pointer, require_document
 from . import wirefacts as facts
 from .fastparse import floats_simple, has_minus_zero, keys_match
 from .fastread import FastReader
@@ -393,7 +393,7 @@ def parse(data: str | bytes, keep: bool = True) -> Parsed:
 def _broken(raw: bytes, keep: bool) -> Parsed:
     """A document that is not a well-formed array: the elements before serde's syntax error
     (found by a C scanner), and that error (found by the exact parser from the last of them)."""
-    text = _decode(raw)
+    text = decode_utf8(raw)
     char_spans, resume = split_until_error(text)
     if not char_spans:
         return exact(Parsed(raw, [], False))
@@ -430,32 +430,12 @@ def _broken(raw: bytes, keep: bool) -> Parsed:
     return Parsed(raw, None, True, elements=elements, syntax=syntax, keep=keep)
 
 
-def _decode(raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = raw.count(b"\n", 0, err.start) + 1
-        column = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
-        raise ConversationError(
-            [
-                Problem(
-                    None,
-                    "",
-                    line,
-                    column,
-                    f"not valid UTF-8 (byte {err.start}); the crates read UTF-8 text",
-                    "encoding",
-                )
-            ]
-        ) from None
-
-
 def exact(parsed: Parsed) -> Parsed:
     """The whole document through the exact parser (positions, duplicates, serde's numbers)."""
     if not parsed.fast and parsed.text is not None:
         return parsed
     raw = parsed.data
-    text = _decode(raw)
+    text = decode_utf8(raw)
     parser = Parser(text)
     syntax = None
     try:

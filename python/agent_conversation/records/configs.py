@@ -13,12 +13,13 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..codec.jsonparse import JsonSyntaxError, parse_value, position, value_positions
+from ..codec.jsonparse import JsonSyntaxError, parse_value
 from ..codec.reader import Note, Reject
 from ..errors import ConversationError, Problem, decode_utf8, pointer
 from .config_read import ConfigReader
 from .config_spec import CONFIG_TYPES, config_revisions, config_spec, resolve_config
 from .config_write import ConfigWriter
+from .model import locate
 
 # Keys that name a type when seen at the top level of an object.
 _HINTS = {
@@ -76,19 +77,6 @@ def _parse(text: str) -> Any:
         ) from None
 
 
-def _locate(text: str, path: tuple[Any, ...], message: str, kind: str) -> Problem:
-    start = len(text) - len(text.lstrip(" \t\r\n"))
-    try:
-        positions = value_positions(text, start, ())
-    except (JsonSyntaxError, RecursionError):
-        positions = {}
-    probe = path
-    while probe and probe not in positions:
-        probe = probe[:-1]
-    line, column = position(text, positions.get(probe, start))
-    return Problem(None, pointer(path), line, column + 1, message, kind)
-
-
 def loads_config(data: str | bytes, dialect: str = "auto", type: str | None = None) -> Config:
     """Read one configuration value as the crate version reads it.
 
@@ -135,7 +123,7 @@ def loads_config(data: str | bytes, dialect: str = "auto", type: str | None = No
     if not type and len(types) > 1 and not config_hints(value):
         message = f"not one of the configuration types ({', '.join(types)}); as {type_name}: "
         message += reason.message
-    problem = _locate(text, reason.path, f"{message} ({type_name}, {revision})", reason.kind)
+    problem = locate(text, reason.path, f"{message} ({type_name}, {revision})", reason.kind)
     raise ConversationError([problem])
 
 
@@ -145,7 +133,7 @@ def _candidate_types(value: Any) -> list[str]:
 
 
 def _notes(text: str, notes: list[Note]) -> list[Problem]:
-    return [_locate(text, n.path, n.message, n.kind) for n in notes]
+    return [locate(text, n.path, n.message, n.kind) for n in notes]
 
 
 def dumps_config(

@@ -25,11 +25,12 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from ..codec.jsonparse import DupDict
+from ..codec.jsonparse import DupDict, JsonSyntaxError, position, value_positions
 from ..codec.numbers import U32_MAX, U64_MAX, format_f64
 from ..codec.reader import Reader, Reject, describe
 from ..codec.spec import Spec
 from ..codec.writer import Writer
+from ..errors import Problem, pointer
 from .floats import format_f32, to_f32
 
 
@@ -425,3 +426,17 @@ def to_json_pretty(value: Any, float_format: str = "ryu") -> str:
 
     emit(value, "")
     return "".join(parts)
+
+
+def locate(text: str, path: tuple[Any, ...], message: str, kind: str) -> Problem:
+    """A problem at ``path`` of a whole document, placed at the deepest value of it that parses."""
+    start = len(text) - len(text.lstrip(" \t\r\n"))
+    try:
+        positions = value_positions(text, start, ())
+    except (JsonSyntaxError, RecursionError):
+        positions = {}
+    probe = path
+    while probe and probe not in positions:
+        probe = probe[:-1]
+    line, column = position(text, positions.get(probe, start))
+    return Problem(None, pointer(path), line, column + 1, message, kind)

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from ..codec.jsonparse import JsonSyntaxError, parse_value, position, value_positions
+from ..codec.jsonparse import JsonSyntaxError, parse_value
 from ..codec.reader import Reject
 from ..errors import ConversationError, Problem, pointer
 from .event_models import PHI_ENUMS, PHI_STRUCTS, _phi_events, event_model
-from .model import Enum, F, Model, ModelReader, d, s, to_json_pretty
+from .model import Enum, F, Model, ModelReader, d, locate, s, to_json_pretty
 
 SESSION_VERSIONS = ("0.15.2", "0.10.0", "0.8.0")  # newest first
 # Which crate versions save each layout: 0.7-0.8 (loop events, no request payloads), 0.9-0.10
@@ -200,7 +200,7 @@ def read_phi_document(root: Any, text: str, versions: list[str]) -> PhiSessionDo
         try:
             value = reader.read(root, "Session", ())
         except Reject as why:
-            problem = _locate(text, why.path, f"{why.message} (phi-core {version})", why.kind)
+            problem = locate(text, why.path, f"{why.message} (phi-core {version})", why.kind)
             first = first or ConversationError([problem])
             continue
         return PhiSessionDocument(version, value)
@@ -211,19 +211,6 @@ def read_phi_document(root: Any, text: str, versions: list[str]) -> PhiSessionDo
 def dumps_phi_document(doc: PhiSessionDocument, float_format: str = "ryu") -> str:
     """What ``save_session`` writes for this document (no newline at the end)."""
     return to_json_pretty(doc.value, float_format)
-
-
-def _locate(text: str, path: tuple[Any, ...], message: str, kind: str) -> Problem:
-    start = len(text) - len(text.lstrip(" \t\r\n"))
-    try:
-        positions = value_positions(text, start, ())
-    except (JsonSyntaxError, RecursionError):
-        positions = {}
-    probe = path
-    while probe and probe not in positions:
-        probe = probe[:-1]
-    line, column = position(text, positions.get(probe, start))
-    return Problem(None, pointer(path), line, column + 1, message, kind)
 
 
 def convert_phi_document(
