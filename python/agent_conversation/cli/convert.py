@@ -288,7 +288,7 @@ def _max_size(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from ..dialects import resolve
     from ..exchange import cli as exchange
-    from .checks import sniff
+    from .sniff import sniff
 
     if exchange.is_exchange(args):
         return _run_exchange(args)
