@@ -259,7 +259,7 @@ def convert_session(
     timestamps and labels are kept. Loss pointers are inside the entry (``/message/...``), with
     its line.
     """
-    from .sessions import has_sessions, sessions_from
+    from .dialects import has_sessions, sessions_from
 
     target = resolve(to)
     if not has_sessions(to):
