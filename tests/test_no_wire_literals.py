@@ -30,7 +30,6 @@ ALLOWED = {
     ("cli/results.py", "message"): "what a result's indexes count (messages or entries)",
     ("cli/sniff.py", "order"): "a key of the generated tables' own structure",
     ("lint.py", "order"): "a key of the generated tables' own structure",
-    ("lint.py", "tag"): "a key of the generated tables' own structure",
     ("records/config_read.py", "type"): "serde's error category (`invalid type: ...`)",
     ("records/config_spec.py", "order"): "a key of the generated tables' own structure",
     ("records/config_spec.py", "tag"): "a key of the generated tables' own structure",
@@ -46,7 +45,7 @@ BUDGET = {
     "codec/reader.py": 16,
     "codec/writer.py": 21,
     "conversation.py": 34,
-    "conversion.py": 14,
+    "conversion.py": 4,
     "errors.py": 3,
     # which string key of a type means the call id, the image's media type and data: the
     # tables list each type's keys, not what they mean

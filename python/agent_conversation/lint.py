@@ -23,6 +23,7 @@ import binascii
 from collections.abc import Sequence
 from typing import Any
 
+from .codec.spec import CONTENT_TAG, MESSAGE_TAG
 from .codec.wirefacts import CONTENT_KEY, is_extension_record, type_name
 from .errors import Problem
 from .models.wire import REVISIONS
@@ -31,8 +32,7 @@ __all__ = ["Linter", "lint"]
 
 # The names lint reads, from the wire tables: every dialect's records use the same ones.
 _NEWEST = list(REVISIONS.values())[-1]
-ROLE = _NEWEST["unions"]["Message"]["tag"]
-TYPE = _NEWEST["unions"]["Content"]["tag"]
+ROLE, TYPE = MESSAGE_TAG, CONTENT_TAG
 TOOL_RESULT = type_name("ToolResultMessage")
 TOOL_CALL = type_name("ToolCallContent")
 IMAGE = type_name("ImageContent")

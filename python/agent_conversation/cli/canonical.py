@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
-from ..errors import Problem
+from collections.abc import Callable
+
+from ..errors import ConversationError, Problem
 from .naming import dialect_words
-from .results import Options
+from .results import FileResult, Options
+
+
+def compare(data: bytes, write: Callable[[], str], result: FileResult, options: Options) -> None:
+    """``--canonical``: an error on ``result`` unless ``data`` is exactly what ``write()`` (the
+    crate's writer for what was read) gives; the writer's own refusals are errors too."""
+    try:
+        expected = write().encode("utf-8")
+    except ConversationError as err:
+        result.errors.extend(err.problems)
+        return
+    if expected != data:
+        result.errors.append(difference_problem(data, expected, result.dialect, options))
 
 
 def first_difference(data: bytes, expected: bytes) -> int:

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..errors import ConversationError, Problem
 from ..lint import Linter, lint
-from .canonical import difference_problem
+from .canonical import compare
 from .naming import reword
 from .results import FileResult, Options
 from .sniff import MESSAGE, is_blank, sniff
@@ -93,13 +93,7 @@ def _check_conversation(data: bytes, options: Options, result: FileResult) -> No
         warnings = _with_positions(data, warnings)
     result.warnings = warnings
     if options.canonical:
-        try:
-            expected = dumps(conv, as_saved=True).encode("utf-8")
-        except ConversationError as err:
-            result.errors.extend(err.problems)
-            return
-        if expected != data:
-            result.errors.append(difference_problem(data, expected, result.dialect, options))
+        compare(data, lambda: dumps(conv, as_saved=True), result, options)
 
 
 def stream_conversation(
@@ -209,13 +203,7 @@ def _check_session(data: bytes, options: Options, result: FileResult) -> None:
         result.info.append(POSITION_NOTE.replace("no line:col", "a line but no column"))
     result.warnings = warnings
     if options.canonical:
-        try:
-            expected = dumps_session(session, as_saved=True).encode("utf-8")
-        except ConversationError as err:
-            result.errors.extend(err.problems)
-            return
-        if expected != data:
-            result.errors.append(difference_problem(data, expected, result.dialect, options))
+        compare(data, lambda: dumps_session(session, as_saved=True), result, options)
 
 
 def _column_in_line(line: str, path: tuple[Any, ...]) -> int | None:
