@@ -89,6 +89,7 @@ def test_names_without_a_number(resolver: Callable[[str], str]) -> None:
         assert resolver(crate) == resolver(f"{crate}@latest") == resolver(f"{crate}@") == newest
     for key in table:  # a revision's own key names it, even where it is no crate version
         assert resolver(key) == key
+    assert resolver("yoagent@0.018.00") == resolver("yoagent@0.18")  # leading zeros: numbers
 
 
 @pytest.mark.parametrize(

@@ -36,6 +36,18 @@ def add_version(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
 
 
+def add_float_format(parser: argparse.ArgumentParser, help: str) -> None:
+    """``--float-format auto|ryu|zmij``: how serde_json writes floats from 1e16 on."""
+    from ..codec.numbers import FLOAT_FORMAT_CHOICES
+
+    parser.add_argument("--float-format", choices=FLOAT_FORMAT_CHOICES, default="auto", help=help)
+
+
+def add_max_size(parser: argparse.ArgumentParser, help: str) -> None:
+    """``--max-size SIZE``: inputs larger than this are refused (default 2G)."""
+    parser.add_argument("--max-size", default="2G", metavar="SIZE", help=help)
+
+
 def usage_error(parser: argparse.ArgumentParser, message: str) -> int:
     """Print the usage line and ``PROG: error: MESSAGE`` to standard error; returns 2."""
     from .streams import say

@@ -15,7 +15,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ._common import add_version, guarded, new_parser, silence_stdout
+from ._common import (
+    add_float_format,
+    add_max_size,
+    add_version,
+    guarded,
+    new_parser,
+    silence_stdout,
+)
 
 PROG = "convert-conversation"
 
@@ -74,18 +81,14 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("conversation", "session"),
         help="what IN is (default: judged by its content)",
     )
-    parser.add_argument(
-        "--float-format",
-        choices=("auto", "ryu", "zmij"),
-        default="auto",
-        help="float text from 1e16 on: ryu (serde_json <= 1.0.146: 1e16) or zmij (>= 1.0.147: "
+    add_float_format(
+        parser,
+        "float text from 1e16 on: ryu (serde_json <= 1.0.146: 1e16) or zmij (>= 1.0.147: "
         "1e+16); auto (default): as the input shows, else zmij (what a fresh build resolves)",
     )
-    parser.add_argument(
-        "--max-size",
-        default="2G",
-        metavar="SIZE",
-        help="refuse inputs larger than this (default 2G; e.g. 500M), as validate-conversation",
+    add_max_size(
+        parser,
+        "refuse inputs larger than this (default 2G; e.g. 500M), as validate-conversation",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only losses and errors")
     add_version(parser)
