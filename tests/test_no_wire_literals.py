@@ -28,6 +28,11 @@ ALLOWED = {
     ("codec/jsonparse.py", "text"): "a parser attribute name, not the content tag",
     ("cli/report.py", "error"): "the severity label of an output line, not the stop reason",
     ("cli/results.py", "message"): "what a result's indexes count (messages or entries)",
+    ("cli/validate.py", "text"): "the name of an output format (--format text)",
+    ("cli/validate.py", "kind"): "the argparse dest of --type",
+    ("cli/convert.py", "kind"): "the argparse dest of --type",
+    ("cli/convert.py", "input"): "the argparse dest of the IN argument",
+    ("cli/convert.py", "message"): "the English word of a summary (`3 messages`)",
     ("cli/sniff.py", "order"): "a key of the generated tables' own structure",
     ("lint.py", "order"): "a key of the generated tables' own structure",
     ("records/config_read.py", "type"): "serde's error category (`invalid type: ...`)",
@@ -39,9 +44,8 @@ ALLOWED = {
 # Modules that still spell wire names (record building, the fast path, CLI details): the most
 # literals each may hold. Lower a ceiling when a module is cleaned; never raise one.
 BUDGET = {
-    "cli/convert.py": 4,
+    "cli/convert.py": 1,  # a problem kind `usage` (the errors helper renames the kinds)
     "cli/report.py": 3,
-    "cli/validate.py": 3,  # argparse: --format text, --type dest "kind"
     "codec/reader.py": 16,
     "codec/writer.py": 21,
     "conversation.py": 34,
