@@ -13,6 +13,10 @@ from typing import Any, NoReturn
 DEBUG = "VALIDATE_CONVERSATION_DEBUG"  # set: internal errors raise (a traceback) instead
 
 
+class UsageError(Exception):
+    """A usage or input error found after parsing: exit 2 with this message."""
+
+
 class Parser(argparse.ArgumentParser):
     """argparse with its usage errors on one line: ``usage: ...`` then ``PROG: error: ...``."""
 
