@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, overload
 
 from .errors import Problem
+from .record_names import BLOCK, CONTENT, MESSAGE, ROLE, STOP, USAGE_COUNTS
 
 
 def now_ms() -> int:
@@ -22,7 +23,7 @@ def now_ms() -> int:
 
 
 def text_block(text: str) -> dict[str, Any]:
-    return {"type": "text", "text": text}
+    return {BLOCK.type: CONTENT.text, BLOCK.text: text}
 
 
 def _content(content: str | Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -83,7 +84,11 @@ class Conversation(Sequence[Any]):
         self, content: str | Iterable[dict[str, Any]], *, timestamp: int | None = None
     ) -> dict[str, Any]:
         return self.append(
-            {"role": "user", "content": _content(content), "timestamp": _ts(timestamp)}
+            {
+                MESSAGE.role: ROLE.user,
+                MESSAGE.content: _content(content),
+                MESSAGE.timestamp: _ts(timestamp),
+            }
         )
 
     def add_assistant(
@@ -92,25 +97,25 @@ class Conversation(Sequence[Any]):
         *,
         model: str,
         provider: str,
-        stop_reason: str = "stop",
+        stop_reason: str = STOP.stop,
         usage: dict[str, int] | None = None,
         timestamp: int | None = None,
         error_message: str | None = None,
     ) -> dict[str, Any]:
-        usage_rec = {"input": 0, "output": 0, "cacheRead": 0, "cacheWrite": 0, "totalTokens": 0}
+        usage_rec = dict.fromkeys(USAGE_COUNTS, 0)
         for key, value in (usage or {}).items():
             usage_rec[_camel(key)] = value
         record: dict[str, Any] = {
-            "role": "assistant",
-            "content": _content(content),
-            "stopReason": stop_reason,
-            "model": model,
-            "provider": provider,
-            "usage": usage_rec,
-            "timestamp": _ts(timestamp),
+            MESSAGE.role: ROLE.assistant,
+            MESSAGE.content: _content(content),
+            MESSAGE.stop_reason: stop_reason,
+            MESSAGE.model: model,
+            MESSAGE.provider: provider,
+            MESSAGE.usage: usage_rec,
+            MESSAGE.timestamp: _ts(timestamp),
         }
         if error_message is not None:
-            record["errorMessage"] = error_message
+            record[MESSAGE.error_message] = error_message
         return self.append(record)
 
     def add_tool_result(
@@ -124,19 +129,19 @@ class Conversation(Sequence[Any]):
     ) -> dict[str, Any]:
         return self.append(
             {
-                "role": "toolResult",
-                "toolCallId": tool_call_id,
-                "toolName": tool_name,
-                "content": _content(content),
-                "isError": is_error,
-                "timestamp": _ts(timestamp),
+                MESSAGE.role: ROLE.tool_result,
+                MESSAGE.tool_call_id: tool_call_id,
+                MESSAGE.tool_name: tool_name,
+                MESSAGE.content: _content(content),
+                MESSAGE.is_error: is_error,
+                MESSAGE.timestamp: _ts(timestamp),
             }
         )
 
     def add_extension(
-        self, kind: str, data: Any = None, *, role: str = "extension"
+        self, kind: str, data: Any = None, *, role: str = ROLE.extension
     ) -> dict[str, Any]:
-        return self.append({"role": role, "kind": kind, "data": data})
+        return self.append({MESSAGE.role: role, MESSAGE.kind: kind, MESSAGE.data: data})
 
     @property
     def records(self) -> list[dict[str, Any]]:
@@ -190,7 +195,7 @@ class Conversation(Sequence[Any]):
         return f"<Conversation {len(self.records)} messages, dialect={self.dialect!r}>"
 
     def is_extension(self, index: int) -> bool:
-        return "kind" in self.records[index]
+        return MESSAGE.kind in self.records[index]
 
     @property
     def pristine(self) -> bool:
