@@ -16,12 +16,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..conversation import text_block
+from ..record_names import BLOCK, CONTENT, MESSAGE, PROTOCOL, ROLE
 from .common import Fill, Report, expect
 from .openai_chat import arguments_value, assistant_record
+from .vocabulary import vocabulary
 
 FORMAT = "anthropic-messages"
+ANT = vocabulary(FORMAT)
 MEDIA_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
-PROTOCOL = "anthropic_messages"
+OWN_PROTOCOL = PROTOCOL.anthropic_messages  # the redacted reasoning this API can take back
+_ROLES = {ROLE.user: ANT.user, ROLE.assistant: ANT.assistant}
 
 
 def export(
@@ -30,22 +35,22 @@ def export(
     messages: list[dict[str, Any]] = []
     calls: dict[str, str] = {}
     for index, record in enumerate(records):
-        if "kind" in record:
+        if MESSAGE.kind in record:
             report.lose(
                 index,
                 f"/{index}",
-                f"extension record (kind {record['kind']!r})",
+                f"extension record (kind {record[MESSAGE.kind]!r})",
                 f"{report.fmt} has no place for it (the crates do not send it either)",
-                "extension",
+                ROLE.extension,
             )
             continue
-        role = record["role"]
+        role = record[MESSAGE.role]
         report.bookkeeping(index, record)
-        if role == "toolResult":
+        if role == ROLE.tool_result:
             messages.append(_tool_result(record, index, report, calls))
             continue
-        blocks = _blocks(record["content"], index, report, calls, role == "user")
-        if role == "assistant" and not blocks:
+        blocks = _blocks(record[MESSAGE.content], index, report, calls, role == ROLE.user)
+        if role == ROLE.assistant and not blocks:
             report.omit(
                 index,
                 f"/{index}",
@@ -53,11 +58,11 @@ def export(
                 "the API rejects empty assistant content; left out, as yoagent does",
             )
             continue
-        messages.append({"role": role, "content": blocks})
+        messages.append({ANT.role: _ROLES.get(role, role), ANT.content: blocks})
     document: dict[str, Any] = {}
     if system:
-        document["system"] = system
-    document["messages"] = messages
+        document[ANT.system] = system
+    document[ANT.messages] = messages
     return document
 
 
@@ -73,37 +78,41 @@ def _blocks(
     out: list[dict[str, Any]] = []
     for j, block in enumerate(content):
         here = f"/{index}/content/{j}"
-        kind = block["type"]
-        if user_side and kind in ("thinking", "toolCall"):
+        kind = block[BLOCK.type]
+        if user_side and kind in (CONTENT.thinking, CONTENT.tool_call):
             report.lose(
-                index, here, f"{kind} block", "the API takes it in assistant turns only", "content"
+                index,
+                here,
+                f"{kind} block",
+                "the API takes it in assistant turns only",
+                MESSAGE.content,
             )
-        elif kind == "text":
-            if block["text"]:
-                out.append({"type": "text", "text": block["text"]})
+        elif kind == CONTENT.text:
+            if block[BLOCK.text]:
+                out.append({ANT.type: ANT.text, ANT.text: block[BLOCK.text]})
             else:
                 report.omit(index, here, "empty text block", "not sent (as the crates do)")
-        elif kind == "image":
-            if block["mimeType"] not in MEDIA_TYPES:
+        elif kind == CONTENT.image:
+            if block[BLOCK.mime_type] not in MEDIA_TYPES:
                 report.lose(
                     index,
                     here,
-                    f"image ({block['mimeType']})",
+                    f"image ({block[BLOCK.mime_type]})",
                     f"the API takes {', '.join(MEDIA_TYPES)} only",
-                    "image",
+                    CONTENT.image,
                 )
                 continue
             out.append(
                 {
-                    "type": "image",
-                    "source": {
-                        "type": "base64",
-                        "media_type": block["mimeType"],
-                        "data": block["data"],
+                    ANT.type: ANT.image,
+                    ANT.source: {
+                        ANT.type: ANT.base64,
+                        ANT.media_type: block[BLOCK.mime_type],
+                        ANT.data: block[BLOCK.data],
                     },
                 }
             )
-        elif kind == "thinking":
+        elif kind == CONTENT.thinking:
             thinking = _thinking(block, index, here, report)
             if thinking is not None:
                 out.append(thinking)
@@ -112,80 +121,96 @@ def _blocks(
     return out
 
 
+def _protocol_name(block: dict[str, Any]) -> Any:
+    return block.get(BLOCK.redacted_protocol, "an unknown protocol")
+
+
 def _thinking(
     block: dict[str, Any], index: int, here: str, report: Report
 ) -> dict[str, Any] | None:
-    if "redacted" in block:
-        if block.get("redactedProtocol") != PROTOCOL:
+    if BLOCK.redacted in block:
+        protocol = block.get(BLOCK.redacted_protocol)
+        if protocol != OWN_PROTOCOL:
             report.lose(
                 index,
                 here,
-                f"redacted thinking from {block.get('redactedProtocol', 'an unknown protocol')}",
+                f"redacted thinking from {_protocol_name(block)}",
                 "only reasoning this API produced can be sent back to it",
-                "thinking",
+                CONTENT.thinking,
             )
             return None
-        for key in ("thinking", "signature"):
-            if block.get(key) or (key == "signature" and key in block):
+        for key in (BLOCK.thinking, BLOCK.signature):
+            if block.get(key) or (key == BLOCK.signature and key in block):
                 report.lose(
                     index,
                     f"{here}/{key}",
                     f"{key} beside redacted data",
                     "a redacted_thinking block holds the data only",
-                    "thinking",
+                    CONTENT.thinking,
                 )
-        return {"type": "redacted_thinking", "data": block["redacted"]}
-    signature = block.get("signature")
+        return {ANT.type: ANT.redacted_thinking, ANT.data: block[BLOCK.redacted]}
+    signature = block.get(BLOCK.signature)
     if signature == "":
-        report.omit(index, here + "/signature", "empty signature", 'sent as "", as if unsigned')
-    return {"type": "thinking", "thinking": block["thinking"], "signature": signature or ""}
+        report.omit(
+            index, here + "/" + BLOCK.signature, "empty signature", 'sent as "", as if unsigned'
+        )
+    return {
+        ANT.type: ANT.thinking,
+        ANT.thinking: block[BLOCK.thinking],
+        ANT.signature: signature or "",
+    }
 
 
 def _tool_use(
     block: dict[str, Any], index: int, here: str, report: Report, calls: dict[str, str]
 ) -> dict[str, Any]:
-    arguments = block["arguments"]
+    arguments = block[BLOCK.arguments]
     if not isinstance(arguments, dict):
         report.lose(
             index,
-            here + "/arguments",
+            here + "/" + BLOCK.arguments,
             f"tool arguments {type(arguments).__name__}",
             "tool_use input must be an object: sent as {}",
-            "arguments",
+            BLOCK.arguments,
         )
         arguments = {}
-    if "providerMetadata" in block:
+    if BLOCK.provider_metadata in block:
         report.lose(
             index,
-            here + "/providerMetadata",
+            here + "/" + BLOCK.provider_metadata,
             "tool call provider metadata",
             f"{report.fmt} tool_use blocks have no place for it",
             "field",
         )
-    calls[block["id"]] = block["name"]
-    return {"type": "tool_use", "id": block["id"], "name": block["name"], "input": arguments}
+    calls[block[BLOCK.id]] = block[BLOCK.name]
+    return {
+        ANT.type: ANT.tool_use,
+        ANT.id: block[BLOCK.id],
+        ANT.name: block[BLOCK.name],
+        ANT.input: arguments,
+    }
 
 
 def _tool_result(
     record: dict[str, Any], index: int, report: Report, calls: dict[str, str]
 ) -> dict[str, Any]:
-    content = record["content"]
-    if any(b["type"] == "image" for b in content):
+    content = record[MESSAGE.content]
+    if any(b[BLOCK.type] == CONTENT.image for b in content):
         value: Any = _blocks(content, index, report, calls, user_side=True)
     else:
         texts = []
         for j, block in enumerate(content):
             here = f"/{index}/content/{j}"
-            if block["type"] != "text":
+            if block[BLOCK.type] != CONTENT.text:
                 report.lose(
                     index,
                     here,
-                    f"{block['type']} block",
+                    f"{block[BLOCK.type]} block",
                     "a tool result holds text and images only",
-                    "content",
+                    MESSAGE.content,
                 )
-            elif block["text"]:
-                texts.append(block["text"])
+            elif block[BLOCK.text]:
+                texts.append(block[BLOCK.text])
             else:
                 report.omit(index, here, "empty text block", "not sent (as the crates do)")
         if len(texts) > 1:
@@ -196,21 +221,21 @@ def _tool_result(
                 "joined with a newline, as yoagent sends them",
             )
         value = "\n".join(texts)
-    if calls.get(record["toolCallId"]) != record["toolName"]:
+    if calls.get(record[MESSAGE.tool_call_id]) != record[MESSAGE.tool_name]:
         report.lose(
             index,
-            f"/{index}/toolName",
-            f"`toolName` = {record['toolName']!r}",
+            f"/{index}/{MESSAGE.tool_name}",
+            f"`{MESSAGE.tool_name}` = {record[MESSAGE.tool_name]!r}",
             "no earlier tool_use with this id names it, and tool_result carries no name",
             "tool-name",
         )
     block = {
-        "type": "tool_result",
-        "tool_use_id": record["toolCallId"],
-        "content": value,
-        "is_error": record["isError"],
+        ANT.type: ANT.tool_result,
+        ANT.tool_use_id: record[MESSAGE.tool_call_id],
+        ANT.content: value,
+        ANT.is_error: record[MESSAGE.is_error],
     }
-    return {"role": "user", "content": [block]}
+    return {ANT.role: ANT.user, ANT.content: [block]}
 
 
 # -- import -------------------------------------------------------------------------------------
@@ -227,20 +252,20 @@ def import_document(document: Any, report: Report, fill: Fill) -> list[dict[str,
             "",
             'expected {"messages": [...]} or an array of messages',
         )
-        if document.get("system"):
+        if document.get(ANT.system):
             report.lose(
                 None,
                 "/system",
                 "system prompt",
                 "a saved history has no system prompt: give it to the agent instead",
-                "system",
+                ANT.system,
             )
         for key in document:
-            if key not in ("system", "messages"):
+            if key not in (ANT.system, ANT.messages):
                 report.lose(
                     None, f"/{key}", f"request field `{key}`", "not part of a history", "request"
                 )
-        messages, base = document.get("messages"), "/messages"
+        messages, base = document.get(ANT.messages), "/messages"
     expect(isinstance(messages, list), None, base, "`messages` must be an array")
     out: list[dict[str, Any]] = report.records()
     names: dict[str, str] = {}
@@ -248,20 +273,20 @@ def import_document(document: Any, report: Report, fill: Fill) -> list[dict[str,
         here = f"{base}/{i}"
         report.at(i, here)
         expect(isinstance(message, dict), i, here, "a message must be a JSON object")
-        role = message.get("role")
+        role = message.get(ANT.role)
         expect(
-            role in ("user", "assistant"),
+            role in (ANT.user, ANT.assistant),
             i,
             f"{here}/role",
             f"role must be user or assistant, not {role!r}",
         )
-        content = message.get("content")
+        content = message.get(ANT.content)
         if isinstance(content, str):
-            content = [{"type": "text", "text": content}]
+            content = [{ANT.type: ANT.text, ANT.text: content}]
         expect(
             isinstance(content, list), i, f"{here}/content", "content must be a string or an array"
         )
-        if role == "assistant":
+        if role == ANT.assistant:
             blocks = _import_assistant_blocks(content, i, here, report, names)
             out.append(assistant_record(blocks, i, here, report, fill, len(out)))
         else:
@@ -286,9 +311,9 @@ def _import_user(
         if pending:
             out.append(
                 {
-                    "role": "user",
-                    "content": list(pending),
-                    "timestamp": _stamp(fill, len(out), i, here, report),
+                    MESSAGE.role: ROLE.user,
+                    MESSAGE.content: list(pending),
+                    MESSAGE.timestamp: _stamp(fill, len(out), i, here, report),
                 }
             )
             pending.clear()
@@ -297,7 +322,7 @@ def _import_user(
         at = f"{here}/content/{j}"
         report.at(i, here)
         expect(isinstance(block, dict), i, at, "a content block must be a JSON object")
-        if block.get("type") == "tool_result":
+        if block.get(ANT.type) == ANT.tool_result:
             flush()
             report.at(i, at)
             out.append(_import_tool_result(block, i, at, report, fill, len(out), names))
@@ -308,9 +333,9 @@ def _import_user(
     if pending or len(out) == started:
         out.append(
             {
-                "role": "user",
-                "content": list(pending),
-                "timestamp": _stamp(fill, len(out), i, here, report),
+                MESSAGE.role: ROLE.user,
+                MESSAGE.content: list(pending),
+                MESSAGE.timestamp: _stamp(fill, len(out), i, here, report),
             }
         )
 
@@ -324,27 +349,35 @@ def _stamp(fill: Fill, position: int, i: int, here: str, report: Report) -> int:
 
 
 def _plain_block(block: dict[str, Any], i: int, at: str, report: Report) -> dict[str, Any] | None:
-    kind = block.get("type")
-    if kind == "text":
-        expect(isinstance(block.get("text"), str), i, f"{at}/text", "text must be a string")
-        if block.get("citations"):
+    kind = block.get(ANT.type)
+    if kind == ANT.text:
+        expect(isinstance(block.get(ANT.text), str), i, f"{at}/text", "text must be a string")
+        if block.get(ANT.citations):
             report.lose(
-                i, f"{at}/citations", "citations", "the crates' text blocks have none", "field"
+                i,
+                f"{at}/{ANT.citations}",
+                ANT.citations,
+                "the crates' text blocks have none",
+                "field",
             )
-        return {"type": "text", "text": block["text"]}
-    if kind == "image":
-        source = block.get("source")
-        if isinstance(source, dict) and source.get("type") == "base64":
+        return text_block(block[ANT.text])
+    if kind == ANT.image:
+        source = block.get(ANT.source)
+        if isinstance(source, dict) and source.get(ANT.type) == ANT.base64:
             return {
-                "type": "image",
-                "data": source.get("data", ""),
-                "mimeType": source.get("media_type", ""),
+                BLOCK.type: CONTENT.image,
+                BLOCK.data: source.get(ANT.data, ""),
+                BLOCK.mime_type: source.get(ANT.media_type, ""),
             }
         report.lose(
-            i, at, "image by URL or file", "the crates hold images as base64 data only", "image"
+            i,
+            at,
+            "image by URL or file",
+            "the crates hold images as base64 data only",
+            CONTENT.image,
         )
         return None
-    report.lose(i, at, f"{kind} block", "the crates have no such content here", "content")
+    report.lose(i, at, f"{kind} block", "the crates have no such content here", MESSAGE.content)
     return None
 
 
@@ -355,23 +388,26 @@ def _import_assistant_blocks(
     for j, block in enumerate(content):
         at = f"{here}/content/{j}"
         expect(isinstance(block, dict), i, at, "a content block must be a JSON object")
-        kind = block.get("type")
-        if kind == "thinking":
-            out: dict[str, Any] = {"type": "thinking", "thinking": block.get("thinking", "")}
-            if block.get("signature"):
-                out["signature"] = block["signature"]
+        kind = block.get(ANT.type)
+        if kind == ANT.thinking:
+            out: dict[str, Any] = {
+                BLOCK.type: CONTENT.thinking,
+                BLOCK.thinking: block.get(ANT.thinking, ""),
+            }
+            if block.get(ANT.signature):
+                out[BLOCK.signature] = block[ANT.signature]
             blocks.append(out)
-        elif kind == "redacted_thinking":
+        elif kind == ANT.redacted_thinking:
             blocks.append(
                 {
-                    "type": "thinking",
-                    "thinking": "",
-                    "redacted": block.get("data", ""),
-                    "redactedProtocol": PROTOCOL,
+                    BLOCK.type: CONTENT.thinking,
+                    BLOCK.thinking: "",
+                    BLOCK.redacted: block.get(ANT.data, ""),
+                    BLOCK.redacted_protocol: OWN_PROTOCOL,
                 }
             )
-        elif kind == "tool_use":
-            call_id, name = block.get("id"), block.get("name")
+        elif kind == ANT.tool_use:
+            call_id, name = block.get(ANT.id), block.get(ANT.name)
             expect(
                 isinstance(call_id, str) and isinstance(name, str),
                 i,
@@ -379,10 +415,17 @@ def _import_assistant_blocks(
                 "tool_use needs a string id and name",
             )
             names[call_id] = name
-            value = block.get("input")
+            value = block.get(ANT.input)
             if isinstance(value, str):  # some producers stream the input as text
                 value = arguments_value(value, i, f"{at}/input", report)
-            blocks.append({"type": "toolCall", "id": call_id, "name": name, "arguments": value})
+            blocks.append(
+                {
+                    BLOCK.type: CONTENT.tool_call,
+                    BLOCK.id: call_id,
+                    BLOCK.name: name,
+                    BLOCK.arguments: value,
+                }
+            )
         else:
             converted = _plain_block(block, i, at, report)
             if converted is not None:
@@ -399,16 +442,18 @@ def _import_tool_result(
     position: int,
     names: dict[str, str],
 ) -> dict[str, Any]:
-    call_id: Any = block.get("tool_use_id")
+    call_id: Any = block.get(ANT.tool_use_id)
     expect(isinstance(call_id, str), i, f"{at}/tool_use_id", "tool_use_id must be a string")
     name = names.get(call_id)
     if name is None:
         name = ""
-        report.fill(i, f"{at}/toolName", "tool name ''", "no earlier tool_use has this id")
-    value = block.get("content", "")
+        report.fill(
+            i, f"{at}/{MESSAGE.tool_name}", "tool name ''", "no earlier tool_use has this id"
+        )
+    value = block.get(ANT.content, "")
     content: list[dict[str, Any]] = []
     if isinstance(value, str):
-        content = [{"type": "text", "text": value}] if value else []
+        content = [text_block(value)] if value else []
     else:
         expect(isinstance(value, list), i, f"{at}/content", "content must be a string or an array")
         for k, part in enumerate(value):
@@ -422,10 +467,10 @@ def _import_tool_result(
             if converted is not None:
                 content.append(converted)
     return {
-        "role": "toolResult",
-        "toolCallId": call_id,
-        "toolName": name,
-        "content": content,
-        "isError": bool(block.get("is_error", False)),
-        "timestamp": _stamp(fill, position, i, at, report),
+        MESSAGE.role: ROLE.tool_result,
+        MESSAGE.tool_call_id: call_id,
+        MESSAGE.tool_name: name,
+        MESSAGE.content: content,
+        MESSAGE.is_error: bool(block.get(ANT.is_error, False)),
+        MESSAGE.timestamp: _stamp(fill, position, i, at, report),
     }
