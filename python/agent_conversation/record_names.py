@@ -108,6 +108,9 @@ CONTENT = Names("content types", _union_variants("Content"))
 STOP = Names("stop reasons", _all("stop_reasons"))
 PROTOCOL = Names("API protocols", _all("api_protocols"))
 
+# phi-core's message metadata keys (turnId, nodeId, ...), in the schemas' order.
+PHI_METADATA: tuple[str, ...] = tuple(_all("metadata"))
+
 # The counts of a fresh assistant record's usage: the newest yoagent's, in its order.
 _NEWEST_YOAGENT = [r for r in REVISIONS.values() if r["crate"] == "yoagent"][-1]
 USAGE_COUNTS: tuple[str, ...] = tuple(

@@ -49,7 +49,7 @@ def export(
     allow_loss: bool = False,
     float_format: str = "auto",
     system: str | None = None,
-    system_role: str = "system",
+    system_role: str = openai_chat.CHAT.system,
     tools: list[dict[str, Any]] | None = None,
 ) -> ExportResult:
     """``conv`` (any dialect) as a ``fmt`` document.
@@ -78,13 +78,7 @@ def export(
         document = anthropic_messages.export(records, report, system)
         text = document_text(document, float_format)
     else:
-        document = pydantic_ai.export(records, report)
-        if system:
-            part = {"content": system, "part_kind": "system-prompt"}
-            if document and document[0]["kind"] == "request":
-                document[0]["parts"].insert(0, part)
-            else:
-                document.insert(0, {"parts": [part], "kind": "request"})
+        document = pydantic_ai.with_system(pydantic_ai.export(records, report), system)
         text = document_text(document, float_format)
     refuse_if_needed(report.losses, fmt, allow_loss)
     return ExportResult(fmt, document, text, conv.dialect, report.losses, report.omitted)

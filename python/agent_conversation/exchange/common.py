@@ -22,23 +22,20 @@ import orjson
 from ..codec.numbers import format_f64
 from ..convert import ConversionRefused, ConversionResult, Loss, show
 from ..errors import ConversationError
+from ..record_names import MESSAGE, PHI_METADATA
 
 OMITTED = "omitted"
 FILLED = "filled"
 
 # The bookkeeping keys of a message record no provider format carries (phi-core metadata too).
 BOOKKEEPING = (
-    "timestamp",
-    "model",
-    "provider",
-    "usage",
-    "stopReason",
-    "errorMessage",
-    "turnId",
-    "nodeId",
-    "parentId",
-    "tags",
-    "provenanceHint",
+    MESSAGE.timestamp,
+    MESSAGE.model,
+    MESSAGE.provider,
+    MESSAGE.usage,
+    MESSAGE.stop_reason,
+    MESSAGE.error_message,
+    *PHI_METADATA,
 )
 
 

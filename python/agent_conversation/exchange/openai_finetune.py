@@ -20,7 +20,7 @@ def export(
     report: Report,
     float_format: str = "ryu",
     system: str | None = None,
-    system_role: str = "system",
+    system_role: str = openai_chat.CHAT.system,
     tools: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     return openai_chat.export(

@@ -18,20 +18,24 @@ import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from ..conversation import text_block
+from ..record_names import BLOCK, CONTENT, MESSAGE, PROTOCOL, ROLE, STOP, USAGE
 from .common import Fill, Report, expect
 from .openai_chat import arguments_value, assistant_record
+from .vocabulary import vocabulary
 
 FORMAT = "pydantic-ai"
+PAI = vocabulary(FORMAT)
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 FINISH = {
-    "stop": "stop",
-    "length": "length",
-    "toolUse": "tool_call",
-    "error": "error",
-    "refusal": "content_filter",
+    STOP.stop: PAI.stop,
+    STOP.length: PAI.length,
+    STOP.tool_use: "tool_call",
+    STOP.error: PAI.error,
+    STOP.refusal: PAI.content_filter,
 }
 REDACTED_ID = "redacted_thinking"
-PROVIDER_NAMES = {"anthropic_messages": "anthropic"}
+PROVIDER_NAMES = {PROTOCOL.anthropic_messages: "anthropic"}
 
 
 def iso(ms: int) -> str | None:
@@ -89,65 +93,89 @@ def export(records: list[dict[str, Any]], report: Report) -> list[dict[str, Any]
     messages: list[dict[str, Any]] = []
     request: list[dict[str, Any]] | None = None
     for index, record in enumerate(records):
-        if "kind" in record:
+        if MESSAGE.kind in record:
             report.lose(
                 index,
                 f"/{index}",
-                f"extension record (kind {record['kind']!r})",
+                f"extension record (kind {record[MESSAGE.kind]!r})",
                 f"{report.fmt} has no place for it",
-                "extension",
+                ROLE.extension,
             )
             continue
-        role = record["role"]
+        role = record[MESSAGE.role]
         report.bookkeeping(
             index,
             record,
-            keep=("timestamp", "model", "provider", "usage", "stopReason", "errorMessage"),
+            keep=(
+                MESSAGE.timestamp,
+                MESSAGE.model,
+                MESSAGE.provider,
+                MESSAGE.usage,
+                MESSAGE.stop_reason,
+                MESSAGE.error_message,
+            ),
         )
-        if role == "assistant":
+        if role == ROLE.assistant:
             request = None
             messages.append(_response(record, index, report))
             continue
         if request is None:
             request = []
-            messages.append({"parts": request, "kind": "request"})
+            messages.append({PAI.parts: request, PAI.kind: PAI.request})
         request.append(
-            _user(record, index, report) if role == "user" else _tool_return(record, index, report)
+            _user(record, index, report)
+            if role == ROLE.user
+            else _tool_return(record, index, report)
         )
     return messages
 
 
+def with_system(messages: list[dict[str, Any]], system: str | None) -> list[dict[str, Any]]:
+    """``messages`` with a system prompt part first (in the first request, or a new one)."""
+    if system:
+        part = {PAI.content: system, PAI.part_kind: PAI.system_prompt}
+        if messages and messages[0][PAI.kind] == PAI.request:
+            messages[0][PAI.parts].insert(0, part)
+        else:
+            messages.insert(0, {PAI.parts: [part], PAI.kind: PAI.request})
+    return messages
+
+
 def _timestamp(record: dict[str, Any], index: int, report: Report, out: dict[str, Any]) -> None:
-    text = iso(record["timestamp"])
+    text = iso(record[MESSAGE.timestamp])
     if text is None:
         report.lose(
             index,
             f"/{index}/timestamp",
-            f"timestamp {record['timestamp']}",
+            f"timestamp {record[MESSAGE.timestamp]}",
             "beyond the dates pydantic-ai can hold",
-            "timestamp",
+            MESSAGE.timestamp,
         )
     else:
-        out["timestamp"] = text
+        out[PAI.timestamp] = text
 
 
 def _files(content: list[dict[str, Any]], index: int, report: Report, single: bool) -> Any:
     items: list[Any] = []
     for j, block in enumerate(content):
-        if block["type"] == "text":
-            items.append(block["text"])
-        elif block["type"] == "image":
+        if block[BLOCK.type] == CONTENT.text:
+            items.append(block[BLOCK.text])
+        elif block[BLOCK.type] == CONTENT.image:
             if _binary_ok(block, index, j, report):
                 items.append(
-                    {"data": block["data"], "media_type": block["mimeType"], "kind": "binary"}
+                    {
+                        PAI.data: block[BLOCK.data],
+                        PAI.media_type: block[BLOCK.mime_type],
+                        PAI.kind: PAI.binary,
+                    }
                 )
         else:
             report.lose(
                 index,
                 f"/{index}/content/{j}",
-                f"{block['type']} block",
+                f"{block[BLOCK.type]} block",
                 f"{report.fmt} has no place for it here",
-                block["type"],
+                block[BLOCK.type],
             )
     if single and len(content) == 1 and len(items) == 1 and isinstance(items[0], str):
         return items[0]
@@ -155,97 +183,109 @@ def _files(content: list[dict[str, Any]], index: int, report: Report, single: bo
 
 
 def _user(record: dict[str, Any], index: int, report: Report) -> dict[str, Any]:
-    part: dict[str, Any] = {"content": _files(record["content"], index, report, True)}
+    part: dict[str, Any] = {PAI.content: _files(record[MESSAGE.content], index, report, True)}
     _timestamp(record, index, report, part)
-    part["part_kind"] = "user-prompt"
+    part[PAI.part_kind] = PAI.user_prompt
     return part
 
 
 def _tool_return(record: dict[str, Any], index: int, report: Report) -> dict[str, Any]:
     part: dict[str, Any] = {
-        "tool_name": record["toolName"],
-        "content": _files(record["content"], index, report, True),
-        "tool_call_id": record["toolCallId"],
+        PAI.tool_name: record[MESSAGE.tool_name],
+        PAI.content: _files(record[MESSAGE.content], index, report, True),
+        PAI.tool_call_id: record[MESSAGE.tool_call_id],
     }
     _timestamp(record, index, report, part)
-    part["outcome"] = "failed" if record["isError"] else "success"
-    part["part_kind"] = "tool-return"
+    part[PAI.outcome] = PAI.failed if record[MESSAGE.is_error] else PAI.success
+    part[PAI.part_kind] = PAI.tool_return
     return part
 
 
 def _response(record: dict[str, Any], index: int, report: Report) -> dict[str, Any]:
-    parts = [_response_part(block, index, j, report) for j, block in enumerate(record["content"])]
-    usage = record["usage"]
-    details: dict[str, Any] = {"stop_reason": record["stopReason"]}
-    if "errorMessage" in record:
-        details["error_message"] = record["errorMessage"]
+    parts = [
+        _response_part(block, index, j, report) for j, block in enumerate(record[MESSAGE.content])
+    ]
+    usage = record[MESSAGE.usage]
+    details: dict[str, Any] = {PAI.stop_reason: record[MESSAGE.stop_reason]}
+    if MESSAGE.error_message in record:
+        details[PAI.error_message] = record[MESSAGE.error_message]
     out: dict[str, Any] = {
-        "parts": [p for p in parts if p is not None],
-        "usage": {
-            "input_tokens": usage.get("input", 0),
-            "cache_write_tokens": usage.get("cacheWrite", 0),
-            "cache_read_tokens": usage.get("cacheRead", 0),
-            "output_tokens": usage.get("output", 0),
-            "output_reasoning_tokens": usage.get("reasoning", 0),
-            "details": {"total_tokens": usage.get("totalTokens", 0)},
+        PAI.parts: [p for p in parts if p is not None],
+        PAI.usage: {
+            PAI.input_tokens: usage.get(USAGE.input, 0),
+            PAI.cache_write_tokens: usage.get(USAGE.cache_write, 0),
+            PAI.cache_read_tokens: usage.get(USAGE.cache_read, 0),
+            PAI.output_tokens: usage.get(USAGE.output, 0),
+            PAI.output_reasoning_tokens: usage.get(USAGE.reasoning, 0),
+            PAI.details: {PAI.total_tokens: usage.get(USAGE.total_tokens, 0)},
         },
-        "model_name": record["model"],
+        PAI.model_name: record[MESSAGE.model],
     }
     _timestamp(record, index, report, out)
-    out["kind"] = "response"
-    out["provider_name"] = record["provider"]
-    out["provider_details"] = details
-    out["finish_reason"] = FINISH.get(record["stopReason"])
+    out[PAI.kind] = PAI.response
+    out[PAI.provider_name] = record[MESSAGE.provider]
+    out[PAI.provider_details] = details
+    out[PAI.finish_reason] = FINISH.get(record[MESSAGE.stop_reason])
     return out
 
 
 def _response_part(
     block: dict[str, Any], index: int, j: int, report: Report
 ) -> dict[str, Any] | None:
-    kind = block["type"]
-    if kind == "text":
-        return {"content": block["text"], "part_kind": "text"}
-    if kind == "thinking":
-        if "redacted" in block:
-            protocol = block.get("redactedProtocol")
-            if "signature" in block:
+    kind = block[BLOCK.type]
+    if kind == CONTENT.text:
+        return {PAI.content: block[BLOCK.text], PAI.part_kind: PAI.text}
+    if kind == CONTENT.thinking:
+        if BLOCK.redacted in block:
+            protocol = block.get(BLOCK.redacted_protocol)
+            if BLOCK.signature in block:
                 report.lose(
                     index,
                     f"/{index}/content/{j}/signature",
                     "signature beside redacted data",
                     "the redacted data takes its place",
-                    "thinking",
+                    CONTENT.thinking,
                 )
             return {
-                "content": block["thinking"],
-                "id": REDACTED_ID,
-                "signature": block["redacted"],
-                "provider_name": PROVIDER_NAMES.get(protocol, protocol) if protocol else None,
-                "part_kind": "thinking",
+                PAI.content: block[BLOCK.thinking],
+                PAI.id: REDACTED_ID,
+                PAI.signature: block[BLOCK.redacted],
+                PAI.provider_name: PROVIDER_NAMES.get(protocol, protocol) if protocol else None,
+                PAI.part_kind: PAI.thinking,
             }
-        part: dict[str, Any] = {"content": block["thinking"]}
-        if "signature" in block:
-            part["signature"] = block["signature"]
-        part["part_kind"] = "thinking"
+        part: dict[str, Any] = {PAI.content: block[BLOCK.thinking]}
+        if BLOCK.signature in block:
+            part[PAI.signature] = block[BLOCK.signature]
+        part[PAI.part_kind] = PAI.thinking
         return part
-    if kind == "toolCall":
-        part = {"tool_name": block["name"], "args": block["arguments"], "tool_call_id": block["id"]}
-        if not isinstance(block["arguments"], dict):
-            part["args"] = {"value": block["arguments"]}
-            part["provider_details"] = {"arguments_wrapped": True}
-        if "providerMetadata" in block:
-            part.setdefault("provider_details", {})["provider_metadata"] = block["providerMetadata"]
-        part["part_kind"] = "tool-call"
+    if kind == CONTENT.tool_call:
+        part = {
+            PAI.tool_name: block[BLOCK.name],
+            PAI.args: block[BLOCK.arguments],
+            PAI.tool_call_id: block[BLOCK.id],
+        }
+        if not isinstance(block[BLOCK.arguments], dict):
+            part[PAI.args] = {PAI.value: block[BLOCK.arguments]}
+            part[PAI.provider_details] = {PAI.arguments_wrapped: True}
+        if BLOCK.provider_metadata in block:
+            part.setdefault(PAI.provider_details, {})[PAI.provider_metadata] = block[
+                BLOCK.provider_metadata
+            ]
+        part[PAI.part_kind] = "tool-call"
         return part
     if not _binary_ok(block, index, j, report):
         return None
-    file = {"data": block["data"], "media_type": block["mimeType"], "kind": "binary"}
-    return {"content": file, "part_kind": "file"}
+    file = {
+        PAI.data: block[BLOCK.data],
+        PAI.media_type: block[BLOCK.mime_type],
+        PAI.kind: PAI.binary,
+    }
+    return {PAI.content: file, PAI.part_kind: PAI.file}
 
 
 def _binary_ok(block: dict[str, Any], index: int, j: int, report: Report) -> bool:
     """pydantic-ai holds image bytes and writes them as standard base64: other data is lost."""
-    data = block["data"]
+    data = block[BLOCK.data]
     try:
         ok = base64.b64encode(base64.b64decode(data, validate=True)).decode() == data
     except (binascii.Error, ValueError):
@@ -256,7 +296,7 @@ def _binary_ok(block: dict[str, Any], index: int, j: int, report: Report) -> boo
             f"/{index}/content/{j}",
             "image whose data is not standard base64",
             f"{report.fmt} holds the decoded bytes of an image",
-            "image",
+            CONTENT.image,
         )
     return ok
 
@@ -276,17 +316,17 @@ def import_document(document: Any, report: Report, fill: Fill) -> list[dict[str,
         here = f"/{i}"
         report.at(i, here)
         expect(isinstance(message, dict), i, here, "a message must be a JSON object")
-        parts = message.get("parts")
+        parts = message.get(PAI.parts)
         expect(isinstance(parts, list), i, f"{here}/parts", "`parts` must be an array")
-        kind = message.get("kind")
-        if kind == "response":
+        kind = message.get(PAI.kind)
+        if kind == PAI.response:
             out.append(_import_response(message, parts, i, here, report, fill, len(out)))
-        elif kind == "request":
-            if message.get("instructions"):
+        elif kind == PAI.request:
+            if message.get(PAI.instructions):
                 report.lose(
                     i,
                     f"{here}/instructions",
-                    "instructions",
+                    PAI.instructions,
                     "a saved history has no system prompt",
                     "system",
                 )
@@ -314,46 +354,46 @@ def _import_files(content: Any, i: int, here: str, report: Report) -> list[dict[
     for k, item in enumerate(items):
         at = f"{here}/{k}" if isinstance(content, list) else here
         if isinstance(item, str):
-            blocks.append({"type": "text", "text": item})
-        elif isinstance(item, dict) and item.get("kind") == "binary":
+            blocks.append(text_block(item))
+        elif isinstance(item, dict) and item.get(PAI.kind) == PAI.binary:
             blocks.append(
                 {
-                    "type": "image",
-                    "data": _b64(item.get("data")),
-                    "mimeType": str(item.get("media_type", "")),
+                    BLOCK.type: CONTENT.image,
+                    BLOCK.data: _b64(item.get(PAI.data)),
+                    BLOCK.mime_type: str(item.get(PAI.media_type, "")),
                 }
             )
         elif (
             isinstance(item, dict)
-            and item.get("kind") == "image-url"
-            and isinstance(item.get("url"), str)
-            and item["url"].startswith("data:")
+            and item.get(PAI.kind) == PAI.image_url
+            and isinstance(item.get(PAI.url), str)
+            and item[PAI.url].startswith("data:")
         ):
             from .openai_chat import data_url_image
 
-            image = data_url_image(item["url"])
+            image = data_url_image(item[PAI.url])
             if image is not None:
                 blocks.append(image)
         else:
             from ..codec.numbers import FLOAT_FORMATS  # noqa: F401  (keeps imports local)
             from .common import json_text
 
-            if isinstance(item, dict) and item.get("kind") in (
-                "image-url",
-                "audio-url",
-                "video-url",
-                "document-url",
+            if isinstance(item, dict) and item.get(PAI.kind) in (
+                PAI.image_url,
+                PAI.audio_url,
+                PAI.video_url,
+                PAI.document_url,
             ):
                 report.lose(
                     i,
                     at,
-                    f"{item.get('kind')} content",
+                    f"{item.get(PAI.kind)} content",
                     "the crates hold text and base64 images only",
-                    "content",
+                    MESSAGE.content,
                 )
             else:
-                blocks.append({"type": "text", "text": json_text(item)})
-                report.lose(i, at, "structured content", "kept as its JSON text", "content")
+                blocks.append(text_block(json_text(item)))
+                report.lose(i, at, "structured content", "kept as its JSON text", MESSAGE.content)
     return blocks
 
 
@@ -371,52 +411,52 @@ def _import_request_part(
     part: Any, i: int, here: str, report: Report, fill: Fill, position: int
 ) -> dict[str, Any] | None:
     expect(isinstance(part, dict), i, here, "a part must be a JSON object")
-    kind = part.get("part_kind")
-    if kind == "user-prompt":
-        content = part.get("content")
+    kind = part.get(PAI.part_kind)
+    if kind == PAI.user_prompt:
+        content = part.get(PAI.content)
         blocks = (
-            [{"type": "text", "text": content}]
+            [text_block(content)]
             if isinstance(content, str)
             else _import_files(content, i, f"{here}/content", report)
         )
         return {
-            "role": "user",
-            "content": blocks,
-            "timestamp": _time(part.get("timestamp"), fill, position, i, here, report),
+            MESSAGE.role: ROLE.user,
+            MESSAGE.content: blocks,
+            MESSAGE.timestamp: _time(part.get(PAI.timestamp), fill, position, i, here, report),
         }
-    if kind in ("tool-return", "retry-prompt"):
-        content = part.get("content")
-        failed = kind == "retry-prompt" or part.get("outcome", "success") != "success"
-        if kind == "retry-prompt" and not isinstance(content, str):
+    if kind in (PAI.tool_return, PAI.retry_prompt):
+        content = part.get(PAI.content)
+        failed = kind == PAI.retry_prompt or part.get(PAI.outcome, PAI.success) != PAI.success
+        if kind == PAI.retry_prompt and not isinstance(content, str):
             from .common import json_text
 
             content = json_text(content)
         blocks = (
-            [{"type": "text", "text": content}]
+            [text_block(content)]
             if isinstance(content, str)
             else _import_files(content, i, f"{here}/content", report)
         )
-        if not part.get("tool_name") and kind == "retry-prompt":
+        if not part.get(PAI.tool_name) and kind == PAI.retry_prompt:
             return {
-                "role": "user",
-                "content": blocks,
-                "timestamp": _time(part.get("timestamp"), fill, position, i, here, report),
+                MESSAGE.role: ROLE.user,
+                MESSAGE.content: blocks,
+                MESSAGE.timestamp: _time(part.get(PAI.timestamp), fill, position, i, here, report),
             }
         return {
-            "role": "toolResult",
-            "toolCallId": str(part.get("tool_call_id", "")),
-            "toolName": str(part.get("tool_name", "")),
-            "content": blocks,
-            "isError": failed,
-            "timestamp": _time(part.get("timestamp"), fill, position, i, here, report),
+            MESSAGE.role: ROLE.tool_result,
+            MESSAGE.tool_call_id: str(part.get(PAI.tool_call_id, "")),
+            MESSAGE.tool_name: str(part.get(PAI.tool_name, "")),
+            MESSAGE.content: blocks,
+            MESSAGE.is_error: failed,
+            MESSAGE.timestamp: _time(part.get(PAI.timestamp), fill, position, i, here, report),
         }
-    what = "system prompt" if kind == "system-prompt" else f"{kind} part"
+    what = "system prompt" if kind == PAI.system_prompt else f"{kind} part"
     report.lose(
         i,
         here,
         what,
         "the crates' histories have no such message",
-        "system" if kind == "system-prompt" else "content",
+        "system" if kind == PAI.system_prompt else MESSAGE.content,
     )
     return None
 
@@ -437,15 +477,15 @@ def _import_response(
         block = _import_response_part(part, i, at, report)
         if block is not None:
             blocks.append(block)
-    details = _object(message.get("provider_details"))
-    stop = details.get("stop_reason")
+    details = _object(message.get(PAI.provider_details))
+    stop = details.get(PAI.stop_reason)
     if not isinstance(stop, str):
         reverse = {v: k for k, v in FINISH.items()}
-        stop = reverse.get(message.get("finish_reason"))  # type: ignore[arg-type]
-    usage = _usage(message.get("usage"), details)
-    model = message.get("model_name") if isinstance(message.get("model_name"), str) else None
+        stop = reverse.get(message.get(PAI.finish_reason))  # type: ignore[arg-type]
+    usage = _usage(message.get(PAI.usage), details)
+    model = message.get(PAI.model_name) if isinstance(message.get(PAI.model_name), str) else None
     provider = (
-        message.get("provider_name") if isinstance(message.get("provider_name"), str) else None
+        message.get(PAI.provider_name) if isinstance(message.get(PAI.provider_name), str) else None
     )
     record = assistant_record(
         blocks,
@@ -458,10 +498,10 @@ def _import_response(
         model=model,
         provider=provider,
         usage=usage,
-        timestamp=_time(message.get("timestamp"), fill, position, i, here, report),
+        timestamp=_time(message.get(PAI.timestamp), fill, position, i, here, report),
     )
-    if isinstance(details.get("error_message"), str):
-        record["errorMessage"] = details["error_message"]
+    if isinstance(details.get(PAI.error_message), str):
+        record[MESSAGE.error_message] = details[PAI.error_message]
     return record
 
 
@@ -471,72 +511,76 @@ def _object(value: Any) -> dict[str, Any]:
 
 def _usage(usage: Any, details: dict[str, Any]) -> dict[str, int]:
     usage = usage if isinstance(usage, dict) else {}
-    counts = usage.get("details") if isinstance(usage.get("details"), dict) else {}
+    counts = usage.get(PAI.details) if isinstance(usage.get(PAI.details), dict) else {}
 
     def count(value: Any) -> int:
         return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
 
-    input_, output = count(usage.get("input_tokens")), count(usage.get("output_tokens"))
-    total = counts.get("total_tokens")
+    input_, output = count(usage.get(PAI.input_tokens)), count(usage.get(PAI.output_tokens))
+    total = counts.get(PAI.total_tokens)
     out = {
-        "input": input_,
-        "output": output,
-        "cacheRead": count(usage.get("cache_read_tokens")),
-        "cacheWrite": count(usage.get("cache_write_tokens")),
-        "totalTokens": count(total) if total is not None else input_ + output,
+        USAGE.input: input_,
+        USAGE.output: output,
+        USAGE.cache_read: count(usage.get(PAI.cache_read_tokens)),
+        USAGE.cache_write: count(usage.get(PAI.cache_write_tokens)),
+        USAGE.total_tokens: count(total) if total is not None else input_ + output,
     }
-    if count(usage.get("output_reasoning_tokens")):
-        out["reasoning"] = count(usage.get("output_reasoning_tokens"))
+    if count(usage.get(PAI.output_reasoning_tokens)):
+        out[USAGE.reasoning] = count(usage.get(PAI.output_reasoning_tokens))
     return out
 
 
 def _import_response_part(
     part: dict[str, Any], i: int, at: str, report: Report
 ) -> dict[str, Any] | None:
-    kind = part.get("part_kind")
-    if kind == "text":
-        return {"type": "text", "text": str(part.get("content", ""))}
-    if kind == "thinking":
-        if part.get("id") == REDACTED_ID:
-            provider: Any = part.get("provider_name")
+    kind = part.get(PAI.part_kind)
+    if kind == PAI.text:
+        return text_block(str(part.get(PAI.content, "")))
+    if kind == PAI.thinking:
+        if part.get(PAI.id) == REDACTED_ID:
+            provider: Any = part.get(PAI.provider_name)
             protocol = {v: k for k, v in PROVIDER_NAMES.items()}.get(provider, provider)
             block: dict[str, Any] = {
-                "type": "thinking",
-                "thinking": str(part.get("content", "")),
-                "redacted": str(part.get("signature", "")),
+                BLOCK.type: CONTENT.thinking,
+                BLOCK.thinking: str(part.get(PAI.content, "")),
+                BLOCK.redacted: str(part.get(PAI.signature, "")),
             }
             if protocol:
-                block["redactedProtocol"] = protocol
+                block[BLOCK.redacted_protocol] = protocol
             return block
-        block = {"type": "thinking", "thinking": str(part.get("content", ""))}
-        if isinstance(part.get("signature"), str):
-            block["signature"] = part["signature"]
+        block = {BLOCK.type: CONTENT.thinking, BLOCK.thinking: str(part.get(PAI.content, ""))}
+        if isinstance(part.get(PAI.signature), str):
+            block[BLOCK.signature] = part[PAI.signature]
         return block
     if kind == "tool-call":
-        args = part.get("args")
-        details = _object(part.get("provider_details"))
+        args = part.get(PAI.args)
+        details = _object(part.get(PAI.provider_details))
         if isinstance(args, str):
             args = arguments_value(args, i, f"{at}/args", report) if args else {}
-        elif details.get("arguments_wrapped") and isinstance(args, dict):
-            args = args.get("value")
+        elif details.get(PAI.arguments_wrapped) and isinstance(args, dict):
+            args = args.get(PAI.value)
         call = {
-            "type": "toolCall",
-            "id": str(part.get("tool_call_id", "")),
-            "name": str(part.get("tool_name", "")),
-            "arguments": args,
+            BLOCK.type: CONTENT.tool_call,
+            BLOCK.id: str(part.get(PAI.tool_call_id, "")),
+            BLOCK.name: str(part.get(PAI.tool_name, "")),
+            BLOCK.arguments: args,
         }
-        if "provider_metadata" in details:
-            call["providerMetadata"] = details["provider_metadata"]
+        if PAI.provider_metadata in details:
+            call[BLOCK.provider_metadata] = details[PAI.provider_metadata]
         return call
-    if kind == "file":
-        content = part.get("content")
-        if isinstance(content, dict) and content.get("kind") == "binary":
+    if kind == PAI.file:
+        content = part.get(PAI.content)
+        if isinstance(content, dict) and content.get(PAI.kind) == PAI.binary:
             return {
-                "type": "image",
-                "data": _b64(content.get("data")),
-                "mimeType": str(content.get("media_type", "")),
+                BLOCK.type: CONTENT.image,
+                BLOCK.data: _b64(content.get(PAI.data)),
+                BLOCK.mime_type: str(content.get(PAI.media_type, "")),
             }
     report.lose(
-        i, at, f"{kind} part", "the crates' assistant messages have no such content", "content"
+        i,
+        at,
+        f"{kind} part",
+        "the crates' assistant messages have no such content",
+        MESSAGE.content,
     )
     return None
