@@ -40,6 +40,8 @@ class Names:
                 continue
             self._all.append(word)
             key = identifier(word)
+            if not key.isidentifier():  # ``image/png``: a word, but no attribute
+                continue
             if self._words.setdefault(key, word) != word:
                 ambiguous.add(key)  # ``tool-call`` and ``tool_call``: neither is an attribute
         for key in ambiguous:

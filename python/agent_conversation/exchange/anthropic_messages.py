@@ -20,11 +20,12 @@ from ..conversation import text_block
 from ..record_names import BLOCK, CONTENT, MESSAGE, PROTOCOL, ROLE
 from .common import Fill, Report, expect
 from .openai_chat import arguments_value, assistant_record
-from .vocabulary import vocabulary
+from .vocabulary import schema, vocabulary
 
 FORMAT = "anthropic-messages"
 ANT = vocabulary(FORMAT)
-MEDIA_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
+_BASE64_SOURCE = schema(FORMAT)["$defs"]["ImageBlock"]["properties"][ANT.source]["oneOf"][0]
+MEDIA_TYPES = tuple(_BASE64_SOURCE["properties"][ANT.media_type]["enum"])  # what the API takes
 OWN_PROTOCOL = PROTOCOL.anthropic_messages  # the redacted reasoning this API can take back
 _ROLES = {ROLE.user: ANT.user, ROLE.assistant: ANT.assistant}
 
