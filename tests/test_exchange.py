@@ -452,3 +452,23 @@ def test_the_format_schemas_refuse_our_own_spellings() -> None:
     tool_call = {"type": "toolCall", "id": "c1", "name": "f", "arguments": {}}
     response = {"kind": "response", "parts": [{**tool_call, "part_kind": "toolCall"}]}
     assert not validators["pydantic-ai"].is_valid([response])
+
+
+# Words a declared vocabulary has beyond its SDK's types, each for a reason.
+BEYOND_THE_SDK = {
+    "openai-chat": {"reasoning", "reasoning_content"},  # OpenAI-compatible servers' reasoning
+    "anthropic-messages": set(),
+    # Keys inside pydantic-ai's free-form dicts: this package's convention in provider_details
+    # (see exchange/pydantic_ai.py), and the total in the usage `details` counts.
+    "pydantic-ai": {"stop_reason", "error_message", "provider_metadata", "arguments_wrapped"}
+    | {"total_tokens"},
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(BEYOND_THE_SDK))
+def test_each_declared_vocabulary_is_the_sdks(fmt: str) -> None:
+    """Ground truth for the vocabularies: the official SDKs' request types hold every word."""
+    from agent_conversation.exchange.vocabulary import vocabulary
+    from exchange_sdk import sdk_words
+
+    assert set(vocabulary(fmt)) - sdk_words(fmt) == BEYOND_THE_SDK[fmt]
