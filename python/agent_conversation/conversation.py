@@ -4,17 +4,27 @@ Internally each message is a plain *record*, one form for every dialect: camelCa
 yoagent >= 0.13 (``stopReason``, ``usage.cacheRead``, ``errorMessage``, ``providerMetadata``),
 plus phi-core's ``usage.reasoning`` and message metadata (``turnId``, ``nodeId``, ``parentId``,
 ``tags``, ``provenanceHint``) where present; only extension records have a ``kind`` key.
-``conv[i]`` gives the message as a model of the generated pydantic models for its dialect.
+``conv[i]`` gives the message as a model of the generated pydantic models for its dialect, typed
+as such when the dialect is known to the type checker (``Conversation[M]``, M the dialect's
+message union: ``loads(text, typed_dialects.YOAGENT_0_22)``), else ``Any``.
 """
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, overload
 
 from .errors import Problem
 from .record_names import BLOCK, CONTENT, MESSAGE, ROLE, STOP, USAGE_COUNTS
+
+if sys.version_info >= (3, 13):
+    from typing import TypeVar
+else:
+    from typing_extensions import TypeVar
+
+M = TypeVar("M", default=Any)  # the message type: a dialect's union of generated models
 
 
 def now_ms() -> int:
@@ -32,7 +42,7 @@ def _content(content: str | Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return [dict(block) for block in content]
 
 
-class Conversation(Sequence[Any]):
+class Conversation(Sequence[M]):
     """A saved conversation: records, the dialect it was read in, and round-trip notes.
 
     ``float_format`` (``ryu`` or ``zmij``) is the float layout every later write uses unless
@@ -71,7 +81,7 @@ class Conversation(Sequence[Any]):
 
     # -- building ------------------------------------------------------------------------------
     @classmethod
-    def new(cls) -> Conversation:
+    def new(cls) -> Conversation[Any]:
         return cls()
 
     def append(self, record: dict[str, Any]) -> dict[str, Any]:
@@ -164,12 +174,12 @@ class Conversation(Sequence[Any]):
         )
 
     @overload
-    def __getitem__(self, index: int) -> Any: ...
+    def __getitem__(self, index: int) -> M: ...
 
     @overload
-    def __getitem__(self, index: slice) -> list[Any]: ...
+    def __getitem__(self, index: slice) -> list[M]: ...
 
-    def __getitem__(self, index: int | slice) -> Any:
+    def __getitem__(self, index: int | slice) -> M | list[M]:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
         if index < 0:
@@ -182,7 +192,7 @@ class Conversation(Sequence[Any]):
             self._models[index] = model
         return model
 
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> Iterator[M]:
         for i in range(len(self.records)):
             yield self[i]
 
