@@ -22,12 +22,18 @@ def saved_union(module: Any) -> set[Any]:
     return set(module.SavedConversation.model_fields["root"].annotation.__args__[0].__args__)
 
 
-def test_one_constant_per_revision_with_the_generated_union() -> None:
-    assert set(typed_dialects.UNIONS) == set(MODULES)
-    for dialect, union in typed_dialects.UNIONS.items():
-        module = importlib.import_module(f"agent_conversation.models.{MODULES[dialect]}")
-        assert set(union.__args__) == saved_union(module), dialect
-        assert isinstance(dialect, typed_dialects.TypedDialect) and isinstance(dialect, str)
+def test_one_constant_per_revision_typed_with_its_own_message_union() -> None:
+    constants = {
+        name: value
+        for name, value in vars(typed_dialects).items()
+        if isinstance(value, typed_dialects.TypedDialect)
+    }
+    assert sorted(constants.values()) == sorted(MODULES)
+    for name, dialect in constants.items():
+        module = MODULES[dialect]
+        assert typed_dialects.__annotations__[name] == f"TypedDialect[{module}.Message]", name
+        models = importlib.import_module(f"agent_conversation.models.{module}")
+        assert set(models.Message.__args__) == saved_union(models), dialect
 
 
 def test_a_typed_dialect_reads_as_its_name() -> None:

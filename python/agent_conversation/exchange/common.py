@@ -27,16 +27,17 @@ from ..record_names import MESSAGE, PHI_METADATA
 OMITTED = "omitted"
 FILLED = "filled"
 
-# The bookkeeping keys of a message record no provider format carries (phi-core metadata too).
-BOOKKEEPING = (
+# The bookkeeping keys of a message record no provider request carries: the message's own
+# (pydantic-ai's responses keep them) and phi-core's metadata.
+MESSAGE_BOOKKEEPING = (
     MESSAGE.timestamp,
     MESSAGE.model,
     MESSAGE.provider,
     MESSAGE.usage,
     MESSAGE.stop_reason,
     MESSAGE.error_message,
-    *PHI_METADATA,
 )
+BOOKKEEPING = (*MESSAGE_BOOKKEEPING, *PHI_METADATA)
 
 
 def json_text(value: Any, float_format: str = "ryu") -> str:

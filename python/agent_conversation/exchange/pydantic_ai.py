@@ -20,7 +20,7 @@ from typing import Any
 
 from ..conversation import text_block
 from ..record_names import BLOCK, CONTENT, MESSAGE, PROTOCOL, ROLE, STOP, USAGE
-from .common import Fill, Report, expect
+from .common import MESSAGE_BOOKKEEPING, Fill, Report, expect
 from .openai_chat import arguments_value, assistant_record
 from .vocabulary import vocabulary
 
@@ -103,18 +103,7 @@ def export(records: list[dict[str, Any]], report: Report) -> list[dict[str, Any]
             )
             continue
         role = record[MESSAGE.role]
-        report.bookkeeping(
-            index,
-            record,
-            keep=(
-                MESSAGE.timestamp,
-                MESSAGE.model,
-                MESSAGE.provider,
-                MESSAGE.usage,
-                MESSAGE.stop_reason,
-                MESSAGE.error_message,
-            ),
-        )
+        report.bookkeeping(index, record, keep=MESSAGE_BOOKKEEPING)
         if role == ROLE.assistant:
             request = None
             messages.append(_response(record, index, report))
