@@ -53,14 +53,17 @@ ALLOWED = {
 }
 
 # Each exchange module and the formats whose vocabulary it reads (fine-tuning lines are chat
-# messages); no other module reads one.
+# messages); no other module (common.py, records.py, vocabulary.py, ...) reads one.
 EXCHANGE_FORMATS = {
     "exchange/__init__.py": ("openai-chat",),  # the default role of a system prompt
     "exchange/cli.py": ("openai-chat",),  # --system-role: OpenAI's roles
     "exchange/openai_chat.py": ("openai-chat",),
+    "exchange/openai_chat_import.py": ("openai-chat",),
     "exchange/openai_finetune.py": ("openai-chat", "openai-finetune"),
     "exchange/anthropic_messages.py": ("anthropic-messages",),
+    "exchange/anthropic_messages_import.py": ("anthropic-messages",),
     "exchange/pydantic_ai.py": ("pydantic-ai",),
+    "exchange/pydantic_ai_import.py": ("pydantic-ai",),
 }
 
 # TRANSITIONAL. Modules other sessions are cleaning in parallel (layout: cli/, convert; errors:

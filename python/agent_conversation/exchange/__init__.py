@@ -17,7 +17,15 @@ from ..conversation import Conversation
 from ..convert import Loss, convert
 from ..dialects import resolve
 from ..errors import ConversationError, Problem
-from . import anthropic_messages, openai_chat, openai_finetune, pydantic_ai
+from . import (
+    anthropic_messages,
+    anthropic_messages_import,
+    openai_chat,
+    openai_chat_import,
+    openai_finetune,
+    pydantic_ai,
+    pydantic_ai_import,
+)
 from .common import (
     ExportResult,
     Fill,
@@ -110,11 +118,11 @@ def import_(
     report = Report(fmt)
     fill = fill or Fill()
     if fmt in ("openai-chat", "openai-finetune"):
-        records = openai_chat.import_document(document, report, fill)
+        records = openai_chat_import.import_document(document, report, fill)
     elif fmt == "anthropic-messages":
-        records = anthropic_messages.import_document(document, report, fill)
+        records = anthropic_messages_import.import_document(document, report, fill)
     else:
-        records = pydantic_ai.import_document(document, report, fill)
+        records = pydantic_ai_import.import_document(document, report, fill)
     result = convert(
         Conversation(records),
         to,
