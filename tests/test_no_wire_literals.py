@@ -66,20 +66,20 @@ EXCHANGE_FORMATS = {
     "exchange/pydantic_ai_import.py": ("pydantic-ai",),
 }
 
-# TRANSITIONAL. Modules other sessions are cleaning in parallel (layout: cli/, convert; errors:
+# TRANSITIONAL. Modules other sessions are cleaning in parallel (layout: cli/, conversion; errors:
 # errors.py, codec/reader.py, codec/writer.py; perf: sessions; recs: records/): the most
 # literals each may still hold. A ceiling must equal the module's count (lower it as literals
 # go; remove the entry at 0: test_budget_ceilings_are_exact fails otherwise); never raise one.
 # FINAL FORM: once BUDGET is empty, delete it, `ceiling()` and test_budget_ceilings_are_exact;
 # rule 1 then holds for every module with ALLOWED as the only exception.
 BUDGET = {
-    "cli/__init__.py": 3,  # argparse: --format text, --type dest "kind"
     "cli/checks.py": 35,
+    "cli/convert.py": 4,
     "cli/report.py": 3,
+    "cli/validate.py": 3,  # argparse: --format text, --type dest "kind"
     "codec/reader.py": 16,
     "codec/writer.py": 21,
-    "convert.py": 14,
-    "convert_cli.py": 4,
+    "conversion.py": 14,
     "errors.py": 3,
     "sessions.py": 14,
     # Records (issue 12): the event and phi-core session models are the source of their schemas
@@ -335,7 +335,7 @@ def test_the_removed_copies_stay_removed() -> None:
         "sessions.py": ['ENTRY_FIELDS = ("id"', "(0, 11", "> (0, 11"],
         "typed.py": ["_CLASSES"],
         "conversation.py": ["_CAMEL ="],
-        "convert.py": ["_before_sessions", "(0, 11)"],
+        "conversion.py": ["_before_sessions", "(0, 11)"],
         "cli/checks.py": ["0.11.0 (use", "< 11"],
     }
     for module, needles in gone.items():
