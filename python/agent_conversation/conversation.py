@@ -11,20 +11,19 @@ message union: ``loads(text, typed_dialects.YOAGENT_0_22)``), else ``Any``.
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from .errors import Problem
 from .record_names import BLOCK, CONTENT, MESSAGE, ROLE, STOP, USAGE_COUNTS
 
-if sys.version_info >= (3, 13):
-    from typing import TypeVar
-else:
-    from typing_extensions import TypeVar
+if TYPE_CHECKING:  # the default (PEP 696) matters to type checkers only
+    import typing_extensions
 
-M = TypeVar("M", default=Any)  # the message type: a dialect's union of generated models
+    M = typing_extensions.TypeVar("M", default=Any)  # a dialect's union of generated models
+else:
+    M = TypeVar("M")
 
 
 def now_ms() -> int:
