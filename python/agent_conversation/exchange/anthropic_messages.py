@@ -69,7 +69,7 @@ def _blocks(
     and no tool calls (the API rejects them there; the crates send them anyway)."""
     out: list[dict[str, Any]] = []
     for j, block in enumerate(content):
-        here = f"/{index}/content/{j}"
+        here = f"/{index}/{MESSAGE.content}/{j}"
         kind = block[BLOCK.type]
         if user_side and kind in (CONTENT.thinking, CONTENT.tool_call):
             report.lose(
@@ -192,7 +192,7 @@ def _tool_result(
     else:
         texts = []
         for j, block in enumerate(content):
-            here = f"/{index}/content/{j}"
+            here = f"/{index}/{MESSAGE.content}/{j}"
             if block[BLOCK.type] != CONTENT.text:
                 report.lose(
                     index,
@@ -208,7 +208,7 @@ def _tool_result(
         if len(texts) > 1:
             report.omit(
                 index,
-                f"/{index}/content",
+                f"/{index}/{MESSAGE.content}",
                 f"{len(texts)} text blocks",
                 "joined with a newline, as yoagent sends them",
             )

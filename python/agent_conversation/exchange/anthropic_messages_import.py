@@ -29,7 +29,7 @@ def import_document(document: Any, report: Report, fill: Fill) -> list[dict[str,
         if document.get(ANT.system):
             report.lose(
                 None,
-                "/system",
+                "/" + ANT.system,
                 "system prompt",
                 "a saved history has no system prompt: give it to the agent instead",
                 ANT.system,
@@ -39,7 +39,7 @@ def import_document(document: Any, report: Report, fill: Fill) -> list[dict[str,
                 report.lose(
                     None, f"/{key}", f"request field `{key}`", "not part of a history", "request"
                 )
-        messages, base = document.get(ANT.messages), "/messages"
+        messages, base = document.get(ANT.messages), "/" + ANT.messages
     expect(isinstance(messages, list), None, base, "`messages` must be an array")
     out: list[dict[str, Any]] = report.records()
     names: dict[str, str] = {}
@@ -51,14 +51,17 @@ def import_document(document: Any, report: Report, fill: Fill) -> list[dict[str,
         expect(
             role in (ANT.user, ANT.assistant),
             i,
-            f"{here}/role",
+            f"{here}/{ANT.role}",
             f"role must be user or assistant, not {role!r}",
         )
         content = message.get(ANT.content)
         if isinstance(content, str):
             content = [{ANT.type: ANT.text, ANT.text: content}]
         expect(
-            isinstance(content, list), i, f"{here}/content", "content must be a string or an array"
+            isinstance(content, list),
+            i,
+            f"{here}/{ANT.content}",
+            "content must be a string or an array",
         )
         if role == ANT.assistant:
             blocks = _import_assistant_blocks(content, i, here, report, names)
@@ -93,7 +96,7 @@ def _import_user(
             pending.clear()
 
     for j, block in enumerate(content):
-        at = f"{here}/content/{j}"
+        at = f"{here}/{ANT.content}/{j}"
         report.at(i, here)
         expect(isinstance(block, dict), i, at, "a content block must be a JSON object")
         if block.get(ANT.type) == ANT.tool_result:
@@ -117,7 +120,7 @@ def _import_user(
 def _plain_block(block: dict[str, Any], i: int, at: str, report: Report) -> dict[str, Any] | None:
     kind = block.get(ANT.type)
     if kind == ANT.text:
-        expect(isinstance(block.get(ANT.text), str), i, f"{at}/text", "text must be a string")
+        expect(isinstance(block.get(ANT.text), str), i, f"{at}/{ANT.text}", "text must be a string")
         if block.get(ANT.citations):
             report.lose(
                 i,
@@ -152,7 +155,7 @@ def _import_assistant_blocks(
 ) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = []
     for j, block in enumerate(content):
-        at = f"{here}/content/{j}"
+        at = f"{here}/{ANT.content}/{j}"
         expect(isinstance(block, dict), i, at, "a content block must be a JSON object")
         kind = block.get(ANT.type)
         if kind == ANT.thinking:
@@ -183,7 +186,7 @@ def _import_assistant_blocks(
             names[call_id] = name
             value = block.get(ANT.input)
             if isinstance(value, str):  # some producers stream the input as text
-                value = arguments_value(value, i, f"{at}/input", report)
+                value = arguments_value(value, i, f"{at}/{ANT.input}", report)
             blocks.append(
                 {
                     BLOCK.type: CONTENT.tool_call,
@@ -209,7 +212,7 @@ def _import_tool_result(
     names: dict[str, str],
 ) -> dict[str, Any]:
     call_id: Any = block.get(ANT.tool_use_id)
-    expect(isinstance(call_id, str), i, f"{at}/tool_use_id", "tool_use_id must be a string")
+    expect(isinstance(call_id, str), i, f"{at}/{ANT.tool_use_id}", "tool_use_id must be a string")
     name = names.get(call_id)
     if name is None:
         name = ""
@@ -221,15 +224,20 @@ def _import_tool_result(
     if isinstance(value, str):
         content = [text_block(value)] if value else []
     else:
-        expect(isinstance(value, list), i, f"{at}/content", "content must be a string or an array")
+        expect(
+            isinstance(value, list),
+            i,
+            f"{at}/{ANT.content}",
+            "content must be a string or an array",
+        )
         for k, part in enumerate(value):
             expect(
                 isinstance(part, dict),
                 i,
-                f"{at}/content/{k}",
+                f"{at}/{ANT.content}/{k}",
                 "a content block must be a JSON object",
             )
-            converted = _plain_block(part, i, f"{at}/content/{k}", report)
+            converted = _plain_block(part, i, f"{at}/{ANT.content}/{k}", report)
             if converted is not None:
                 content.append(converted)
     return {

@@ -49,7 +49,7 @@ def export_messages(
                 if len(parts) > 1:
                     report.omit(
                         index,
-                        f"/{index}/content",
+                        f"/{index}/{MESSAGE.content}",
                         f"{len(parts)} text blocks",
                         "an assistant turn's text is one string here: joined with a newline",
                     )
@@ -70,7 +70,7 @@ def _user_content(record: dict[str, Any], index: int, report: Report) -> Any:
 def _parts(content: list[dict[str, Any]], index: int, report: Report) -> list[dict[str, Any]]:
     parts: list[dict[str, Any]] = []
     for j, block in enumerate(content):
-        here = f"/{index}/content/{j}"
+        here = f"/{index}/{MESSAGE.content}/{j}"
         kind = block[BLOCK.type]
         if kind == CONTENT.text:
             if block[BLOCK.text]:
@@ -105,7 +105,7 @@ def _assistant(
     tool_calls: list[dict[str, Any]] = []
     seen_call = False
     for j, block in enumerate(record[MESSAGE.content]):
-        here = f"/{index}/content/{j}"
+        here = f"/{index}/{MESSAGE.content}/{j}"
         kind = block[BLOCK.type]
         if kind == CONTENT.text:
             if not block[BLOCK.text]:
@@ -158,7 +158,7 @@ def _tool(
 ) -> dict[str, Any]:
     texts = []
     for j, block in enumerate(record[MESSAGE.content]):
-        here = f"/{index}/content/{j}"
+        here = f"/{index}/{MESSAGE.content}/{j}"
         if block[BLOCK.type] == CONTENT.text:
             if block[BLOCK.text]:
                 texts.append(block[BLOCK.text])
@@ -177,7 +177,7 @@ def _tool(
     if len(texts) > 1:
         report.omit(
             index,
-            f"/{index}/content",
+            f"/{index}/{MESSAGE.content}",
             f"{len(texts)} text blocks",
             "a tool message holds one text: joined with a newline",
         )
@@ -195,7 +195,7 @@ def _tool_bookkeeping(
     if record[MESSAGE.is_error]:
         report.lose(
             index,
-            f"/{index}/isError",
+            f"/{index}/{MESSAGE.is_error}",
             f"`{MESSAGE.is_error}` = true",
             f"{report.fmt} tool messages cannot mark a failed call",
             "is-error",
@@ -203,7 +203,7 @@ def _tool_bookkeeping(
     if calls.get(record[MESSAGE.tool_call_id]) != record[MESSAGE.tool_name]:
         report.lose(
             index,
-            f"/{index}/toolName",
+            f"/{index}/{MESSAGE.tool_name}",
             f"`{MESSAGE.tool_name}` = {record[MESSAGE.tool_name]!r}",
             "no earlier tool call with this id names it, and tool messages carry no name",
             "tool-name",

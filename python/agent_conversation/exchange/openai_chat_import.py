@@ -16,7 +16,7 @@ from .records import arguments_value, assistant_record, data_url_image, filled_t
 
 
 def import_messages(
-    messages: Any, report: Report, fill: Fill, base: str = "/messages"
+    messages: Any, report: Report, fill: Fill, base: str = "/" + CHAT.messages
 ) -> list[dict[str, Any]]:
     """Records for a ``messages`` array (pointers into the document under ``base``)."""
     expect(isinstance(messages, list), None, base, "`messages` must be an array")
@@ -57,7 +57,7 @@ def import_messages(
         elif role in (CHAT.tool, CHAT.function):
             out.append(_import_tool(message, role, i, here, report, fill, len(out), names))
         else:
-            expect(False, i, f"{here}/role", f"unknown role {role!r}")
+            expect(False, i, f"{here}/{CHAT.role}", f"unknown role {role!r}")
     return out
 
 
@@ -66,14 +66,24 @@ def _import_content(content: Any, i: int, here: str, report: Report) -> list[dic
         return []
     if isinstance(content, str):
         return [text_block(content)] if content else []
-    expect(isinstance(content, list), i, f"{here}/content", "content must be a string or an array")
+    expect(
+        isinstance(content, list),
+        i,
+        f"{here}/{CHAT.content}",
+        "content must be a string or an array",
+    )
     blocks: list[dict[str, Any]] = []
     for j, part in enumerate(content):
-        at = f"{here}/content/{j}"
+        at = f"{here}/{CHAT.content}/{j}"
         expect(isinstance(part, dict), i, at, "a content part must be a JSON object")
         kind = part.get(CHAT.type)
         if kind == CHAT.text:
-            expect(isinstance(part.get(CHAT.text), str), i, f"{at}/text", "text must be a string")
+            expect(
+                isinstance(part.get(CHAT.text), str),
+                i,
+                f"{at}/{CHAT.text}",
+                "text must be a string",
+            )
             blocks.append(text_block(part[CHAT.text]))
         elif kind == CHAT.refusal:
             blocks.append(text_block(str(part.get(CHAT.refusal, ""))))
@@ -119,9 +129,9 @@ def _import_assistant(
         blocks.append(text_block(message[CHAT.refusal]))
         report.lose(i, f"{here}/{CHAT.refusal}", CHAT.refusal, "kept as plain text", CHAT.refusal)
     calls = message.get(CHAT.tool_calls) or []
-    expect(isinstance(calls, list), i, f"{here}/tool_calls", "tool_calls must be an array")
+    expect(isinstance(calls, list), i, f"{here}/{CHAT.tool_calls}", "tool_calls must be an array")
     for j, call in enumerate(calls):
-        at = f"{here}/tool_calls/{j}"
+        at = f"{here}/{CHAT.tool_calls}/{j}"
         expect(isinstance(call, dict), i, at, "a tool call must be a JSON object")
         function = call.get(CHAT.function)
         if call.get(CHAT.type, CHAT.function) != CHAT.function or not isinstance(function, dict):
@@ -136,18 +146,28 @@ def _import_assistant(
         name: Any = function.get(CHAT.name)
         text: Any = function.get(CHAT.arguments)
         expect(
-            isinstance(name, str), i, f"{at}/function/name", "the function name must be a string"
+            isinstance(name, str),
+            i,
+            f"{at}/{CHAT.function}/{CHAT.name}",
+            "the function name must be a string",
         )
-        expect(isinstance(text, str), i, f"{at}/function/arguments", "arguments must be a string")
+        expect(
+            isinstance(text, str),
+            i,
+            f"{at}/{CHAT.function}/{CHAT.arguments}",
+            "arguments must be a string",
+        )
         call_id: Any = call.get(CHAT.id)
-        expect(isinstance(call_id, str), i, f"{at}/id", "the tool call id must be a string")
+        expect(isinstance(call_id, str), i, f"{at}/{CHAT.id}", "the tool call id must be a string")
         names[call_id] = name
         blocks.append(
             {
                 BLOCK.type: CONTENT.tool_call,
                 BLOCK.id: call_id,
                 BLOCK.name: name,
-                BLOCK.arguments: arguments_value(text, i, f"{at}/function/arguments", report),
+                BLOCK.arguments: arguments_value(
+                    text, i, f"{at}/{CHAT.function}/{CHAT.arguments}", report
+                ),
             }
         )
     return assistant_record(blocks, i, here, report, fill, position)
@@ -167,14 +187,23 @@ def _import_tool(
     name: Any
     if role == CHAT.function:
         call_id, name = "", message.get(CHAT.name) or ""
-        report.fill(i, f"{here}/tool_call_id", "tool call id ''", "function messages have none")
+        report.fill(
+            i, f"{here}/{CHAT.tool_call_id}", "tool call id ''", "function messages have none"
+        )
     else:
         call_id = message.get(CHAT.tool_call_id)
-        expect(isinstance(call_id, str), i, f"{here}/tool_call_id", "tool_call_id must be a string")
+        expect(
+            isinstance(call_id, str),
+            i,
+            f"{here}/{CHAT.tool_call_id}",
+            "tool_call_id must be a string",
+        )
         name = names.get(call_id)
         if name is None:
             name = ""
-            report.fill(i, f"{here}/toolName", "tool name ''", "no earlier tool call has this id")
+            report.fill(
+                i, f"{here}/{MESSAGE.tool_name}", "tool name ''", "no earlier tool call has this id"
+            )
     content = _import_content(message.get(CHAT.content), i, here, report)
     return {
         MESSAGE.role: ROLE.tool_result,
@@ -215,7 +244,7 @@ def tools_lost(tools: Any, report: Report) -> None:
         ):
             report.lose(
                 None,
-                f"/tools/{k}",
+                f"/{CHAT.tools}/{k}",
                 "tool definition",
                 "a saved history holds no tool definitions",
                 CHAT.tools,

@@ -92,7 +92,7 @@ def _timestamp(record: dict[str, Any], index: int, report: Report, out: dict[str
     if text is None:
         report.lose(
             index,
-            f"/{index}/timestamp",
+            f"/{index}/{MESSAGE.timestamp}",
             f"timestamp {record[MESSAGE.timestamp]}",
             "beyond the dates pydantic-ai can hold",
             MESSAGE.timestamp,
@@ -118,7 +118,7 @@ def _files(content: list[dict[str, Any]], index: int, report: Report, single: bo
         else:
             report.lose(
                 index,
-                f"/{index}/content/{j}",
+                f"/{index}/{MESSAGE.content}/{j}",
                 f"{block[BLOCK.type]} block",
                 f"{report.fmt} has no place for it here",
                 block[BLOCK.type],
@@ -187,7 +187,7 @@ def _response_part(
             if BLOCK.signature in block:
                 report.lose(
                     index,
-                    f"/{index}/content/{j}/signature",
+                    f"/{index}/{MESSAGE.content}/{j}/{BLOCK.signature}",
                     "signature beside redacted data",
                     "the redacted data takes its place",
                     CONTENT.thinking,
@@ -239,7 +239,7 @@ def _binary_ok(block: dict[str, Any], index: int, j: int, report: Report) -> boo
     if not ok:
         report.lose(
             index,
-            f"/{index}/content/{j}",
+            f"/{index}/{MESSAGE.content}/{j}",
             "image whose data is not standard base64",
             f"{report.fmt} holds the decoded bytes of an image",
             CONTENT.image,

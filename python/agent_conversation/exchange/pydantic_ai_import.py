@@ -66,7 +66,7 @@ def import_document(document: Any, report: Report, fill: Fill) -> list[dict[str,
         report.at(i, here)
         expect(isinstance(message, dict), i, here, "a message must be a JSON object")
         parts = message.get(PAI.parts)
-        expect(isinstance(parts, list), i, f"{here}/parts", "`parts` must be an array")
+        expect(isinstance(parts, list), i, f"{here}/{PAI.parts}", "`parts` must be an array")
         kind = message.get(PAI.kind)
         if kind == PAI.response:
             out.append(_import_response(message, parts, i, here, report, fill, len(out)))
@@ -74,18 +74,22 @@ def import_document(document: Any, report: Report, fill: Fill) -> list[dict[str,
             if message.get(PAI.instructions):
                 report.lose(
                     i,
-                    f"{here}/instructions",
+                    f"{here}/{PAI.instructions}",
                     PAI.instructions,
                     "a saved history has no system prompt",
                     "system",
                 )
             for j, part in enumerate(parts):
-                report.at(i, f"{here}/parts/{j}")
-                record = _import_request_part(part, i, f"{here}/parts/{j}", report, fill, len(out))
+                report.at(i, f"{here}/{PAI.parts}/{j}")
+                record = _import_request_part(
+                    part, i, f"{here}/{PAI.parts}/{j}", report, fill, len(out)
+                )
                 if record is not None:
                     out.append(record)
         else:
-            expect(False, i, f"{here}/kind", f"kind must be request or response, not {kind!r}")
+            expect(
+                False, i, f"{here}/{PAI.kind}", f"kind must be request or response, not {kind!r}"
+            )
     return out
 
 
@@ -93,7 +97,9 @@ def _time(value: Any, fill: Fill, position: int, i: int, here: str, report: Repo
     ms = millis(value)
     if ms is None:
         ms = fill.timestamp(position)
-        report.fill(i, f"{here}/timestamp", f"timestamp {ms}", "the document gives no usable time")
+        report.fill(
+            i, f"{here}/{MESSAGE.timestamp}", f"timestamp {ms}", "the document gives no usable time"
+        )
     return ms
 
 
@@ -161,7 +167,7 @@ def _import_request_part(
         blocks = (
             [text_block(content)]
             if isinstance(content, str)
-            else _import_files(content, i, f"{here}/content", report)
+            else _import_files(content, i, f"{here}/{PAI.content}", report)
         )
         return {
             MESSAGE.role: ROLE.user,
@@ -176,7 +182,7 @@ def _import_request_part(
         blocks = (
             [text_block(content)]
             if isinstance(content, str)
-            else _import_files(content, i, f"{here}/content", report)
+            else _import_files(content, i, f"{here}/{PAI.content}", report)
         )
         if not part.get(PAI.tool_name) and kind == PAI.retry_prompt:
             return {
@@ -214,7 +220,7 @@ def _import_response(
 ) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = []
     for j, part in enumerate(parts):
-        at = f"{here}/parts/{j}"
+        at = f"{here}/{PAI.parts}/{j}"
         expect(isinstance(part, dict), i, at, "a part must be a JSON object")
         block = _import_response_part(part, i, at, report)
         if block is not None:
@@ -298,7 +304,7 @@ def _import_response_part(
         args = part.get(PAI.args)
         details = _object(part.get(PAI.provider_details))
         if isinstance(args, str):
-            args = arguments_value(args, i, f"{at}/args", report) if args else {}
+            args = arguments_value(args, i, f"{at}/{PAI.args}", report) if args else {}
         elif details.get(PAI.arguments_wrapped) and isinstance(args, dict):
             args = args.get(PAI.value)
         call = {
