@@ -19,6 +19,7 @@ from agent_conversation.records.events import (
     history_from_events,
     loads_event,
     loads_events,
+    split_runs,
 )
 from agent_conversation.records.phi_sessions import dumps_phi_document, loads_phi_document
 
@@ -132,6 +133,30 @@ def test_history_from_events_takes_each_runs_messages() -> None:
     text = "".join(json.dumps(e) + "\n" for e in runs)
     conversation = history_from_events(text, "yoagent@0.26.6")
     assert [r["timestamp"] for r in conversation.records] == [1, 2]
+
+
+def test_history_from_events_continues_the_start_history_run_by_run() -> None:
+    user = {"role": "user", "content": [{"type": "text", "text": "hi"}], "timestamp": 1}
+    note = {"role": "extension", "kind": "ui.note", "data": {"b": 1, "a": 2.5}}
+    reply = {**user, "content": [{"type": "text", "text": "ho"}], "timestamp": 2}
+    runs = [
+        {"type": "agentStart"},
+        {"type": "agentEnd", "messages": [user]},
+        {"type": "agentStart"},
+        {"type": "messageEnd", "message": reply},
+    ]
+    text = "\n" + "".join(json.dumps(e) + "\n" for e in runs)
+    first, second = split_runs(text, "yoagent@0.26.6")
+    assert first + second == text and second.startswith('{"type": "agentStart"}')
+    start = json.dumps([user, note])  # the app appended a record no event shows
+    conversation = history_from_events(second, "yoagent@0.26.6", start=start)
+    assert [r.get("kind") or r["timestamp"] for r in conversation.records] == [1, "ui.note", 2]
+    again = history_from_events(second, "yoagent@0.26.6", start=conversation)
+    assert len(again) == 4
+    with pytest.raises(ConversationError, match="start: .*missing field `content`"):
+        history_from_events(second, "yoagent@0.26.6", start='[{"role": "user"}]')
+    with pytest.raises(ConversationError, match="start: "):
+        history_from_events(second, "yoagent@0.26.6", start="[")
 
 
 def test_history_from_events_refuses_compaction() -> None:

@@ -4,7 +4,8 @@ Each event is ``serde_json::from_str::<AgentEvent>`` / ``serde_json::to_string``
 event per line (blank lines skipped), written one per line with a newline after each. Problems
 carry the 1-based line number. ``history_from_events`` gives the conversation a stream describes:
 the messages of each run's ``AgentEnd`` (what ``save_messages()`` returns after runs that started
-from an empty history), or, for a run without one, the messages of its ``MessageEnd`` events.
+from an empty history, or from the ``start`` history given), or, for a run without one, the
+messages of its ``MessageEnd`` events.
 """
 
 from __future__ import annotations
@@ -14,9 +15,20 @@ from typing import Any
 
 from ..codec.jsonparse import JsonSyntaxError, parse_value, position, value_positions
 from ..codec.reader import Reject
+from ..conversation import Conversation
 from ..errors import ConversationError, Problem, decode_utf8, pointer
 from .event_models import EVENT_VERSIONS, event_model, event_version
 from .model import ModelReader, to_json
+
+# The events that shape a history (by tag) and the keys read from them.
+_TAG = "type"
+_STARTS = ("agentStart", "AgentStart")
+_ENDS = ("agentEnd", "AgentEnd")
+_MESSAGE_ENDS = ("messageEnd", "MessageEnd")
+_REWRITES = ("contextCompacted", "CompactionEnded", "PrunApplied")
+_TURN_START, _TURN_INDEX = "TurnStart", "turn_index"
+_REVERT, _APPLIED, _TARGET = "RevertApplied", "applied", "target"
+_MESSAGE, _MESSAGES = "message", "messages"
 
 
 @dataclass
@@ -148,48 +160,103 @@ def dumps_events(stream: EventStream, float_format: str = "ryu") -> str:
     return "".join(to_json(e, float_format) + "\n" for e in stream.events)
 
 
-def history_from_events(data: str | bytes, dialect: str = "auto") -> Any:
+def split_runs(data: str | bytes, dialect: str = "auto") -> list[str]:
+    """The stream cut into runs (each from its ``AgentStart`` line), as text, lines unchanged.
+
+    Lines before the second ``AgentStart`` belong to the first run. Feed each run to
+    :func:`history_from_events` with the history the app held when that run started.
+    """
+    text = decode_utf8(data)
+    stream = loads_events(text, dialect)
+    starts = [line for event, line in zip(stream.events, stream.lines, strict=True)
+              if event[_TAG] in _STARTS]  # fmt: skip
+    lines = text.split("\n")
+    cuts = [1, *starts[1:]]
+    out = []
+    for i, first in enumerate(cuts):
+        last = cuts[i + 1] - 1 if i + 1 < len(cuts) else len(lines)
+        out.append("\n".join(lines[first - 1 : last]) + ("\n" if i + 1 < len(cuts) else ""))
+    return out
+
+
+def history_from_events(
+    data: str | bytes, dialect: str = "auto", start: str | bytes | Conversation | None = None
+) -> Conversation:
     """The conversation an event stream describes, as a :class:`~..conversation.Conversation`.
 
-    Per run (``AgentStart`` … ``AgentEnd``): the ``AgentEnd`` messages, else the ``MessageEnd``
-    messages seen; runs are concatenated. phi-core's ``RevertApplied`` tags the target message
-    the way that crate version's loop does (the event carries what it needs). Compaction and
-    pruning rewrite the history without putting the result in an event: such streams are
-    refused. Records added to the history outside the loop (an Agent API call between runs, a
-    session fork) emit no event, so they cannot be part of the result.
+    ``start`` is the history the stream's first run started from (a saved conversation's text or
+    a :class:`~..conversation.Conversation` of the same crate version; default: empty). Per run
+    (``AgentStart`` … ``AgentEnd``) the run's new messages are appended: the ``AgentEnd``
+    messages (the crates put exactly the run's new messages there, prompts included), else, for
+    a run that did not end, the ``MessageEnd`` messages seen. phi-core's ``RevertApplied`` tags
+    the target message the way that crate version's loop does (the event carries what it needs).
+
+    What no event carries, so no stream can tell: records the app adds between runs (an Agent
+    API ``append_message``, a yoagent session fork with ``replace_messages``) — cut the stream
+    with :func:`split_runs` and pass each run the history the app held when it started; and
+    compaction, which rewrites the earlier history: yoagent's default ``DefaultCompaction``
+    runs before every turn and emits nothing (only ``LlmCompaction`` emits
+    ``ContextCompacted``, which carries counts, not the result), phi-core's ``CompactionEnded``
+    and ``PrunApplied`` carry counts too. Streams with such an event are refused.
     """
     from ..api import loads
     from ..dialects import resolve
 
     stream = loads_events(data, dialect)
-    messages: list[Any] = []
+    messages: list[Any] = _start_messages(start, stream.dialect)
     run: list[Any] = []
     ended = False
     turn = 0
     reverts: list[tuple[dict[str, Any], int]] = []  # RevertApplied events of this run, turn
     for event, line in zip(stream.events, stream.lines, strict=True):
-        kind = event["type"]
-        if kind in ("contextCompacted", "CompactionEnded", "PrunApplied"):
+        kind = event[_TAG]
+        if kind in _REWRITES:
             raise ConversationError(
-                [Problem(None, "/type", line, None, f"a {kind} event rewrites the history "
-                         "without recording the result: the history cannot be rebuilt", "shape")]
+                [Problem(None, pointer((_TAG,)), line, None, f"a {kind} event rewrites the "
+                         "history without recording the result: the history cannot be rebuilt",
+                         "shape")]
             )  # fmt: skip
-        if kind in ("agentStart", "AgentStart"):
+        if kind in _STARTS:
             if not ended:
                 messages += _tagged(run, messages, reverts, stream.dialect)
             run, ended, turn, reverts = [], False, 0, []
-        elif kind == "TurnStart":
-            turn = event["turn_index"] + 1
-        elif kind in ("messageEnd", "MessageEnd"):
-            run.append(event["message"])
-        elif kind == "RevertApplied" and event["applied"] and event["target"] is not None:
+        elif kind == _TURN_START:
+            turn = event[_TURN_INDEX] + 1
+        elif kind in _MESSAGE_ENDS:
+            run.append(event[_MESSAGE])
+        elif kind == _REVERT and event[_APPLIED] and event[_TARGET] is not None:
             reverts.append((event, turn))
-        elif kind in ("agentEnd", "AgentEnd"):
-            messages += _tagged(event["messages"], messages, reverts, stream.dialect)
+        elif kind in _ENDS:
+            messages += _tagged(event[_MESSAGES], messages, reverts, stream.dialect)
             run, ended, reverts = [], True, []
     if not ended:
         messages += _tagged(run, messages, reverts, stream.dialect)
     return loads(to_json(messages), resolve(stream.dialect))
+
+
+def _start_messages(start: str | bytes | Conversation | None, name: str) -> list[Any]:
+    """The written form of each message of ``start``, read as the stream's crate version."""
+    if start is None:
+        return []
+    from ..api import dumps
+    from ..dialects import resolve
+
+    if isinstance(start, Conversation):
+        start = dumps(start, resolve(name))
+    text = decode_utf8(start)
+    reader = ModelReader(event_model(name))
+    try:
+        value = parse_value(text)
+        return reader.read(value, ("vec", "agent_message"), ())  # type: ignore[no-any-return]
+    except JsonSyntaxError as err:
+        line, column = err.line_column(text)
+        raise ConversationError(
+            [Problem(None, "", line, column, f"start: {err.code}", "syntax")]
+        ) from None
+    except Reject as why:
+        raise ConversationError(
+            [Problem(None, pointer(why.path), None, None, f"start: {why.message}", why.kind)]
+        ) from None
 
 
 _TAG_KINDS = {"failure": "lesson", "tangent": "finding", "completion": "outcome",
