@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 from typing import Any
@@ -23,7 +25,8 @@ from agent_conversation.records.events import (
 )
 from agent_conversation.records.phi_sessions import dumps_phi_document, loads_phi_document
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "records"
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures" / "records"
 CONFIGS = sorted((FIXTURES / "config").glob("*/*.json"))
 EVENTS = sorted((FIXTURES / "events").glob("*.jsonl"))
 SESSIONS = sorted((FIXTURES / "phi-session").glob("*.json"))
@@ -260,44 +263,108 @@ def test_unknown_config_type_is_a_usage_error(capsys: pytest.CaptureFixture[str]
     assert "config:ExecutionLimits" in capsys.readouterr().err
 
 
-def test_record_schemas_are_up_to_date() -> None:
-    from agent_conversation.records.schema_gen import main as generate
+def test_record_tables_are_generated_from_the_schemas() -> None:
+    """records/tables.py is what scripts/generate_record_tables.py makes of schema/ (--check)."""
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "generate_record_tables.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
 
-    assert generate(["--check"]) == 0, "run python -m agent_conversation.records.schema_gen"
+
+def test_a_schema_edit_reaches_the_tables(tmp_path: Path) -> None:
+    """The generator reads the schema files: a key renamed in a wire view (and its reader
+    view) is what the generated tables then hold; a reader view that disagrees is refused."""
+    import shutil
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import generate_record_tables as gen
+
+    schema = tmp_path / "schema"
+    shutil.copytree(ROOT / "schema", schema)
+    folder = schema / "yoagent" / "events" / "0.26.6"
+    for view in ("wire", "reader"):
+        path = folder / f"events.{view}.schema.json"
+        path.write_text(path.read_text().replace('"reason"', '"why"'))
+    old = gen.SCHEMA
+    try:
+        gen.SCHEMA = schema
+        entry = gen.table(folder / "events.wire.schema.json")[1]
+        rejected = entry["enums"]["AgentEvent"]["variants"]["inputRejected"]
+        assert [row[0] for row in rejected] == ["why"]
+        path = folder / "events.reader.schema.json"
+        path.write_text(
+            path.read_text().replace(
+                '"required": [\n            "type",\n            "why"',
+                '"required": [\n            "type"',
+            )
+        )
+        with pytest.raises(SystemExit, match="reader `required` differs"):
+            gen.table(folder / "events.wire.schema.json")
+    finally:
+        gen.SCHEMA = old
 
 
 def _validator(relpath: str) -> Any:
     import jsonschema
 
-    schema_dir = FIXTURES.parent.parent / "schema"
-    schema = json.loads((schema_dir / relpath).read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(schema)
+    from agent_conversation import schemas
+
+    base = "https://agent-conversation-format.dev/schema/"
+    return jsonschema.Draft202012Validator({"$ref": base + relpath}, registry=schemas.registry())
 
 
-@pytest.mark.parametrize(
-    ("fixture", "schema"),
-    [
-        ("events/yoagent-0.13.0.jsonl", "yoagent/events/0.13/events.schema.json"),
-        ("events/yoagent-0.15.0.jsonl", "yoagent/events/0.13/events.schema.json"),
-        ("events/yoagent-0.17.0.jsonl", "yoagent/events/0.17/events.schema.json"),
-        ("events/yoagent-0.18.1.jsonl", "yoagent/events/0.18/events.schema.json"),
-        ("events/yoagent-0.26.6.jsonl", "yoagent/events/0.26.6/events.schema.json"),
-        ("events/phi-core-0.8.0.jsonl", "phi-core/events/0.7/events.schema.json"),
-        ("events/phi-core-0.10.0.jsonl", "phi-core/events/0.9/events.schema.json"),
-        ("events/phi-core-0.15.2.jsonl", "phi-core/events/0.12/events.schema.json"),
-        ("phi-session/phi-core-0.8.0.json", "phi-core/session/0.7/session.schema.json"),
-        ("phi-session/phi-core-0.10.0.json", "phi-core/session/0.9/session.schema.json"),
-        ("phi-session/phi-core-0.15.2.json", "phi-core/session/0.12/session.schema.json"),
-    ],
-)
-def test_record_schemas_accept_what_the_crates_wrote(fixture: str, schema: str) -> None:
+EVENT_SCHEMAS = [
+    ("events/yoagent-0.13.0.jsonl", "yoagent/events/0.13/events"),
+    ("events/yoagent-0.15.0.jsonl", "yoagent/events/0.13/events"),
+    ("events/yoagent-0.17.0.jsonl", "yoagent/events/0.17/events"),
+    ("events/yoagent-0.18.1.jsonl", "yoagent/events/0.18/events"),
+    ("events/yoagent-0.26.6.jsonl", "yoagent/events/0.26.6/events"),
+    ("events/phi-core-0.8.0.jsonl", "phi-core/events/0.7/events"),
+    ("events/phi-core-0.10.0.jsonl", "phi-core/events/0.9/events"),
+    ("events/phi-core-0.15.2.jsonl", "phi-core/events/0.12/events"),
+    ("phi-session/phi-core-0.8.0.json", "phi-core/session/0.7/session"),
+    ("phi-session/phi-core-0.10.0.json", "phi-core/session/0.9/session"),
+    ("phi-session/phi-core-0.15.2.json", "phi-core/session/0.12/session"),
+]
+
+
+@pytest.mark.parametrize("view", ["wire", "reader"])
+@pytest.mark.parametrize(("fixture", "schema"), EVENT_SCHEMAS)
+def test_record_schemas_accept_what_the_crates_wrote(fixture: str, schema: str, view: str) -> None:
     text = (FIXTURES / fixture).read_text(encoding="utf-8")
     docs = [json.loads(x) for x in text.split("\n") if x] if fixture.endswith(".jsonl") else [
         json.loads(text)
     ]  # fmt: skip
-    validator = _validator(schema)
+    validator = _validator(f"{schema}.{view}.schema.json")
     for doc in docs:
         assert not list(validator.iter_errors(doc)), doc
+
+
+def test_record_reader_views_accept_serdes_other_forms() -> None:
+    """The reader view takes what serde also reads and the wire view refuses: a struct as a
+    sequence of its fields, a unit variant as {name: null}, an alias, a missing defaulted key."""
+    reader = _validator("phi-core/events/0.12/events.reader.schema.json")
+    wire = _validator("phi-core/events/0.12/events.wire.schema.json")
+    start = {
+        "type": "TurnStart", "loop_id": "l", "turn_index": 0,
+        "timestamp": "2026-01-01T00:00:00Z", "triggered_by": "User",
+    }  # fmt: skip
+    forms = [
+        ["TurnStart", "l", 0, "2026-01-01T00:00:00Z", "User"],
+        {**start, "triggered_by": {"User": None}},
+        {**start, "triggered_by": "FollowUp"},
+    ]
+    assert not list(wire.iter_errors(start)) and not list(reader.iter_errors(start))
+    for form in forms:
+        assert not list(reader.iter_errors(form)), form
+        assert list(wire.iter_errors(form)), form
+    yo = _validator("yoagent/events/0.26.6/events.reader.schema.json")
+    assert not list(yo.iter_errors({"type": "agentEnd", "messages": []}))  # stats defaulted
+    assert list(_validator("yoagent/events/0.26.6/events.wire.schema.json").iter_errors(
+        {"type": "agentEnd", "messages": []}
+    ))  # fmt: skip
 
 
 def _all(errors: list[Any]) -> list[Any]:
@@ -310,13 +377,15 @@ def _all(errors: list[Any]) -> list[Any]:
 
 def test_record_schemas_refuse_what_the_crates_refuse() -> None:
     session = json.loads((FIXTURES / "phi-session" / "phi-core-0.15.2.json").read_text())
-    errors = list(_validator("phi-core/session/0.7/session.schema.json").iter_errors(session))
+    errors = list(
+        _validator("phi-core/session/0.7/session.reader.schema.json").iter_errors(session)
+    )
     assert any("'events' is a required property" in e.message for e in _all(errors))
-    events = _validator("yoagent/events/0.26.6/events.schema.json")
+    events = _validator("yoagent/events/0.26.6/events.reader.schema.json")
     assert list(events.iter_errors({"type": "nope"}))
     assert list(events.iter_errors({"type": "messageEnd"}))
     assert not list(events.iter_errors({"type": "agentStart"}))
-    phi = _validator("phi-core/events/0.7/events.schema.json")
+    phi = _validator("phi-core/events/0.7/events.reader.schema.json")
     assert list(phi.iter_errors({"type": "TurnRequest", "loop_id": "l"}))
 
 

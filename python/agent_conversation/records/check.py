@@ -20,7 +20,7 @@ def config_label(revision: str) -> str:
 def config_versions(label: str) -> list[str] | None:
     """The crate-version bounds of a ``config:`` label, or None."""
     if label.startswith("events:"):
-        from .schema_gen import EVENT_RANGES
+        from .event_models import EVENT_RANGES
 
         return EVENT_RANGES.get(label[len("events:") :])
     if not label.startswith(CONFIG_PREFIX):

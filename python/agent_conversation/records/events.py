@@ -17,18 +17,10 @@ from ..codec.jsonparse import JsonSyntaxError, parse_value, position, value_posi
 from ..codec.reader import Reject
 from ..conversation import Conversation
 from ..errors import ConversationError, Problem, decode_utf8, pointer
-from .event_models import EVENT_VERSIONS, event_model, event_version
+from .event_models import EVENT_VERSIONS, event_model, event_version, history_roles
 from .model import ModelReader, to_json
 
-# The events that shape a history (by tag) and the keys read from them.
-_TAG = "type"
-_STARTS = ("agentStart", "AgentStart")
-_ENDS = ("agentEnd", "AgentEnd")
-_MESSAGE_ENDS = ("messageEnd", "MessageEnd")
-_REWRITES = ("contextCompacted", "CompactionEnded", "PrunApplied")
-_TURN_START, _TURN_INDEX = "TurnStart", "turn_index"
-_REVERT, _APPLIED, _TARGET = "RevertApplied", "applied", "target"
-_MESSAGE, _MESSAGES = "message", "messages"
+_ROOT = "AgentEvent"  # the root type of every events schema (its $ref)
 
 
 @dataclass
@@ -72,7 +64,7 @@ def _read_line(line: str, number: int, reader: ModelReader, index: int) -> dict[
             [Problem(index, "", number, None, "nested too deeply", "depth")]
         ) from None
     try:
-        return reader.read(value, "AgentEvent", ())  # type: ignore[no-any-return]
+        return reader.read(value, _ROOT, ())  # type: ignore[no-any-return]
     except Reject as why:
         at = _column(line, why.path)
         raise ConversationError(
@@ -140,7 +132,7 @@ def loads_event(data: str | bytes, dialect: str = "auto") -> dict[str, Any]:
         except JsonSyntaxError:
             return _read_line(text, 1, reader, 0)  # raises with the position
         try:
-            return reader.read(value, "AgentEvent", ())  # type: ignore[no-any-return]
+            return reader.read(value, _ROOT, ())  # type: ignore[no-any-return]
         except Reject as why:
             if error is None:
                 error = ConversationError(
@@ -160,6 +152,21 @@ def dumps_events(stream: EventStream, float_format: str = "ryu") -> str:
     return "".join(to_json(e, float_format) + "\n" for e in stream.events)
 
 
+_MARKS = "marks"  # the key of an x-history annotation that says what the event marks
+
+
+def _roles(name: str) -> tuple[str, dict[str, dict[str, str]]]:
+    """The event tag key and {tag value: x-history annotation} of a modeled crate version."""
+    tag = event_model(name).enums[_ROOT].tag
+    assert tag is not None
+    return tag, history_roles(name)
+
+
+def _revert_event(event: dict[str, Any], role: dict[str, str]) -> dict[str, Any]:
+    """A revert event's parts by their x-history names (target, category, summary, abandoned)."""
+    return {part: event[key] for part, key in role.items() if part != _MARKS}
+
+
 def split_runs(data: str | bytes, dialect: str = "auto") -> list[str]:
     """The stream cut into runs (each from its ``AgentStart`` line), as text, lines unchanged.
 
@@ -168,8 +175,12 @@ def split_runs(data: str | bytes, dialect: str = "auto") -> list[str]:
     """
     text = decode_utf8(data)
     stream = loads_events(text, dialect)
-    starts = [line for event, line in zip(stream.events, stream.lines, strict=True)
-              if event[_TAG] in _STARTS]  # fmt: skip
+    tag, roles = _roles(stream.dialect)
+    starts = [
+        line
+        for event, line in zip(stream.events, stream.lines, strict=True)
+        if roles.get(event[tag], {}).get(_MARKS) == "run-start"
+    ]
     lines = text.split("\n")
     cuts = [1, *starts[1:]]
     out = []
@@ -208,26 +219,29 @@ def history_from_events(
     ended = False
     turn = 0
     reverts: list[tuple[dict[str, Any], int]] = []  # RevertApplied events of this run, turn
+    tag, roles = _roles(stream.dialect)
     for event, line in zip(stream.events, stream.lines, strict=True):
-        kind = event[_TAG]
-        if kind in _REWRITES:
+        kind = event[tag]
+        role = roles.get(kind, {})
+        marks = role.get(_MARKS)
+        if marks == "rewrite":
             raise ConversationError(
-                [Problem(None, pointer((_TAG,)), line, None, f"a {kind} event rewrites the "
+                [Problem(None, pointer((tag,)), line, None, f"a {kind} event rewrites the "
                          "history without recording the result: the history cannot be rebuilt",
                          "shape")]
             )  # fmt: skip
-        if kind in _STARTS:
+        if marks == "run-start":
             if not ended:
                 messages += _tagged(run, messages, reverts, stream.dialect)
             run, ended, turn, reverts = [], False, 0, []
-        elif kind == _TURN_START:
-            turn = event[_TURN_INDEX] + 1
-        elif kind in _MESSAGE_ENDS:
-            run.append(event[_MESSAGE])
-        elif kind == _REVERT and event[_APPLIED] and event[_TARGET] is not None:
-            reverts.append((event, turn))
-        elif kind in _ENDS:
-            messages += _tagged(event[_MESSAGES], messages, reverts, stream.dialect)
+        elif marks == "turn-start":
+            turn = event[role["index"]] + 1
+        elif marks == "message-end":
+            run.append(event[role["record"]])
+        elif marks == "revert" and event[role["applied"]] and event[role["target"]] is not None:
+            reverts.append((_revert_event(event, role), turn))
+        elif marks == "run-end":
+            messages += _tagged(event[role["messages"]], messages, reverts, stream.dialect)
             run, ended, reverts = [], True, []
     if not ended:
         messages += _tagged(run, messages, reverts, stream.dialect)
@@ -270,7 +284,7 @@ def _revert_tag(
     """The NodeTag phi-core's ``apply_revert`` attaches to the target (None: no tag)."""
     kind = _TAG_KINDS[event["category"]]
     summary = event["summary"] or ""
-    abandoned = event["abandoned_node_ids"]
+    abandoned = event["abandoned"]
     if dialect in ("phi-core@0.8.0", "phi-core@0.10.0"):
         text = summary
     else:  # 0.12+: a breadcrumb naming the abandoned tools; pinned kinds may attach nothing

@@ -18,131 +18,22 @@ from typing import Any
 from ..codec.jsonparse import JsonSyntaxError, parse_value
 from ..codec.reader import Reject
 from ..errors import ConversationError, Problem, pointer
-from .event_models import PHI_ENUMS, PHI_STRUCTS, _phi_events, event_model
-from .model import Enum, F, Model, ModelReader, d, locate, s, to_json_pretty
+from .event_models import _crates, in_range, model_of
+from .model import Model, ModelReader, locate, to_json_pretty
+from .tables import SESSIONS
 
-SESSION_VERSIONS = ("0.15.2", "0.10.0", "0.8.0")  # newest first
+SESSION_VERSIONS = tuple(reversed(_crates(SESSIONS)["phi-core"]))  # newest first
 # Which crate versions save each layout: 0.7-0.8 (loop events, no request payloads), 0.9-0.10
 # (loop events, TurnRequest events, turn request payloads; 0.10.0 checked; there is no 0.11),
 # 0.12-0.15 (no loop events; 0.15.2 checked, 0.12-0.14 assumed).
 LAYOUT_VERSIONS = {"0.8.0": "0.7.0–0.8.x", "0.10.0": "0.9.0–0.10.x", "0.15.2": "0.12.0–0.15.x"}
-ZERO_USAGE_PHI = {
-    "input": 0, "output": 0, "reasoning": 0, "cache_read": 0, "cache_write": 0, "total_tokens": 0,
-}  # fmt: skip
-
-
-def _structs(version: str) -> dict[str, list[F]]:
-    turn_range = [F("startTurn", "u32"), F("endTurn", "u32")]
-    section = [F("range", "TurnRange"), F("messages", ("vec", "agent_message"))]
-    turn = [
-        F("turn_id", "TurnId"),
-        F("triggered_by", "TurnTrigger"),
-        F("usage", "usage"),
-        F("input_messages", ("vec", "agent_message")),
-        F("output_message", "agent_message"),
-        F("tool_results", ("vec", "agent_message")),
-        F("started_at", "datetime"),
-        F("ended_at", "datetime"),
-    ]
-    if version != "0.8.0":
-        turn.append(s("request_payload", "AnnotatedRequestPayload"))
-    loop = [
-        F("loop_id", "str"),
-        F("session_id", "str"),
-        F("agent_id", "str"),
-        F("parent_loop_id", ("opt", "str")),
-        d("continuation_kind", ("nulldefault", "ContinuationKind", "Initial"), "Initial"),
-        F("started_at", "datetime"),
-        F("ended_at", ("opt", "datetime")),
-        F("status", "LoopStatus"),
-        F("rejection", ("opt", "str")),
-        F("config", ("opt", "LoopConfigSnapshot")),
-        F("messages", ("vec", "agent_message")),
-        d("turns", ("vec", "Turn"), []),
-        F("usage", "usage"),
-        F("metadata", ("opt", "value")),
-        F("events", ("vec", "LoopEvent")),
-        F("children_loop_ids", ("vec", "str")),
-        F("child_loop_refs", ("vec", "ChildLoopRef")),
-        F("parallel_group", ("opt", "ParallelGroupRecord")),
-        s("compaction_block", "CompactionBlock"),
-    ]
-    if version not in ("0.8.0", "0.10.0"):
-        loop = [f for f in loop if f.name != "events"]
-    structs = dict(PHI_STRUCTS)
-    structs.update(
-        TurnRange=turn_range,
-        CompactedSection=section,
-        CompactionBlock=[
-            s("keep_first", "TurnRange"),
-            s("keep_recent", "CompactedSection"),
-            s("keep_compacted", "CompactedSection"),
-            F("createdAt", "datetime"),
-        ],
-        TurnId=[F("loopId", "str"), F("turnIndex", "u32")],
-        Turn=turn,
-        LoopEvent=[F("sequence", "u64"), F("event", "AgentEvent")],
-        ChildLoopRef=[
-            F("tool_call_id", "str"),
-            F("tool_name", "str"),
-            F("child_loop_id", "str"),
-            F("child_session_id", "str"),
-        ],  # fmt: skip
-        SpawnRef=[
-            F("parent_session_id", "str"),
-            F("parent_loop_id", "str"),
-            F("tool_call_id", "str"),
-            F("tool_name", "str"),
-        ],  # fmt: skip
-        ParallelGroupRecord=[
-            F("all_loop_ids", ("vec", "str")),
-            F("selected_loop_id", "str"),
-            F("selected_config_index", "usize"),
-            F("evaluation_usage", "usage"),
-            F("is_selected", "bool"),
-        ],  # fmt: skip
-        LoopRecord=loop,
-        Session=[
-            F("session_id", "str"),
-            F("agent_id", "str"),
-            F("created_at", "datetime"),
-            F("last_active_at", "datetime"),
-            F("formation", "SessionFormation"),
-            F("parent_spawn_ref", ("opt", "SpawnRef")),
-            d("scope", "SessionScope", "ephemeral"),
-            F("loops", ("vec", "LoopRecord")),
-        ],
-    )
-    return structs
-
-
-def _enums(version: str) -> dict[str, Enum]:
-    enums = dict(PHI_ENUMS)
-    enums.update(
-        AgentEvent=_phi_events(version),
-        SessionFormation=Enum(
-            {
-                "Explicit": [F("timestamp", "datetime")],
-                "FirstLoop": [F("timestamp", "datetime")],
-                "InactivityTimeout": [
-                    F("threshold_secs", "u64"),
-                    F("previous_session_id", ("opt", "str")),
-                    F("timestamp", "datetime"),
-                ],
-            }
-        ),
-        LoopStatus=Enum(
-            {n: None for n in ("Pending", "Running", "Completed", "Rejected", "Aborted")}
-        ),
-        SessionScope=Enum({"ephemeral": None, "persistent": None}),
-    )
-    return enums
 
 
 @cache
 def session_model(version: str) -> Model:
-    base = event_model(f"phi-core@{version}")
-    return Model(base.spec, _structs(version), _enums(version), f"phi-core@{version}")
+    """The model of a ``save_session`` document of a modeled phi-core version (``0.8.0``)."""
+    name = f"phi-core@{version}"
+    return model_of(name, SESSIONS[name])
 
 
 @dataclass
@@ -166,10 +57,13 @@ def _versions(dialect: str) -> list[str]:
         raise ConversationError(f"{dialect}: session documents are phi-core's")
     if version in ("", "latest"):
         return [SESSION_VERSIONS[0]]
-    parts = tuple(int(p) for p in version.split(".") if p.isdigit())
-    if parts < (0, 7):
-        raise ConversationError(f"{dialect}: session documents are modeled from phi-core 0.7")
-    return ["0.8.0" if parts < (0, 9) else "0.10.0" if parts < (0, 12) else "0.15.2"]
+    for modeled in SESSION_VERSIONS:
+        if in_range(version, SESSIONS[f"phi-core@{modeled}"]["versions"]):
+            return [modeled]
+    oldest = SESSIONS[f"phi-core@{SESSION_VERSIONS[-1]}"]["versions"][0].lstrip(">=")
+    if in_range(version, [">=0.0.0", f"<{oldest}"]):
+        raise ConversationError(f"{dialect}: session documents are modeled from phi-core {oldest}")
+    return [SESSION_VERSIONS[0]]  # newer than any modeled version: read as the newest
 
 
 def loads_phi_document(data: str | bytes, dialect: str = "auto") -> PhiSessionDocument:
