@@ -14,8 +14,9 @@ Table language (see records/model.py): a type is a scalar name (``str``, ``u64``
 ``u32``, ``bool``, ``f64``, ``f32``, ``datetime``, ``value``, ``agent_message``, ``message``,
 ``content``, ``usage``), ``["opt", T]``, ``["nulldefault", T, default]``, ``["vec", T]``,
 ``["map", T]`` or a struct/enum name. A field is ``[name, type, has_default, default, skip]``
-with skip ``false``, ``"absent"`` (x-omit-when-absent) or ``"default"`` (x-omit-when-empty:
-omitted when equal to its written default).
+with skip ``false``, ``"absent"`` (x-omit-when-absent), ``"default"`` (x-omit-when-empty:
+omitted when equal to its written default) or ``{"when": {key: default}}`` (x-omit-when-empty
+on a struct with x-empty-when: omitted when each of those keys is absent or at its default).
 """
 
 from __future__ import annotations
@@ -106,13 +107,23 @@ class Tables:
                 raise SystemExit(f"{key}: the reader view's default differs from the wire view's")
             if rprop.get("x-null-reads-as-default"):
                 kind = ["nulldefault", kind[1], default]
-            skip = "absent" if key in absent else "default" if key in empty else False
+            skip = "absent" if key in absent else self.empty(kind) if key in empty else False
             out.append([key, kind, has_default, default, skip])
             if not has_default and not (isinstance(kind, list) and kind[0] == "opt"):
                 must.add(key)
         if must | ({tag} if tag else set()) != set(reader["required"]):
             raise SystemExit(f"{obj.get('x-wire-type')}: reader `required` differs from the wire")
         return out
+
+    def empty(self, kind: Any) -> Any:
+        """How a key omitted when empty decides it: ``"default"`` (equal to its written
+        default), or ``{"when": {key: default}}`` for a struct whose ``x-empty-when`` names the
+        keys its ``is_empty()`` looks at."""
+        schema = self.defs.get(kind, {}) if isinstance(kind, str) else {}
+        if "x-empty-when" not in schema:
+            return "default"
+        props = schema["properties"]
+        return {"when": {k: props[k].get("x-default-written") for k in schema["x-empty-when"]}}
 
     def enum(self, name: str, schema: dict[str, Any]) -> dict[str, Any]:
         aliases = self.reader["$defs"].get(name, {}).get("x-aliases", {})

@@ -308,7 +308,6 @@ def test_a_schema_edit_reaches_the_tables(tmp_path: Path) -> None:
 
 def _validator(relpath: str) -> Any:
     import jsonschema
-
     from agent_conversation import schemas
 
     base = "https://agent-conversation-format.dev/schema/"

@@ -53,9 +53,15 @@ def _type(kind: Any) -> Any:
     return kind
 
 
-def _equals(default: Any) -> Callable[[Any], bool]:
+def _empty(skip: Any, default: Any) -> Callable[[Any], bool]:
+    """The ``is_empty()`` of a key omitted when empty: equal to its default, or (a struct with
+    ``x-empty-when``) each of the named keys absent or at its default."""
+    when = skip["when"] if isinstance(skip, dict) else None
+
     def empty(value: Any) -> bool:
-        return bool(value == default)
+        if when is None:
+            return bool(value == default)
+        return all(value.get(k, d) == d for k, d in when.items())
 
     return empty
 
@@ -63,7 +69,7 @@ def _equals(default: Any) -> Callable[[Any], bool]:
 def _fields(rows: list[list[Any]]) -> list[F]:
     out = []
     for name, kind, has_default, default, skip in rows:
-        omit: Any = True if skip == "absent" else _equals(default) if skip else False
+        omit: Any = True if skip == "absent" else _empty(skip, default) if skip else False
         out.append(F(name, _type(kind), default, has_default, omit))
     return out
 

@@ -17,10 +17,17 @@ from typing import Any
 
 from ..codec.jsonparse import JsonSyntaxError, parse_value
 from ..codec.reader import Reject
+from ..dialects import resolve
 from ..errors import ConversationError, Problem, pointer
+from ..models.wire import REVISIONS
 from .event_models import _crates, in_range, model_of
 from .model import Model, ModelReader, locate, to_json_pretty
 from .tables import SESSIONS
+
+# Names of the session schemas' own types and keys (the phi-core session layout, not messages).
+_LOOP, _TURN, _EVENT = "LoopRecord", "Turn", "AgentEvent"
+_LOOPS, _EVENTS, _TURNS, _EVENT_KEY = "loops", "events", "turns", "event"
+_MESSAGE_TAG = REVISIONS[resolve("phi-core")]["unions"]["Message"]["tag"]  # what marks a message
 
 SESSION_VERSIONS = tuple(reversed(_crates(SESSIONS)["phi-core"]))  # newest first
 # Which crate versions save each layout: 0.7-0.8 (loop events, no request payloads), 0.9-0.10
@@ -92,7 +99,7 @@ def read_phi_document(root: Any, text: str, versions: list[str]) -> PhiSessionDo
     for version in versions:
         reader = ModelReader(session_model(version))
         try:
-            value = reader.read(root, "Session", ())
+            value = reader.read(root, SESSIONS[f"phi-core@{version}"]["root"], ())
         except Reject as why:
             problem = locate(text, why.path, f"{why.message} (phi-core {version})", why.kind)
             first = first or ConversationError([problem])
@@ -113,38 +120,46 @@ def convert_phi_document(
     """The same session laid out for another phi-core version, and what that loses.
 
     0.7–0.8 documents need loop ``events`` (a newer document gets none: ``[]``, which 0.8 loads);
-    going down drops turn ``request_payload``, ``TurnRequest`` events and message
-    ``provenanceHint`` (0.9+); going up keeps events only where the target layout has them.
+    going down drops what the target's tables have no place for (turn ``request_payload``,
+    ``TurnRequest`` events, message ``provenanceHint`` from 0.9), each a loss; going up keeps
+    events only where the target layout has them.
     """
     (version,) = _versions(target)
+    model = session_model(version)
+    loop_keys = {f.name for f in model.structs[_LOOP]}
+    turn_keys = {f.name for f in model.structs[_TURN]}
+    events = model.enums.get(_EVENT)  # None: this layout has no loop events
+    dropped_metadata = _metadata(doc.version) - _metadata(version)
     losses: list[Problem] = []
     value = json.loads(to_json_pretty(doc.value))  # a plain copy of the written form
-    for i, loop in enumerate(value.get("loops", [])):
-        has_events = version in ("0.8.0", "0.10.0")
-        if has_events and "events" not in loop:
-            loop["events"] = []
-            losses.append(Problem(None, f"/loops/{i}", None, None,
+    for i, loop in enumerate(value.get(_LOOPS, [])):
+        has_events = events is not None and _EVENTS in loop_keys
+        if has_events and _EVENTS not in loop:
+            loop[_EVENTS] = []
+            losses.append(Problem(None, f"/{_LOOPS}/{i}", None, None,
                                   "no loop events to carry: written as []", "added"))  # fmt: skip
-        if not has_events and loop.get("events"):
-            dropped = f"{len(loop['events'])} loop events dropped"
-            losses.append(Problem(None, f"/loops/{i}/events", None, None, dropped, "loss"))
-        if version == "0.8.0":
-            for j, event in enumerate(loop.get("events", [])):
-                if event.get("event", {}).get("type") == "TurnRequest":
-                    losses.append(Problem(None, f"/loops/{i}/events/{j}", None, None,
-                                          "TurnRequest event dropped", "loss"))  # fmt: skip
-            loop["events"] = [
-                e for e in loop.get("events", []) if e.get("event", {}).get("type") != "TurnRequest"
-            ]
-            for j, turn in enumerate(loop.get("turns", [])):
-                if "request_payload" in turn:
-                    losses.append(Problem(None, f"/loops/{i}/turns/{j}/request_payload", None,
-                                          None, "request payload dropped", "loss"))  # fmt: skip
-            losses += _provenance_losses(loop, f"/loops/{i}")
+        if not has_events and loop.get(_EVENTS):
+            dropped = f"{len(loop[_EVENTS])} loop events dropped"
+            losses.append(Problem(None, f"/{_LOOPS}/{i}/{_EVENTS}", None, None, dropped, "loss"))
+        if events is not None:
+            kept = []
+            for j, entry in enumerate(loop.get(_EVENTS, [])):
+                kind = entry.get(_EVENT_KEY, {}).get(events.tag)
+                if kind in events.variants:
+                    kept.append(entry)
+                else:
+                    losses.append(Problem(None, f"/{_LOOPS}/{i}/{_EVENTS}/{j}", None, None,
+                                          f"{kind} event dropped", "loss"))  # fmt: skip
+            loop[_EVENTS] = kept
+        for j, turn in enumerate(loop.get(_TURNS, [])):
+            for key in [k for k in turn if k not in turn_keys]:
+                losses.append(Problem(None, f"/{_LOOPS}/{i}/{_TURNS}/{j}/{key}", None, None,
+                                      f"{key} dropped", "loss"))  # fmt: skip
+        losses += _metadata_losses(loop, f"/{_LOOPS}/{i}", dropped_metadata, version)
     text = json.dumps(value)
     reader = ModelReader(session_model(version))
     try:
-        converted = reader.read(parse_value(text), "Session", ())
+        converted = reader.read(parse_value(text), SESSIONS[model.name]["root"], ())
     except Reject as why:
         raise ConversationError(
             [Problem(None, pointer(why.path), None, None, why.message, why.kind)]
@@ -152,15 +167,22 @@ def convert_phi_document(
     return PhiSessionDocument(version, converted), losses
 
 
-def _provenance_losses(value: Any, where: str) -> list[Problem]:
+def _metadata(version: str) -> set[str]:
+    """The message metadata keys a modeled phi-core version writes (conversation tables)."""
+    return set(REVISIONS[resolve(f"phi-core@{version}")]["metadata"])
+
+
+def _metadata_losses(value: Any, where: str, keys: set[str], version: str) -> list[Problem]:
+    """Message metadata keys the target version has no place for, wherever a message holds one."""
     out: list[Problem] = []
     if isinstance(value, dict):
-        if "provenanceHint" in value and "role" in value:
-            why = "provenanceHint has no place before phi-core 0.9"
-            out.append(Problem(None, where + "/provenanceHint", None, None, why, "loss"))
+        if _MESSAGE_TAG in value:
+            for key in sorted(keys & set(value)):
+                why = f"{key} has no place in phi-core {version} messages"
+                out.append(Problem(None, f"{where}/{key}", None, None, why, "loss"))
         for key, item in value.items():
-            out += _provenance_losses(item, f"{where}/{key}")
+            out += _metadata_losses(item, f"{where}/{key}", keys, version)
     elif isinstance(value, list):
         for k, item in enumerate(value):
-            out += _provenance_losses(item, f"{where}/{k}")
+            out += _metadata_losses(item, f"{where}/{k}", keys, version)
     return out

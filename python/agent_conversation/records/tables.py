@@ -44,7 +44,19 @@ EVENTS: dict[str, Any] = {
                         },
                         "runs": 0,
                     },
-                    "default",
+                    {
+                        "when": {
+                            "usage": {
+                                "input": 0,
+                                "output": 0,
+                                "cacheRead": 0,
+                                "cacheWrite": 0,
+                                "totalTokens": 0,
+                            },
+                            "costUsd": None,
+                            "runs": 0,
+                        },
+                    },
                 ],
                 [
                     "decision",
@@ -63,7 +75,19 @@ EVENTS: dict[str, Any] = {
                         },
                         "unpriced": 0,
                     },
-                    "default",
+                    {
+                        "when": {
+                            "usage": {
+                                "input": 0,
+                                "output": 0,
+                                "cacheRead": 0,
+                                "cacheWrite": 0,
+                                "totalTokens": 0,
+                            },
+                            "costUsd": None,
+                            "requests": 0,
+                        },
+                    },
                 ],
                 [
                     "compaction",
@@ -79,7 +103,19 @@ EVENTS: dict[str, Any] = {
                         },
                         "requests": 0,
                     },
-                    "default",
+                    {
+                        "when": {
+                            "usage": {
+                                "input": 0,
+                                "output": 0,
+                                "cacheRead": 0,
+                                "cacheWrite": 0,
+                                "totalTokens": 0,
+                            },
+                            "costUsd": None,
+                            "requests": 0,
+                        },
+                    },
                 ],
                 [
                     "extensions",
@@ -95,7 +131,19 @@ EVENTS: dict[str, Any] = {
                         },
                         "requests": 0,
                     },
-                    "default",
+                    {
+                        "when": {
+                            "usage": {
+                                "input": 0,
+                                "output": 0,
+                                "cacheRead": 0,
+                                "cacheWrite": 0,
+                                "totalTokens": 0,
+                            },
+                            "costUsd": None,
+                            "requests": 0,
+                        },
+                    },
                 ],
             ],
             "SubAgentSpend": [
