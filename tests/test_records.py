@@ -306,6 +306,21 @@ def test_a_schema_edit_reaches_the_tables(tmp_path: Path) -> None:
         gen.SCHEMA = old
 
 
+@pytest.mark.parametrize(
+    "path",
+    sorted((ROOT / "schema").glob("*/*/*/[es]*.wire.schema.json")),
+    ids=lambda p: p.relative_to(ROOT / "schema").as_posix(),
+)
+def test_record_wire_views_copy_their_message_types_unchanged(path: Path) -> None:
+    """The message $defs of a records wire view are those of the conversation wire view its
+    x-messages names (copied so the file stands alone): a change there must be copied here."""
+    wire = json.loads(path.read_text(encoding="utf-8"))
+    rel = wire["x-messages"].split("/schema/", 1)[1]
+    messages = json.loads((ROOT / "schema" / rel).read_text(encoding="utf-8"))["$defs"]
+    for name, schema in messages.items():
+        assert wire["$defs"][name] == schema, name
+
+
 def _validator(relpath: str) -> Any:
     import jsonschema
     from agent_conversation import schemas
