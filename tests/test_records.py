@@ -432,3 +432,52 @@ def test_a_hand_built_record_is_checked_when_written() -> None:
         dumps_config({"enabled": True}, "yoagent@0.26.6", "CacheConfig")
     with pytest.raises(ConversationError, match="needs dialect"):
         dumps_config(record)
+
+
+def test_record_types_are_generated_from_the_schemas() -> None:
+    """records/types.py is what scripts/generate_record_types.py makes of schema/ (--check)."""
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "generate_record_types.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def _typed_dict_fits(value: dict[str, Any], candidates: tuple[Any, ...], tag: str) -> Any:
+    """The TypedDict among ``candidates`` whose tag literal is the value's, checked to fit."""
+    from typing import get_args
+
+    for candidate in candidates:
+        hints = candidate.__annotations__
+        if tag and get_args(hints[tag]) != (value[tag],):
+            continue
+        assert set(value) <= set(hints), (candidate.__name__, set(value) - set(hints))
+        assert candidate.__required_keys__ <= set(value), candidate.__name__
+        return candidate
+    raise AssertionError(f"no TypedDict for {value.get(tag)}")
+
+
+def test_the_typed_dicts_describe_what_the_readers_return() -> None:
+    """Each event's, session's and config's keys are those of its generated TypedDict."""
+    from typing import get_args
+
+    from agent_conversation.records import types
+
+    for path in EVENTS:
+        stream = loads_events(path.read_text(encoding="utf-8"))
+        union = types.YoagentAgentEvent if stream.dialect.startswith("yoagent") else (
+            types.PhiCoreAgentEvent
+        )  # fmt: skip
+        for event in stream.events:
+            _typed_dict_fits(dict(event), get_args(union), "type")
+    for path in SESSIONS:
+        doc = loads_phi_document(path.read_text(encoding="utf-8"))
+        _typed_dict_fits(dict(doc.value), (types.PhiCoreSession,), "")
+        for loop in doc.value["loops"]:
+            _typed_dict_fits(dict(loop), (types.PhiCoreLoopRecord,), "")
+    for path in CONFIGS:
+        config = loads_config(path.read_text(encoding="utf-8"))
+        if isinstance(config.value, dict) and "type" not in config.value:
+            crate = "Yoagent" if config.dialect.startswith("yoagent") else "PhiCore"
+            _typed_dict_fits(dict(config.value), (getattr(types, crate + config.type),), "")

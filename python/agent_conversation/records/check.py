@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from ..errors import ConversationError, Problem
 
@@ -66,7 +66,7 @@ def _semantic(config: object) -> list[Problem]:
 
     assert isinstance(config, Config)
     out: list[Problem] = []
-    value = config.value
+    value = cast("dict[str, Any]", config.value)  # keys by config.type
     if (
         config.type == "ExecutionLimits"
         and config.dialect.startswith("yoagent@")

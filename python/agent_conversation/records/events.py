@@ -10,8 +10,9 @@ messages of its ``MessageEnd`` events.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from ..codec.jsonparse import JsonSyntaxError, parse_value, position, value_positions
 from ..codec.reader import Reject
@@ -19,6 +20,7 @@ from ..conversation import Conversation
 from ..errors import ConversationError, Problem, decode_utf8, pointer
 from .event_models import EVENT_VERSIONS, event_model, event_version, history_roles
 from .model import ModelReader, to_json
+from .types import AgentEvent
 
 _ROOT = "AgentEvent"  # the root type of every events schema (its $ref)
 
@@ -26,7 +28,7 @@ _ROOT = "AgentEvent"  # the root type of every events schema (its $ref)
 @dataclass
 class EventStream:
     dialect: str  # the modeled crate version, e.g. "yoagent@0.26.6"
-    events: list[dict[str, Any]] = field(default_factory=list)  # written forms
+    events: list[AgentEvent] = field(default_factory=list)  # written forms
     lines: list[int] = field(default_factory=list)  # 1-based line of each event
 
 
@@ -50,7 +52,7 @@ def _split(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def _read_line(line: str, number: int, reader: ModelReader, index: int) -> dict[str, Any]:
+def _read_line(line: str, number: int, reader: ModelReader, index: int) -> AgentEvent:
     from ..codec.document import _syntax_words
 
     try:
@@ -64,7 +66,7 @@ def _read_line(line: str, number: int, reader: ModelReader, index: int) -> dict[
             [Problem(index, "", number, None, "nested too deeply", "depth")]
         ) from None
     try:
-        return reader.read(value, _ROOT, ())  # type: ignore[no-any-return]
+        return cast(AgentEvent, reader.read(value, _ROOT, ()))
     except Reject as why:
         at = _column(line, why.path)
         raise ConversationError(
@@ -120,7 +122,7 @@ def _fewer(err: ConversationError, other: ConversationError) -> bool:
     return len(err.problems) < len(other.problems)
 
 
-def loads_event(data: str | bytes, dialect: str = "auto") -> dict[str, Any]:
+def loads_event(data: str | bytes, dialect: str = "auto") -> AgentEvent:
     """Read one event (``serde_json::from_str::<AgentEvent>``); return its written form."""
     text = decode_utf8(data)
     names = _candidates(dialect)
@@ -132,7 +134,7 @@ def loads_event(data: str | bytes, dialect: str = "auto") -> dict[str, Any]:
         except JsonSyntaxError:
             return _read_line(text, 1, reader, 0)  # raises with the position
         try:
-            return reader.read(value, _ROOT, ())  # type: ignore[no-any-return]
+            return cast(AgentEvent, reader.read(value, _ROOT, ()))
         except Reject as why:
             if error is None:
                 error = ConversationError(
@@ -142,7 +144,7 @@ def loads_event(data: str | bytes, dialect: str = "auto") -> dict[str, Any]:
     raise error
 
 
-def dumps_event(event: dict[str, Any], float_format: str = "ryu") -> str:
+def dumps_event(event: AgentEvent | Mapping[str, Any], float_format: str = "ryu") -> str:
     """``serde_json::to_string`` of one event's written form."""
     return to_json(event, float_format)
 
@@ -162,6 +164,11 @@ def _roles(name: str) -> tuple[str, dict[str, dict[str, str]]]:
     return tag, history_roles(name)
 
 
+def _plain(stream: EventStream) -> list[dict[str, Any]]:
+    """The events as plain dicts, for reading keys named by the tables."""
+    return cast("list[dict[str, Any]]", stream.events)
+
+
 def _revert_event(event: dict[str, Any], role: dict[str, str]) -> dict[str, Any]:
     """A revert event's parts by their x-history names (target, category, summary, abandoned)."""
     return {part: event[key] for part, key in role.items() if part != _MARKS}
@@ -178,7 +185,7 @@ def split_runs(data: str | bytes, dialect: str = "auto") -> list[str]:
     tag, roles = _roles(stream.dialect)
     starts = [
         line
-        for event, line in zip(stream.events, stream.lines, strict=True)
+        for event, line in zip(_plain(stream), stream.lines, strict=True)
         if roles.get(event[tag], {}).get(_MARKS) == "run-start"
     ]
     lines = text.split("\n")
@@ -220,7 +227,7 @@ def history_from_events(
     turn = 0
     reverts: list[tuple[dict[str, Any], int]] = []  # RevertApplied events of this run, turn
     tag, roles = _roles(stream.dialect)
-    for event, line in zip(stream.events, stream.lines, strict=True):
+    for event, line in zip(_plain(stream), stream.lines, strict=True):
         kind = event[tag]
         role = roles.get(kind, {})
         marks = role.get(_MARKS)

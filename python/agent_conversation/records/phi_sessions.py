@@ -23,6 +23,7 @@ from ..models.wire import REVISIONS
 from .event_models import _crates, in_range, model_of
 from .model import Model, ModelReader, locate, to_json_pretty
 from .tables import SESSIONS
+from .types import Session
 
 # Names of the session schemas' own types and keys (the phi-core session layout, not messages).
 _LOOP, _TURN, _EVENT = "LoopRecord", "Turn", "AgentEvent"
@@ -48,7 +49,7 @@ class PhiSessionDocument:
     """A phi-core session read as one crate version (``version``) reads it."""
 
     version: str  # "0.8.0" or "0.15.2": the session layout it was read as
-    value: dict[str, Any]  # the written form (what save_session would write after loading)
+    value: Session  # the written form (what save_session would write after loading)
     notes: list[Problem] = field(default_factory=list)
 
     @property
