@@ -210,24 +210,28 @@ def render() -> str:
     return head + body
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def write_or_check(out: Path, text: str, argv: list[str] | None, doc: str) -> int:
+    """Write ``text`` to ``out``, or with ``--check`` print the diff and return 1 if it differs."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="compare instead of writing")
     args = parser.parse_args(argv)
-    text = render()
-    if args.check:
-        current = OUT.read_text(encoding="utf-8") if OUT.exists() else ""
-        if current != text:
-            rel = OUT.relative_to(ROOT).as_posix()
-            diff = difflib.unified_diff(
-                current.splitlines(True), text.splitlines(True), f"a/{rel}", f"b/{rel}"
-            )
-            sys.stdout.writelines(diff)
-            print("record tables are stale: run scripts/generate_record_tables.py", file=sys.stderr)
-            return 1
+    if not args.check:
+        out.write_text(text, encoding="utf-8")
         return 0
-    OUT.write_text(text, encoding="utf-8")
-    return 0
+    current = out.read_text(encoding="utf-8") if out.exists() else ""
+    if current == text:
+        return 0
+    rel = out.relative_to(ROOT).as_posix()
+    diff = difflib.unified_diff(
+        current.splitlines(True), text.splitlines(True), f"a/{rel}", f"b/{rel}"
+    )
+    sys.stdout.writelines(diff)
+    print(f"{rel} is stale: run the script that generates it", file=sys.stderr)
+    return 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    return write_or_check(OUT, render(), argv, __doc__)
 
 
 if __name__ == "__main__":

@@ -13,15 +13,16 @@ the return types of ``loads_config``, ``loads_event(s)`` and ``loads_phi_documen
 
 from __future__ import annotations
 
-import argparse
-import difflib
 import json
 import keyword
 import re
-import textwrap
 import sys
+import textwrap
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate_record_tables import write_or_check  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "schema"
@@ -204,23 +205,7 @@ def _format(text: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true", help="compare instead of writing")
-    args = parser.parse_args(argv)
-    text = render()
-    if args.check:
-        current = OUT.read_text(encoding="utf-8") if OUT.exists() else ""
-        if current != text:
-            rel = OUT.relative_to(ROOT).as_posix()
-            diff = difflib.unified_diff(
-                current.splitlines(True), text.splitlines(True), f"a/{rel}", f"b/{rel}"
-            )
-            sys.stdout.writelines(diff)
-            print("record types are stale: run scripts/generate_record_types.py", file=sys.stderr)
-            return 1
-        return 0
-    OUT.write_text(text, encoding="utf-8")
-    return 0
+    return write_or_check(OUT, render(), argv, __doc__)
 
 
 if __name__ == "__main__":
