@@ -6,7 +6,8 @@ docstrings are prose and not searched. The rules:
 1. No string constant is a word of the wire tables (models/wire.py, made from schema/): a key,
    tag, role, stop reason or enum value. Code reads them from the tables, usually through the
    namespaces of ``record_names`` (``MESSAGE.stop_reason``, ``ROLE.tool_result``). ALLOWED lists
-   the few constants that only look like one, each with its reason.
+   the few constants that only look like one, each with its reason. In budget-free modules the
+   segments of JSON-pointer-like strings count too (``f"/{i}/content"`` spells ``content``).
 2. Every attribute read from such a namespace (``record_names.Names``: ours, or an exchange
    format's vocabulary) is one of its names: checked here from the source, without running it.
 3. Exchange modules map our wire to other formats whose words coincide with ours (``role``,
