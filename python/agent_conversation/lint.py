@@ -23,25 +23,21 @@ import binascii
 from collections.abc import Sequence
 from typing import Any
 
-from .codec.spec import CONTENT_TAG, MESSAGE_TAG
-from .codec.wirefacts import CONTENT_KEY, is_extension_record, type_name
+from .codec.wirefacts import is_extension_record
 from .errors import Problem
-from .models.wire import REVISIONS
+from .record_names import BLOCK, CONTENT, MESSAGE, ROLE
 
 __all__ = ["Linter", "lint"]
 
-# The names lint reads, from the wire tables: every dialect's records use the same ones.
-_NEWEST = list(REVISIONS.values())[-1]
-ROLE, TYPE = MESSAGE_TAG, CONTENT_TAG
-TOOL_RESULT = type_name("ToolResultMessage")
-TOOL_CALL = type_name("ToolCallContent")
-IMAGE = type_name("ImageContent")
-(TIMESTAMP,) = set.intersection(
-    *(set(_NEWEST["types"][v]["order"]) for v in _NEWEST["unions"]["Message"]["variants"].values())
-) - {ROLE, CONTENT_KEY}
-# Which string key holds the answered call's id, the call's id, the image's media type and its
-# data: the tables give each type's keys, not which of its string keys means what.
-CALL_ID, ID, MIME_TYPE, DATA = "toolCallId", "id", "mimeType", "data"
+# The record names lint reads (every dialect's records use the same ones), from the tables.
+TIMESTAMP, ROLE_KEY, CALL_ID, CONTENT_KEY = (
+    MESSAGE.timestamp,
+    MESSAGE.role,
+    MESSAGE.tool_call_id,
+    MESSAGE.content,
+)
+TYPE, ID, MIME_TYPE, DATA = BLOCK.type, BLOCK.id, BLOCK.mime_type, BLOCK.data
+TOOL_RESULT, TOOL_CALL, IMAGE = ROLE.tool_result, CONTENT.tool_call, CONTENT.image
 _IMAGE_PREFIX = "image/"
 
 
@@ -99,7 +95,7 @@ class Linter:
         if self.last_ts is not None and ts < self.last_ts:
             out.append(_backwards(i, ts, self.last_ts))
         self.last_ts = ts
-        if rec[ROLE] == TOOL_RESULT:
+        if rec[ROLE_KEY] == TOOL_RESULT:
             call = self.calls.get(rec[CALL_ID])
             if call is None:
                 out.append(_orphan(i, rec[CALL_ID]))
@@ -159,7 +155,7 @@ def _lint_tree(
             ts = rec[TIMESTAMP]
             if last_ts is not None and ts < last_ts:
                 out.append(_backwards(i, ts, last_ts))
-            if rec[ROLE] == TOOL_RESULT:
+            if rec[ROLE_KEY] == TOOL_RESULT:
                 found = active.get(rec[CALL_ID])
                 if found:
                     answered.add(found[-1])
