@@ -28,29 +28,31 @@ WHOLE_MESSAGES = {
     "ToolResultMessage",
     "ExtensionMessage",
 }
+# phi-core 0.7/0.8 captured requests: no crate-written fixture holds one
+PHI_07_REQUESTS = {
+    "AnnotatedRequestPayload",
+    "BlockProvenance",
+    "BlockProvenance_follow_up",
+    "BlockProvenance_identity_block",
+    "BlockProvenance_loop_turn",
+    "BlockProvenance_memory_tier",
+    "BlockProvenance_steering",
+    "BlockProvenance_system_prompt",
+    "BlockProvenance_unknown",
+    "ProvenanceRole",
+    "ResponseFormat",
+    "ResponseFormat_json_object",
+    "ResponseFormat_json_schema",
+    "ResponseFormat_text",
+    "ToolDefinition",
+}
 # Types no crate-written fixture holds yet (fixtures/real/ and fixtures/records/ have no run that
 # writes them). Listed so that the gap is visible; a listed type that gains an example fails.
 NO_CRATE_OUTPUT_YET = {
     "phi-core/events/0.12": {
         "ResponseFormat_json_object",
     },
-    "phi-core/events/0.7": {
-        "AnnotatedRequestPayload",
-        "BlockProvenance",
-        "BlockProvenance_follow_up",
-        "BlockProvenance_identity_block",
-        "BlockProvenance_loop_turn",
-        "BlockProvenance_memory_tier",
-        "BlockProvenance_steering",
-        "BlockProvenance_system_prompt",
-        "BlockProvenance_unknown",
-        "ProvenanceRole",
-        "ResponseFormat",
-        "ResponseFormat_json_object",
-        "ResponseFormat_json_schema",
-        "ResponseFormat_text",
-        "ToolDefinition",
-    },
+    "phi-core/events/0.7": PHI_07_REQUESTS,
     "phi-core/events/0.9": {
         "ResponseFormat_json_object",
     },
@@ -86,26 +88,12 @@ NO_CRATE_OUTPUT_YET = {
         "ToolResult",
         "TurnRange",
     },
-    "phi-core/session/0.7": {
-        "AnnotatedRequestPayload",
-        "BlockProvenance",
-        "BlockProvenance_follow_up",
-        "BlockProvenance_identity_block",
-        "BlockProvenance_loop_turn",
-        "BlockProvenance_memory_tier",
-        "BlockProvenance_steering",
-        "BlockProvenance_system_prompt",
-        "BlockProvenance_unknown",
+    "phi-core/session/0.7": PHI_07_REQUESTS
+    | {
         "CompactedSection",
         "CompactionBlock",
         "ParallelGroupRecord",
-        "ProvenanceRole",
-        "ResponseFormat",
-        "ResponseFormat_json_object",
-        "ResponseFormat_json_schema",
-        "ResponseFormat_text",
         "SpawnRef",
-        "ToolDefinition",
         "TurnRange",
     },
     "phi-core/session/0.9": {
