@@ -9,6 +9,7 @@ import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import orjson
@@ -21,7 +22,7 @@ from .codec.spec import get_spec, internal_spec
 from .codec.writer import ORJSON_WRITES_ZMIJ, Loss, write
 from .conversation import Conversation
 from .dialects import crate_of, known_dialects, resolve
-from .errors import ConversationError, Problem, pointer
+from .errors import AUTO, LOSS, ConversationError, Problem
 
 
 @contextmanager
@@ -90,16 +91,9 @@ def _loads(data: str | bytes, dialect: str, float_format: str) -> Conversation:
 
 
 def _explain_auto(error: ConversationError, order: list[str]) -> ConversationError:
+    """The first dialect's refusal, saying that every dialect was tried (``cause["auto"]``)."""
     problems = [
-        Problem(
-            p.index,
-            p.pointer,
-            p.line,
-            p.column,
-            f"{p.message} (read as {order[0]}; no dialect accepts it)",
-            p.kind,
-        )
-        for p in error.problems
+        replace(p, dialect=order[0], cause={**p.cause, AUTO: True}) for p in error.problems
     ]
     return ConversationError(problems)
 
@@ -232,13 +226,13 @@ def validate_records(records: list[dict]) -> tuple[list[dict], bool]:
         try:
             out.append(reader.message(record, index))
         except Reject as why:
-            problems.append(Problem(index, pointer(why.path), None, None, why.message, why.kind))
+            problems.append(Problem.of(index, why.note))
     if problems:
         raise ConversationError(problems)
     unknown = [n for n in reader.notes if n.kind == "unknown-key"]
     if unknown:
         raise ConversationError(
-            [Problem(n.path[0], pointer(n.path), None, None, n.message, n.kind) for n in unknown]
+            [Problem.of(n.path[0], n) for n in unknown]
         )
     return out, reader.has_float
 
@@ -251,12 +245,12 @@ def _identity_names(dialect: str) -> bool:
 def loss_problems(losses: list[Loss], target: str) -> list[Problem]:
     return [
         Problem(
-            loss.path[0] if loss.path else None,
-            pointer(loss.path),
+            loss.path[0] if loss.path and isinstance(loss.path[0], int) else None,
+            loss.path,
             None,
             None,
-            f"would be lost writing {target}: {loss.message}",
-            "loss",
+            {"target": target, "loss_kind": loss.kind, "loss": loss.cause},
+            LOSS,
         )
         for loss in losses
     ]

@@ -14,8 +14,10 @@ from typing import Any
 
 import orjson
 
+from ..errors import Loss
 from .numbers import DEFAULT_FLOAT_FORMAT, format_f64
 from .spec import CONTENT_KIND, STOP_KIND, USAGE_KIND, Spec
+from .wirefacts import USAGE_TYPE
 
 # orjson writes floats in zmij's layout (shortest digits, `1e+16`) in the versions this was
 # checked with; the writing shortcuts below rely on it, so they check it once.
@@ -23,17 +25,6 @@ ORJSON_WRITES_ZMIJ = (
     orjson.dumps([1e16, 1e-7, 1.5e-7, 1e22, 0.00001, 100.0, -0.0, 1.2345678901234567e20])
     == b"[1e+16,1e-7,1.5e-7,1e+22,0.00001,100.0,-0.0,1.2345678901234567e+20]"
 )
-
-
-class Loss:
-    """Something a target dialect cannot carry: where, and what."""
-
-    __slots__ = ("path", "message", "kind")
-
-    def __init__(self, path: tuple[Any, ...], message: str, kind: str) -> None:
-        self.path = path
-        self.message = message
-        self.kind = kind
 
 
 Memory = dict[int, tuple[float, float]]  # id(serde's float) → (that float, the agent's value)
@@ -76,8 +67,8 @@ class Writer:
         }
         self._metadata = set(spec.metadata)
 
-    def lose(self, path: tuple[Any, ...], message: str, kind: str = "loss") -> None:
-        self.losses.append(Loss(path, message, kind))
+    def lose(self, path: tuple[Any, ...], kind: str, **cause: Any) -> None:
+        self.losses.append(Loss(path, kind, cause))
 
     def free(self, value: Any) -> Any:
         return _fragment_floats(value, self.exponent_plus, self.memory) if self.floats else value
@@ -96,7 +87,7 @@ class Writer:
             if key in self._metadata:
                 out[key] = value
             else:
-                self.lose((*path, key), f"`{key}` has no place in {self.spec.name}", "metadata")
+                self.lose((*path, key), "metadata", key=key, dialect=self.spec.name)
         return out
 
     def _struct(
@@ -109,7 +100,7 @@ class Writer:
                 if f.has_default:
                     out[f.wire] = f.default
                     continue
-                self.lose((*path, f.ir), f"required `{f.wire}` is missing", "missing")
+                self.lose((*path, f.ir), "missing-key", key=f.wire, required=True)
                 continue
             value = rec[f.ir]
             kind = f.kind
@@ -120,11 +111,7 @@ class Writer:
             elif kind == "free":
                 value = self.free(value)
             elif kind == STOP_KIND and value not in self.spec.stop_reasons:
-                self.lose(
-                    (*path, f.ir),
-                    f"stop reason {value!r} does not exist in {self.spec.name}",
-                    "stop-reason",
-                )
+                self.lose((*path, f.ir), "stop-reason", variant=value, dialect=self.spec.name)
             out[f.wire] = value
 
     def _block(self, block: dict[str, Any], path: tuple[Any, ...]) -> dict[str, Any]:
@@ -136,12 +123,12 @@ class Writer:
             names = {f.ir for f in fields}
             for key in block:
                 if key != "type" and key not in names:
-                    self.lose((*path, key), f"`{key}` has no place in {self.spec.name}", "field")
+                    self.lose((*path, key), "field", key=key, dialect=self.spec.name)
         return out
 
     def _usage(self, usage: dict[str, Any], path: tuple[Any, ...]) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        fields = self._fields["usage"]
+        fields = self._fields[USAGE_TYPE]
         for f in fields:
             out[f.wire] = usage.get(f.ir, 0)
         if len(usage) > len(fields):
@@ -149,9 +136,7 @@ class Writer:
             for key, value in usage.items():
                 if key not in names and value != 0:
                     self.lose(
-                        (*path, key),
-                        f"usage `{key}` = {value} has no place in {self.spec.name}",
-                        "usage",
+                        (*path, key), USAGE_TYPE, key=key, got=value, dialect=self.spec.name
                     )
         return out
 

@@ -35,7 +35,7 @@ class ConfigReader:
         self.notes: list[Note] = []
 
     def note(self, path: tuple[Any, ...], message: str, kind: str) -> None:
-        self.notes.append(Note(path, message, kind))
+        self.notes.append(Note(path, kind, message))
 
     # -- entry point -----------------------------------------------------------------------------
     def read(self, value: Any, type_name: str) -> Any:
