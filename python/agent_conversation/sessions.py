@@ -249,7 +249,7 @@ def _read_fast(data: bytes, names: list[str], float_format: str) -> Session | No
 
 # -- exact path ----------------------------------------------------------------------------------
 def _read(text: str, dialect: str) -> Session:
-    from .codec.document import _syntax_words
+    from .codec.document import syntax_problem
 
     spec = get_spec(dialect)
     session = Session(dialect)
@@ -263,9 +263,7 @@ def _read(text: str, dialect: str) -> Session:
             value = parse_value(line, floats)
         except JsonSyntaxError as err:
             _, column = err.line_column(line)
-            problems.append(
-                Problem(index, "", number, column + offset, _syntax_words(err.code), "syntax")
-            )
+            problems.append(syntax_problem(index, (), number, column + offset, err.code, line))
             unreadable.append(number)
             continue
         reader = Reader(spec)
@@ -463,16 +461,16 @@ def loads_phi_session(data: str | bytes, dialect: str = "auto") -> PhiSession:
     if fast is not None:
         return fast
     text = decode_utf8(data)
-    from .codec.document import _syntax_words
+    from .codec.document import syntax_problem
 
     floats = FloatLog()
     try:
         root = parse_value(text, floats)
     except JsonSyntaxError as err:
         line, column = err.line_column(text)
-        where = pointer(err.path) if err.path else ""
+        where = err.path or ()
         raise ConversationError(
-            [Problem(None, where, line, column, _syntax_words(err.code), "syntax")]
+            [syntax_problem(None, where, line, column, err.code, text)]
         ) from None
     sites, shape_problems, layout = _phi_sites(root)
     locate = _locator(text)

@@ -22,8 +22,9 @@ WITHIN = "within"
 MISSING = "missing-key"
 
 # serde_json's syntax error codes, and plainer words where serde's are cryptic.
+_TRAILING = "trailing characters"
 _SYNTAX_WORDS = {
-    "trailing characters": "trailing characters after the conversation's closing `]`",
+    _TRAILING: f"{_TRAILING} after the conversation's closing `]`",
     "expected value": "expected a JSON value here (a byte-order mark or stray character?)",
     "recursion limit exceeded": "nested deeper than serde_json's limit of 128 arrays/objects",
     "unexpected end of hex escape": (
@@ -42,11 +43,15 @@ _SYNTAX_KINDS = {
 }
 
 
-def syntax_kind(code: str, at_start_of: str = "") -> str:
-    """The kind of one of serde_json's syntax error codes (``at_start_of``: the document's
-    first character, which tells a byte-order mark from another stray character)."""
-    if code == "expected value" and at_start_of == "\ufeff":
+def syntax_kind(code: str, text: str = "") -> str:
+    """The kind of one of serde_json's syntax error codes; ``text``, the text read, tells a
+    byte-order mark or an empty document from other stray or missing characters."""
+    if code == "expected value" and text[:1] == "\ufeff":
         return "byte-order-mark"
+    if code == "EOF while parsing a value" and not text.strip(" \t\r\n"):
+        return "empty-document"
+    if code.startswith("invalid type: "):  # serde's peek_invalid_type: the top level
+        return "not-an-array"
     return _SYNTAX_KINDS.get(code, "syntax")
 
 
@@ -115,6 +120,8 @@ def words(
     name = name_dialect or _same
     if "serde" in cause:
         code = cause["serde"]
+        if code == _TRAILING and "after" in cause:
+            return f"{code} after {cause['after']}"
         return _SYNTAX_WORDS.get(code, code)
     if "byte" in cause:
         return f"not valid UTF-8 (byte {cause['byte']}); the crates read UTF-8 text"
@@ -247,6 +254,9 @@ _BY_KIND: dict[str, Callable[[Cause, NameDialect], str]] = {
     "unknown-stop-reason": _unknown_variant,
     "unknown-variant": _unknown_variant,
     MISSING: _missing,
+    "not-an-object": lambda cause, name: (
+        _missing(cause, name) if "key" in cause else _value_words(cause, name)
+    ),
     "too-many-elements": _too_many,
     "duplicate-key": _duplicate,
     "duplicate-alias": _duplicate_alias,

@@ -194,7 +194,7 @@ class Parsed:
             start = self.span(index)[0]
             line, column = self.shift(start, line, column)
             where = err.path or (index,)
-            raise SyntaxStop(_syntax(index, where, line, column, err.code, text)) from None
+            raise SyntaxStop(syntax_problem(index, where, line, column, err.code, text)) from None
         if parser.floats.drifts:
             self.element_floats[index] = parser.floats
         if self.keep:
@@ -404,7 +404,7 @@ def _broken(raw: bytes, keep: bool) -> Parsed:
         line, column = err.line_column(text)
         index = parser.element
         where = err.path or ((index,) if index is not None else ())
-        syntax = _syntax(index, where, line, column, err.code, text)
+        syntax = syntax_problem(index, where, line, column, err.code, text)
     else:  # the scanner stopped where serde goes on: let the exact path read it all
         return exact(Parsed(raw, [], False))
     from array import array
@@ -444,7 +444,7 @@ def exact(parsed: Parsed) -> Parsed:
         line, column = err.line_column(text)
         index = parser.element
         where = err.path or ((index,) if index is not None else ())
-        problem = _syntax(index, where, line, column, err.code, text)
+        problem = syntax_problem(index, where, line, column, err.code, text)
         if not parser.partial:
             raise ConversationError([problem]) from None
         tree, spans, syntax = parser.partial, [], problem
@@ -471,12 +471,20 @@ def _exact_spans(text: str, count: int) -> list[tuple[int, int]]:
     return spans
 
 
-def _syntax(
-    index: int | None, path: tuple[Any, ...], line: int, column: int, code: str, text: str
+def syntax_problem(
+    index: int | None,
+    path: tuple[Any, ...],
+    line: int,
+    column: int | None,
+    code: str,
+    text: str,
+    after: str | None = None,
 ) -> Problem:
-    """serde_json's syntax error ``code`` at ``path`` as a problem of its kind."""
-    kind = syntax_kind(code, text[:1])
-    return Problem(index, path, line, column, {"serde": code}, kind)
+    """serde_json's syntax error ``code`` at ``path`` as a problem of its kind; ``after``: what
+    trailing characters follow (the conversation's closing ``]`` unless said)."""
+    kind = syntax_kind(code, text)
+    cause = {"serde": code} if after is None else {"serde": code, "after": after}
+    return Problem(index, path, line, column, cause, kind)
 
 
 Sink = Callable[[int, dict[str, Any]], None]
@@ -908,7 +916,7 @@ def read_arrays(
         root = parse_value(text)
     except JsonSyntaxError as err:
         line, column = err.line_column(text)
-        raise ConversationError([_syntax(None, err.path or (), line, column, err.code, text)]) from None
+        raise ConversationError([syntax_problem(None, err.path or (), line, column, err.code, text)]) from None
     walk(root, ())
     if not found:
         return [], []

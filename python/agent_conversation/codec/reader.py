@@ -209,8 +209,9 @@ class Reader:
             raw = value[tag]
             return self.variant(raw, variants, (*path, tag), allow_index, tag), value, False
         if isinstance(value, list):
-            if not value:
-                raise Reject(path, kind="missing-key", cause={"key": tag})
+            if not value:  # an empty array is no message at all: serde misses its tag
+                empty = "not-an-object" if len(path) == 1 else "missing-key"
+                raise Reject(path, kind=empty, cause={"key": tag})
             variant = self.variant(value[0], variants, (*path, 0), allow_index, tag)
             self.note(path, "alias", form="sequence")
             return variant, value, True
@@ -590,8 +591,9 @@ def best_reading(llm: Note, ext: Note, looks_extension: bool) -> int:
     missing key, or the record has keys only an extension record has: the author meant an
     extension record.
     """
+    on_role = llm.kind in ("unknown-role", "missing-key")
     meant_extension = (
-        llm.kind in ("unknown-role", "missing-key")
+        (on_role or (llm.kind == "not-an-object" and "key" in llm.cause))
         and llm.path[1:] in ((MESSAGE_TAG,), ())
         and (ext.kind != "missing-key" or looks_extension)
     )
