@@ -92,9 +92,7 @@ def _loads(data: str | bytes, dialect: str, float_format: str) -> Conversation:
 
 def _explain_auto(error: ConversationError, order: list[str]) -> ConversationError:
     """The first dialect's refusal, saying that every dialect was tried (``cause["auto"]``)."""
-    problems = [
-        replace(p, dialect=order[0], cause={**p.cause, AUTO: True}) for p in error.problems
-    ]
+    problems = [replace(p, dialect=order[0], cause={**p.cause, AUTO: True}) for p in error.problems]
     return ConversationError(problems)
 
 
@@ -231,9 +229,7 @@ def validate_records(records: list[dict]) -> tuple[list[dict], bool]:
         raise ConversationError(problems)
     unknown = [n for n in reader.notes if n.kind == "unknown-key"]
     if unknown:
-        raise ConversationError(
-            [Problem.of(n.path[0], n) for n in unknown]
-        )
+        raise ConversationError([Problem.of(n.path[0], n) for n in unknown])
     return out, reader.has_float
 
 

@@ -334,7 +334,7 @@ def _entry(value: Any, reader: Reader) -> SessionEntry:
     if isinstance(value, list):
         value = _entry_from_sequence(value, reader)
     if not isinstance(value, dict):
-        raise Reject((), "a session line must be a JSON object", "type")
+        raise Reject((), "a session line must be a JSON object", "wrong-type")
     if isinstance(value, DupDict):
         for key in value.duplicates:
             if key in ENTRY_FIELDS:
@@ -344,17 +344,17 @@ def _entry(value: Any, reader: Reader) -> SessionEntry:
             reader.note((key,), f"unknown key `{key}` would be dropped", "unknown-key")
     for key in ENTRY_REQUIRED:
         if key not in value:
-            raise Reject((), f"missing field `{key}`", "missing")
+            raise Reject((), f"missing field `{key}`", "missing-key")
     entry_id = value[ID]
     if not isinstance(entry_id, str):
-        raise Reject((ID,), f"`{ID}` must be a string", "type")
+        raise Reject((ID,), f"`{ID}` must be a string", "wrong-type")
     parent = value.get(PARENT_ID)
     if parent is not None and not isinstance(parent, str):
-        raise Reject((PARENT_ID,), f"`{PARENT_ID}` must be a string or null", "type")
+        raise Reject((PARENT_ID,), f"`{PARENT_ID}` must be a string or null", "wrong-type")
     timestamp = Reader.u64(value[TIMESTAMP], (TIMESTAMP,))
     label = value.get(LABEL)
     if label is not None and not isinstance(label, str):
-        raise Reject((LABEL,), f"`{LABEL}` must be a string", "type")
+        raise Reject((LABEL,), f"`{LABEL}` must be a string", "wrong-type")
     if LABEL in value and label is None:
         reader.note((LABEL,), f"`{LABEL}` is null: written back it is left out", "null-optional")
     try:
@@ -370,7 +370,7 @@ def _entry(value: Any, reader: Reader) -> SessionEntry:
 def _entry_from_sequence(items: list[Any], reader: Reader) -> dict[str, Any]:
     """serde also reads a struct from a sequence: id, parent_id, message, timestamp[, label]."""
     if not 4 <= len(items) <= 5:
-        raise Reject((), f"invalid length {len(items)}, expected 4 or 5 elements", "type")
+        raise Reject((), f"invalid length {len(items)}, expected 4 or 5 elements", "wrong-type")
     reader.note((), "written as a sequence; the crate writes an object", "alias")
     return dict(zip(ENTRY_FIELDS, items, strict=False))
 
@@ -528,12 +528,17 @@ def _phi_sites(root: Any) -> tuple[list[tuple[tuple[Any, ...], Any, bool]], list
     def need_array(container: dict[str, Any], key: str, path: tuple[Any, ...]) -> None:
         if key not in container:
             problems.append(
-                Problem(None, pointer(path), None, None, f"missing field `{key}`", "missing")
+                Problem(None, pointer(path), None, None, f"missing field `{key}`", "missing-key")
             )
         elif not isinstance(container[key], list):
             problems.append(
                 Problem(
-                    None, pointer((*path, key)), None, None, f"`{key}` must be an array", "type"
+                    None,
+                    pointer((*path, key)),
+                    None,
+                    None,
+                    f"`{key}` must be an array",
+                    "wrong-type",
                 )
             )
         else:
@@ -544,7 +549,9 @@ def _phi_sites(root: Any) -> tuple[list[tuple[tuple[Any, ...], Any, bool]], list
             where = ("loops", i)
             if not isinstance(record, dict):
                 problems.append(
-                    Problem(None, pointer(where), None, None, "a loop must be an object", "type")
+                    Problem(
+                        None, pointer(where), None, None, "a loop must be an object", "wrong-type"
+                    )
                 )
                 continue
             need_array(record, "messages", where)
@@ -559,7 +566,7 @@ def _phi_sites(root: Any) -> tuple[list[tuple[tuple[Any, ...], Any, bool]], list
                         None,
                         None,
                         "`turns` must be an array",
-                        "type",
+                        "wrong-type",
                     )
                 )
                 continue
@@ -567,7 +574,9 @@ def _phi_sites(root: Any) -> tuple[list[tuple[tuple[Any, ...], Any, bool]], list
                 at = (*where, "turns", j)
                 if not isinstance(turn, dict):
                     problems.append(
-                        Problem(None, pointer(at), None, None, "a turn must be an object", "type")
+                        Problem(
+                            None, pointer(at), None, None, "a turn must be an object", "wrong-type"
+                        )
                     )
                     continue
                 need_array(turn, "input_messages", at)
@@ -581,7 +590,7 @@ def _phi_sites(root: Any) -> tuple[list[tuple[tuple[Any, ...], Any, bool]], list
                             None,
                             None,
                             "missing field `output_message`",
-                            "missing",
+                            "missing-key",
                         )
                     )
                 need_array(turn, "tool_results", at)

@@ -188,9 +188,7 @@ def _too_many(cause: Cause, name: NameDialect) -> str:
         return "unit variant given extra elements"
     if "expected_length" not in cause:
         return f"invalid length {cause['length']}"
-    return (
-        f"invalid length {cause['length']}, expected at most {cause['expected_length']} elements"
-    )
+    return f"invalid length {cause['length']}, expected at most {cause['expected_length']} elements"
 
 
 def _duplicate(cause: Cause, name: NameDialect) -> str:

@@ -131,7 +131,7 @@ def _check_conversation(data: bytes, options: Options, result: FileResult) -> No
                 None,
                 "the file is empty: a saved conversation is a JSON array "
                 "(the crates fail with `EOF while parsing a value`)",
-                "empty",
+                "empty-document",
             )
         ]
         return
@@ -286,7 +286,7 @@ def _with_positions(data: bytes, problems: list[Problem]) -> list[Problem]:
     for p in problems:
         if p.line is None and p.index is not None:
             try:
-                p = locate(parsed, _path(p.pointer), p.message, p.kind)
+                p = locate(parsed, p)
             except (KeyError, IndexError, RecursionError):
                 pass
         out.append(p)
@@ -323,7 +323,7 @@ def _check_session(data: bytes, options: Options, result: FileResult) -> None:
     result.dialect = _explicit(options)
     unsupported = _session_dialect_problem(options)
     if unsupported:
-        result.errors = [Problem(None, "", None, None, unsupported, "dialect")]
+        result.errors = [Problem(None, "", None, None, unsupported, "argument")]
         return
     try:
         session = loads_session(data, options.dialect, float_format=options.float_format)
@@ -353,7 +353,12 @@ def _check_session(data: bytes, options: Options, result: FileResult) -> None:
     if not session.entries:
         warnings.append(
             Problem(
-                None, "", None, None, "the session has no entries (the crate loads it)", "empty"
+                None,
+                "",
+                None,
+                None,
+                "the session has no entries (the crate loads it)",
+                "empty-document",
             )
         )
     if lines is None and len(data) > POSITION_LIMIT and len(warnings) > len(session.notes):

@@ -172,9 +172,7 @@ class Parsed:
         except UnicodeDecodeError as err:
             line, column = self.line_column(start + err.start, 0)
             raise ConversationError(
-                [
-                    Problem(None, (), line, column + 1, {"byte": start + err.start}, ENCODING)
-                ]
+                [Problem(None, (), line, column + 1, {"byte": start + err.start}, ENCODING)]
             ) from None
 
     def exact_tree(self, index: int) -> Any:
@@ -230,14 +228,14 @@ class Parsed:
         base_line, base_column = self.line_column(start)
         return base_line + line - 1, column + (base_column if line == 1 else 0)
 
-    def locate_element(self, index: int, note: Note) -> Problem:
+    def locate_element(self, index: int, note: Note | Problem) -> Problem:
         """A note of element ``index`` (its path from the document root) with its position,
         and its sub-notes' positions."""
         text = self.element_text(index)
         positions = value_positions(text, 0, (index,))
         start = self.span(index)[0]
 
-        def place(found: Note) -> tuple[int, int]:
+        def place(found: Note | Problem) -> tuple[int, int]:
             probe = found.path
             while probe not in positions and len(probe) > 1:
                 probe = probe[:-1]
@@ -357,9 +355,7 @@ def to_bytes(data: str | bytes | bytearray | memoryview) -> bytes:
             return data.encode("utf-8")
         except UnicodeEncodeError as err:
             raise ConversationError(
-                [
-                    Problem(None, (), None, None, {"character": err.start}, ENCODING)
-                ]
+                [Problem(None, (), None, None, {"character": err.start}, ENCODING)]
             ) from None
     return bytes(data)
 
@@ -518,9 +514,7 @@ def _probe(parsed: Parsed, dialect: str, indices: Sequence[int | None]) -> None:
         try:
             reader.message(parsed.exact_tree(index), index)
         except Reject as why:
-            raise ConversationError(
-                [parsed.locate_element(index, why.note)]
-            ) from None
+            raise ConversationError([parsed.locate_element(index, why.note)]) from None
         except SyntaxStop as stop:
             raise ConversationError([stop.problem]) from None
 
@@ -806,8 +800,9 @@ def drift_notes(
     return out
 
 
-def locate(parsed: Parsed, note: Note) -> Problem:
-    """A note at its path (starting with the element index), with its line and column."""
+def locate(parsed: Parsed, note: Note | Problem) -> Problem:
+    """A note (or an unplaced problem) at its path (starting with the element index), with its
+    line and column."""
     if parsed.fast:
         return parsed.locate_element(note.path[0], note)
     text, spans = parsed.text, parsed.spans
@@ -816,7 +811,7 @@ def locate(parsed: Parsed, note: Note) -> Problem:
     start = spans[index][0]
     positions = value_positions(text, start, (index,))
 
-    def place(found: Note) -> tuple[int, int]:
+    def place(found: Note | Problem) -> tuple[int, int]:
         probe = found.path
         while probe not in positions and len(probe) > 1:
             probe = probe[:-1]
@@ -916,7 +911,9 @@ def read_arrays(
         root = parse_value(text)
     except JsonSyntaxError as err:
         line, column = err.line_column(text)
-        raise ConversationError([syntax_problem(None, err.path or (), line, column, err.code, text)]) from None
+        raise ConversationError(
+            [syntax_problem(None, err.path or (), line, column, err.code, text)]
+        ) from None
     walk(root, ())
     if not found:
         return [], []

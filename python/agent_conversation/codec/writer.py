@@ -135,9 +135,7 @@ class Writer:
             names = {f.ir for f in fields}
             for key, value in usage.items():
                 if key not in names and value != 0:
-                    self.lose(
-                        (*path, key), USAGE_TYPE, key=key, got=value, dialect=self.spec.name
-                    )
+                    self.lose((*path, key), USAGE_TYPE, key=key, got=value, dialect=self.spec.name)
         return out
 
 

@@ -71,7 +71,7 @@ def _parse(text: str) -> Any:
         raise ConversationError([problem]) from None
     except RecursionError:
         raise ConversationError(
-            [Problem(None, "", None, None, "nested too deeply", "depth")]
+            [Problem(None, "", None, None, "nested too deeply", "recursion-limit")]
         ) from None
 
 

@@ -57,7 +57,7 @@ def _read_line(line: str, number: int, reader: ModelReader, index: int) -> dict[
         raise ConversationError([problem]) from None
     except RecursionError:
         raise ConversationError(
-            [Problem(index, "", number, None, "nested too deeply", "depth")]
+            [Problem(index, "", number, None, "nested too deeply", "recursion-limit")]
         ) from None
     try:
         return reader.read(value, "AgentEvent", ())  # type: ignore[no-any-return]
