@@ -10,9 +10,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 import agent_conversation as ac
+import pytest
 from agent_conversation import errors, wording
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -39,13 +39,13 @@ BUDGET = {
     "cli/__init__.py": 3,  # argparse: --format text, --type dest "kind"
     "cli/checks.py": 35,
     "cli/report.py": 3,
-    "codec/reader.py": 16,
-    "codec/writer.py": 21,
+    "codec/reader.py": 2,  # "extension" (the role the constructor writes), a union table key
+    "codec/writer.py": 17,
     "conversation.py": 34,
     "convert.py": 14,
     "convert_cli.py": 4,
-    "errors.py": 3,
-    "sessions.py": 14,
+    "errors.py": 1,  # Note.__slots__ names its `kind`
+    "sessions.py": 5,
     # Conversion to and from other formats (OpenAI chat, Anthropic messages, pydantic-ai): their
     # own keys and tags (`type`, `content`, `text`, `role`, ...) coincide with ours, and the
     # mapping between the two is hand-written by nature.
@@ -62,7 +62,7 @@ BUDGET = {
     "records/detect.py": 4,
     "records/event_models.py": 99,
     "records/events.py": 30,
-    "records/model.py": 16,
+    "records/model.py": 7,
     "records/phi_sessions.py": 20,
     "records/schema_gen.py": 4,
 }

@@ -22,7 +22,7 @@ from .codec.spec import get_spec, internal_spec
 from .codec.writer import ORJSON_WRITES_ZMIJ, Loss, write
 from .conversation import Conversation
 from .dialects import crate_of, known_dialects, resolve
-from .errors import AUTO, LOSS, ConversationError, Problem
+from .errors import AUTO, LOSS, ConversationError, Problem, element_index
 
 
 @contextmanager
@@ -229,7 +229,7 @@ def validate_records(records: list[dict]) -> tuple[list[dict], bool]:
         raise ConversationError(problems)
     unknown = [n for n in reader.notes if n.kind == "unknown-key"]
     if unknown:
-        raise ConversationError([Problem.of(n.path[0], n) for n in unknown])
+        raise ConversationError([Problem.of(element_index(n.path), n) for n in unknown])
     return out, reader.has_float
 
 
@@ -241,7 +241,7 @@ def _identity_names(dialect: str) -> bool:
 def loss_problems(losses: list[Loss], target: str) -> list[Problem]:
     return [
         Problem(
-            loss.path[0] if loss.path and isinstance(loss.path[0], int) else None,
+            element_index(loss.path),
             loss.path,
             None,
             None,

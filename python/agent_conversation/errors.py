@@ -17,14 +17,14 @@ python-jsonschema keeps ``context``). :func:`best_match` picks the one to show.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path as _FilePath
-from typing import Any, Union
+from typing import Any, Protocol
 
 from . import wording
 
-PathPart = Union[str, int]
+PathPart = str | int
 Path = tuple[PathPart, ...]
 Cause = Mapping[str, Any]
 
@@ -68,6 +68,24 @@ def parse_pointer(text: str) -> Path:
     return tuple(parts)
 
 
+def element_index(path: Path) -> int | None:
+    """The message index a path from the document root starts with (None if it does not)."""
+    return path[0] if path and isinstance(path[0], int) else None
+
+
+class Finding(Protocol):
+    """What a note and a problem share: where, what, the facts, the sub-findings."""
+
+    @property
+    def path(self) -> Path: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def cause(self) -> Cause: ...
+    @property
+    def context(self) -> Sequence[Finding]: ...
+
+
 def _as_cause(cause: Cause | str | None) -> Cause:
     if cause is None:
         return {}
@@ -85,6 +103,11 @@ class Note:
     """
 
     __slots__ = ("path", "kind", "cause", "context")
+
+    path: Path
+    kind: str
+    cause: Cause
+    context: tuple[Note, ...]
 
     def __init__(
         self,
@@ -110,42 +133,59 @@ Loss = Note
 """What a target dialect cannot carry: the same type as a note."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Problem:
     """One problem (or, in ``Conversation.notes``, one round-trip observation) in a document.
 
     ``index`` is the message position (None for the document as a whole); ``path`` the keys and
     indexes from the document root; ``kind`` a slug of :data:`KINDS`; ``cause`` the facts the
     words are made from; ``context`` the sub-problems behind this one (see :func:`best_match`).
-    A ``str`` given for ``path`` is read as a pointer, a ``str`` cause as worded by its maker.
+    A ``str`` given for ``path`` is read as a pointer, a ``str`` cause as worded by its maker
+    (modules that word their own causes: records, sessions).
     """
 
     index: int | None
     path: Path
     line: int | None
     column: int | None
-    cause: Cause = field(default_factory=dict, hash=False)
-    kind: str = "invalid"
-    dialect: str | None = None
-    context: tuple[Problem, ...] = ()
+    cause: Cause = field(hash=False)
+    kind: str
+    dialect: str | None
+    context: tuple[Problem, ...]
 
-    def __post_init__(self) -> None:
-        if isinstance(self.path, str):
-            object.__setattr__(self, "path", parse_pointer(self.path))
-        if isinstance(self.cause, str):
-            object.__setattr__(self, "cause", {DETAIL: self.cause})
+    def __init__(
+        self,
+        index: int | None,
+        path: Path | str,
+        line: int | None,
+        column: int | None,
+        cause: Cause | str | None = None,
+        kind: str = "invalid",
+        dialect: str | None = None,
+        context: tuple[Problem, ...] = (),
+    ) -> None:
+        self.__dict__.update(  # a frozen dataclass, set once here
+            index=index,
+            path=parse_pointer(path) if isinstance(path, str) else tuple(path),
+            line=line,
+            column=column,
+            cause=_as_cause(cause),
+            kind=kind,
+            dialect=dialect,
+            context=context,
+        )
 
     @classmethod
     def of(
         cls,
         index: int | None,
-        note: Note,
+        note: Finding,
         line: int | None = None,
         column: int | None = None,
         *,
         base: Path = (),
         dialect: str | None = None,
-        place: Callable[[Note], tuple[int | None, int | None]] | None = None,
+        place: Callable[[Finding], tuple[int | None, int | None]] | None = None,
     ) -> Problem:
         """A note placed in a document: ``base`` + its path; ``place`` locates sub-notes."""
         context = tuple(
@@ -180,15 +220,15 @@ class Problem:
         return f"{where}{at}: {self.message}"
 
     def to_dict(self, name_dialect: Callable[[str], str] | None = None) -> dict[str, object]:
-        out: dict[str, object] = {
-            "index": self.index,
-            "pointer": self.pointer,
-            "path": list(self.path),
-            "line": self.line,
-            "column": self.column,
-            "message": self.words(name_dialect),
-            "kind": self.kind,
-        }
+        out: dict[str, object] = dict(
+            index=self.index,
+            pointer=self.pointer,
+            path=list(self.path),
+            line=self.line,
+            column=self.column,
+            message=self.words(name_dialect),
+            kind=self.kind,
+        )
         if self.context:
             out["context"] = [p.to_dict(name_dialect) for p in self.context]
         return out

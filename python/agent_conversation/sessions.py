@@ -28,7 +28,14 @@ from .codec.spec import get_spec
 from .codec.wirefacts import SESSION_ENTRY, session_line_patterns
 from .codec.writer import write
 from .dialects import known_dialects, resolve
-from .errors import ConversationError, Problem, decode_utf8, pointer, require_document
+from .errors import (
+    ConversationError,
+    Problem,
+    decode_utf8,
+    element_index,
+    pointer,
+    require_document,
+)
 
 # The entry's keys in written order, from the schemas' SessionEntry (the unpacking below fails
 # loudly if a revision ever changes the entry's shape).
@@ -704,7 +711,7 @@ def _read_phi(
                 )
         for note in reader.notes:
             path = (*base, *note.path[1:]) if single else (*base, *note.path)
-            index = None if single or not note.path else note.path[0]
+            index = None if single else element_index(note.path)
             session.notes.append(
                 locate(Problem(index, pointer(path), None, None, note.message, note.kind))
             )

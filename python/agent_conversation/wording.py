@@ -95,9 +95,10 @@ def unexpected(cause: Cause) -> str:
     if kind == "integer":
         return f"integer `{value}`"
     if kind == "float":
-        return f"floating point `{format_f64(value)}`"
+        return f"floating point `{format_f64(float(value or 0))}`"
     if kind == "string":
-        short = value if len(value) <= 40 else value[:37] + "..."
+        text = str(value)
+        short = text if len(text) <= 40 else text[:37] + "..."
         return f"string {short!r}"
     if kind == "sequence":
         return "a sequence"
@@ -119,7 +120,7 @@ def words(
         return _readings(cause, context, name_dialect)
     name = name_dialect or _same
     if "serde" in cause:
-        code = cause["serde"]
+        code = str(cause["serde"])
         if code == _TRAILING and "after" in cause:
             return f"{code} after {cause['after']}"
         return _SYNTAX_WORDS.get(code, code)
@@ -147,7 +148,7 @@ def _readings(cause: Cause, context: Sequence[_Located], name: NameDialect | Non
     labels = cause.get("readings", ())
     within = cause.get(WITHIN, 0)
     out = []
-    for label, sub in zip(labels, context):
+    for label, sub in zip(labels, context, strict=False):
         at = pointer(sub.path[within:])
         text = words(sub.kind, sub.cause, sub.context, name)
         out.append(f"as {label}, " + (f"`{at}`: " if at else "") + text)
@@ -161,8 +162,9 @@ def _value_words(cause: Cause, name: NameDialect) -> str:
         return f"integer {cause['got']} is outside serde_json's {cause['outside']} range"
     if "expected" not in cause:
         return unexpected(cause)
-    category = cause.get("category", "type")
-    return f"invalid {category}: {unexpected(cause)}, expected {cause['expected']}"
+    if cause.get("category") == "value":
+        return f"invalid value: {unexpected(cause)}, expected {cause['expected']}"
+    return f"invalid type: {unexpected(cause)}, expected {cause['expected']}"
 
 
 def _unknown_variant(cause: Cause, name: NameDialect) -> str:
@@ -175,9 +177,9 @@ def _unknown_variant(cause: Cause, name: NameDialect) -> str:
 def _missing(cause: Cause, name: NameDialect) -> str:
     if cause.get("required"):
         return f"required `{cause['key']}` is missing"
-    if "length" in cause:
+    if "count" in cause:
         return (
-            f"invalid length {cause['length']}, expected {cause['expected_length']} elements "
+            f"invalid length {cause['count']}, expected {cause['expected_count']} elements "
             f"(`{cause['key']}` is missing)"
         )
     return f"missing field `{cause['key']}`"
@@ -186,9 +188,9 @@ def _missing(cause: Cause, name: NameDialect) -> str:
 def _too_many(cause: Cause, name: NameDialect) -> str:
     if cause.get("unit"):
         return "unit variant given extra elements"
-    if "expected_length" not in cause:
-        return f"invalid length {cause['length']}"
-    return f"invalid length {cause['length']}, expected at most {cause['expected_length']} elements"
+    if "expected_count" not in cause:
+        return f"invalid length {cause['count']}"
+    return f"invalid length {cause['count']}, expected at most {cause['expected_count']} elements"
 
 
 def _duplicate(cause: Cause, name: NameDialect) -> str:

@@ -30,6 +30,7 @@ from ..errors import (
     ENCODING,
     FLOAT_DRIFT,
     ConversationError,
+    Finding,
     Note,
     Problem,
     decode_utf8,
@@ -228,14 +229,14 @@ class Parsed:
         base_line, base_column = self.line_column(start)
         return base_line + line - 1, column + (base_column if line == 1 else 0)
 
-    def locate_element(self, index: int, note: Note | Problem) -> Problem:
+    def locate_element(self, index: int, note: Finding) -> Problem:
         """A note of element ``index`` (its path from the document root) with its position,
         and its sub-notes' positions."""
         text = self.element_text(index)
         positions = value_positions(text, 0, (index,))
         start = self.span(index)[0]
 
-        def place(found: Note | Problem) -> tuple[int, int]:
+        def place(found: Finding) -> tuple[int, int]:
             probe = found.path
             while probe not in positions and len(probe) > 1:
                 probe = probe[:-1]
@@ -800,18 +801,19 @@ def drift_notes(
     return out
 
 
-def locate(parsed: Parsed, note: Note | Problem) -> Problem:
+def locate(parsed: Parsed, note: Finding) -> Problem:
     """A note (or an unplaced problem) at its path (starting with the element index), with its
     line and column."""
+    index = note.path[0]
+    assert isinstance(index, int), "a note of a message starts with its index"
     if parsed.fast:
-        return parsed.locate_element(note.path[0], note)
+        return parsed.locate_element(index, note)
     text, spans = parsed.text, parsed.spans
     assert text is not None and spans is not None
-    index = note.path[0]
     start = spans[index][0]
     positions = value_positions(text, start, (index,))
 
-    def place(found: Note | Problem) -> tuple[int, int]:
+    def place(found: Finding) -> tuple[int, int]:
         probe = found.path
         while probe not in positions and len(probe) > 1:
             probe = probe[:-1]

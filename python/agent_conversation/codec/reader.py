@@ -317,7 +317,7 @@ class Reader:
                     if f.default is not None:
                         out[f.ir] = f.default
                     continue
-                cause = {"length": len(items), "expected_length": len(fields) + offset}
+                cause = {"count": len(items), "expected_count": len(fields) + offset}
                 raise Reject(path, kind="missing-key", cause={**cause, "key": f.wire})
             raw = items[pos + offset]
             if raw is None and f.optional:
@@ -329,7 +329,7 @@ class Reader:
                 continue
             out[f.ir] = self.field(raw, f, (*path, pos + offset))
         if available > len(fields):
-            cause = {"length": len(items), "expected_length": len(fields) + offset}
+            cause = {"count": len(items), "expected_count": len(fields) + offset}
             raise Reject(path, kind="too-many-elements", cause=cause)
         return out
 
@@ -544,7 +544,7 @@ class Reader:
                     raise Reject(path, kind="too-many-elements", cause={"unit": True})
                 return out
             if len(items) != len(spec_fields):
-                raise Reject(path, kind="too-many-elements", cause={"length": len(rest)})
+                raise Reject(path, kind="too-many-elements", cause={"count": len(rest)})
             pairs = list(zip(spec_fields, items, strict=True))
         else:
             for key in rest:
