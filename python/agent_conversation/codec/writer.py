@@ -16,8 +16,19 @@ import orjson
 
 from ..errors import Loss
 from .numbers import DEFAULT_FLOAT_FORMAT, format_f64
-from .spec import CONTENT_KIND, STOP_KIND, USAGE_KIND, Spec
-from .wirefacts import USAGE_TYPE
+from .spec import (
+    CONTENT_KIND,
+    CONTENT_TAG,
+    MESSAGE_ROLES,
+    MESSAGE_TAG,
+    STOP_KIND,
+    USAGE_KIND,
+    Spec,
+)
+from .wirefacts import EXTENSION_KEYS, EXTENSION_ONLY_KEYS, EXTENSION_TYPE, USAGE_TYPE
+
+# The first key only an extension record has (``kind``): it tells one from an LLM message.
+EXTENSION_MARK = next(key for key in EXTENSION_KEYS if key in EXTENSION_ONLY_KEYS)
 
 # orjson writes floats in zmij's layout (shortest digits, `1e+16`) in the versions this was
 # checked with; the writing shortcuts below rely on it, so they check it once.
@@ -62,9 +73,9 @@ class Writer:
         types = spec.types
         self._fields = {name: types[name].fields for name in types}
         self._known = {
-            name: {"role", *(f.ir for f in types[name].fields)}
-            for name in ("user", "assistant", "toolResult")
+            name: {MESSAGE_TAG, *(f.ir for f in types[name].fields)} for name in MESSAGE_ROLES
         }
+        self._extension = [(f.ir, f.wire, f.kind == "free") for f in types[EXTENSION_TYPE].fields]
         self._metadata = set(spec.metadata)
 
     def lose(self, path: tuple[Any, ...], kind: str, **cause: Any) -> None:
@@ -74,11 +85,13 @@ class Writer:
         return _fragment_floats(value, self.exponent_plus, self.memory) if self.floats else value
 
     def record(self, rec: dict[str, Any], index: int) -> dict[str, Any]:
-        if "kind" in rec:
-            return {"role": rec["role"], "kind": rec["kind"], "data": self.free(rec["data"])}
-        role = rec["role"]
+        if EXTENSION_MARK in rec:
+            return {
+                wire: self.free(rec[ir]) if free else rec[ir] for ir, wire, free in self._extension
+            }
+        role = rec[MESSAGE_TAG]
         path = (index,)
-        out: dict[str, Any] = {"role": role}
+        out: dict[str, Any] = {MESSAGE_TAG: role}
         self._struct(rec, role, path, out)
         known = self._known[role]
         for key, value in rec.items():
@@ -115,14 +128,14 @@ class Writer:
             out[f.wire] = value
 
     def _block(self, block: dict[str, Any], path: tuple[Any, ...]) -> dict[str, Any]:
-        tname = block["type"]
-        out: dict[str, Any] = {"type": tname}
+        tname = block[CONTENT_TAG]
+        out: dict[str, Any] = {CONTENT_TAG: tname}
         self._struct(block, tname, path, out)
         fields = self._fields[tname]
         if len(block) > len(out):
             names = {f.ir for f in fields}
             for key in block:
-                if key != "type" and key not in names:
+                if key != CONTENT_TAG and key not in names:
                     self.lose((*path, key), "field", key=key, dialect=self.spec.name)
         return out
 
@@ -177,5 +190,5 @@ def _write(
     if not spec.sorted_keys:
         return orjson.dumps(wire).decode(), writer.losses
     sort = orjson.OPT_SORT_KEYS
-    parts = [orjson.dumps(w) if "kind" in w else orjson.dumps(w, option=sort) for w in wire]
+    parts = [orjson.dumps(w) if EXTENSION_MARK in w else orjson.dumps(w, option=sort) for w in wire]
     return (b"[" + b",".join(parts) + b"]").decode(), writer.losses
