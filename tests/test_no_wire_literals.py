@@ -36,13 +36,13 @@ ALLOWED = {
 # Modules that still spell wire names (record building, the fast path, CLI details): the most
 # literals each may hold. Lower a ceiling when a module is cleaned; never raise one.
 BUDGET = {
-    "cli/__init__.py": 3,  # argparse: --format text, --type dest "kind"
     "cli/checks.py": 35,
+    "cli/convert.py": 4,
     "cli/report.py": 3,
+    "cli/validate.py": 3,  # argparse: --format text, --type dest "kind"
     "codec/reader.py": 2,  # "extension" (the role the constructor writes), a union table key
     "conversation.py": 34,
-    "convert.py": 14,
-    "convert_cli.py": 4,
+    "conversion.py": 14,
     "errors.py": 1,  # Note.__slots__ names its `kind`
     "sessions.py": 5,
     # Conversion to and from other formats (OpenAI chat, Anthropic messages, pydantic-ai): their
@@ -152,7 +152,7 @@ def test_the_removed_copies_stay_removed() -> None:
         "sessions.py": ['ENTRY_FIELDS = ("id"', "(0, 11", "> (0, 11"],
         "typed.py": ["_CLASSES"],
         "conversation.py": ["_CAMEL ="],
-        "convert.py": ["_before_sessions", "(0, 11)"],
+        "conversion.py": ["_before_sessions", "(0, 11)"],
         "cli/checks.py": ["0.11.0 (use", "< 11"],
     }
     for module, needles in gone.items():
