@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .codec.floats import Drift, FloatLog, drift_message, memory_of, surviving
+from .codec.floats import Drift, FloatLog, drift_cause, memory_of, surviving
 from .codec.jsonparse import DupDict, JsonSyntaxError, parse_value, position, value_positions
 from .codec.numbers import DEFAULT_FLOAT_FORMAT
 from .codec.reader import Reader, Reject
@@ -29,6 +29,7 @@ from .codec.wirefacts import SESSION_ENTRY, session_line_patterns
 from .codec.writer import write
 from .dialects import known_dialects, resolve
 from .errors import (
+    Cause,
     ConversationError,
     Problem,
     decode_utf8,
@@ -162,7 +163,7 @@ def _with_floats(session: Session, float_format: str) -> Session:
     session.float_format_detected = detected is not None
     assumed = float_format == "auto" and detected is None
     for index, line, column, drift in session.drifts:
-        words = drift_message(drift, session.dialect, chosen, assumed)
+        words = drift_cause(drift, session.dialect, chosen, assumed)
         session.notes.append(
             Problem(index, pointer(drift.path), line, column, words, "float-drift")
         )
@@ -286,9 +287,7 @@ def _read(text: str, dialect: str) -> Session:
             continue
         entry.line = number
         for note in reader.notes:
-            session.notes.append(
-                _at(line, number, offset, index, note.path, note.message, note.kind)
-            )
+            session.notes.append(_at(line, number, offset, index, note.path, note.cause, note.kind))
         if entry.id in seen:
             problems.append(
                 _at(
@@ -323,7 +322,13 @@ def _read(text: str, dialect: str) -> Session:
 
 
 def _at(
-    line: str, number: int, offset: int, index: int, path: tuple[Any, ...], message: str, kind: str
+    line: str,
+    number: int,
+    offset: int,
+    index: int,
+    path: tuple[Any, ...],
+    message: Cause | str,
+    kind: str,
 ) -> Problem:
     try:
         positions = value_positions(line, 0, ())
@@ -520,7 +525,7 @@ def _phi_floats(session: PhiSession, text: str, floats: FloatLog) -> PhiSession:
     drifts = surviving(floats.drifts, [array.records for array in session.arrays])
     for drift in drifts:
         line, column = position(text, drift.offset)
-        words = drift_message(drift, session.dialect, floats.style or DEFAULT_FLOAT_FORMAT, False)
+        words = drift_cause(drift, session.dialect, floats.style or DEFAULT_FLOAT_FORMAT, False)
         session.notes.append(
             Problem(None, pointer(drift.path), line, column + 1, words, "float-drift")
         )
@@ -712,9 +717,7 @@ def _read_phi(
         for note in reader.notes:
             path = (*base, *note.path[1:]) if single else (*base, *note.path)
             index = None if single else element_index(note.path)
-            session.notes.append(
-                locate(Problem(index, pointer(path), None, None, note.message, note.kind))
-            )
+            session.notes.append(locate(Problem(index, path, None, None, note.cause, note.kind)))
         session.arrays.append(MessageArray(base, records, single))
     if problems:
         raise ConversationError(problems)

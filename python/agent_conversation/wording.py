@@ -118,6 +118,8 @@ def words(
         return str(cause[DETAIL])
     if context:
         return _readings(cause, context, name_dialect)
+    if "readings" in cause:  # the readings' reasons were not kept
+        return "data did not match any variant of the untagged enum"
     name = name_dialect or _same
     if "serde" in cause:
         code = str(cause["serde"])
@@ -242,6 +244,18 @@ def _stop_reason(cause: Cause, name: NameDialect) -> str:
     return f"stop reason {cause['variant']!r} does not exist in {name(cause['dialect'])}"
 
 
+def _float_drift(cause: Cause, name: NameDialect) -> str:
+    changed = format_f64(cause["restored"], cause["plus"])
+    words = (
+        f"restoring this file in {name(cause['dialect'])} changes {cause['literal']} to "
+        f"{changed} (serde_json's float parsing is not correctly rounded; saving then writes "
+        "the changed value)"
+    )
+    if cause["layout_assumed"]:
+        words += "; zmij layout assumed, the file does not show which serde_json wrote it"
+    return words
+
+
 def _loss(cause: Cause, name: NameDialect) -> str:
     lost = words(cause["loss_kind"], cause["loss"], (), name)
     return f"would be lost writing {cause['target']}: {lost}"
@@ -249,6 +263,7 @@ def _loss(cause: Cause, name: NameDialect) -> str:
 
 _BY_KIND: dict[str, Callable[[Cause, NameDialect], str]] = {
     "loss": _loss,
+    "float-drift": _float_drift,
     "unknown-role": _unknown_variant,
     "unknown-content-type": _unknown_variant,
     "unknown-stop-reason": _unknown_variant,

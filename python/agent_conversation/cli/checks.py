@@ -39,10 +39,16 @@ class FileResult:
     fatal: str | None = None  # unreadable input (exit code 2)
     is_file: bool = True  # a path on disk (GitHub annotations can point at it)
     unit: str = "message"  # what Problem.index counts: messages, or a session file's entries
+    requested: str = "auto"  # the dialect the user asked for
 
     @property
     def valid(self) -> bool:
         return self.fatal is None and not self.errors
+
+    def name_dialect(self, revision: str) -> str:
+        """How a warning names the dialect it was read as: the crate version the user asked
+        for, or the versions of the detected revision (``yoagent 0.18.0``)."""
+        return dialect_words(revision, self.requested) if revision == self.dialect else revision
 
 
 # -- what is it? ---------------------------------------------------------------------------------
@@ -86,7 +92,7 @@ def sniff(data: bytes, name: str) -> str:
 
 
 def check(data: bytes, name: str, options: Options) -> FileResult:
-    result = FileResult(name, options.kind or sniff(data, name))
+    result = FileResult(name, options.kind or sniff(data, name), requested=options.dialect)
     if result.kind == "session":
         result.unit = "entry"
     if result.kind.startswith("config"):
@@ -144,7 +150,7 @@ def _check_conversation(data: bytes, options: Options, result: FileResult) -> No
             result.errors = err.problems
             return
         result.dialect = dialect
-        warnings = [_reword(p, dialect, options) for p in notes] + lint_problems
+        warnings = [*notes, *lint_problems]
         result.warnings = _with_positions(data, warnings) if warnings else warnings
         return
     try:
@@ -153,7 +159,7 @@ def _check_conversation(data: bytes, options: Options, result: FileResult) -> No
         result.errors = err.problems
         return
     result.dialect = conv.dialect
-    warnings = [_reword(p, result.dialect, options) for p in conv.notes]
+    warnings = list(conv.notes)
     warnings += lint(conv.records)
     if warnings:  # located in their elements' spans: cheap at any size
         warnings = _with_positions(data, warnings)
@@ -191,22 +197,6 @@ def stream_conversation(
         assumed = float_format == "auto" and detected is None
         notes += drift_notes(found.parsed, found.drifts, found.dialect, chosen, assumed)
     return found.dialect, notes, linter.finish()
-
-
-def _reword(problem: Problem, revision: str | None, options: Options) -> Problem:
-    """Name the crate version the user asked for (or the versions of the detected revision)
-    where the codec names the wire revision: "would be dropped by yoagent 0.18.0"."""
-    if revision is None or revision not in problem.message:
-        return problem
-    words = dialect_words(revision, options.dialect)
-    return Problem(
-        problem.index,
-        problem.pointer,
-        problem.line,
-        problem.column,
-        problem.message.replace(revision, words),
-        problem.kind,
-    )
 
 
 def dialect_words(revision: str, requested: str = "auto") -> str:
@@ -334,7 +324,7 @@ def _check_session(data: bytes, options: Options, result: FileResult) -> None:
     records = [entry.message for entry in session.entries]
     index_of = {entry.id: i for i, entry in enumerate(session.entries)}
     parents = [index_of[e.parent_id] if e.parent_id is not None else -1 for e in session.entries]
-    warnings = [_reword(p, result.dialect, options) for p in session.notes]
+    warnings = list(session.notes)
     lines: list[str] | None = None
     for problem in lint(records, parents):
         entry = session.entries[problem.index] if problem.index is not None else None
@@ -402,7 +392,7 @@ def _check_phi_session(data: bytes, options: Options, result: FileResult) -> Non
         result.errors = err.problems
         return
     result.dialect = session.dialect
-    warnings = [_reword(p, result.dialect, options) for p in session.notes]
+    warnings = list(session.notes)
     lint_problems: list[Problem] = []
     for array in session.arrays:
         if array.single or not array.path or array.path[-1] != "messages":

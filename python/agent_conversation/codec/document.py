@@ -41,7 +41,7 @@ from ..wording import syntax_kind
 from . import wirefacts as facts
 from .fastparse import floats_simple, has_minus_zero, keys_match
 from .fastread import FastReader
-from .floats import Drift, FloatLog, drift_message, style_in_text, surviving
+from .floats import Drift, FloatLog, drift_cause, style_in_text, surviving
 from .jsonparse import RECURSION_LIMIT, JsonSyntaxError, Parser, position, value_positions
 from .numbers import EXPONENT_FROM
 from .reader import Bail, Reader, Reject
@@ -795,8 +795,8 @@ def drift_notes(
             text = parsed.element_text(index)
             line, column = position(text, max(offset, 0))
             line, column = parsed.shift(parsed.span(index)[0], line, column)
-        message = drift_message(drift, dialect, float_format, assumed)
-        out.append(Problem(index, path, line, column + 1, message, FLOAT_DRIFT))
+        cause = drift_cause(drift, dialect, float_format, assumed)
+        out.append(Problem(index, path, line, column + 1, cause, FLOAT_DRIFT))
     out.sort(key=lambda p: (p.line or 0, p.column or 0))
     return out
 
