@@ -19,10 +19,10 @@ from .codec.floats import memory_of
 from .codec.numbers import DEFAULT_FLOAT_FORMAT, FLOAT_FORMAT_CHOICES
 from .codec.reader import Reader, Reject
 from .codec.spec import get_spec, internal_spec
-from .codec.writer import ORJSON_WRITES_ZMIJ, Loss, write
+from .codec.writer import ORJSON_WRITES_ZMIJ, write
 from .conversation import Conversation
 from .dialects import crate_of, known_dialects, resolve
-from .errors import AUTO, LOSS, ConversationError, Problem, element_index
+from .errors import AUTO, LOSS, ConversationError, Note, Problem, element_index
 
 
 @contextmanager
@@ -187,7 +187,7 @@ def render(
     target: str,
     float_format: str = DEFAULT_FLOAT_FORMAT,
     memory: dict[int, tuple[float, float]] | None = None,
-) -> tuple[str, list[Loss]]:
+) -> tuple[str, list[Note]]:
     """Write ``conv`` for ``target``, returning the text and what could not be carried.
 
     ``memory`` (``conv.memory``): write those floats as the agent held them (``as_saved``).
@@ -238,7 +238,7 @@ def _identity_names(dialect: str) -> bool:
     return all(f.wire == f.ir for t in spec.types.values() for f in t.fields)
 
 
-def loss_problems(losses: list[Loss], target: str) -> list[Problem]:
+def loss_problems(losses: list[Note], target: str) -> list[Problem]:
     return [
         Problem(
             element_index(loss.path),

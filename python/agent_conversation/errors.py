@@ -129,8 +129,9 @@ class Note:
         return f"Note({self.path!r}, {self.kind!r}, {dict(self.cause)!r})"
 
 
-Loss = Note
-"""What a target dialect cannot carry: the same type as a note."""
+WHAT, WHY = "what", "why"
+"""The cause keys of a conversion's loss: what is lost (or changed), and why."""
+MAPPED = "mapped"
 
 
 @dataclass(frozen=True, init=False)
@@ -214,8 +215,36 @@ class Problem:
             text += f" (read as {name}; no dialect accepts it)"
         return text
 
+    # -- a conversion's loss (``lost()``) ---------------------------------------------------
+    @property
+    def what(self) -> str:
+        """A loss: what is lost or changed (``""`` for other problems)."""
+        return str(self.cause.get(WHAT, ""))
+
+    @property
+    def why(self) -> str:
+        """A loss: why (``""`` for other problems)."""
+        return str(self.cause.get(WHY, ""))
+
+    @property
+    def is_change(self) -> bool:
+        """A stop reason mapped as asked (kind ``mapped``): changed, not lost."""
+        return self.kind == MAPPED
+
+    @property
+    def is_warning(self) -> bool:
+        """A float the crates' own restore changes (``float-drift``): kept, but worth knowing."""
+        return self.kind == FLOAT_DRIFT
+
+    def problem(self) -> Problem:
+        """A loss as the problem of kind ``loss`` a refused conversion raises."""
+        return Problem(self.index, self.path, self.line, None, self.cause, LOSS)
+
     def __str__(self) -> str:
-        where = f"message {self.index}" if self.index is not None else "document"
+        if WHAT in self.cause and self.kind != LOSS and self.line is not None:  # session entry
+            where = f"line {self.line}"
+        else:
+            where = f"message {self.index}" if self.index is not None else "document"
         at = f" ({self.pointer})" if self.path else ""
         return f"{where}{at}: {self.message}"
 
@@ -229,9 +258,29 @@ class Problem:
             message=self.words(name_dialect),
             kind=self.kind,
         )
+        if WHAT in self.cause:  # a conversion's loss
+            del out["column"], out["message"]
+            out.update(what=self.what, why=self.why)
         if self.context:
             out["context"] = [p.to_dict(name_dialect) for p in self.context]
         return out
+
+
+def lost(
+    index: int | None,
+    where: Path | str,
+    what: str,
+    why: str,
+    kind: str = LOSS,
+    line: int | None = None,
+) -> Problem:
+    """One thing a conversion loses (or, kind ``mapped``, changes): ``what`` and ``why``, at
+    ``where`` in the source (a path or a pointer); ``line``: a session file entry's line."""
+    return Problem(index, where, line, None, {WHAT: what, WHY: why}, kind)
+
+
+Loss = Problem
+"""A conversion's loss is a problem made by :func:`lost`."""
 
 
 def best_match(problem: Problem) -> Problem:

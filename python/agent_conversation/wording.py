@@ -116,6 +116,9 @@ def words(
     """A finding in plain words."""
     if DETAIL in cause:
         return str(cause[DETAIL])
+    if "what" in cause:  # a conversion's loss; a refusal words it `what: why`
+        sep = ": " if kind == "loss" else " — "
+        return f"{cause['what']}{sep}{cause['why']}"
     if context:
         return _readings(cause, context, name_dialect)
     if "readings" in cause:  # the readings' reasons were not kept

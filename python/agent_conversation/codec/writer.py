@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from ..errors import Loss
+from ..errors import Note
 from .numbers import DEFAULT_FLOAT_FORMAT, format_f64
 from .spec import (
     CONTENT_KIND,
@@ -69,7 +69,7 @@ class Writer:
         self.floats = floats
         self.exponent_plus = float_format == "zmij"
         self.memory = memory
-        self.losses: list[Loss] = []
+        self.losses: list[Note] = []
         types = spec.types
         self._fields = {name: types[name].fields for name in types}
         self._known = {
@@ -79,7 +79,7 @@ class Writer:
         self._metadata = set(spec.metadata)
 
     def lose(self, path: tuple[Any, ...], kind: str, **cause: Any) -> None:
-        self.losses.append(Loss(path, kind, cause))
+        self.losses.append(Note(path, kind, cause))
 
     def free(self, value: Any) -> Any:
         return _fragment_floats(value, self.exponent_plus, self.memory) if self.floats else value
@@ -159,7 +159,7 @@ def write(
     passthrough: bool = False,
     float_format: str = DEFAULT_FLOAT_FORMAT,
     memory: Memory | None = None,
-) -> tuple[str, list[Loss]]:
+) -> tuple[str, list[Note]]:
     """Serialize records for ``spec``; ``passthrough`` when records already are its wire form.
 
     ``float_format`` is ``ryu`` (serde_json <= 1.0.146) or ``zmij`` (1.0.147 and later).
@@ -181,7 +181,7 @@ def _write(
     passthrough: bool,
     float_format: str,
     memory: Memory | None = None,
-) -> tuple[str, list[Loss]]:
+) -> tuple[str, list[Note]]:
     writer = Writer(spec, floats=floats, float_format=float_format, memory=memory)
     if passthrough and not floats and not spec.sorted_keys:
         wire = records
