@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -215,10 +216,10 @@ def render(
     )
 
 
-def validate_records(records: list[dict]) -> tuple[list[dict], bool]:
+def validate_records(records: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], bool]:
     """Check hand-built records by the same serde rules, normalising free values."""
     reader = Reader(internal_spec())
-    out: list[dict] = []
+    out: list[dict[str, Any]] = []
     problems: list[Problem] = []
     for index, record in enumerate(records):
         try:

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import WITHIN, Cause, Note
+from ..errors import WITHIN, Cause
+from ..errors import Note as Note  # the one note type, also importable from here
 from ..wording import unexpected, value_facts
 from .jsonparse import DupDict
 from .numbers import EXPONENT_FROM, I64_MIN, U32_MAX, U64_MAX, easy_float
@@ -342,7 +343,7 @@ class Reader:
             ((key, inner),) = raw.items()
             if key in protocols and inner is None:
                 self.note(path, "alias", form="map", variant=key)
-                return key
+                return str(key)
         self.note(path, "metadata-dropped", **value_facts(raw))
         return None
 
@@ -424,7 +425,7 @@ class Reader:
             if inner is not None:
                 raise _wrong((*path, key), inner, "unit")
             self.note(path, "alias", form="map", variant=key)
-            return key
+            return str(key)
         raise _wrong(path, raw, f"enum {name} (a string)")
 
     def content(self, raw: Any, path: tuple[Any, ...]) -> list[dict[str, Any]]:
