@@ -262,7 +262,11 @@ class Problem:
             del out["column"], out["message"]
             out.update(what=self.what, why=self.why)
         if self.context:
-            out["context"] = [p.to_dict(name_dialect) for p in self.context]
+            labels = list(self.cause.get("readings", ()))
+            out["context"] = [
+                {"reading": labels[i], **sub} if i < len(labels) else sub
+                for i, sub in enumerate(p.to_dict(name_dialect) for p in self.context)
+            ]
         return out
 
 
