@@ -116,6 +116,7 @@ def test_a_problem_is_data_worded_at_the_edge() -> None:
     (problem,) = info.value.problems
     assert problem.path == (0, "timestamp") and problem.pointer == "/0/timestamp"
     assert problem.kind == "not-an-integer"
+    assert problem.dialect == ac.dialects.resolve("yoagent@0.18")  # the revision that refused it
     best = errors.best_match(problem)
     assert best.cause["got"] == 1.5 and best.cause["expected"]
     words = "invalid type: floating point `1.5`, expected an unsigned integer (u64)"

@@ -21,7 +21,7 @@ element), besides the input and 16 bytes per element; ``keep=True`` keeps the tr
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import orjson
@@ -502,9 +502,13 @@ def read(
     """
     if not parsed.fast:
         return _read_exact(parsed, dialect)
-    if fail_fast and probe:
-        _probe(parsed, dialect, probe)
-    return _ElementReader(parsed, dialect, sink, fail_fast).run()
+    try:
+        if fail_fast and probe:
+            _probe(parsed, dialect, probe)
+        return _ElementReader(parsed, dialect, sink, fail_fast).run()
+    except ConversationError as err:  # each problem says which dialect refused
+        err.problems = [replace(p, dialect=p.dialect or dialect) for p in err.problems]
+        raise
 
 
 def _probe(parsed: Parsed, dialect: str, indices: Sequence[int | None]) -> None:
@@ -535,7 +539,7 @@ class _ElementReader:
         # a sink that reads only what every dialect's wire form names as the records do
         self.sink_takes_wire = getattr(sink, "takes_wire", False)
         self.problems: list[Problem] = []
-        self.notes: list[Any] = []  # Problem, or (index, path, message, kind) to locate later
+        self.notes: list[Any] = []  # Problem, or (index, note) to locate later
         self.has_float = False
         self.wire: list[Any] | None = [] if sink is None else None  # all read in place
         self.records: list[Any] = []  # per element: its record, or None where it is wire
