@@ -27,6 +27,9 @@ ALLOWED = {
     ("sessions.py", "order"): "a key of the generated tables' own structure",
     ("codec/jsonparse.py", "text"): "a parser attribute name, not the content tag",
     ("cli/report.py", "error"): "the severity label of an output line, not the stop reason",
+    ("cli/results.py", "message"): "what a result's indexes count (messages or entries)",
+    ("cli/sniff.py", "order"): "a key of the generated tables' own structure",
+    ("lint.py", "order"): "a key of the generated tables' own structure",
     ("records/config_read.py", "type"): "serde's error category (`invalid type: ...`)",
     ("records/config_spec.py", "order"): "a key of the generated tables' own structure",
     ("records/config_spec.py", "tag"): "a key of the generated tables' own structure",
@@ -36,14 +39,16 @@ ALLOWED = {
 # Modules that still spell wire names (record building, the fast path, CLI details): the most
 # literals each may hold. Lower a ceiling when a module is cleaned; never raise one.
 BUDGET = {
-    "cli/checks.py": 35,
     "cli/convert.py": 4,
     "cli/report.py": 3,
     "cli/validate.py": 3,  # argparse: --format text, --type dest "kind"
     "codec/reader.py": 2,  # "extension" (the role the constructor writes), a union table key
     "conversation.py": 34,
-    "conversion.py": 14,
+    "conversion.py": 4,
     "errors.py": 1,  # Note.__slots__ names its `kind`
+    # which string key of a type means the call id, the image's media type and data: the
+    # tables list each type's keys, not what they mean
+    "lint.py": 4,
     "sessions.py": 5,
     # Conversion to and from other formats (OpenAI chat, Anthropic messages, pydantic-ai): their
     # own keys and tags (`type`, `content`, `text`, `role`, ...) coincide with ours, and the

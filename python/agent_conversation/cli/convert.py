@@ -288,7 +288,7 @@ def _max_size(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from ..dialects import resolve
     from ..exchange import cli as exchange
-    from .checks import sniff
+    from .sniff import sniff
 
     if exchange.is_exchange(args):
         return _run_exchange(args)
@@ -384,20 +384,22 @@ def _assumed(source: Any, records: list[Any], float_format: str) -> bool:
     return float_format == "auto" and not source.float_format_detected and has_big_float(records)
 
 
+def _options(args: argparse.Namespace, mapping: dict[str, str]) -> dict[str, Any]:
+    """The conversion options the command line gives (conversations and sessions alike)."""
+    return {
+        "allow_loss": args.allow_loss,
+        "stop_reason_map": mapping,
+        "float_format": args.float_format,
+    }
+
+
 def _convert_conversation(
     data: bytes, args: argparse.Namespace, mapping: dict[str, str]
 ) -> tuple[Any, int, bool]:
     from ..streaming import convert_stream
 
     # element span by element span: memory is the input and output bytes, not their trees
-    result, count = convert_stream(
-        data,
-        args.source,
-        args.to,
-        allow_loss=args.allow_loss,
-        stop_reason_map=mapping,
-        float_format=args.float_format,
-    )
+    result, count = convert_stream(data, args.source, args.to, **_options(args, mapping))
     return result, count, result.assumed
 
 
@@ -408,13 +410,7 @@ def _convert_session(
     from ..sessions import loads_session
 
     session = loads_session(data, args.source)
-    result = convert_session(
-        session,
-        args.to,
-        allow_loss=args.allow_loss,
-        stop_reason_map=mapping,
-        float_format=args.float_format,
-    )
+    result = convert_session(session, args.to, **_options(args, mapping))
     records = [entry.message for entry in session.entries]
     return result, len(session.entries), _assumed(session, records, args.float_format)
 

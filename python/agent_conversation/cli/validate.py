@@ -198,9 +198,10 @@ def _main(argv: Sequence[str] | None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .checks import FileResult, Options, check
+    from .checks import check
     from .inputs import InputError, Skipped, expand, read
     from .report import REPORTERS
+    from .results import FileResult, Options
     from .streams import printable, say
 
     options = Options(args.kind, args.dialect, args.strict, args.canonical, args.float_format)
@@ -230,8 +231,8 @@ def _run(args: argparse.Namespace) -> int:
 
 def _check_one(source, args, options, read, check):  # type: ignore[no-untyped-def]
     from ..errors import Problem
-    from .checks import FileResult
     from .inputs import InputError
+    from .results import FileResult
 
     try:
         data = read(source, args.timeout, args.max_size)
