@@ -250,17 +250,12 @@ class Problem:
 
     def to_dict(self, name_dialect: Callable[[str], str] | None = None) -> dict[str, object]:
         out: dict[str, object] = dict(
-            index=self.index,
-            pointer=self.pointer,
-            path=list(self.path),
-            line=self.line,
-            column=self.column,
-            message=self.words(name_dialect),
-            kind=self.kind,
+            index=self.index, pointer=self.pointer, path=list(self.path), line=self.line
         )
         if WHAT in self.cause:  # a conversion's loss
-            del out["column"], out["message"]
-            out.update(what=self.what, why=self.why)
+            out.update(kind=self.kind, what=self.what, why=self.why)
+        else:
+            out.update(column=self.column, message=self.words(name_dialect), kind=self.kind)
         if self.context:
             labels = list(self.cause.get("readings", ()))
             out["context"] = [
