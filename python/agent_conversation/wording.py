@@ -9,10 +9,14 @@ dialect) pass ``name_dialect``; nobody edits a worded string.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, Protocol
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from .codec.numbers import format_f64
 from .codec.wirefacts import USAGE_TYPE
+
+if TYPE_CHECKING:  # errors imports this module
+    from .errors import Finding
 
 Cause = Mapping[str, Any]
 NameDialect = Callable[[str], str]
@@ -53,17 +57,6 @@ def syntax_kind(code: str, text: str = "") -> str:
     if code.startswith("invalid type: "):  # serde's peek_invalid_type: the top level
         return "not-an-array"
     return _SYNTAX_KINDS.get(code, "syntax")
-
-
-class _Located(Protocol):
-    @property
-    def path(self) -> tuple[Any, ...]: ...
-    @property
-    def kind(self) -> str: ...
-    @property
-    def cause(self) -> Cause: ...
-    @property
-    def context(self) -> Sequence[_Located]: ...
 
 
 def value_facts(value: Any) -> dict[str, Any]:
@@ -110,7 +103,7 @@ def unexpected(cause: Cause) -> str:
 def words(
     kind: str,
     cause: Cause,
-    context: Sequence[_Located] = (),
+    context: Sequence[Finding] = (),
     name_dialect: NameDialect | None = None,
 ) -> str:
     """A finding in plain words."""
@@ -146,7 +139,7 @@ def _same(text: str) -> str:
     return text
 
 
-def _readings(cause: Cause, context: Sequence[_Located], name: NameDialect | None) -> str:
+def _readings(cause: Cause, context: Sequence[Finding], name: NameDialect | None) -> str:
     """An untagged enum's readings, each with where it failed inside the value."""
     from .errors import pointer
 
@@ -198,17 +191,6 @@ def _too_many(cause: Cause, name: NameDialect) -> str:
     return f"invalid length {cause['count']}, expected at most {cause['expected_count']} elements"
 
 
-def _duplicate(cause: Cause, name: NameDialect) -> str:
-    if cause.get("last_wins"):
-        return f"key `{cause['key']}` repeated; the last one wins"
-    return f"duplicate field `{cause['key']}`"
-
-
-def _duplicate_alias(cause: Cause, name: NameDialect) -> str:
-    first, second = cause["given"]
-    return f"duplicate field `{cause['key']}` (given as both `{first}` and `{second}`)"
-
-
 def _alias(cause: Cause, name: NameDialect) -> str:
     form = cause["form"]
     if form == "sequence":
@@ -218,16 +200,6 @@ def _alias(cause: Cause, name: NameDialect) -> str:
     if form == "map":
         return f'written as a map; the crate writes "{cause["variant"]}"'
     return f"`{cause['key']}` is read as `{cause['wire']}` and written so"
-
-
-def _null_optional(cause: Cause, name: NameDialect) -> str:
-    if cause.get("empty"):
-        return f"empty `{cause['key']}` are not written"
-    return f"`{cause['key']}` is null; it is read as absent and not written"
-
-
-def _unknown_key(cause: Cause, name: NameDialect) -> str:
-    return f"unknown key `{cause['key']}` would be dropped by {name(cause['dialect'])}"
 
 
 def _metadata_dropped(cause: Cause, name: NameDialect) -> str:
@@ -241,10 +213,6 @@ def _no_place(cause: Cause, name: NameDialect) -> str:
     if "got" in cause:  # a usage number
         return f"usage `{cause['key']}` = {cause['got']} has no place in {name(cause['dialect'])}"
     return f"`{cause['key']}` has no place in {name(cause['dialect'])}"
-
-
-def _stop_reason(cause: Cause, name: NameDialect) -> str:
-    return f"stop reason {cause['variant']!r} does not exist in {name(cause['dialect'])}"
 
 
 def _float_drift(cause: Cause, name: NameDialect) -> str:
@@ -264,6 +232,35 @@ def _loss(cause: Cause, name: NameDialect) -> str:
     return f"would be lost writing {cause['target']}: {lost}"
 
 
+# Kinds worded by one template (str.format over the cause, plus ``dialect_name``): the cause
+# flag that picks the first template ("" for none), the first, the other.
+_TEMPLATES = {
+    "duplicate-key": (
+        "last_wins",
+        "key `{key}` repeated; the last one wins",
+        "duplicate field `{key}`",
+    ),
+    "duplicate-alias": (
+        "",
+        "",
+        "duplicate field `{key}` (given as both `{given[0]}` and `{given[1]}`)",
+    ),
+    "null-optional": (
+        "empty",
+        "empty `{key}` are not written",
+        "`{key}` is null; it is read as absent and not written",
+    ),
+    "unknown-key": ("", "", "unknown key `{key}` would be dropped by {dialect_name}"),
+    "stop-reason": ("", "", "stop reason {variant!r} does not exist in {dialect_name}"),
+}
+
+
+def _templated(kind: str, cause: Cause, name: NameDialect) -> str:
+    flag, first, other = _TEMPLATES[kind]
+    template = first if flag and cause.get(flag) else other
+    return template.format(**cause, dialect_name=name(str(cause.get("dialect", ""))))
+
+
 _BY_KIND: dict[str, Callable[[Cause, NameDialect], str]] = {
     "loss": _loss,
     "float-drift": _float_drift,
@@ -276,19 +273,14 @@ _BY_KIND: dict[str, Callable[[Cause, NameDialect], str]] = {
         _missing(cause, name) if "key" in cause else _value_words(cause, name)
     ),
     "too-many-elements": _too_many,
-    "duplicate-key": _duplicate,
-    "duplicate-alias": _duplicate_alias,
     "alias": _alias,
-    "null-optional": _null_optional,
-    "unknown-key": _unknown_key,
     "metadata-dropped": _metadata_dropped,
     "metadata": _no_place,
     "field": _no_place,
     USAGE_TYPE: _no_place,
-    "stop-reason": _stop_reason,
 }
 
-UNKNOWN_VARIANT_KINDS = frozenset(k for k, f in _BY_KIND.items() if f is _unknown_variant)
+_BY_KIND.update({kind: partial(_templated, kind) for kind in _TEMPLATES})
 
 
 def kinds_worded() -> Iterable[str]:
