@@ -500,9 +500,9 @@ def read(
     stop at the first refused element (when only acceptance matters); ``probe``: elements to
     try first (those another dialect refused), so that a refusal costs no full read.
     """
-    if not parsed.fast:
-        return _read_exact(parsed, dialect)
     try:
+        if not parsed.fast:
+            return _read_exact(parsed, dialect)
         if fail_fast and probe:
             _probe(parsed, dialect, probe)
         return _ElementReader(parsed, dialect, sink, fail_fast).run()
