@@ -8,7 +8,6 @@ from typing import Any
 from ..errors import ConversationError, Problem
 from ..lint import Linter, lint
 from .canonical import compare
-from .naming import reword
 from .results import FileResult, Options
 from .sniff import MESSAGE, is_blank, sniff
 
@@ -20,7 +19,7 @@ POSITION_NOTE = (
 
 
 def check(data: bytes, name: str, options: Options) -> FileResult:
-    result = FileResult(name, options.kind or sniff(data, name))
+    result = FileResult(name, options.kind or sniff(data, name), requested=options.dialect)
     if result.kind == "session":
         result.unit = "entry"
     if result.kind.startswith("config"):
@@ -65,7 +64,7 @@ def _check_conversation(data: bytes, options: Options, result: FileResult) -> No
                 None,
                 "the file is empty: a saved conversation is a JSON array "
                 "(the crates fail with `EOF while parsing a value`)",
-                "empty",
+                "empty-document",
             )
         ]
         return
@@ -78,7 +77,7 @@ def _check_conversation(data: bytes, options: Options, result: FileResult) -> No
             result.errors = err.problems
             return
         result.dialect = dialect
-        warnings = [reword(p, dialect, options) for p in notes] + lint_problems
+        warnings = [*notes, *lint_problems]
         result.warnings = _with_positions(data, warnings) if warnings else warnings
         return
     try:
@@ -87,7 +86,7 @@ def _check_conversation(data: bytes, options: Options, result: FileResult) -> No
         result.errors = err.problems
         return
     result.dialect = conv.dialect
-    warnings = [reword(p, result.dialect, options) for p in conv.notes]
+    warnings = list(conv.notes)
     warnings += lint(conv.records)
     if warnings:  # located in their elements' spans: cheap at any size
         warnings = _with_positions(data, warnings)
@@ -134,19 +133,11 @@ def _with_positions(data: bytes, problems: list[Problem]) -> list[Problem]:
     for p in problems:
         if p.line is None and p.index is not None:
             try:
-                p = locate(parsed, _path(p.pointer), p.message, p.kind)
+                p = locate(parsed, p)
             except (KeyError, IndexError, RecursionError):
                 pass
         out.append(p)
     return out
-
-
-def _path(pointer_text: str) -> tuple[Any, ...]:
-    parts: list[Any] = []
-    for raw in pointer_text.split("/")[1:]:
-        token = raw.replace("~1", "/").replace("~0", "~")
-        parts.append(int(token) if token.isascii() and token.isdigit() else token)
-    return tuple(parts)
 
 
 # -- yoagent sessions ----------------------------------------------------------------------------
@@ -166,7 +157,7 @@ def _check_session(data: bytes, options: Options, result: FileResult) -> None:
     result.dialect = _explicit(options)
     unsupported = _session_dialect_problem(options)
     if unsupported:
-        result.errors = [Problem(None, "", None, None, unsupported, "dialect")]
+        result.errors = [Problem(None, (), None, None, unsupported, "argument")]
         return
     try:
         session = loads_session(data, options.dialect, float_format=options.float_format)
@@ -177,7 +168,7 @@ def _check_session(data: bytes, options: Options, result: FileResult) -> None:
     records = [entry.message for entry in session.entries]
     index_of = {entry.id: i for i, entry in enumerate(session.entries)}
     parents = [index_of[e.parent_id] if e.parent_id is not None else -1 for e in session.entries]
-    warnings = [reword(p, result.dialect, options) for p in session.notes]
+    warnings = list(session.notes)
     lines: list[str] | None = None
     for problem in lint(records, parents):
         entry = session.entries[problem.index] if problem.index is not None else None
@@ -189,14 +180,17 @@ def _check_session(data: bytes, options: Options, result: FileResult) -> None:
         if entry is not None and len(data) <= POSITION_LIMIT:
             if lines is None:
                 lines = data.decode("utf-8").split("\n")
-            column = _column_in_line(lines[entry.line - 1], (MESSAGE, *_path("/" + rest)))
-        warnings.append(
-            Problem(problem.index, pointer, line, column, problem.message, problem.kind)
-        )
+            column = _column_in_line(lines[entry.line - 1], (MESSAGE, *problem.path[1:]))
+        warnings.append(Problem(problem.index, pointer, line, column, problem.cause, problem.kind))
     if not session.entries:
         warnings.append(
             Problem(
-                None, "", None, None, "the session has no entries (the crate loads it)", "empty"
+                None,
+                (),
+                None,
+                None,
+                "the session has no entries (the crate loads it)",
+                "empty-document",
             )
         )
     if lines is None and len(data) > POSITION_LIMIT and len(warnings) > len(session.notes):
@@ -234,7 +228,7 @@ def _check_phi_session(data: bytes, options: Options, result: FileResult) -> Non
         result.errors = err.problems
         return
     result.dialect = session.dialect
-    warnings = [reword(p, result.dialect, options) for p in session.notes]
+    warnings = list(session.notes)
     lint_problems: list[Problem] = []
     for array in session.arrays:
         if array.single or not array.path or array.path[-1] != "messages":

@@ -145,7 +145,7 @@ def _catch_termination() -> Any:
 
 def _main(args: argparse.Namespace) -> int:
     from ..conversion import ConversionRefused
-    from ..errors import ConversationError
+    from ..errors import ARGUMENT, ConversationError
     from .inputs import InputError
     from .output import OutputFailed
     from .streams import printable
@@ -163,7 +163,7 @@ def _main(args: argparse.Namespace) -> int:
     except ConversationError as err:
         for problem in err.problems:
             where = str(problem)
-            if problem.kind == "usage" and problem.index is None and not problem.pointer:
+            if problem.kind == ARGUMENT and problem.index is None and not problem.path:
                 _say(f"error: {problem.message}")
                 continue
             if problem.line is not None and problem.index is None:

@@ -3,25 +3,6 @@ the versions of a wire revision (``yoagent 0.22.0–0.26.x``), never the revisio
 
 from __future__ import annotations
 
-from ..errors import Problem
-from .results import Options
-
-
-def reword(problem: Problem, revision: str | None, options: Options) -> Problem:
-    """Name the crate version the user asked for (or the versions of the detected revision)
-    where the codec names the wire revision: "would be dropped by yoagent 0.18.0"."""
-    if revision is None or revision not in problem.message:
-        return problem
-    words = dialect_words(revision, options.dialect)
-    return Problem(
-        problem.index,
-        problem.pointer,
-        problem.line,
-        problem.column,
-        problem.message.replace(revision, words),
-        problem.kind,
-    )
-
 
 def dialect_words(revision: str, requested: str = "auto") -> str:
     """``yoagent 0.18.0`` for what the user named, ``yoagent 0.22.0–0.26.x`` for a revision."""

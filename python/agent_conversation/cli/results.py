@@ -28,7 +28,15 @@ class FileResult:
     fatal: str | None = None  # unreadable input (exit code 2)
     is_file: bool = True  # a path on disk (GitHub annotations can point at it)
     unit: str = "message"  # what Problem.index counts: messages, or a session file's entries
+    requested: str = "auto"  # the dialect the user asked for
 
     @property
     def valid(self) -> bool:
         return self.fatal is None and not self.errors
+
+    def name_dialect(self, revision: str) -> str:
+        """How a problem names the dialect it was read as: the crate version the user asked
+        for, or the versions of the detected revision (``yoagent 0.18.0``)."""
+        from .naming import dialect_words
+
+        return dialect_words(revision, self.requested) if revision == self.dialect else revision

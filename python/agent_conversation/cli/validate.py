@@ -240,7 +240,9 @@ def _check_one(source, args, options, read, check):  # type: ignore[no-untyped-d
         result = check(data, source.name, options)
     except RecursionError:
         result = FileResult(source.name, options.kind or "conversation")
-        result.errors = [Problem(None, "", None, None, "nested too deeply to check", "depth")]
+        result.errors = [
+            Problem(None, "", None, None, "nested too deeply to check", "recursion-limit")
+        ]
     except MemoryError:
         del data
         result = FileResult(source.name, fatal="not enough memory to check it (try a smaller file)")

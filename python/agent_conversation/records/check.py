@@ -40,7 +40,7 @@ def check_config(data: bytes, options: Options, result: FileResult) -> None:
     if is_blank(data):
         result.errors = [
             Problem(None, "", None, None, "the file is empty: a configuration is a JSON object "
-                    "(the crates fail with `EOF while parsing a value`)", "empty")
+                    "(the crates fail with `EOF while parsing a value`)", "empty-document")
         ]  # fmt: skip
         return
     try:
@@ -90,7 +90,9 @@ def check_events(data: bytes, options: Options, result: FileResult) -> None:
 
     result.unit = "event"
     if is_blank(data):
-        result.errors = [Problem(None, "", None, None, "the file is empty: no events", "empty")]
+        result.errors = [
+            Problem(None, "", None, None, "the file is empty: no events", "empty-document")
+        ]
         return
     try:
         stream = loads_events(data, options.dialect)
