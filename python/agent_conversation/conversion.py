@@ -46,7 +46,14 @@ import orjson
 from .api import _collector_paused, loads, render
 from .codec.numbers import format_f64, is_simple_literal, parse_literal
 from .codec.spec import CONTENT_TAG, MESSAGE_TAG, Spec, get_spec
-from .codec.wirefacts import CONTENT_KEY, STOP_KEY, USAGE_KEY, USAGE_TYPE, is_extension_record
+from .codec.wirefacts import (
+    CONTENT_KEY,
+    SESSION_ENTRY,
+    STOP_KEY,
+    USAGE_KEY,
+    USAGE_TYPE,
+    is_extension_record,
+)
 from .conversation import Conversation
 from .dialects import resolve
 from .errors import ConversationError, Loss, Problem, lost, pointer
@@ -63,6 +70,9 @@ __all__ = [
 
 # Reader notes that mean "the source carried this, and it is gone".
 DROPPED_NOTES = ("unknown-key", "metadata-dropped")
+
+# The keys of a yoagent session line (``SessionEntry``), in the order the crate writes them.
+_ID, _PARENT_ID, _MESSAGE, _TIMESTAMP, _LABEL = SESSION_ENTRY["order"]
 
 
 class ConversionRefused(ConversationError):
@@ -218,7 +228,7 @@ def convert_session(
     notes_by_entry: dict[int, list[Problem]] = {}
     losses: list[Loss] = []
     for note in session.notes:
-        if note.index is not None and note.pointer.startswith("/message"):
+        if note.index is not None and note.pointer.startswith(f"/{_MESSAGE}"):
             notes_by_entry.setdefault(note.index, []).append(note)
         elif note.kind in DROPPED_NOTES:  # a key of the entry itself
             losses.append(_dropped_note(note, session.dialect, note.pointer, note.line))
@@ -250,7 +260,9 @@ def _session_lines(
             [entry.message], session.dialect, notes, None, target, name, mapping, *floats
         )
         losses += [
-            lost(index, "/message" + loss.pointer[2:], loss.what, loss.why, loss.kind, entry.line)
+            lost(
+                index, f"/{_MESSAGE}" + loss.pointer[2:], loss.what, loss.why, loss.kind, entry.line
+            )
             for loss in entry_losses
         ]
         lines.append(_session_line(entry, text[1:-1]))
@@ -259,11 +271,11 @@ def _session_lines(
 
 def _session_line(entry: Any, message: str) -> str:
     """One ``Session::to_jsonl`` line: id, parent_id (null too), message, timestamp[, label]."""
-    head = orjson.dumps({"id": entry.id, "parent_id": entry.parent_id})[:-1].decode()
-    tail = f',"timestamp":{entry.timestamp}'
+    head = orjson.dumps({_ID: entry.id, _PARENT_ID: entry.parent_id})[:-1].decode()
+    tail = f',"{_TIMESTAMP}":{entry.timestamp}'
     if entry.label is not None:
-        tail += ',"label":' + orjson.dumps(entry.label).decode()
-    return f'{head},"message":{message}{tail}}}'
+        tail += f',"{_LABEL}":' + orjson.dumps(entry.label).decode()
+    return f'{head},"{_MESSAGE}":{message}{tail}}}'
 
 
 # -- the work -----------------------------------------------------------------------------------
@@ -397,7 +409,7 @@ def _writer_loss(
             "map it with stop_reason_map / --map-stop-reason",
             kind,
         )
-    if kind == "usage":
+    if kind == USAGE_TYPE:  # the writer names a usage loss by its type
         return lost(
             index,
             here,

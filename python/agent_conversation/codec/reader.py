@@ -156,7 +156,7 @@ class Reader:
                     raise Bail from None
                 del self.notes[mark:]
                 looks_extension = isinstance(value, dict) and (
-                    value.get(MESSAGE_TAG) == "extension"  # the role the constructor writes
+                    value.get(MESSAGE_TAG) == EXTENSION_TYPE  # the role the constructor writes
                     or not EXTENSION_ONLY_KEYS.isdisjoint(value)
                 )
                 raise untagged(path, llm_error, ext_error, looks_extension) from None
