@@ -20,7 +20,8 @@ from typing import Any
 import orjson
 
 from ..codec.numbers import format_f64
-from ..conversion import ConversionRefused, ConversionResult, Loss, show
+from ..conversion import ConversionRefused, ConversionResult, Loss
+from ..conversion_losses import show
 from ..errors import ConversationError, lost
 from ..record_names import MESSAGE, PHI_METADATA, ROLE
 
