@@ -287,7 +287,7 @@ def best_match(problem: Problem) -> Problem:
 
     The maker of a problem with several readings records which one it blames in
     ``cause["best"]`` (an index into ``context``); for serde's untagged ``AgentMessage`` that
-    choice is :func:`.codec.reader.best_reading`. Without a record, the first reading.
+    choice is :func:`.codec.reject.best_reading`. Without a record, the first reading.
     """
     if not problem.context:
         return problem
