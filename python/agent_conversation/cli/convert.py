@@ -174,27 +174,30 @@ def _main(args: argparse.Namespace) -> int:
                 )
             _say(f"error: {name}: {where}")
         return 2
-    except InputError as err:
-        _say(f"error: {err.name}: {err.message}")
-        return 2
-    except UsageError as err:
-        _say(f"error: {err}")
-        return 2
-    except OutputFailed as err:
-        _say(f"error: cannot write to standard output: {err}")
-        return 2
-    except OSError as err:
-        where = f"{err.filename}: " if getattr(err, "filename", None) else ""
-        _say(f"error: {where}{err.strerror or err}")
+    except (InputError, UsageError, OutputFailed, OSError, RecursionError, MemoryError) as err:
+        _say(f"error: {_failure(err, name)}")
         return 2
     except _Terminated as stop:
         return 128 + stop.signum
-    except RecursionError:
-        _say(f"error: {name}: nested too deeply to convert")
-        return 2
-    except MemoryError:
-        _say(f"error: {name}: not enough memory to convert it")
-        return 2
+
+
+def _failure(err: Exception, name: str) -> str:
+    """What an ``error:`` line says of a failure that is not a list of problems."""
+    from .inputs import InputError
+    from .output import OutputFailed
+
+    if isinstance(err, InputError):
+        return f"{err.name}: {err.message}"
+    if isinstance(err, OutputFailed):
+        return f"cannot write to standard output: {err}"
+    if isinstance(err, RecursionError):
+        return f"{name}: nested too deeply to convert"
+    if isinstance(err, MemoryError):
+        return f"{name}: not enough memory to convert it"
+    if isinstance(err, OSError):
+        where = f"{err.filename}: " if getattr(err, "filename", None) else ""
+        return f"{where}{err.strerror or err}"
+    return str(err)  # a UsageError
 
 
 def _say(message: str) -> None:

@@ -113,7 +113,10 @@ class Reporter:
         raise NotImplementedError
 
     def close(self, exit_code: int) -> None:
-        pass
+        """The summary line (unless quiet), then flush."""
+        if not self.quiet:
+            self.write(self.summary.line() + "\n")
+        self.flush()
 
     def flush(self) -> None:
         if self.broken:
@@ -184,11 +187,6 @@ class TextReporter(Reporter):
         if lines:
             self.write("\n".join(lines) + "\n")
 
-    def close(self, exit_code: int) -> None:
-        if not self.quiet:
-            self.write(self.summary.line() + "\n")
-        self.flush()
-
 
 def _escape_data(value: str) -> str:
     """GitHub's own escapes for line breaks, then every other control character made visible."""
@@ -226,11 +224,6 @@ class GithubReporter(Reporter):
                 lines.append(f"::{level} {place}title={title}::{_escape_data(text)}")
         if lines:
             self.write("\n".join(lines) + "\n")
-
-    def close(self, exit_code: int) -> None:
-        if not self.quiet:
-            self.write(self.summary.line() + "\n")
-        self.flush()
 
 
 class JsonReporter(Reporter):
