@@ -265,7 +265,7 @@ def test_unknown_config_type_is_a_usage_error(capsys: pytest.CaptureFixture[str]
 
 @pytest.mark.parametrize("script", ["generate_record_tables.py", "generate_record_types.py"])
 def test_record_tables_and_types_are_generated_from_the_schemas(script: str) -> None:
-    """records/tables.py and records/types.py are what the scripts make of schema/ (--check)."""
+    """records/tables.json and records/types.py are what the scripts make of schema/ (--check)."""
     proc = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / script), "--check"],
         capture_output=True,
