@@ -20,6 +20,8 @@ Table language (see records/model.py): a type is a scalar name (``str``, ``u64``
 with skip ``false``, ``"absent"`` (x-omit-when-absent), ``"default"`` (x-omit-when-empty:
 omitted when equal to its written default) or ``{"when": {key: default}}`` (x-omit-when-empty
 on a struct with x-empty-when: omitted when each of those keys is absent or at its default).
+A phi-core events revision also has ``revert``: its RevertApplied variant's ``x-revert-tag``
+with the JSON pointers resolved to keys (read by ``records/events.py``).
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ class Tables:
         self.structs: dict[str, Any] = {}
         self.enums: dict[str, Any] = {}
         self.history: dict[str, Any] = {}
+        self.revert: dict[str, Any] | None = None
 
     def type(self, schema: dict[str, Any]) -> Any:
         if "anyOf" in schema and {"type": "null"} in schema["anyOf"]:
@@ -139,6 +142,8 @@ class Tables:
                 variants[value] = self.fields(obj, robj, tag) or None
                 if "x-history" in obj:
                     self.history[value] = obj["x-history"]
+                if "x-revert-tag" in obj:
+                    self.revert = self.revert_tag(obj)
             return {"tag": tag, "variants": variants, "aliases": aliases}
         if "enum" in schema:
             return {"tag": None, "variants": dict.fromkeys(schema["enum"]), "aliases": aliases}
@@ -155,6 +160,46 @@ class Tables:
             else:
                 variants[value] = self.type(inner)
         return {"tag": None, "variants": variants, "aliases": aliases}
+
+    def revert_tag(self, event: dict[str, Any]) -> dict[str, Any]:
+        """The x-revert-tag annotation with its JSON pointers resolved to keys (checked to
+        exist), ``holders`` {part: [tag key, tag value]} for a key of a tagged union's variant,
+        and its category→kind map checked against the two enums."""
+        ann = event["x-revert-tag"]
+        keys, holders = {}, {}
+        for part, ref in ann["keys"].items():
+            type_ref, _, key = ref.rpartition("/properties/")
+            self._resolve(ref)
+            keys[part] = key
+            for union in self.defs.values():
+                mapping = union.get("discriminator", {}).get("mapping", {})
+                for value, target in mapping.items():
+                    if target == type_ref:
+                        holders[part] = [union["discriminator"]["propertyName"], value]
+        categories = self._resolve(event["properties"]["category"]["$ref"])["enum"]
+        tag_kinds = self._resolve(self._resolve(ann["keys"]["tag-kind"])["$ref"])["enum"]
+        kinds = ann["kinds"]
+        if sorted(kinds) != sorted(categories) or not set(kinds.values()) <= set(tag_kinds):
+            raise SystemExit("x-revert-tag: `kinds` must map every revert category to a tag kind")
+        if not set(ann.get("decaying", [])) <= set(tag_kinds):
+            raise SystemExit("x-revert-tag: `decaying` must name tag kinds")
+        return {
+            "kinds": kinds,
+            "breadcrumb": ann["text"] == "breadcrumb",
+            "decaying": ann.get("decaying", []),
+            "skip_tools": ann.get("skip-tools", []),
+            "keys": keys,
+            "holders": holders,
+        }
+
+    def _resolve(self, ref: str) -> dict[str, Any]:
+        """The schema a local JSON pointer (``#/$defs/...``) names (SystemExit if none)."""
+        node: Any = self.wire
+        for part in ref.removeprefix("#/").split("/"):
+            if not isinstance(node, dict) or part not in node:
+                raise SystemExit(f"{ref}: no such place in {self.wire['$id']}")
+            node = node[part]
+        return node  # type: ignore[no-any-return]
 
     def _reader_variant(self, name: str, value: str) -> dict[str, Any]:
         for branch in self.reader["$defs"][name]["anyOf"]:
@@ -183,6 +228,7 @@ def table(wire_path: Path) -> tuple[str, dict[str, Any]]:
         "structs": tables.structs,
         "enums": tables.enums,
         "history": tables.history,
+        **({"revert": tables.revert} if tables.revert else {}),
     }
     return name, entry
 

@@ -120,3 +120,10 @@ def event_model(name: str) -> Model:
 def history_roles(name: str) -> dict[str, dict[str, str]]:
     """{event tag: its ``x-history`` annotation} for a modeled crate version."""
     return EVENTS[name]["history"]  # type: ignore[no-any-return]
+
+
+def revert_rule(name: str) -> dict[str, Any]:
+    """How phi-core's ``apply_revert`` tags the target, from the RevertApplied event's
+    ``x-revert-tag`` annotation: ``kinds`` (tag kind per category), ``breadcrumb``,
+    ``decaying``, ``skip_tools``, ``keys`` {part: key} and ``holders`` {part: [tag key, value]}."""
+    return EVENTS[name]["revert"]  # type: ignore[no-any-return]
