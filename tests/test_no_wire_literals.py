@@ -61,8 +61,9 @@ BUDGET = {
     "exchange/pydantic_ai.py": 198,
     # Records (issue 12): the event and phi-core session tables are generated from their schemas
     # (records/tables.json, scripts/generate_record_tables.py; events.py's rebuilding of the
-    # NodeTag phi-core's apply_revert attaches reads the x-revert-tag annotation). Left: detection
-    # hints by keys and the extension-record test in model.py.
+    # NodeTag phi-core's apply_revert attaches reads the x-revert-tag annotation; configuration
+    # hints come from the config tables). Left: detect.py's hints by top-level keys (session
+    # entries, phi-core documents, the strategy tags) and the extension-record test in model.py.
     "records/detect.py": 4,
     "records/model.py": 1,
 }
