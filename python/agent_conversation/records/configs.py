@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from ..codec.jsonparse import JsonSyntaxError, parse_value
 from ..codec.reader import Note, Reject
 from ..errors import ConversationError, Problem, decode_utf8, pointer
 from .config_read import ConfigReader
 from .config_spec import CONFIG_TYPES, config_revisions, config_spec, resolve_config
 from .config_write import ConfigWriter
+from .jsontext import parse_record
 from .model import locate
 from .types import ConfigValue
 
@@ -63,23 +63,6 @@ def config_hints(value: Any) -> list[str]:
     return [name for score, name in sorted(scores, key=lambda s: -s[0]) if score]
 
 
-def _parse(text: str) -> Any:
-    from ..codec.document import _syntax_words
-
-    try:
-        return parse_value(text)
-    except JsonSyntaxError as err:
-        line, column = err.line_column(text)
-        words = _syntax_words(err.code).replace("the conversation's closing `]`", "the value")
-        raise ConversationError(
-            [Problem(None, pointer(err.path or ()), line, column, words, "syntax")]
-        ) from None
-    except RecursionError:
-        raise ConversationError(
-            [Problem(None, "", None, None, "nested too deeply", "depth")]
-        ) from None
-
-
 def loads_config(data: str | bytes, dialect: str = "auto", type: str | None = None) -> Config:
     """Read one configuration value as the crate version reads it.
 
@@ -93,7 +76,7 @@ def loads_config(data: str | bytes, dialect: str = "auto", type: str | None = No
             f"unknown configuration type {type!r}: use one of {', '.join(CONFIG_TYPES)}"
         )
     text = decode_utf8(data)
-    value = _parse(text)
+    value = parse_record(text, "the value")
     revisions = config_revisions() if dialect == "auto" else [resolve_config(dialect)]
     types = [type] if type else _candidate_types(value)
     best: tuple[tuple[int, int], Config] | None = None
