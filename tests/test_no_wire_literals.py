@@ -47,6 +47,13 @@ ALLOWED = {
     ("sessions.py", "order"): "a key of the generated tables' own structure",
     ("codec/jsonparse.py", "text"): "a parser attribute name, not the content tag",
     ("cli/report.py", "error"): "the severity label of an output line, not the stop reason",
+    ("cli/results.py", "message"): "what a result's indexes count (messages or entries)",
+    ("cli/validate.py", "text"): "the name of an output format (--format text)",
+    ("cli/validate.py", "kind"): "the argparse dest of --type",
+    ("cli/convert.py", "kind"): "the argparse dest of --type",
+    ("cli/convert.py", "input"): "the argparse dest of the IN argument",
+    ("cli/convert.py", "message"): "the English word of a summary (`3 messages`)",
+    ("cli/sniff.py", "order"): "a key of the generated tables' own structure",
     ("records/config_read.py", "type"): "serde's error category (`invalid type: ...`)",
     ("records/config_spec.py", "order"): "a key of the generated tables' own structure",
     ("records/config_spec.py", "tag"): "a key of the generated tables' own structure",
@@ -79,13 +86,11 @@ EXCHANGE_FORMATS = {
 # FINAL FORM: once BUDGET is empty, delete it, `ceiling()` and test_budget_ceilings_are_exact;
 # rule 1 then holds for every module with ALLOWED as the only exception.
 BUDGET = {
-    "cli/checks.py": 35,
-    "cli/convert.py": 4,
+    "cli/convert.py": 1,  # a problem kind `usage` (the errors helper renames the kinds)
     "cli/report.py": 3,
-    "cli/validate.py": 3,  # argparse: --format text, --type dest "kind"
     "codec/reader.py": 16,
     "codec/writer.py": 21,
-    "conversion.py": 14,
+    "conversion.py": 4,
     "errors.py": 3,
     "sessions.py": 14,
     # Records (issue 12): the event and phi-core session tables are generated from their schemas

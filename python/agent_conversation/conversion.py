@@ -38,17 +38,16 @@ ids, parents, entry timestamps and labels are kept. Reading them is ``sessions.l
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
-from .api import loads, render
+from .api import _collector_paused, loads, render
 from .codec.numbers import format_f64, is_simple_literal, parse_literal
-from .codec.spec import Spec, get_spec
+from .codec.spec import CONTENT_TAG, MESSAGE_TAG, Spec, get_spec
+from .codec.wirefacts import CONTENT_KEY, STOP_KEY, USAGE_KEY, USAGE_TYPE, is_extension_record
 from .conversation import Conversation
 from .dialects import resolve
 from .errors import ConversationError, Problem, pointer
@@ -259,7 +258,7 @@ def convert_session(
     timestamps and labels are kept. Loss pointers are inside the entry (``/message/...``), with
     its line.
     """
-    from .sessions import has_sessions, sessions_from
+    from .dialects import has_sessions, sessions_from
 
     target = resolve(to)
     if not has_sessions(to):
@@ -324,19 +323,6 @@ def _session_line(entry: Any, message: str) -> str:
 
 
 # -- the work -----------------------------------------------------------------------------------
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while records are written: JSON trees have no cycles, and
-    the collector rescanning millions of fresh objects doubles the time (as in ``api.loads``)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _display(to: str, target: str) -> str:
@@ -421,19 +407,19 @@ def _map_stop_reasons(
     out = []
     changes = []
     for index, record in enumerate(records):
-        reason = record.get("stopReason")
+        reason = record.get(STOP_KEY)
         if (
-            "kind" not in record
+            not is_extension_record(record)
             and isinstance(reason, str)
             and reason not in spec.stop_reasons
             and reason in mapping
         ):
             new = mapping[reason]
-            record = {**record, "stopReason": new}
+            record = {**record, STOP_KEY: new}
             changes.append(
                 Loss(
                     index,
-                    f"/{index}/stopReason",
+                    f"/{index}/{STOP_KEY}",
                     f"stop reason {reason!r} written as {new!r}",
                     f"{name} has no {reason!r}; mapped as asked",
                     "mapped",
@@ -481,7 +467,7 @@ def _writer_loss(
         )
     if kind == "field":
         block = _at(records, path[:-1])
-        btype = block.get("type", "?") if isinstance(block, dict) else "?"
+        btype = block.get(CONTENT_TAG, "?") if isinstance(block, dict) else "?"
         return Loss(
             index,
             here,
@@ -602,16 +588,16 @@ def _source_path(
     if source is None or len(path) < 2 or not isinstance(path[0], int):
         return path
     record = _at(records, path[:1])
-    if not isinstance(record, dict) or "kind" in record:
+    if not isinstance(record, dict) or is_extension_record(record):
         return path
     out = list(path)
-    out[1] = _wire(source, record.get("role"), path[1])
-    if path[1] == "usage" and len(path) >= 3:
-        out[2] = _wire(source, "usage", path[2])
-    elif path[1] == "content" and len(path) >= 4:
+    out[1] = _wire(source, record.get(MESSAGE_TAG), path[1])
+    if path[1] == USAGE_KEY and len(path) >= 3:
+        out[2] = _wire(source, USAGE_TYPE, path[2])
+    elif path[1] == CONTENT_KEY and len(path) >= 4:
         block = _at(records, path[:3])
         if isinstance(block, dict):
-            out[3] = _wire(source, block.get("type"), path[3])
+            out[3] = _wire(source, block.get(CONTENT_TAG), path[3])
     return tuple(out)
 
 

@@ -8,7 +8,8 @@ import os
 from typing import TextIO
 
 from ..errors import Problem
-from .checks import FileResult, dialect_words
+from .naming import dialect_words
+from .results import FileResult
 from .streams import printable
 
 
@@ -233,7 +234,7 @@ class JsonReporter(Reporter):
         self.files: list[dict[str, object]] = []
 
     def file(self, result: FileResult) -> None:
-        from .checks import version_span
+        from .naming import revision_span
 
         self.files.append(
             {
@@ -242,7 +243,7 @@ class JsonReporter(Reporter):
                 "index_counts": result.unit,
                 "valid": result.valid,
                 "dialect": result.dialect,
-                "crate_versions": version_span(result.dialect) if result.dialect else None,
+                "crate_versions": revision_span(result.dialect) if result.dialect else None,
                 "error": result.fatal,
                 "problems": [p.to_dict() for p in result.errors],
                 "warnings": [p.to_dict() for p in result.warnings],
