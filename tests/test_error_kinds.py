@@ -127,6 +127,16 @@ def test_a_problem_is_data_worded_at_the_edge() -> None:
     assert errors.best_match(best) is best
 
 
+def test_negative_zero_is_worded_with_its_sign() -> None:
+    """serde_json reads ``-0`` as the float -0.0 and serde words it ``-0.0`` (so does the
+    TypeScript package): the sign is not lost on the way to the words."""
+    doc = '[{"role": "user", "content": [], "timestamp": -0}]'
+    with pytest.raises(ac.ConversationError) as info:
+        ac.loads(doc, "yoagent@0.13")
+    assert "invalid type: floating point `-0.0`, expected" in info.value.problems[0].message
+    assert wording.unexpected({"got_type": "float", "got": 0.0}) == "floating point `0.0`"
+
+
 def test_the_untagged_readings_are_kept_and_the_best_is_chosen_by_a_function() -> None:
     doc = '[{"role": "user", "content": 5, "timestamp": 1}]'
     with pytest.raises(ac.ConversationError) as info:
