@@ -55,6 +55,7 @@ from .conversation import Conversation
 from .dialects import resolve
 from .errors import ConversationError, Problem, pointer
 from .models.wire import REVISIONS
+from .sessions.lines import session_line
 
 __all__ = [
     "ConversionRefused",
@@ -312,17 +313,8 @@ def _session_lines(
             Loss(index, "/message" + loss.pointer[2:], loss.what, loss.why, loss.kind, entry.line)
             for loss in entry_losses
         ]
-        lines.append(_session_line(entry, text[1:-1]))
+        lines.append(session_line(entry, text[1:-1]))
     return lines
-
-
-def _session_line(entry: Any, message: str) -> str:
-    """One ``Session::to_jsonl`` line: id, parent_id (null too), message, timestamp[, label]."""
-    head = orjson.dumps({"id": entry.id, "parent_id": entry.parent_id})[:-1].decode()
-    tail = f',"timestamp":{entry.timestamp}'
-    if entry.label is not None:
-        tail += ',"label":' + orjson.dumps(entry.label).decode()
-    return f'{head},"message":{message}{tail}}}'
 
 
 # -- the work -----------------------------------------------------------------------------------

@@ -414,7 +414,7 @@ def _check_phi_session(data: bytes, options: Options, result: FileResult) -> Non
                 )
             )
     if lint_problems and len(data) <= POSITION_LIMIT:
-        from ..sessions import _locator
+        from ..sessions.phi_core import _locator
 
         locate = _locator(data.decode("utf-8"))
         lint_problems = [locate(p) for p in lint_problems]

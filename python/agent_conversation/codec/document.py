@@ -35,7 +35,7 @@ from .jsonparse import RECURSION_LIMIT, JsonSyntaxError, Parser, position, value
 from .numbers import EXPONENT_FROM
 from .reader import Bail, Reader, Reject
 from .spec import MESSAGE_ROLES, MESSAGE_TAG, get_spec
-from .split import Spans, spans_of_canonical, split, split_until_error
+from .split import Spans, join_spans, spans_of_canonical, split, split_until_error
 
 BATCH_BYTES = 1 << 20
 
@@ -85,6 +85,9 @@ class Parsed:
         self.element_floats: dict[int, FloatLog] = {}  # elements the exact parser read
         self._exact: dict[int, Any] = {}
         self._lines = (0, 0)  # (offset, newlines before it): positions move forward
+        # the elements are not one array's (a session's messages, each inside its line): a
+        # batch joins their spans with commas, and msgspec proves it splits where they do
+        self.gapped = False
 
     def __len__(self) -> int:
         if not self.fast:
@@ -137,8 +140,14 @@ class Parsed:
             limit = starts[first] + BATCH_BYTES
             while last < n and ends[last - 1] < limit:
                 last += 1
-            text = b"[" + lead + data[starts[first] : ends[last - 1]] + tail + b"]"
+            if self.gapped:
+                joined = join_spans(data, starts, ends, first, last)
+            else:
+                joined = b"[" + lead + data[starts[first] : ends[last - 1]] + tail + b"]"
+            text = joined or b""
             try:
+                if joined is None:  # an element span that is not one whole value
+                    raise orjson.JSONDecodeError("not one value per span", "", 0)
                 trees = orjson.loads(text)
             except orjson.JSONDecodeError:
                 trees = [_orjson_or_none(data[starts[k] : ends[k]]) for k in range(first, last)]
