@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ConversationError, Problem
 
@@ -104,9 +104,16 @@ def check_events(data: bytes, options: Options, result: FileResult) -> None:
             result.errors.append(_first_difference(data, expected, result.dialect, options))
 
 
-def check_phi_document(data: bytes, options: Options, result: FileResult) -> None:
+def check_phi_document(
+    data: bytes,
+    options: Options,
+    result: FileResult,
+    root: Any = None,
+    memo: dict[int, Any] | None = None,
+) -> None:
     """The whole phi-core session document as ``load_session`` reads it, by layout; with
-    ``--canonical`` byte for byte against what ``save_session`` writes. Parsed once."""
+    ``--canonical`` byte for byte against what ``save_session`` writes. Parsed once: ``root``
+    is the message check's tree when it is provably serde_json's, ``memo`` its messages."""
     from ..cli.checks import _first_difference
     from ..codec.jsonparse import JsonSyntaxError, parse_value
     from .phi_sessions import (
@@ -118,9 +125,13 @@ def check_phi_document(data: bytes, options: Options, result: FileResult) -> Non
     )
 
     text = data.decode("utf-8", "surrogateescape")
+    if root is None:
+        memo = None  # the message check's readings are of another tree
+    memo = {} if memo is None else memo  # messages read, shared by the layouts of one spec
     try:
-        root = parse_value(text)
-        doc = read_phi_document(root, text, _versions(options.dialect))
+        if root is None:
+            root = parse_value(text)
+        doc = read_phi_document(root, text, _versions(options.dialect), memo)
     except ConversationError as err:
         result.errors.extend(err.problems)
         return
@@ -130,7 +141,8 @@ def check_phi_document(data: bytes, options: Options, result: FileResult) -> Non
         readers = []
         for version in SESSION_VERSIONS:
             try:
-                read_phi_document(root, text, [version])
+                if version != doc.version:
+                    read_phi_document(root, text, [version], memo, locate_problems=False)
             except ConversationError:
                 continue
             readers.append(LAYOUT_VERSIONS[version])

@@ -40,6 +40,17 @@ class PhiSession:
     arrays: list[MessageArray] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)
     layout: str = "session"  # "session" (loops/turns) or "generic" (every `messages` array)
+    # the fast path's tree of the whole document, provably serde_json's (the document check
+    # reads it instead of parsing the text again); None after the exact path
+    root: Any = field(default=None, repr=False, compare=False)
+    # the fast path's reading of each message: id(raw) -> (raw, record)
+    read: dict[int, tuple[Any, Any]] = field(default_factory=dict, repr=False, compare=False)
+
+    def memo(self) -> dict[int, Any]:
+        """The messages read so far, for the whole-document check (records.model.ModelReader
+        reads a message it finds here without reading it again)."""
+        known = {(key, "record"): pair for key, pair in self.read.items()}
+        return {id(get_spec(self.dialect)): known}
 
 
 def phi_session_dialects() -> list[str]:
@@ -57,6 +68,13 @@ def loads_phi_session(data: str | bytes, dialect: str = "auto") -> PhiSession:
     fast = _read_phi_fast(data, dialect)
     if fast is not None:
         return fast
+    return loads_phi_session_exact(data, dialect)
+
+
+def loads_phi_session_exact(data: str | bytes, dialect: str = "auto") -> PhiSession:
+    """The exact path over the whole document (the reference the fast path is tested
+    against; it also gives positions)."""
+    require_document(data)
     text = decode_utf8(data)
     from ..codec.document import _syntax_words
 
@@ -260,6 +278,7 @@ def _read_phi_fast(data: str | bytes, dialect: str) -> PhiSession | None:
         except (Bail, RecursionError):
             return None  # a float serde may read differently, or too deep: the exact path
         if not session.notes:
+            session.root = root
             return session
     return None
 
@@ -280,6 +299,8 @@ def _read_phi(
         for i, item in enumerate([items] if single else items):
             try:
                 records.append(reader.message(item, i))
+                if fast:
+                    session.read[id(item)] = (item, records[-1])
             except Reject as why:
                 rest = why.path[1:]
                 path = (*base, *rest) if single else (*base, *why.path)
