@@ -183,14 +183,14 @@ def test_fast_and_exact_phi_session_readers_agree(
 ) -> None:
     wire = json.loads(ac.dumps(ac.Conversation(recs), dialect)) if recs else []
     body = [json.dumps(m, ensure_ascii=False) for m in wire] + extras
-    turn = '{"input_messages":[],"output_message":%s,"tool_results":[%s]}' % (
-        body[0] if body else wire_user(dialect),
-        ",".join(body[1:2]),
+    output = body[0] if body else wire_user(dialect)
+    turn = (
+        f'{{"input_messages":[],"output_message":{output},"tool_results":[{",".join(body[1:2])}]}}'
     )
-    doc = '{"loops":[{"loop_id":"l","messages":[%s],"turns":[%s]}]}' % (",".join(body), turn)
-    text = json.dumps(json.loads(doc), indent=2 if pretty else None, ensure_ascii=False)
-    if extras and "repeated" not in text:
-        text = doc  # keep the extras' own spelling (repeated keys, escapes, -0)
+    doc = f'{{"loops":[{{"loop_id":"l","messages":[{",".join(body)}],"turns":[{turn}]}}]}}'
+    # pretty: as save_session writes it (the fast path); else the extras' own spelling
+    # (repeated keys, escapes, -0: the exact path)
+    text = json.dumps(json.loads(doc), indent=2, ensure_ascii=False) if pretty else doc
     data = text.encode()
     fast_path = _phi_outcome(lambda: phi_core.loads_phi_session(data, "auto"))
     exact_path = _phi_outcome(lambda: phi_core.loads_phi_session_exact(data, "auto"))
@@ -238,3 +238,27 @@ PHI_TEMPLATE = (
     __import__("pathlib").Path(__file__).resolve().parent.parent
     / "fixtures/real/phi-core-0.15.2/extension/session.json"
 )
+
+
+def test_the_writer_shows_after_an_earlier_trial_patched_the_float() -> None:
+    """Found by the property above: the newest dialect refuses the first message after it
+    patched a 17-digit float of the second with serde's reading; the dialect that reads the
+    file still finds the writer in the literal's text (zmij: ``e+20``)."""
+    usage = '{"input":0,"output":0,"cache_read":0,"cache_write":0,"total_tokens":0}'
+    first = (
+        '{"role":"assistant","content":[],"stopReason":"stop","model":"","provider":"",'
+        f'"usage":{usage},"timestamp":0}}'
+    )
+    second = '{"role":"x","kind":"k","data":[1.2345678901234567e+20]}'
+    text = _line("e0", None, first, 1, None) + "\n" + _line("e1", "e0", second, 2, None)
+    old = document.BATCH_BYTES
+    document.BATCH_BYTES = 64
+    try:
+        session = loads_session(text)
+    finally:
+        document.BATCH_BYTES = old
+    assert (session.float_format, session.float_format_detected) == ("zmij", True)
+    assert (
+        session.float_format_detected
+        == loads_session_exact(text, session_names("auto"), "auto").float_format_detected
+    )

@@ -674,6 +674,14 @@ class _ElementReader:
                 rereads = (
                     parsed.rereads_at.get(index, []) if fast.trusted else fast.rereads[reread_mark:]
                 )
+                if rereads and fast.trusted:
+                    # patched by an earlier trial: the tree holds serde's readings, the text
+                    # the literals (which show the writer)
+                    fast.big_floats += [
+                        v
+                        for v in (float(lit) for lit, _ in rereads)
+                        if not -EXPONENT_FROM < v < EXPONENT_FROM
+                    ]
                 if rereads:
                     self.add_drifts(
                         index,
