@@ -14,7 +14,8 @@ own. Each command is a whole process, timed against the orjson floor measured in
                 in tool arguments, some 17-digit floats)
   invalid       yoagent plus one invalid message at the end       orjson.loads(file)
   many          1,000 files of 4 KB in one invocation             an orjson loop over them
-  session       a yoagent session (JSONL)                         orjson.loads per line
+  session       a yoagent session (JSONL)                         orjson.loads of every line,
+                                                                  the values kept
   phi-session   a phi-core session document (pretty-printed)      orjson.loads(file)
   dumps         ac.dumps of a loaded yoagent conversation + write orjson.dumps(tree) + write
   convert       convert-conversation yoagent -> phi-core          orjson loads + dumps + write
@@ -190,7 +191,11 @@ def best(cmd: list[str], repeat: int) -> tuple[float, int, int]:
 
 
 FLOOR_LOAD = "import orjson, sys\norjson.loads(open(sys.argv[1], 'rb').read())"
-FLOOR_LINES = "import orjson, sys\nfor line in open(sys.argv[1], 'rb'): orjson.loads(line)"
+# the values kept, as orjson.loads(file) keeps the tree (a loop that drops each line's value at
+# once measures no tree: about 3.5x less time, and constant memory)
+FLOOR_LINES = (
+    "import orjson, sys\nvalues = [orjson.loads(line) for line in open(sys.argv[1], 'rb')]"
+)
 FLOOR_MANY = (
     "import orjson, sys, os\n"
     "for name in sorted(os.listdir(sys.argv[1])):\n"
