@@ -319,6 +319,8 @@ def _session_dialect_problem(options: Options) -> str | None:
 
 def _check_session(data: bytes, options: Options, result: FileResult) -> None:
     from ..sessions import dumps_session, loads_session
+    from ..sessions.fast import stream_session
+    from ..sessions.yoagent import session_names
 
     result.dialect = _explicit(options)
     unsupported = _session_dialect_problem(options)
@@ -326,17 +328,29 @@ def _check_session(data: bytes, options: Options, result: FileResult) -> None:
         result.errors = [Problem(None, "", None, None, unsupported, "dialect")]
         return
     try:
-        session = loads_session(data, options.dialect, float_format=options.float_format)
+        # one chain of entries: streamed, no message kept (the lint reads each as it goes)
+        streamed = None
+        if not options.canonical:
+            names = session_names(options.dialect)
+            streamed = stream_session(data, names, options.float_format, lambda _: Linter())
+        if streamed is not None:
+            session, linter = streamed
+            lint_problems = linter.finish()
+        else:
+            session = loads_session(data, options.dialect, float_format=options.float_format)
+            records = [entry.message for entry in session.entries]
+            index_of = {entry.id: i for i, entry in enumerate(session.entries)}
+            parents = [
+                index_of[e.parent_id] if e.parent_id is not None else -1 for e in session.entries
+            ]
+            lint_problems = lint(records, parents)
     except ConversationError as err:
         result.errors = err.problems
         return
     result.dialect = session.dialect
-    records = [entry.message for entry in session.entries]
-    index_of = {entry.id: i for i, entry in enumerate(session.entries)}
-    parents = [index_of[e.parent_id] if e.parent_id is not None else -1 for e in session.entries]
     warnings = [_reword(p, result.dialect, options) for p in session.notes]
     lines: list[str] | None = None
-    for problem in lint(records, parents):
+    for problem in lint_problems:
         entry = session.entries[problem.index] if problem.index is not None else None
         parts = problem.pointer.split("/", 2)
         rest = parts[2] if len(parts) > 2 else ""

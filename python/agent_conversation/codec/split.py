@@ -109,11 +109,10 @@ def join_spans(data: bytes, starts: array, ends: array, first: int, last: int) -
     found = split(text)
     if found is None or len(found) != len(pieces):
         return None
-    position = 1
-    for k, piece in enumerate(pieces):
-        if found.starts[k] != position or found.ends[k] != position + len(piece):
-            return None
-        position += len(piece) + 1
+    lengths = list(map(len, pieces))
+    starts = array("q", accumulate(map(add, lengths[:-1], repeat(1)), initial=1))  # type: ignore[var-annotated]
+    if found.starts != starts or found.ends != array("q", map(add, starts, lengths)):
+        return None
     return text
 
 

@@ -214,11 +214,12 @@ def read_phi_document(
             continue
         return PhiSessionDocument(version, value)
     assert first is not None
-    version, why = first
-    words = f"{why.message} (phi-core {version})"
+    version, refused = first
+    words = f"{refused.message} (phi-core {version})"
     if not locate_problems:
-        raise ConversationError([Problem(None, pointer(why.path), None, None, words, why.kind)])
-    raise ConversationError([locate(text, why.path, words, why.kind)])
+        where = pointer(refused.path)
+        raise ConversationError([Problem(None, where, None, None, words, refused.kind)])
+    raise ConversationError([locate(text, refused.path, words, refused.kind)])
 
 
 def dumps_phi_document(doc: PhiSessionDocument, float_format: str = "ryu") -> str:

@@ -131,6 +131,15 @@ def read_messages(
     and (with ``make_sink``: records handed to it, none kept) the sink of its dialect;
     raises the first dialect's problems (as the session's) when none reads it; None when a
     problem is one only the exact reader words (a message that is not one JSON value)."""
+    from ..api import _collector_paused
+
+    with _collector_paused():
+        return _trials(parsed, names, make_sink)
+
+
+def _trials(
+    parsed: Parsed, names: list[str], make_sink: Callable[[str], Any] | None
+) -> tuple[ReadResult, Any] | None:
     first_error: ConversationError | None = None
     best: tuple[ReadResult, Any] | None = None
     for name in names:
@@ -179,3 +188,32 @@ def as_entries(problems: Iterable[Problem]) -> list[Problem]:
         where = f"/{MESSAGE}" + ("/" + rest[0] if rest else "")
         out.append(Problem(p.index, where, p.line, p.column, p.message, p.kind))
     return out
+
+
+def stream_session(
+    data: bytes, names: list[str], float_format: str, make_sink: Callable[[str], Any]
+) -> tuple[Session, Any] | None:
+    """Read a session whose entries form one chain (each entry's parent the one before it)
+    without keeping its messages: each record goes to the sink ``make_sink(dialect)`` made for
+    the dialect tried, as it is read (``validate-conversation``'s lint). The session's entries
+    carry their fields and line but an empty message. None where :func:`loads_session` must
+    read it (another layout, or a tree of entries); raises ConversationError as it does."""
+    found = scan(data, keep=False)
+    if found is None:
+        return None
+    previous = None
+    for entry_id, parent_id, *_ in found.heads:
+        if parent_id != previous:
+            return None
+        previous = entry_id
+    outcome = read_messages(found.parsed, names, make_sink)
+    if outcome is None:
+        return None
+    result, sink = outcome
+    session = Session(result.dialect)
+    session.notes = settle_floats(session, result, found.parsed, float_format)
+    session.entries = [
+        SessionEntry(entry_id, parent_id, {}, timestamp, label, line)
+        for entry_id, parent_id, timestamp, label, line in found.heads
+    ]
+    return session, sink
