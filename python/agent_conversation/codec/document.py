@@ -84,7 +84,10 @@ class Parsed:
         self.floats = floats  # exact path: the whole document's float literals (drifts, writer)
         self.element_floats: dict[int, FloatLog] = {}  # elements the exact parser read
         self._exact: dict[int, Any] = {}
-        self._lines = (0, 0)  # (offset, newlines before it): positions move forward
+        # (offset, newlines before it, the last one's offset): positions move forward, so each
+        # lookup counts only the bytes since the previous one (a one-line file has no newline
+        # to find backwards)
+        self._lines = (0, 0, -1)
         # the elements are not one array's (a session's messages, each inside its line): a
         # batch joins their spans with commas, and msgspec proves it splits where they do
         self.gapped = False
@@ -225,13 +228,16 @@ class Parsed:
     def line_column(self, offset: int, column_base: int = 0) -> tuple[int, int]:
         """serde's (line, column) of a byte offset: column counts bytes before it on its line."""
         data = self.data
-        last, count = self._lines
+        last, count, newline = self._lines
         if offset >= last:
             count += data.count(b"\n", last, offset)
+            found = data.rfind(b"\n", last, offset)
+            newline = found if found >= 0 else newline
         else:
             count = data.count(b"\n", 0, offset)
-        self._lines = (offset, count)
-        return count + 1, offset - (data.rfind(b"\n", 0, offset) + 1) + column_base
+            newline = data.rfind(b"\n", 0, offset)
+        self._lines = (offset, count, newline)
+        return count + 1, offset - (newline + 1) + column_base
 
     def shift(self, start: int, line: int, column: int) -> tuple[int, int]:
         """A (line, column) inside the element starting at ``start`` → in the whole file."""
