@@ -124,14 +124,16 @@ def check_phi_document(
         read_phi_document,
     )
 
-    text = data.decode("utf-8", "surrogateescape")
+    text: str | bytes = data  # decoded when a problem is placed, or to parse it
     if root is None:
         memo = None  # the message check's readings are of another tree
     memo = {} if memo is None else memo  # messages read, shared by the layouts of one spec
+    written = options.canonical  # else only the verdict matters
     try:
         if root is None:
+            text = data.decode("utf-8", "surrogateescape")
             root = parse_value(text)
-        doc = read_phi_document(root, text, _versions(options.dialect), memo)
+        doc = read_phi_document(root, text, _versions(options.dialect), memo, written=written)
     except ConversationError as err:
         result.errors.extend(err.problems)
         return
@@ -142,7 +144,9 @@ def check_phi_document(
         for version in SESSION_VERSIONS:
             try:
                 if version != doc.version:
-                    read_phi_document(root, text, [version], memo, locate_problems=False)
+                    read_phi_document(
+                        root, text, [version], memo, locate_problems=False, written=False
+                    )
             except ConversationError:
                 continue
             readers.append(LAYOUT_VERSIONS[version])

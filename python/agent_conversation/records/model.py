@@ -75,8 +75,11 @@ class Model:
 class ModelReader:
     """Reads values of a :class:`Model`; message parts go through the message codec."""
 
-    def __init__(self, model: Model, memo: dict[int, Any] | None = None) -> None:
+    def __init__(
+        self, model: Model, memo: dict[int, Any] | None = None, written: bool = True
+    ) -> None:
         self.model = model
+        self.written = written  # False: messages are only checked (read as records, not written)
         # (id of the raw message, plain?) -> its written form, for readers of one tree: shared
         # by models with the same message spec (the keys are the spec's own, kept alive here)
         self.memo = memo.setdefault(id(model.spec), {}) if memo is not None else None
@@ -127,13 +130,14 @@ class ModelReader:
         """An ``AgentMessage``, or (``llm_only``) a plain ``Message``: phi-core writes a plain
         one by its derive (declaration order, no metadata), not through a sorted JSON map."""
         memo = self.memo
+        key = (id(raw), llm_only, self.written)
         if memo is not None:
-            known = memo.get((id(raw), llm_only))
+            known = memo.get(key)
             if known is not None and known[0] is raw:
                 return known[1]
         wire = self._message(raw, path, llm_only)
         if memo is not None:
-            memo[(id(raw), llm_only)] = (raw, wire)
+            memo[key] = (raw, wire)
         return wire
 
     def _message(self, raw: Any, path: tuple[Any, ...], llm_only: bool) -> Any:
@@ -150,6 +154,8 @@ class ModelReader:
             except Reject as why:
                 raise Reject((*path, *why.path[1:]), why.message, why.kind) from None
             del reader.notes[mark:]
+        if not self.written:
+            return rec
         wire = writer.record(rec, 0)
         if writer.spec.sorted_keys and "kind" not in rec:
             return _sorted_value(wire)

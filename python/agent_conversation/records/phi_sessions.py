@@ -194,19 +194,21 @@ def loads_phi_document(data: str | bytes, dialect: str = "auto") -> PhiSessionDo
 
 def read_phi_document(
     root: Any,
-    text: str,
+    text: str | bytes,
     versions: list[str],
     memo: dict[int, Any] | None = None,
     locate_problems: bool = True,
+    written: bool = True,
 ) -> PhiSessionDocument:
     """Read an already parsed document under the first of ``versions`` whose layout fits.
 
     ``memo``: messages already read (kept between calls on the same tree); the problem is
     placed (a parse of the whole text) only when no version reads it and ``locate_problems``.
+    ``written=False``: only the verdict is wanted (the messages in ``value`` stay records).
     """
     first: tuple[str, Reject] | None = None
     for version in versions:
-        reader = ModelReader(session_model(version), memo)
+        reader = ModelReader(session_model(version), memo, written)
         try:
             value = reader.read(root, "Session", ())
         except Reject as why:
@@ -219,6 +221,8 @@ def read_phi_document(
     if not locate_problems:
         where = pointer(refused.path)
         raise ConversationError([Problem(None, where, None, None, words, refused.kind)])
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "surrogateescape")
     raise ConversationError([locate(text, refused.path, words, refused.kind)])
 
 
