@@ -12,10 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..codec.fastread import FastReader
 from ..codec.floats import FloatLog, drift_message, surviving
 from ..codec.jsonparse import JsonSyntaxError, parse_value, position, value_positions
 from ..codec.numbers import DEFAULT_FLOAT_FORMAT
-from ..codec.reader import Reader, Reject
+from ..codec.reader import Bail, Reader, Reject
 from ..codec.spec import get_spec
 from ..dialects import known_dialects, resolve
 from ..errors import ConversationError, Problem, decode_utf8, pointer, require_document
@@ -257,8 +258,6 @@ def _read_phi_fast(data: str | bytes, dialect: str) -> PhiSession | None:
     to the exact path (which also gives positions)."""
     import orjson
 
-    from ..codec.reader import Bail
-
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else bytes(data)
     try:
         root = orjson.loads(raw)
@@ -293,10 +292,17 @@ def _read_phi(
     spec = get_spec(dialect)
     session = PhiSession(dialect, layout=layout)
     problems: list[Problem] = []
+    quick = FastReader.for_spec(spec) if fast else None
     for base, items, single in sites:
         reader = Reader(spec, fast=fast)
         records = []
         for i, item in enumerate([items] if single else items):
+            if quick is not None:
+                record = _in_place(quick, item)
+                if record is not None:
+                    records.append(record)
+                    session.read[id(item)] = (item, record)
+                    continue
             try:
                 records.append(reader.message(item, i))
                 if fast:
@@ -321,3 +327,16 @@ def _read_phi(
     if problems:
         raise ConversationError(problems)
     return session
+
+
+def _in_place(quick: FastReader, item: Any) -> Any:
+    """The record of a message already exactly as the dialect writes it (checked in place, no
+    float serde may read differently); None: the reader decides."""
+    try:
+        if not quick.in_place(item):
+            quick.hard.clear()
+            return None
+    except Bail:
+        quick.hard.clear()
+        return None
+    return item if quick.identity else quick.records_of([item])[0]
