@@ -29,12 +29,23 @@ from ..errors import ConversationError, Problem
 from .lines import MESSAGE
 from .model import Session, SessionEntry
 
-_head, _tail, _TAIL_KEY = session_line_patterns()
-_HEAD, _TAIL = re.compile(_head), re.compile(_tail)
+_head, _tail, _ = session_line_patterns()
 _U64_MAX = 2**64 - 1
-# ASCII whitespace, which Rust's `str::trim` strips too (a line in another Unicode White_Space
-# does not start with the layout's `{` and goes to the exact reader)
-_SPACE = frozenset(b" \t\r\x0b\x0c")
+# One line (without its `\n`): the entry in to_jsonl's layout (head, the message up to the
+# tail, which ends the line), or nothing, between ASCII spaces that Rust's `str::trim` strips
+# too (a line in another Unicode White_Space goes to the exact reader). The message is the
+# greedy rest of the line before the tail: the tail holds one `,"timestamp":`, the last.
+_SPACES = rb"[ \t\r\x0b\x0c]*"
+_LINE = re.compile(
+    _SPACES
+    + rb"(?:"
+    + _head
+    + rb"(.*)"
+    + _tail.removesuffix(rb"\Z")
+    + rb")?"
+    + _SPACES
+    + rb"(?:\n|\Z)"
+)
 # problems only the exact reader words as serde does for a whole line
 _LINE_KINDS = frozenset(("syntax", "encoding"))
 
@@ -56,34 +67,26 @@ def scan(data: bytes, keep: bool = True) -> Scan | None:
     starts: array = array("q")  # type: ignore[type-arg]
     ends: array = array("q")  # type: ignore[type-arg]
     seen: set[str] = set()
-    head_match, tail_match, find, rfind = _HEAD.match, _TAIL.match, data.find, data.rfind
+    match = _LINE.match
     size, pos, number = len(data), 0, 0
     try:
-        while pos <= size:
-            newline = find(b"\n", pos)
-            end = size if newline < 0 else newline
-            start, pos = pos, end + 1
+        while pos < size:
+            line = match(data, pos)
+            if line is None:
+                return None
+            pos = line.end()
             number += 1
-            while start < end and data[start] in _SPACE:
-                start += 1
-            while end > start and data[end - 1] in _SPACE:
-                end -= 1
-            if start == end:
-                continue
-            head = head_match(data, start, end)
-            if head is None:
-                return None
-            at = rfind(_TAIL_KEY, head.end(), end)
-            tail = tail_match(data, at, end) if at > head.end() else None
-            if tail is None:
-                return None
-            entry_id = head.group(1)[1:-1].decode("utf-8")
-            parent = head.group(2)
+            if line.start(3) < 0:
+                continue  # a blank line
+            entry_id = line.group(1)[1:-1].decode("utf-8")
+            parent = line.group(2)
             parent_id = None if parent == b"null" else parent[1:-1].decode("utf-8")
-            timestamp = int(tail.group(1))
-            label = tail.group(2)
+            timestamp = int(line.group(4))
+            label = line.group(5)
+            start, end = line.span(3)
             if (
-                timestamp > _U64_MAX
+                start == end
+                or timestamp > _U64_MAX
                 or entry_id in seen
                 or (parent_id is not None and parent_id not in seen)
             ):
@@ -91,8 +94,8 @@ def scan(data: bytes, keep: bool = True) -> Scan | None:
             seen.add(entry_id)
             text = None if label is None else label[1:-1].decode("utf-8")
             heads.append((entry_id, parent_id, timestamp, text, number))
-            starts.append(head.end())
-            ends.append(at)
+            starts.append(start)
+            ends.append(end)
     except UnicodeDecodeError:
         return None
     if not heads:
