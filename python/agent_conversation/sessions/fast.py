@@ -116,15 +116,7 @@ def read_fast(data: bytes, names: list[str], float_format: str) -> Session | Non
     if outcome is None:
         return None
     result, _ = outcome
-    session = Session(result.dialect)
-    session.notes = settle_floats(session, result, found.parsed, float_format)
-    session.entries = [
-        SessionEntry(entry_id, parent_id, record, timestamp, label, line)
-        for (entry_id, parent_id, timestamp, label, line), record in zip(
-            found.heads, result.records, strict=True
-        )
-    ]
-    return session
+    return _session(found, result, float_format, result.records)
 
 
 def read_messages(
@@ -213,10 +205,21 @@ def stream_session(
     if outcome is None:
         return None
     result, sink = outcome
+    return _session(found, result, float_format, None), sink
+
+
+def _session(
+    found: Scan, result: ReadResult, float_format: str, records: list[Any] | None
+) -> Session:
+    """The session read: entries from the lines' fields and ``records`` (None: streamed, the
+    entries' messages left empty), notes and float format from the codec's result."""
     session = Session(result.dialect)
     session.notes = settle_floats(session, result, found.parsed, float_format)
+    messages = records if records is not None else [{} for _ in found.heads]
     session.entries = [
-        SessionEntry(entry_id, parent_id, {}, timestamp, label, line)
-        for entry_id, parent_id, timestamp, label, line in found.heads
+        SessionEntry(entry_id, parent_id, message, timestamp, label, line)
+        for (entry_id, parent_id, timestamp, label, line), message in zip(
+            found.heads, messages, strict=True
+        )
     ]
-    return session, sink
+    return session
