@@ -137,6 +137,42 @@ def test_fast_and_exact_session_readers_agree(
     assert fast_path == exact_path, text
 
 
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(SESSION_DIALECTS),
+    st.lists(records(COMMON_STOPS), max_size=4),
+    st.lists(st.sampled_from(LINE_EXTRAS), max_size=2),
+    st.sampled_from(["auto", "named"]),
+    st.booleans(),
+)
+def test_the_streamed_session_check_reports_what_the_whole_read_does(
+    dialect: str, recs: list[dict], extras: list[str], mode: str, tree: bool
+) -> None:
+    """validate-conversation on a session in the crate's layout streams it (no message kept,
+    the lint fed as it reads); what it reports is what reading the whole session reports."""
+    from unittest import mock
+
+    from agent_conversation.cli import checks
+
+    wire = json.loads(ac.dumps(ac.Conversation(recs), dialect)) if recs else []
+    messages = [json.dumps(m, ensure_ascii=False, separators=(",", ":")) for m in wire] + extras
+    lines = []
+    for i, message in enumerate(messages):
+        parent = None if i == 0 else ("e0" if tree else f"e{i - 1}")
+        lines.append(_line(f"e{i}", parent, message, 1_700_000_000 + i, None))
+    data = "\n".join(lines).encode()
+    options = checks.Options("session", "auto" if mode == "auto" else dialect)
+
+    def report() -> object:
+        r = checks.check(data, "s.jsonl", options)
+        return (r.dialect, [vars(p) for p in r.errors], [vars(p) for p in r.warnings], r.info)
+
+    streamed = report()
+    with mock.patch.object(fast, "stream_session", lambda *_: None):
+        whole = report()
+    assert streamed == whole
+
+
 @pytest.mark.parametrize("dialect", SESSION_DIALECTS)
 def test_the_crates_layout_takes_the_fast_path(dialect: str) -> None:
     """Not vacuous: a session as to_jsonl writes it, with a note and a refused message, is
