@@ -403,10 +403,13 @@ def _column_in_line(line: str, path: tuple[Any, ...]) -> int | None:
 # -- phi-core sessions ---------------------------------------------------------------------------
 def _check_phi_session(data: bytes, options: Options, result: FileResult) -> None:
     from ..sessions import loads_phi_session
+    from ..sessions.phi_core import check_phi_session
 
     result.dialect = _explicit(options)
     try:
-        session = loads_phi_session(data, options.dialect)
+        # without --canonical nothing is written: messages may stay in their wire form
+        read = loads_phi_session if options.canonical else check_phi_session
+        session = read(data, options.dialect)
     except ConversationError as err:
         result.errors = err.problems
         return

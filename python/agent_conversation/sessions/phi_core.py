@@ -251,7 +251,16 @@ def _path(pointer_text: str) -> tuple[Any, ...]:
     return tuple(parts)
 
 
-def _read_phi_fast(data: str | bytes, dialect: str) -> PhiSession | None:
+def check_phi_session(data: bytes, dialect: str) -> PhiSession:
+    """:func:`loads_phi_session` for a check (``validate-conversation``): where the fast path
+    reads the document, a message already in its dialect's written form stays in that form in
+    ``arrays`` (no record made; the lint reads wire form too)."""
+    require_document(data)
+    fast = _read_phi_fast(data, dialect, wire=True)
+    return fast if fast is not None else loads_phi_session_exact(data, dialect)
+
+
+def _read_phi_fast(data: str | bytes, dialect: str, wire: bool = False) -> PhiSession | None:
     """The session when orjson's tree is provably serde_json's (orjson writes it back byte for
     byte, compact or pretty-printed with 2 spaces: no repeated key, no ``-0``, floats in
     shortest form) and a dialect reads every message without a note; None sends the document
@@ -271,7 +280,7 @@ def _read_phi_fast(data: str | bytes, dialect: str) -> PhiSession | None:
     names = [resolve(dialect)] if dialect != "auto" else phi_session_dialects()
     for name in names:
         try:
-            session = _read_phi(sites, name, lambda p: p, layout, fast=True)
+            session = _read_phi(sites, name, lambda p: p, layout, fast=True, wire=wire)
         except ConversationError:
             continue
         except (Bail, RecursionError):
@@ -288,6 +297,7 @@ def _read_phi(
     locate: Callable[[Problem], Problem],
     layout: str,
     fast: bool = False,
+    wire: bool = False,
 ) -> PhiSession:
     spec = get_spec(dialect)
     session = PhiSession(dialect, layout=layout)
@@ -298,7 +308,7 @@ def _read_phi(
         records = []
         for i, item in enumerate([items] if single else items):
             if quick is not None:
-                record = _in_place(quick, item)
+                record = _in_place(quick, item, wire)
                 if record is not None:
                     records.append(record)
                     session.read[id(item)] = (item, record)
@@ -329,9 +339,10 @@ def _read_phi(
     return session
 
 
-def _in_place(quick: FastReader, item: Any) -> Any:
-    """The record of a message already exactly as the dialect writes it (checked in place, no
-    float serde may read differently); None: the reader decides."""
+def _in_place(quick: FastReader, item: Any, wire: bool) -> Any:
+    """The record (``wire``: the message itself) of a message already exactly as the dialect
+    writes it (checked in place, no float serde may read differently); None: the reader
+    decides."""
     try:
         if not quick.in_place(item):
             quick.hard.clear()
@@ -339,4 +350,4 @@ def _in_place(quick: FastReader, item: Any) -> Any:
     except Bail:
         quick.hard.clear()
         return None
-    return item if quick.identity else quick.records_of([item])[0]
+    return item if quick.identity or wire else quick.records_of([item])[0]
