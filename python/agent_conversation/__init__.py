@@ -29,6 +29,7 @@ __all__ = [
     "loads",
     "loads_config",
     "loads_events",
+    "split_runs",
 ]
 
 _LAZY = {
@@ -50,6 +51,7 @@ _LAZY = {
     "dumps_config": "agent_conversation.records.configs",
     "loads_events": "agent_conversation.records.events",
     "dumps_events": "agent_conversation.records.events",
+    "split_runs": "agent_conversation.records.events",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -60,7 +62,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from agent_conversation.errors import ConversationError, Problem
     from agent_conversation.exchange import export, import_
     from agent_conversation.records.configs import dumps_config, loads_config
-    from agent_conversation.records.events import dumps_events, history_from_events, loads_events
+    from agent_conversation.records.events import (
+        dumps_events,
+        history_from_events,
+        loads_events,
+        split_runs,
+    )
 
 
 def __getattr__(name: str) -> Any:

@@ -10,6 +10,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, overload
 
 import orjson
 
@@ -22,6 +23,10 @@ from .codec.writer import ORJSON_WRITES_ZMIJ, Loss, write
 from .conversation import Conversation
 from .dialects import crate_of, known_dialects, resolve
 from .errors import ConversationError, Problem, pointer
+
+if TYPE_CHECKING:
+    from .conversation import M
+    from .typed_dialects import TypedDialect
 
 
 @contextmanager
@@ -40,11 +45,20 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+@overload
+def loads(
+    data: str | bytes, dialect: TypedDialect[M], *, float_format: str = ...
+) -> Conversation[M]: ...
+@overload
+def loads(
+    data: str | bytes, dialect: str = ..., *, float_format: str = ...
+) -> Conversation[Any]: ...
 def loads(data: str | bytes, dialect: str = "auto", *, float_format: str = "auto") -> Conversation:
     """Read a saved conversation exactly as that crate version's ``restore_messages()`` does.
 
     ``dialect`` is ``auto`` (the most likely reader that accepts it), a crate name
-    (``yoagent``, ``phi-core``: the newest revision) or ``crate@version``.
+    (``yoagent``, ``phi-core``: the newest revision) or ``crate@version``; a constant of
+    :mod:`agent_conversation.typed_dialects` also types ``conv[i]`` for type checkers.
 
     ``float_format`` (``auto``, ``ryu``, ``zmij``) is kept on the conversation
     (``conv.float_format``) for every later write. ``auto`` takes the writer the text shows (a
@@ -262,6 +276,14 @@ def loss_problems(losses: list[Loss], target: str) -> list[Problem]:
     ]
 
 
+@overload
+def load(
+    path: str | os.PathLike[str], dialect: TypedDialect[M], *, float_format: str = ...
+) -> Conversation[M]: ...
+@overload
+def load(
+    path: str | os.PathLike[str], dialect: str = ..., *, float_format: str = ...
+) -> Conversation[Any]: ...
 def load(
     path: str | os.PathLike[str], dialect: str = "auto", *, float_format: str = "auto"
 ) -> Conversation:

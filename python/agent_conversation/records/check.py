@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ..errors import ConversationError, Problem
 
@@ -20,7 +20,7 @@ def config_label(revision: str) -> str:
 def config_versions(label: str) -> list[str] | None:
     """The crate-version bounds of a ``config:`` label, or None."""
     if label.startswith("events:"):
-        from .schema_gen import EVENT_RANGES
+        from .event_models import EVENT_RANGES
 
         return EVENT_RANGES.get(label[len("events:") :])
     if not label.startswith(CONFIG_PREFIX):
@@ -66,7 +66,7 @@ def _semantic(config: object) -> list[Problem]:
 
     assert isinstance(config, Config)
     out: list[Problem] = []
-    value = config.value
+    value = cast("dict[str, Any]", config.value)  # keys by config.type
     if (
         config.type == "ExecutionLimits"
         and config.dialect.startswith("yoagent@")

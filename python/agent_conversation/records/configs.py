@@ -20,6 +20,7 @@ from .config_read import ConfigReader
 from .config_spec import CONFIG_TYPES, config_revisions, config_spec, resolve_config
 from .config_write import ConfigWriter
 from .model import locate
+from .types import ConfigValue
 
 # Keys that name a type when seen at the top level of an object.
 _HINTS = {
@@ -48,7 +49,7 @@ class Config:
 
     type: str
     dialect: str  # the configuration revision, e.g. "yoagent@0.18"
-    value: Any
+    value: ConfigValue  # the written form (generated TypedDicts, records/types.py)
     notes: list[Problem] = field(default_factory=list)
 
 
