@@ -47,6 +47,13 @@ ALLOWED = {
     ("sessions/lines.py", "order"): "a key of the generated tables' own structure",
     ("codec/jsonparse.py", "text"): "a parser attribute name, not the content tag",
     ("cli/report.py", "error"): "the severity label of an output line, not the stop reason",
+    ("cli/results.py", "message"): "what a result's indexes count (messages or entries)",
+    ("cli/validate.py", "text"): "the name of an output format (--format text)",
+    ("cli/validate.py", "kind"): "the argparse dest of --type",
+    ("cli/convert.py", "kind"): "the argparse dest of --type",
+    ("cli/convert.py", "input"): "the argparse dest of the IN argument",
+    ("cli/convert.py", "message"): "the English word of a summary (`3 messages`)",
+    ("cli/sniff.py", "order"): "a key of the generated tables' own structure",
     ("records/config_read.py", "type"): "serde's error category (`invalid type: ...`)",
     ("records/config_spec.py", "order"): "a key of the generated tables' own structure",
     ("records/config_spec.py", "tag"): "a key of the generated tables' own structure",
@@ -79,16 +86,10 @@ EXCHANGE_FORMATS = {
 # FINAL FORM: once BUDGET is empty, delete it, `ceiling()` and test_budget_ceilings_are_exact;
 # rule 1 then holds for every module with ALLOWED as the only exception.
 BUDGET = {
-    "cli/checks.py": 35,
-    "cli/convert.py": 4,
     "cli/report.py": 3,
-    "cli/validate.py": 3,  # argparse: --format text, --type dest "kind"
-    "codec/reader.py": 16,
-    "codec/writer.py": 21,
-    "conversion.py": 12,
-    "errors.py": 3,
-    "sessions/phi_core.py": 4,
-    "sessions/yoagent_exact.py": 5,
+    "codec/reader.py": 2,  # "extension" (the role the constructor writes), a union table key
+    "conversion.py": 1,
+    "errors.py": 1,  # Note.__slots__ names its `kind`
     # Records (issue 12): the event and phi-core session tables are generated from their schemas
     # (records/tables.py, scripts/generate_record_tables.py). Left: detection hints by keys, the
     # extension-record test in model.py, and events.py's rebuilding of the NodeTag phi-core's

@@ -13,8 +13,10 @@ __all__ = [
     "Conversation",
     "ConversationError",
     "ConversionResult",
+    "KINDS",
     "Problem",
     "__version__",
+    "best_match",
     "convert",
     "detect",
     "dump",
@@ -38,6 +40,8 @@ _LAZY = {
     "convert": "agent_conversation.conversion",
     "ConversationError": "agent_conversation.errors",
     "Problem": "agent_conversation.errors",
+    "KINDS": "agent_conversation.errors",
+    "best_match": "agent_conversation.errors",
     "detect": "agent_conversation.api",
     "dump": "agent_conversation.api",
     "dumps": "agent_conversation.api",
@@ -59,7 +63,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from agent_conversation.conversation import Conversation
     from agent_conversation.conversion import ConversionResult, convert
     from agent_conversation.dialects import known_dialects
-    from agent_conversation.errors import ConversationError, Problem
+    from agent_conversation.errors import KINDS, ConversationError, Problem, best_match
     from agent_conversation.exchange import export, import_
     from agent_conversation.records.configs import dumps_config, loads_config
     from agent_conversation.records.events import (

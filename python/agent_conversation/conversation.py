@@ -183,7 +183,7 @@ class Conversation(Sequence[M]):
             return [self[i] for i in range(*index.indices(len(self)))]
         if index < 0:
             index += len(self.records)
-        model = self._models.get(index)
+        model: M | None = self._models.get(index)
         if model is None:
             from .typed import to_model
 

@@ -110,8 +110,8 @@ def join_spans(data: bytes, starts: array, ends: array, first: int, last: int) -
     if found is None or len(found) != len(pieces):
         return None
     lengths = list(map(len, pieces))
-    starts = array("q", accumulate(map(add, lengths[:-1], repeat(1)), initial=1))  # type: ignore[var-annotated]
-    if found.starts != starts or found.ends != array("q", map(add, starts, lengths)):
+    expected = array("q", accumulate(map(add, lengths[:-1], repeat(1)), initial=1))
+    if found.starts != expected or found.ends != array("q", map(add, expected, lengths)):
         return None
     return text
 

@@ -16,7 +16,7 @@ from typing import Any
 from ..conversation import Conversation
 from ..conversion import Loss, convert
 from ..dialects import resolve
-from ..errors import ConversationError, Problem
+from ..errors import ConversationError, Problem, lost
 from . import (
     anthropic_messages,
     anthropic_messages_import,
@@ -142,7 +142,7 @@ def _in_document(loss: Loss, report: Report) -> Loss:
     if loss.index is None or loss.index >= len(report.origins):
         return loss
     index, here = report.origins[loss.index]
-    return Loss(index, here, loss.what, loss.why, loss.kind)
+    return lost(index, here, loss.what, loss.why, loss.kind)
 
 
 def _parse(data: Any, fmt: str, line: int | None) -> Any:

@@ -21,7 +21,7 @@ import orjson
 
 from ..codec.numbers import format_f64
 from ..conversion import ConversionRefused, ConversionResult, Loss, show
-from ..errors import ConversationError
+from ..errors import ConversationError, lost
 from ..record_names import MESSAGE, PHI_METADATA, ROLE
 
 OMITTED = "omitted"
@@ -81,7 +81,7 @@ class Report:
         return Records(self)
 
     def lose(self, index: int | None, here: str, what: str, why: str, kind: str) -> None:
-        self.losses.append(Loss(index, here, what, why, kind))
+        self.losses.append(lost(index, here, what, why, kind))
 
     def lose_extension(
         self, index: int, record: dict[str, Any], *, sent_by_the_crates: bool = True
@@ -97,14 +97,14 @@ class Report:
         return True
 
     def omit(self, index: int | None, here: str, what: str, why: str) -> None:
-        self.omitted.append(Loss(index, here, what, why, OMITTED))
+        self.omitted.append(lost(index, here, what, why, OMITTED))
 
     def reorder(self, index: int, here: str, what: str, why: str) -> None:
         """Kept, but at another place (kind ``order``)."""
-        self.omitted.append(Loss(index, here, what, why, "order"))
+        self.omitted.append(lost(index, here, what, why, "order"))
 
     def fill(self, index: int | None, here: str, what: str, why: str) -> None:
-        self.filled.append(Loss(index, here, what, why, FILLED))
+        self.filled.append(lost(index, here, what, why, FILLED))
 
     def bookkeeping(self, index: int, record: dict[str, Any], keep: tuple[str, ...] = ()) -> None:
         """Name each bookkeeping key of ``record`` the format has no place for."""

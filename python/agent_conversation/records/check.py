@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 from ..errors import ConversationError, Problem
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..cli.checks import FileResult, Options
+    from ..cli.results import FileResult, Options
 
 CONFIG_PREFIX = "config:"
 
@@ -32,14 +32,15 @@ def config_versions(label: str) -> list[str] | None:
 
 
 def check_config(data: bytes, options: Options, result: FileResult) -> None:
-    from ..cli.checks import _first_difference, is_blank
+    from ..cli.canonical import difference_problem
+    from ..cli.sniff import is_blank
     from .configs import dumps_config, loads_config
 
     type_name = result.kind.partition(":")[2] or None
     if is_blank(data):
         result.errors = [
             Problem(None, "", None, None, "the file is empty: a configuration is a JSON object "
-                    "(the crates fail with `EOF while parsing a value`)", "empty")
+                    "(the crates fail with `EOF while parsing a value`)", "empty-document")
         ]  # fmt: skip
         return
     try:
@@ -56,7 +57,7 @@ def check_config(data: bytes, options: Options, result: FileResult) -> None:
         expected = dumps_config(config, float_format=options.float_format, warn=False)
         if expected.encode("utf-8") != data:
             result.errors.append(
-                _first_difference(data, expected.encode("utf-8"), result.dialect, options)
+                difference_problem(data, expected.encode("utf-8"), result.dialect, options)
             )
 
 
@@ -83,12 +84,15 @@ def _semantic(config: object) -> list[Problem]:
 
 def check_events(data: bytes, options: Options, result: FileResult) -> None:
     """An agent event stream (JSONL) or one event; problems carry the line number."""
-    from ..cli.checks import _first_difference, is_blank
+    from ..cli.canonical import difference_problem
+    from ..cli.sniff import is_blank
     from .events import dumps_events, loads_events
 
     result.unit = "event"
     if is_blank(data):
-        result.errors = [Problem(None, "", None, None, "the file is empty: no events", "empty")]
+        result.errors = [
+            Problem(None, "", None, None, "the file is empty: no events", "empty-document")
+        ]
         return
     try:
         stream = loads_events(data, options.dialect)
@@ -101,7 +105,7 @@ def check_events(data: bytes, options: Options, result: FileResult) -> None:
     if options.canonical:
         expected = dumps_events(stream, options.float_format).encode("utf-8")
         if expected != data:
-            result.errors.append(_first_difference(data, expected, result.dialect, options))
+            result.errors.append(difference_problem(data, expected, result.dialect, options))
 
 
 def check_phi_document(
@@ -114,7 +118,7 @@ def check_phi_document(
     """The whole phi-core session document as ``load_session`` reads it, by layout; with
     ``--canonical`` byte for byte against what ``save_session`` writes. Parsed once: ``root``
     is the message check's tree when it is provably serde_json's, ``memo`` its messages."""
-    from ..cli.checks import _first_difference
+    from ..cli.canonical import difference_problem
     from ..codec.jsonparse import JsonSyntaxError, parse_value
     from .phi_sessions import (
         LAYOUT_VERSIONS,
@@ -154,13 +158,13 @@ def check_phi_document(
     if options.canonical:
         expected = dumps_phi_document(doc, options.float_format).encode("utf-8")
         if expected != data:
-            result.errors.append(_first_difference(data, expected, result.dialect, options))
+            result.errors.append(difference_problem(data, expected, result.dialect, options))
 
 
 def _span(label: str) -> str:
-    from ..cli.checks import version_span
+    from ..cli.naming import revision_span
 
-    return version_span(label) or label
+    return revision_span(label) or label
 
 
 def config_readers(data: bytes, type_name: str) -> str:

@@ -62,19 +62,17 @@ def config_hints(value: Any) -> list[str]:
 
 
 def _parse(text: str) -> Any:
-    from ..codec.document import _syntax_words
+    from ..codec.document import syntax_problem
 
     try:
         return parse_value(text)
     except JsonSyntaxError as err:
         line, column = err.line_column(text)
-        words = _syntax_words(err.code).replace("the conversation's closing `]`", "the value")
-        raise ConversationError(
-            [Problem(None, pointer(err.path or ()), line, column, words, "syntax")]
-        ) from None
+        problem = syntax_problem(None, err.path or (), line, column, err.code, text, "the value")
+        raise ConversationError([problem]) from None
     except RecursionError:
         raise ConversationError(
-            [Problem(None, "", None, None, "nested too deeply", "depth")]
+            [Problem(None, "", None, None, "nested too deeply", "recursion-limit")]
         ) from None
 
 

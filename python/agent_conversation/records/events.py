@@ -53,17 +53,17 @@ def _split(text: str) -> list[tuple[int, str]]:
 
 
 def _read_line(line: str, number: int, reader: ModelReader, index: int) -> AgentEvent:
-    from ..codec.document import _syntax_words
+    from ..codec.document import syntax_problem
 
     try:
         value = parse_value(line)
     except JsonSyntaxError as err:
         _, column = err.line_column(line)
-        words = _syntax_words(err.code).replace("the conversation's closing `]`", "the event")
-        raise ConversationError([Problem(index, "", number, column, words, "syntax")]) from None
+        problem = syntax_problem(index, (), number, column, err.code, line, "the event")
+        raise ConversationError([problem]) from None
     except RecursionError:
         raise ConversationError(
-            [Problem(index, "", number, None, "nested too deeply", "depth")]
+            [Problem(index, "", number, None, "nested too deeply", "recursion-limit")]
         ) from None
     try:
         return cast(AgentEvent, reader.read(value, _ROOT, ()))

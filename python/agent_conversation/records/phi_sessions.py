@@ -81,16 +81,14 @@ def loads_phi_document(data: str | bytes, dialect: str = "auto") -> PhiSessionDo
     the document root and serde's line/column.
     """
     text = data if isinstance(data, str) else bytes(data).decode("utf-8", "surrogateescape")
-    from ..codec.document import _syntax_words
+    from ..codec.document import syntax_problem
 
     try:
         root = parse_value(text)
     except JsonSyntaxError as err:
         line, column = err.line_column(text)
-        words = _syntax_words(err.code).replace("the conversation's closing `]`", "the document")
-        raise ConversationError(
-            [Problem(None, pointer(err.path or ()), line, column, words, "syntax")]
-        ) from None
+        problem = syntax_problem(None, err.path or (), line, column, err.code, text, "the document")
+        raise ConversationError([problem]) from None
     return read_phi_document(root, text, _versions(dialect))
 
 

@@ -177,12 +177,16 @@ def settle_floats(
 def as_entries(problems: Iterable[Problem]) -> list[Problem]:
     """Problems the codec placed in element ``i`` (``/i/...``) as the session's
     (``/message/...`` of entry ``i``)."""
-    out = []
-    for p in problems:
-        rest = p.pointer.split("/", 2)[2:]
-        where = f"/{MESSAGE}" + ("/" + rest[0] if rest else "")
-        out.append(Problem(p.index, where, p.line, p.column, p.message, p.kind))
-    return out
+    return [
+        Problem(p.index, (MESSAGE, *p.path[1:]), p.line, p.column, _worded(p), p.kind)
+        for p in problems
+    ]
+
+
+def _worded(problem: Problem) -> Any:
+    """The cause as the exact reader gives it: a refusal of every reading worded (without the
+    dialect and the readings behind it), other facts as they are."""
+    return problem.message if problem.context or problem.dialect else problem.cause
 
 
 def stream_session(

@@ -13,13 +13,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..codec.fastread import FastReader
-from ..codec.floats import FloatLog, drift_message, surviving
+from ..codec.floats import FloatLog, drift_cause, surviving
 from ..codec.jsonparse import JsonSyntaxError, parse_value, position, value_positions
 from ..codec.numbers import DEFAULT_FLOAT_FORMAT
 from ..codec.reader import Bail, Reader, Reject
 from ..codec.spec import get_spec
 from ..dialects import known_dialects, resolve
-from ..errors import ConversationError, Problem, decode_utf8, pointer, require_document
+from ..errors import (
+    ConversationError,
+    Problem,
+    decode_utf8,
+    element_index,
+    pointer,
+    require_document,
+)
 
 
 @dataclass
@@ -77,16 +84,16 @@ def loads_phi_session_exact(data: str | bytes, dialect: str = "auto") -> PhiSess
     against; it also gives positions)."""
     require_document(data)
     text = decode_utf8(data)
-    from ..codec.document import _syntax_words
+    from ..codec.document import syntax_problem
 
     floats = FloatLog()
     try:
         root = parse_value(text, floats)
     except JsonSyntaxError as err:
         line, column = err.line_column(text)
-        where = pointer(err.path) if err.path else ""
+        where = err.path or ()
         raise ConversationError(
-            [Problem(None, where, line, column, _syntax_words(err.code), "syntax")]
+            [syntax_problem(None, where, line, column, err.code, text)]
         ) from None
     sites, shape_problems, layout = _phi_sites(root)
     locate = _locator(text)
@@ -129,7 +136,7 @@ def _phi_floats(session: PhiSession, text: str, floats: FloatLog) -> PhiSession:
     drifts = surviving(floats.drifts, [array.records for array in session.arrays])
     for drift in drifts:
         line, column = position(text, drift.offset)
-        words = drift_message(drift, session.dialect, floats.style or DEFAULT_FLOAT_FORMAT, False)
+        words = drift_cause(drift, session.dialect, floats.style or DEFAULT_FLOAT_FORMAT, False)
         session.notes.append(
             Problem(None, pointer(drift.path), line, column + 1, words, "float-drift")
         )
@@ -144,12 +151,17 @@ def _phi_sites(root: Any) -> tuple[list[tuple[tuple[Any, ...], Any, bool]], list
     def need_array(container: dict[str, Any], key: str, path: tuple[Any, ...]) -> None:
         if key not in container:
             problems.append(
-                Problem(None, pointer(path), None, None, f"missing field `{key}`", "missing")
+                Problem(None, pointer(path), None, None, f"missing field `{key}`", "missing-key")
             )
         elif not isinstance(container[key], list):
             problems.append(
                 Problem(
-                    None, pointer((*path, key)), None, None, f"`{key}` must be an array", "type"
+                    None,
+                    pointer((*path, key)),
+                    None,
+                    None,
+                    f"`{key}` must be an array",
+                    "wrong-type",
                 )
             )
         else:
@@ -160,7 +172,9 @@ def _phi_sites(root: Any) -> tuple[list[tuple[tuple[Any, ...], Any, bool]], list
             where = ("loops", i)
             if not isinstance(record, dict):
                 problems.append(
-                    Problem(None, pointer(where), None, None, "a loop must be an object", "type")
+                    Problem(
+                        None, pointer(where), None, None, "a loop must be an object", "wrong-type"
+                    )
                 )
                 continue
             need_array(record, "messages", where)
@@ -175,7 +189,7 @@ def _phi_sites(root: Any) -> tuple[list[tuple[tuple[Any, ...], Any, bool]], list
                         None,
                         None,
                         "`turns` must be an array",
-                        "type",
+                        "wrong-type",
                     )
                 )
                 continue
@@ -183,7 +197,9 @@ def _phi_sites(root: Any) -> tuple[list[tuple[tuple[Any, ...], Any, bool]], list
                 at = (*where, "turns", j)
                 if not isinstance(turn, dict):
                     problems.append(
-                        Problem(None, pointer(at), None, None, "a turn must be an object", "type")
+                        Problem(
+                            None, pointer(at), None, None, "a turn must be an object", "wrong-type"
+                        )
                     )
                     continue
                 need_array(turn, "input_messages", at)
@@ -197,7 +213,7 @@ def _phi_sites(root: Any) -> tuple[list[tuple[tuple[Any, ...], Any, bool]], list
                             None,
                             None,
                             "missing field `output_message`",
-                            "missing",
+                            "missing-key",
                         )
                     )
                 need_array(turn, "tool_results", at)
@@ -329,10 +345,8 @@ def _read_phi(
                 )
         for note in reader.notes:
             path = (*base, *note.path[1:]) if single else (*base, *note.path)
-            index = None if single or not note.path else note.path[0]
-            session.notes.append(
-                locate(Problem(index, pointer(path), None, None, note.message, note.kind))
-            )
+            index = None if single else element_index(note.path)
+            session.notes.append(locate(Problem(index, path, None, None, note.cause, note.kind)))
         session.arrays.append(MessageArray(base, records, single))
     if problems:
         raise ConversationError(problems)

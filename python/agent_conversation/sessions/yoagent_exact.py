@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..codec.floats import FloatLog, drift_message, memory_of, surviving
+from ..codec.floats import FloatLog, drift_cause, memory_of, surviving
 from ..codec.jsonparse import DupDict, JsonSyntaxError, parse_value, position, value_positions
 from ..codec.numbers import DEFAULT_FLOAT_FORMAT
 from ..codec.reader import Reader, Reject
 from ..codec.spec import get_spec
-from ..errors import ConversationError, Problem, pointer
+from ..errors import Cause, ConversationError, Problem, pointer
 from .lines import ENTRY_FIELDS, ENTRY_REQUIRED, ID, LABEL, MESSAGE, PARENT_ID, TIMESTAMP
 from .lines import nonblank_lines as _lines
 from .model import Session, SessionEntry
@@ -20,7 +20,7 @@ def read_exact(text: str, dialect: str) -> Session:
     """The session as ``dialect`` reads it, every line by the exact parser; raises
     ConversationError with every line's problems. Float drifts are kept for
     :func:`with_floats`."""
-    from ..codec.document import _syntax_words
+    from ..codec.document import syntax_problem
 
     spec = get_spec(dialect)
     session = Session(dialect)
@@ -34,9 +34,7 @@ def read_exact(text: str, dialect: str) -> Session:
             value = parse_value(line, floats)
         except JsonSyntaxError as err:
             _, column = err.line_column(line)
-            problems.append(
-                Problem(index, "", number, column + offset, _syntax_words(err.code), "syntax")
-            )
+            problems.append(syntax_problem(index, (), number, column + offset, err.code, line))
             unreadable.append(number)
             continue
         reader = Reader(spec)
@@ -52,9 +50,7 @@ def read_exact(text: str, dialect: str) -> Session:
             continue
         entry.line = number
         for note in reader.notes:
-            session.notes.append(
-                _at(line, number, offset, index, note.path, note.message, note.kind)
-            )
+            session.notes.append(_at(line, number, offset, index, note.path, note.cause, note.kind))
         if entry.id in seen:
             problems.append(
                 _at(
@@ -87,7 +83,13 @@ def read_exact(text: str, dialect: str) -> Session:
 
 
 def _at(
-    line: str, number: int, offset: int, index: int, path: tuple[Any, ...], message: str, kind: str
+    line: str,
+    number: int,
+    offset: int,
+    index: int,
+    path: tuple[Any, ...],
+    message: Cause | str,
+    kind: str,
 ) -> Problem:
     try:
         positions = value_positions(line, 0, ())
@@ -105,7 +107,7 @@ def _entry(value: Any, reader: Reader) -> SessionEntry:
     if isinstance(value, list):
         value = _entry_from_sequence(value, reader)
     if not isinstance(value, dict):
-        raise Reject((), "a session line must be a JSON object", "type")
+        raise Reject((), "a session line must be a JSON object", "wrong-type")
     if isinstance(value, DupDict):
         for key in value.duplicates:
             if key in ENTRY_FIELDS:
@@ -115,17 +117,17 @@ def _entry(value: Any, reader: Reader) -> SessionEntry:
             reader.note((key,), f"unknown key `{key}` would be dropped", "unknown-key")
     for key in ENTRY_REQUIRED:
         if key not in value:
-            raise Reject((), f"missing field `{key}`", "missing")
+            raise Reject((), f"missing field `{key}`", "missing-key")
     entry_id = value[ID]
     if not isinstance(entry_id, str):
-        raise Reject((ID,), f"`{ID}` must be a string", "type")
+        raise Reject((ID,), f"`{ID}` must be a string", "wrong-type")
     parent = value.get(PARENT_ID)
     if parent is not None and not isinstance(parent, str):
-        raise Reject((PARENT_ID,), f"`{PARENT_ID}` must be a string or null", "type")
+        raise Reject((PARENT_ID,), f"`{PARENT_ID}` must be a string or null", "wrong-type")
     timestamp = Reader.u64(value[TIMESTAMP], (TIMESTAMP,))
     label = value.get(LABEL)
     if label is not None and not isinstance(label, str):
-        raise Reject((LABEL,), f"`{LABEL}` must be a string", "type")
+        raise Reject((LABEL,), f"`{LABEL}` must be a string", "wrong-type")
     if LABEL in value and label is None:
         reader.note((LABEL,), f"`{LABEL}` is null: written back it is left out", "null-optional")
     try:
@@ -141,7 +143,7 @@ def _entry(value: Any, reader: Reader) -> SessionEntry:
 def _entry_from_sequence(items: list[Any], reader: Reader) -> dict[str, Any]:
     """serde also reads a struct from a sequence: id, parent_id, message, timestamp[, label]."""
     if not 4 <= len(items) <= 5:
-        raise Reject((), f"invalid length {len(items)}, expected 4 or 5 elements", "type")
+        raise Reject((), f"invalid length {len(items)}, expected 4 or 5 elements", "wrong-type")
     reader.note((), "written as a sequence; the crate writes an object", "alias")
     return dict(zip(ENTRY_FIELDS, items, strict=False))
 
@@ -154,7 +156,7 @@ def with_floats(session: Session, float_format: str) -> Session:
     session.float_format_detected = detected is not None
     assumed = float_format == "auto" and detected is None
     for index, line, column, drift in session.drifts:
-        words = drift_message(drift, session.dialect, chosen, assumed)
+        words = drift_cause(drift, session.dialect, chosen, assumed)
         session.notes.append(
             Problem(index, pointer(drift.path), line, column, words, "float-drift")
         )
