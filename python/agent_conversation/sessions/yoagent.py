@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from ..codec.spec import get_spec
 from ..codec.writer import write
-from ..dialects import known_dialects, resolve
+from ..dialects import has_sessions, known_dialects, resolve, sessions_from
 from ..errors import ConversationError, Problem, decode_utf8, pointer, require_document
 from .fast import read_fast
 from .lines import MESSAGE, session_line
@@ -38,29 +38,6 @@ def session_dialects() -> list[str]:
     from ..models.wire import REVISIONS
 
     return [name for name in reversed(known_dialects()) if REVISIONS[name]["session_versions"]]
-
-
-def sessions_from() -> str:
-    """The first crate version with session files (``yoagent 0.11.0``)."""
-    from ..models.wire import REVISIONS
-
-    name = session_dialects()[-1]
-    low = REVISIONS[name]["session_versions"][0].lstrip(">=")
-    return f"{REVISIONS[name]['crate']} {low}"
-
-
-def has_sessions(dialect: str) -> bool:
-    """Whether a dialect (``yoagent@0.9.3``, ``yoagent@0.13``) has session files. A revision
-    name stands for all its versions, so it has them if any of its versions does."""
-    from ..dialects import _in_range, _version_tuple
-    from ..models.wire import REVISIONS
-
-    revision = resolve(dialect)
-    bounds = REVISIONS[revision]["session_versions"]
-    version = dialect.partition("@")[2]
-    if not bounds or dialect == revision or version in ("", "latest"):
-        return bool(bounds)
-    return _in_range(_version_tuple(version), bounds)
 
 
 def session_names(dialect: str) -> list[str]:
