@@ -4,8 +4,11 @@ The schemas are the source: ``schema/<crate>/events/<revision>/events.{wire,read
 and ``schema/phi-core/session/<revision>/session.{wire,reader}.schema.json``. The wire view gives
 each type's keys, their order, types, written defaults and what is omitted; the reader view what
 may be missing on input, aliases and null-as-default keys (checked against the wire view here).
-The output, ``python/agent_conversation/records/tables.py``, is what
-``agent_conversation.records`` reads (``event_models``, ``phi_sessions``, ``events``)::
+The output, ``python/agent_conversation/records/tables.json`` (package data, loaded once by
+``records/tables.py``), is what ``agent_conversation.records`` reads (``event_models``,
+``phi_sessions``, ``events``). A struct or enum table that several revisions share is stored
+once: ``STRUCTS``/``ENUMS`` hold, per type name, its distinct tables, and a revision's
+``structs``/``enums`` name the index of its own::
 
     python scripts/generate_record_tables.py          # rewrite
     python scripts/generate_record_tables.py --check  # exit 1 when stale (a test runs it)
@@ -17,6 +20,8 @@ Table language (see records/model.py): a type is a scalar name (``str``, ``u64``
 with skip ``false``, ``"absent"`` (x-omit-when-absent), ``"default"`` (x-omit-when-empty:
 omitted when equal to its written default) or ``{"when": {key: default}}`` (x-omit-when-empty
 on a struct with x-empty-when: omitted when each of those keys is absent or at its default).
+A phi-core events revision also has ``revert``: its RevertApplied variant's ``x-revert-tag``
+with the JSON pointers resolved to keys (read by ``records/events.py``).
 """
 
 from __future__ import annotations
@@ -28,12 +33,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate_models import py_literal  # noqa: E402
-
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "schema"
-OUT = ROOT / "python" / "agent_conversation" / "records" / "tables.py"
+OUT = ROOT / "python" / "agent_conversation" / "records" / "tables.json"
 # Message-level $defs the record tables read with the message codec, by name.
 MESSAGE_TYPES = {"AgentMessage": "agent_message", "Message": "message", "Usage": "usage"}
 SCALAR_REFS = {"U64": "u64", "Usize": "usize", "U32": "u32", "DateTime": "datetime"}
@@ -48,6 +50,7 @@ class Tables:
         self.structs: dict[str, Any] = {}
         self.enums: dict[str, Any] = {}
         self.history: dict[str, Any] = {}
+        self.revert: dict[str, Any] | None = None
 
     def type(self, schema: dict[str, Any]) -> Any:
         if "anyOf" in schema and {"type": "null"} in schema["anyOf"]:
@@ -139,6 +142,8 @@ class Tables:
                 variants[value] = self.fields(obj, robj, tag) or None
                 if "x-history" in obj:
                     self.history[value] = obj["x-history"]
+                if "x-revert-tag" in obj:
+                    self.revert = self.revert_tag(obj)
             return {"tag": tag, "variants": variants, "aliases": aliases}
         if "enum" in schema:
             return {"tag": None, "variants": dict.fromkeys(schema["enum"]), "aliases": aliases}
@@ -155,6 +160,46 @@ class Tables:
             else:
                 variants[value] = self.type(inner)
         return {"tag": None, "variants": variants, "aliases": aliases}
+
+    def revert_tag(self, event: dict[str, Any]) -> dict[str, Any]:
+        """The x-revert-tag annotation with its JSON pointers resolved to keys (checked to
+        exist), ``holders`` {part: [tag key, tag value]} for a key of a tagged union's variant,
+        and its category→kind map checked against the two enums."""
+        ann = event["x-revert-tag"]
+        keys, holders = {}, {}
+        for part, ref in ann["keys"].items():
+            type_ref, _, key = ref.rpartition("/properties/")
+            self._resolve(ref)
+            keys[part] = key
+            for union in self.defs.values():
+                mapping = union.get("discriminator", {}).get("mapping", {})
+                for value, target in mapping.items():
+                    if target == type_ref:
+                        holders[part] = [union["discriminator"]["propertyName"], value]
+        categories = self._resolve(event["properties"]["category"]["$ref"])["enum"]
+        tag_kinds = self._resolve(self._resolve(ann["keys"]["tag-kind"])["$ref"])["enum"]
+        kinds = ann["kinds"]
+        if sorted(kinds) != sorted(categories) or not set(kinds.values()) <= set(tag_kinds):
+            raise SystemExit("x-revert-tag: `kinds` must map every revert category to a tag kind")
+        if not set(ann.get("decaying", [])) <= set(tag_kinds):
+            raise SystemExit("x-revert-tag: `decaying` must name tag kinds")
+        return {
+            "kinds": kinds,
+            "breadcrumb": ann["text"] == "breadcrumb",
+            "decaying": ann.get("decaying", []),
+            "skip_tools": ann.get("skip-tools", []),
+            "keys": keys,
+            "holders": holders,
+        }
+
+    def _resolve(self, ref: str) -> dict[str, Any]:
+        """The schema a local JSON pointer (``#/$defs/...``) names (SystemExit if none)."""
+        node: Any = self.wire
+        for part in ref.removeprefix("#/").split("/"):
+            if not isinstance(node, dict) or part not in node:
+                raise SystemExit(f"{ref}: no such place in {self.wire['$id']}")
+            node = node[part]
+        return node  # type: ignore[no-any-return]
 
     def _reader_variant(self, name: str, value: str) -> dict[str, Any]:
         for branch in self.reader["$defs"][name]["anyOf"]:
@@ -183,6 +228,7 @@ def table(wire_path: Path) -> tuple[str, dict[str, Any]]:
         "structs": tables.structs,
         "enums": tables.enums,
         "history": tables.history,
+        **({"revert": tables.revert} if tables.revert else {}),
     }
     return name, entry
 
@@ -192,22 +238,34 @@ def _key(name: str) -> tuple[str, tuple[int, ...]]:
     return crate, tuple(int(p) for p in version.split("."))
 
 
+def _pooled(entries: dict[str, Any], pools: dict[str, dict[str, list[Any]]]) -> None:
+    """Replace each revision's struct and enum tables by their index in the shared pools."""
+    for entry in entries.values():
+        for part, pool in pools.items():
+            refs = {}
+            for name, value in entry[part].items():
+                forms = pool.setdefault(name, [])
+                if value not in forms:
+                    forms.append(value)
+                refs[name] = forms.index(value)
+            entry[part] = refs
+
+
 def render() -> str:
     events = dict(table(p) for p in SCHEMA.glob("*/events/*/events.wire.schema.json"))
     sessions = dict(table(p) for p in SCHEMA.glob("phi-core/session/*/session.wire.schema.json"))
     events = {k: events[k] for k in sorted(events, key=_key, reverse=True)}
     sessions = {k: sessions[k] for k in sorted(sessions, key=_key, reverse=True)}
-    head = (
-        "# GENERATED by scripts/generate_record_tables.py from schema/*/events/ and\n"
-        "# schema/phi-core/session/ (wire and reader views) — do not edit by hand.\n"
-        '"""Record tables: ``AgentEvent`` (EVENTS) and phi-core ``save_session`` documents\n'
-        "(SESSIONS), by the crate version the interop tests check each revision with, newest\n"
-        'first. See scripts/generate_record_tables.py for the table language."""\n\n'
-        "from typing import Any\n\n"
-    )
-    body = "EVENTS: dict[str, Any] = " + py_literal(events, 0, 24) + "\n\n"
-    body += "SESSIONS: dict[str, Any] = " + py_literal(sessions, 0, 26) + "\n"
-    return head + body
+    pools: dict[str, dict[str, list[Any]]] = {"structs": {}, "enums": {}}
+    _pooled(events, pools)
+    _pooled(sessions, pools)
+    data = {
+        "EVENTS": events,
+        "SESSIONS": sessions,
+        "STRUCTS": dict(sorted(pools["structs"].items())),
+        "ENUMS": dict(sorted(pools["enums"].items())),
+    }
+    return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
 
 
 def write_or_check(out: Path, text: str, argv: list[str] | None, doc: str) -> int:

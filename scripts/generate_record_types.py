@@ -4,8 +4,11 @@ One namespace per crate (``Yoagent…``, ``PhiCore…``), over every revision of
 types (``schema/<crate>/config/``), agent events (``schema/<crate>/events/``) and, for phi-core,
 session documents (``schema/phi-core/session/``), message types included. A type that changed
 between revisions gets every key any revision writes; a key is required only where every
-revision that has the type always writes it. Output: ``python/agent_conversation/records/types.py``,
-the return types of ``loads_config``, ``loads_event(s)`` and ``loads_phi_document``::
+revision that has the type always writes it. A type whose definition is the same in both
+crates (its keys and their types, referenced types resolved) is defined once, under the first
+crate's name, and the other crate's name is an alias of it. Output:
+``python/agent_conversation/records/types.py``, the return types of ``loads_config``,
+``loads_event(s)`` and ``loads_phi_document``::
 
     python scripts/generate_record_types.py          # rewrite
     python scripts/generate_record_types.py --check  # exit 1 when stale (a test runs it)
@@ -81,11 +84,22 @@ def class_name(crate: str, name: str) -> str:
 
 
 class Emitter:
-    def __init__(self, crate: str) -> None:
+    """The definitions of one crate's types; ``shared`` ({definition: name}, across crates)
+    makes a definition already emitted under another name an alias of it."""
+
+    def __init__(self, crate: str, shared: dict[str, str]) -> None:
         self.crate = crate
         self.defs = merged_defs(crate)
         self.done: dict[str, str] = {}
         self.lines: list[str] = []
+        self.shared = shared
+
+    def emit(self, name: str, body: list[str], definition: str) -> list[str]:
+        """``body`` defines ``name``; or, when ``definition`` was emitted before, an alias."""
+        if definition in self.shared:
+            return [f"{name} = {self.shared[definition]}", ""]
+        self.shared[definition] = name
+        return body
 
     def ref(self, name: str) -> str:
         if name in INTEGERS:
@@ -93,6 +107,7 @@ class Emitter:
         if name not in self.done:
             self.done[name] = class_name(self.crate, name)
             self.lines += self.define(name, self.defs[name])
+            self.done[name] = self._canonical(self.done[name])
         return self.done[name]
 
     def annotation(self, schema: dict[str, Any]) -> str:
@@ -132,6 +147,14 @@ class Emitter:
         name = class_name(self.crate, suffix)
         self.done[suffix] = name
         self.lines += self.struct(name, schema)
+        return self._canonical(name)
+
+    def _canonical(self, name: str) -> str:
+        """The name a type's definition was first emitted under (itself, or what it aliases)."""
+        line = f"{name} = "
+        for text in reversed(self.lines):
+            if text.startswith(line) and text[len(line) :].isidentifier():
+                return text[len(line) :]
         return name
 
     def struct(self, name: str, schema: dict[str, Any]) -> list[str]:
@@ -144,19 +167,21 @@ class Emitter:
         doc = (schema.get("description") or "").replace('"', "'").split("\n")[0]
         if not all(k.isidentifier() and not keyword.iskeyword(k) for k in order):
             raise SystemExit(f"{name}: a key is not a Python name; emit the functional form")
-        return [
+        body = [
             f"class {name}(TypedDict):",
             *([f'    """{line}"""' for line in textwrap.wrap(doc, 90)][:1] if doc else []),
             *fields,
             "",
             "",
         ]
+        return self.emit(name, body, "\n".join(["TypedDict", *fields]))
 
     def define(self, name: str, schema: dict[str, Any]) -> list[str]:
         full = self.done[name]
         if schema.get("type") == "object" and "properties" in schema:
             return self.struct(full, schema)
-        return [f"{full} = {self.annotation(schema)}", ""]
+        hint = self.annotation(schema)
+        return self.emit(full, [f"{full} = {hint}", ""], hint)
 
 
 def render() -> str:
@@ -173,8 +198,9 @@ def render() -> str:
         "",
     ]
     public: dict[str, list[str]] = {}
+    shared: dict[str, str] = {}
     for crate in PREFIX:
-        emitter = Emitter(crate)
+        emitter = Emitter(crate, shared)
         for alias, owner, roots in PUBLIC:
             if owner == crate:
                 names = [emitter.ref(r) for r in roots]

@@ -265,7 +265,7 @@ def test_unknown_config_type_is_a_usage_error(capsys: pytest.CaptureFixture[str]
 
 @pytest.mark.parametrize("script", ["generate_record_tables.py", "generate_record_types.py"])
 def test_record_tables_and_types_are_generated_from_the_schemas(script: str) -> None:
-    """records/tables.py and records/types.py are what the scripts make of schema/ (--check)."""
+    """records/tables.json and records/types.py are what the scripts make of schema/ (--check)."""
     proc = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / script), "--check"],
         capture_output=True,
@@ -305,6 +305,32 @@ def test_a_schema_edit_reaches_the_tables(tmp_path: Path) -> None:
             gen.table(folder / "events.wire.schema.json")
     finally:
         gen.SCHEMA = old
+
+
+def test_the_revert_tag_annotation_is_checked_against_its_schema() -> None:
+    """x-revert-tag's pointers must name properties of the schema and its kinds must map every
+    revert category to a tag kind; what it says reaches the tables (keys, variant tags)."""
+    import copy
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import generate_record_tables as gen
+
+    path = ROOT / "schema" / "phi-core" / "events" / "0.12" / "events.wire.schema.json"
+    wire = json.loads(path.read_text(encoding="utf-8"))
+    reader = json.loads(path.with_name("events.reader.schema.json").read_text(encoding="utf-8"))
+    event = wire["$defs"]["AgentEvent_RevertApplied"]
+    rule = gen.Tables(wire, reader).revert_tag(event)
+    assert rule["keys"]["tool-result-name"] == "toolName"
+    assert rule["holders"]["tool-call-name"] == ["type", "toolCall"]
+    assert rule["breadcrumb"] and rule["skip_tools"] == ["revert_to_state"]
+    broken = copy.deepcopy(event)
+    broken["x-revert-tag"]["keys"]["node-id"] = "#/$defs/AssistantMessage/properties/node"
+    with pytest.raises(SystemExit, match="no such place"):
+        gen.Tables(wire, reader).revert_tag(broken)
+    broken = copy.deepcopy(event)
+    del broken["x-revert-tag"]["kinds"]["tangent"]
+    with pytest.raises(SystemExit, match="every revert category"):
+        gen.Tables(wire, reader).revert_tag(broken)
 
 
 @pytest.mark.parametrize(
@@ -472,3 +498,20 @@ def test_the_typed_dicts_describe_what_the_readers_return() -> None:
         if isinstance(config.value, dict) and "type" not in config.value:
             crate = "Yoagent" if config.dialect.startswith("yoagent") else "PhiCore"
             _typed_dict_fits(dict(config.value), (getattr(types, crate + config.type),), "")
+
+
+def test_record_typeddicts_are_defined_once() -> None:
+    """A TypedDict the same in both crates (or twice in one) is one class under two names."""
+    from agent_conversation.records import types
+
+    seen: dict[tuple[Any, ...], str] = {}
+    for name, value in vars(types).items():
+        if isinstance(value, type) and name == value.__name__ and name.startswith(("Yo", "Phi")):
+            shape = (
+                tuple((k, repr(v)) for k, v in value.__annotations__.items()),
+                value.__required_keys__,
+            )
+            assert shape not in seen, f"{name} repeats {seen.get(shape)}"
+            seen[shape] = name
+    assert types.PhiCoreTextContent is types.YoagentTextContent
+    assert types.PhiCoreUsage is not types.YoagentUsage

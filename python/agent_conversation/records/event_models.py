@@ -1,11 +1,11 @@
 """``AgentEvent`` of each crate version, as :mod:`.model` tables.
 
 The tables are generated from the schemas (``schema/<crate>/events/<revision>/``, wire and
-reader views) into :mod:`.tables` by ``scripts/generate_record_tables.py``; this module turns
-them into :class:`~.model.Model` objects. yoagent (from 0.13; 0.12 events are not serializable):
-tagged by ``type`` in camelCase, fields camelCase. phi-core: tagged by ``type`` in PascalCase,
-fields snake_case, every event carries ``loop_id``; 0.9+ adds ``TurnRequest`` (so 0.8 cannot
-read 0.15's streams).
+reader views) into ``tables.json`` (loaded by :mod:`.tables`) by
+``scripts/generate_record_tables.py``; this module turns them into :class:`~.model.Model`
+objects. yoagent (from 0.13; 0.12 events are not serializable): tagged by ``type`` in camelCase,
+fields camelCase. phi-core: tagged by ``type`` in PascalCase, fields snake_case, every event
+carries ``loop_id``; 0.9+ adds ``TurnRequest`` (so 0.8 cannot read 0.15's streams).
 """
 
 from __future__ import annotations
@@ -120,3 +120,10 @@ def event_model(name: str) -> Model:
 def history_roles(name: str) -> dict[str, dict[str, str]]:
     """{event tag: its ``x-history`` annotation} for a modeled crate version."""
     return EVENTS[name]["history"]  # type: ignore[no-any-return]
+
+
+def revert_rule(name: str) -> dict[str, Any]:
+    """How phi-core's ``apply_revert`` tags the target, from the RevertApplied event's
+    ``x-revert-tag`` annotation: ``kinds`` (tag kind per category), ``breadcrumb``,
+    ``decaying``, ``skip_tools``, ``keys`` {part: key} and ``holders`` {part: [tag key, value]}."""
+    return EVENTS[name]["revert"]  # type: ignore[no-any-return]

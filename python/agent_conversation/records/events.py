@@ -18,7 +18,13 @@ from ..codec.jsonparse import JsonSyntaxError, parse_value, position, value_posi
 from ..codec.reader import Reject
 from ..conversation import Conversation
 from ..errors import ConversationError, Problem, decode_utf8, pointer
-from .event_models import EVENT_VERSIONS, event_model, event_version, history_roles
+from .event_models import (
+    EVENT_VERSIONS,
+    event_model,
+    event_version,
+    history_roles,
+    revert_rule,
+)
 from .model import ModelReader, to_json
 from .types import AgentEvent
 
@@ -280,32 +286,45 @@ def _start_messages(start: str | bytes | Conversation | None, name: str) -> list
         ) from None
 
 
-_TAG_KINDS = {"failure": "lesson", "tangent": "finding", "completion": "outcome",
-              "step-summary": "checkpoint"}  # fmt: skip
-_REVERT_TOOL = "revert_to_state"
+def _tool_names(span: list[Any], rule: dict[str, Any]) -> list[str]:
+    """The tools the messages of ``span`` call or answer, in order, once each, minus the
+    revert tool itself (the x-revert-tag ``skip_tools``)."""
+    keys, holders = rule["keys"], rule["holders"]
+    result_tag, result = holders["tool-result-name"]
+    call_tag, call = holders["tool-call-name"]
+    names: list[str] = []
+    for m in span:
+        if m[result_tag] == result:
+            found = [m[keys["tool-result-name"]]]
+        else:
+            blocks = m[keys["blocks"]]
+            found = [b[keys["tool-call-name"]] for b in blocks if b[call_tag] == call]
+        names += [n for n in found if n not in rule["skip_tools"] and n not in names]
+    return names
 
 
 def _revert_tag(
     event: dict[str, Any], target: dict[str, Any], history: list[Any], turn: int, dialect: str
 ) -> dict[str, Any] | None:
     """The NodeTag phi-core's ``apply_revert`` attaches to the target (None: no tag)."""
-    kind = _TAG_KINDS[event["category"]]
+    rule = revert_rule(dialect)
+    keys = rule["keys"]
+    kind = rule["kinds"][event["category"]]
     summary = event["summary"] or ""
     abandoned = event["abandoned"]
-    if dialect in ("phi-core@0.8.0", "phi-core@0.10.0"):
+    if not rule["breadcrumb"]:
         text = summary
-    else:  # 0.12+: a breadcrumb naming the abandoned tools; pinned kinds may attach nothing
-        decayable = kind in ("lesson", "finding")
-        pinned = not decayable and target["role"] == "toolResult"
+    else:  # a breadcrumb naming the abandoned tools; pinned kinds may attach nothing
+        decayable = kind in rule["decaying"]
+        result_tag, result = rule["holders"]["tool-result-name"]
+        pinned = not decayable and target[result_tag] == result
         span = [] if pinned else [target]
-        span += [m for m in history if "kind" not in m and m.get("nodeId") in abandoned]
-        names: list[str] = []
-        for m in span:
-            if m["role"] == "toolResult":
-                found = [m["toolName"]]
-            else:
-                found = [b["name"] for b in m["content"] if b["type"] == "toolCall"]
-            names += [n for n in found if n != _REVERT_TOOL and n not in names]
+        span += [
+            m
+            for m in history
+            if keys["extension-only"] not in m and m.get(keys["node-id"]) in abandoned
+        ]
+        names = _tool_names(span, rule)
         summary = summary.strip()
         joined = ", ".join(names)
         if summary and names:
@@ -318,7 +337,13 @@ def _revert_tag(
             text = ""
         if not decayable and not abandoned:
             return None
-    return {"abandoned_node_ids": abandoned, "created_at_turn": turn, "kind": kind, "text": text}
+    tag = {
+        keys["tag-abandoned"]: abandoned,
+        keys["tag-turn"]: turn,
+        keys["tag-kind"]: kind,
+        keys["tag-text"]: text,
+    }
+    return dict(sorted(tag.items()))  # phi-core writes LLM messages with sorted keys
 
 
 def _tagged(
@@ -326,13 +351,17 @@ def _tagged(
 ) -> list[Any]:
     """Attach revert tags to their target messages (in this run, else earlier in the history)."""
     history = before + run
+    keys = revert_rule(dialect)["keys"] if reverts else {}
     for event, turn in reverts:
         for message in reversed(history):
-            if "kind" not in message and message.get("nodeId") == event["target"]:
+            if (
+                keys["extension-only"] not in message
+                and message.get(keys["node-id"]) == event["target"]
+            ):
                 tag = _revert_tag(event, message, history, turn, dialect)
                 if tag is None:
                     break
-                message["tags"] = [*message.get("tags", []), tag]
+                message[keys["tag-list"]] = [*message.get(keys["tag-list"], []), tag]
                 for key in sorted(message):  # phi-core writes LLM messages with sorted keys
                     message[key] = message.pop(key)
                 break

@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from ..codec.jsonparse import JsonSyntaxError, parse_value
+from ..codec.jsonparse import parse_value
 from ..codec.reader import Reject
 from ..dialects import resolve
 from ..errors import ConversationError, Problem, pointer
 from ..models.wire import REVISIONS
 from .event_models import _crates, in_range, model_of
+from .jsontext import parse_record
 from .model import Model, ModelReader, locate, to_json_pretty
 from .tables import SESSIONS
 from .types import Session
@@ -81,14 +82,7 @@ def loads_phi_document(data: str | bytes, dialect: str = "auto") -> PhiSessionDo
     the document root and serde's line/column.
     """
     text = data if isinstance(data, str) else bytes(data).decode("utf-8", "surrogateescape")
-    from ..codec.document import syntax_problem
-
-    try:
-        root = parse_value(text)
-    except JsonSyntaxError as err:
-        line, column = err.line_column(text)
-        problem = syntax_problem(None, err.path or (), line, column, err.code, text, "the document")
-        raise ConversationError([problem]) from None
+    root = parse_record(text, "the document")
     return read_phi_document(root, text, _versions(dialect))
 
 

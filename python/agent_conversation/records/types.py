@@ -144,10 +144,7 @@ class YoagentCompactionSpend(TypedDict):
     requests: int
 
 
-class YoagentExtensionSpend(TypedDict):
-    usage: YoagentUsage
-    costUsd: NotRequired[float | None]
-    requests: int
+YoagentExtensionSpend = YoagentCompactionSpend
 
 
 class YoagentSessionStats(TypedDict):
@@ -158,7 +155,7 @@ class YoagentSessionStats(TypedDict):
     subAgents: NotRequired[YoagentSubAgentSpend]
     decision: NotRequired[YoagentDecisionStats]
     compaction: NotRequired[YoagentCompactionSpend]
-    extensions: NotRequired[YoagentExtensionSpend]
+    extensions: NotRequired[YoagentCompactionSpend]
 
 
 class YoagentAgentEventAgentEnd(TypedDict):
@@ -404,12 +401,11 @@ class PhiCoreRerunVariant(TypedDict):
     Rerun: PhiCoreRerunFields
 
 
-class PhiCoreBranchFields(TypedDict):
-    tag: str
+PhiCoreBranchFields = PhiCoreRerunFields
 
 
 class PhiCoreBranchVariant(TypedDict):
-    Branch: PhiCoreBranchFields
+    Branch: PhiCoreRerunFields
 
 
 PhiCoreContinuationKind = (
@@ -422,15 +418,7 @@ PhiCoreContinuationKind = (
 
 PhiCoreDateTime = str
 
-PhiCoreApiProtocol = Literal[
-    "anthropic_messages",
-    "open_ai_completions",
-    "open_ai_responses",
-    "azure_open_ai_responses",
-    "google_generative_ai",
-    "google_vertex",
-    "bedrock_converse_stream",
-]
+PhiCoreApiProtocol = YoagentApiProtocol
 
 PhiCoreThinkingLevel = Literal["off", "minimal", "low", "medium", "high"]
 
@@ -440,7 +428,7 @@ class PhiCoreLoopConfigSnapshot(TypedDict):
     provider: str
     config_id: str | None
     name: NotRequired[str | None]
-    api: NotRequired[PhiCoreApiProtocol | None]
+    api: NotRequired[YoagentApiProtocol | None]
     base_url: NotRequired[str | None]
     reasoning: NotRequired[bool | None]
     context_window: NotRequired[int | None]
@@ -456,24 +444,14 @@ class PhiCoreAgentEventAgentStart(TypedDict):
     loop_id: str
     parent_loop_id: str | None
     continuation_kind: PhiCoreContinuationKind
-    timestamp: PhiCoreDateTime
+    timestamp: str
     metadata: Any | None
     config_snapshot: NotRequired[PhiCoreLoopConfigSnapshot | None]
 
 
-class PhiCoreTextContent(TypedDict):
-    """A text block."""
+PhiCoreTextContent = YoagentTextContent
 
-    type: Literal["text"]
-    text: str
-
-
-class PhiCoreImageContent(TypedDict):
-    """An image block (base64 data)."""
-
-    type: Literal["image"]
-    data: str
-    mimeType: str
+PhiCoreImageContent = YoagentImageContent
 
 
 class PhiCoreThinkingContent(TypedDict):
@@ -494,7 +472,7 @@ class PhiCoreToolCallContent(TypedDict):
 
 
 PhiCoreContent = (
-    PhiCoreTextContent | PhiCoreImageContent | PhiCoreThinkingContent | PhiCoreToolCallContent
+    YoagentTextContent | YoagentImageContent | PhiCoreThinkingContent | PhiCoreToolCallContent
 )
 
 
@@ -558,16 +536,9 @@ class PhiCoreToolResultMessage(TypedDict):
 
 PhiCoreMessage = PhiCoreUserMessage | PhiCoreAssistantMessage | PhiCoreToolResultMessage
 
+PhiCoreExtensionMessage = YoagentExtensionMessage
 
-class PhiCoreExtensionMessage(TypedDict):
-    """An app-only record; `role` is any string (the constructor writes 'extension'). A derived"""
-
-    role: str
-    kind: str
-    data: Any
-
-
-PhiCoreAgentMessage = PhiCoreMessage | PhiCoreExtensionMessage
+PhiCoreAgentMessage = PhiCoreMessage | YoagentExtensionMessage
 
 
 class PhiCoreAgentEventAgentEnd(TypedDict):
@@ -575,7 +546,7 @@ class PhiCoreAgentEventAgentEnd(TypedDict):
     loop_id: str
     messages: list[PhiCoreAgentMessage]
     usage: PhiCoreUsage
-    timestamp: PhiCoreDateTime
+    timestamp: str
     rejection: str | None
 
 
@@ -586,7 +557,7 @@ class PhiCoreAgentEventTurnStart(TypedDict):
     type: Literal["TurnStart"]
     loop_id: str
     turn_index: int
-    timestamp: PhiCoreDateTime
+    timestamp: str
     triggered_by: PhiCoreTurnTrigger
 
 
@@ -684,7 +655,7 @@ class PhiCoreAgentEventTurnRequest(TypedDict):
     loop_id: str
     turn_index: int
     payload: PhiCoreAnnotatedRequestPayload
-    timestamp: PhiCoreDateTime
+    timestamp: str
 
 
 class PhiCoreAgentEventTurnEnd(TypedDict):
@@ -692,7 +663,7 @@ class PhiCoreAgentEventTurnEnd(TypedDict):
     loop_id: str
     message: PhiCoreAgentMessage
     usage: PhiCoreUsage
-    timestamp: PhiCoreDateTime
+    timestamp: str
     tool_results: list[PhiCoreMessage]
 
 
@@ -710,20 +681,18 @@ class PhiCoreTextVariant(TypedDict):
     Text: PhiCoreTextFields
 
 
-class PhiCoreThinkingFields(TypedDict):
-    delta: str
+PhiCoreThinkingFields = PhiCoreTextFields
 
 
 class PhiCoreThinkingVariant(TypedDict):
-    Thinking: PhiCoreThinkingFields
+    Thinking: PhiCoreTextFields
 
 
-class PhiCoreToolCallDeltaFields(TypedDict):
-    delta: str
+PhiCoreToolCallDeltaFields = PhiCoreTextFields
 
 
 class PhiCoreToolCallDeltaVariant(TypedDict):
-    ToolCallDelta: PhiCoreToolCallDeltaFields
+    ToolCallDelta: PhiCoreTextFields
 
 
 PhiCoreStreamDelta = PhiCoreTextVariant | PhiCoreThinkingVariant | PhiCoreToolCallDeltaVariant
@@ -792,7 +761,7 @@ class PhiCoreAgentEventParallelLoopStart(TypedDict):
     type: Literal["ParallelLoopStart"]
     session_id: str
     loop_ids: list[str]
-    timestamp: PhiCoreDateTime
+    timestamp: str
 
 
 class PhiCoreAgentEventParallelLoopEnd(TypedDict):
@@ -801,7 +770,7 @@ class PhiCoreAgentEventParallelLoopEnd(TypedDict):
     selected_loop_id: str
     selected_config_index: int
     evaluation_usage: PhiCoreUsage
-    timestamp: PhiCoreDateTime
+    timestamp: str
 
 
 class PhiCoreAgentEventCompactionStarted(TypedDict):
@@ -809,7 +778,7 @@ class PhiCoreAgentEventCompactionStarted(TypedDict):
     loop_id: str
     estimated_tokens: int
     message_count: int
-    timestamp: PhiCoreDateTime
+    timestamp: str
 
 
 class PhiCoreAgentEventPrunApplied(TypedDict):
@@ -819,7 +788,7 @@ class PhiCoreAgentEventPrunApplied(TypedDict):
     messages_removed: int
     memo: str | None
     pruned_timestamps: list[int]
-    timestamp: PhiCoreDateTime
+    timestamp: str
 
 
 PhiCoreRevertCategory = Literal["failure", "tangent", "completion", "step-summary"]
@@ -834,7 +803,7 @@ class PhiCoreAgentEventRevertApplied(TypedDict):
     summary: str | None
     applied: bool
     reason: str | None
-    timestamp: PhiCoreDateTime
+    timestamp: str
 
 
 class PhiCoreAgentEventCompactionEnded(TypedDict):
@@ -845,7 +814,7 @@ class PhiCoreAgentEventCompactionEnded(TypedDict):
     estimated_tokens_before: int
     estimated_tokens_after: int
     loops_compacted: int
-    timestamp: PhiCoreDateTime
+    timestamp: str
 
 
 PhiCoreAgentEvent = (
@@ -872,25 +841,24 @@ PhiCoreAgentEvent = (
 
 
 class PhiCoreExplicitFields(TypedDict):
-    timestamp: PhiCoreDateTime
+    timestamp: str
 
 
 class PhiCoreExplicitVariant(TypedDict):
     Explicit: PhiCoreExplicitFields
 
 
-class PhiCoreFirstLoopFields(TypedDict):
-    timestamp: PhiCoreDateTime
+PhiCoreFirstLoopFields = PhiCoreExplicitFields
 
 
 class PhiCoreFirstLoopVariant(TypedDict):
-    FirstLoop: PhiCoreFirstLoopFields
+    FirstLoop: PhiCoreExplicitFields
 
 
 class PhiCoreInactivityTimeoutFields(TypedDict):
     threshold_secs: int
     previous_session_id: str | None
-    timestamp: PhiCoreDateTime
+    timestamp: str
 
 
 class PhiCoreInactivityTimeoutVariant(TypedDict):
@@ -928,8 +896,8 @@ class PhiCoreTurn(TypedDict):
     input_messages: list[PhiCoreAgentMessage]
     output_message: PhiCoreAgentMessage
     tool_results: list[PhiCoreAgentMessage]
-    started_at: PhiCoreDateTime
-    ended_at: PhiCoreDateTime
+    started_at: str
+    ended_at: str
     request_payload: NotRequired[PhiCoreAnnotatedRequestPayload | None]
 
 
@@ -962,7 +930,7 @@ class PhiCoreCompactionBlock(TypedDict):
     keep_first: NotRequired[PhiCoreTurnRange | None]
     keep_recent: NotRequired[PhiCoreCompactedSection | None]
     keep_compacted: NotRequired[PhiCoreCompactedSection | None]
-    createdAt: PhiCoreDateTime
+    createdAt: str
 
 
 class PhiCoreLoopRecord(TypedDict):
@@ -971,8 +939,8 @@ class PhiCoreLoopRecord(TypedDict):
     agent_id: str
     parent_loop_id: str | None
     continuation_kind: PhiCoreContinuationKind | None
-    started_at: PhiCoreDateTime
-    ended_at: PhiCoreDateTime | None
+    started_at: str
+    ended_at: str | None
     status: PhiCoreLoopStatus
     rejection: str | None
     config: PhiCoreLoopConfigSnapshot | None
@@ -989,60 +957,34 @@ class PhiCoreLoopRecord(TypedDict):
 class PhiCoreSession(TypedDict):
     session_id: str
     agent_id: str
-    created_at: PhiCoreDateTime
-    last_active_at: PhiCoreDateTime
+    created_at: str
+    last_active_at: str
     formation: PhiCoreSessionFormation
     parent_spawn_ref: PhiCoreSpawnRef | None
     scope: PhiCoreSessionScope
     loops: list[PhiCoreLoopRecord]
 
 
-class PhiCoreToolExecutionSequential(TypedDict):
-    """Run tools one at a time."""
+PhiCoreToolExecutionSequential = YoagentToolExecutionSequential
 
-    type: Literal["sequential"]
+PhiCoreToolExecutionParallel = YoagentToolExecutionParallel
 
+PhiCoreToolExecutionBatched = YoagentToolExecutionBatched
 
-class PhiCoreToolExecutionParallel(TypedDict):
-    """Run all tool calls of a turn concurrently (the default)."""
+PhiCoreToolExecutionStrategy = YoagentToolExecutionStrategy
 
-    type: Literal["parallel"]
+PhiCoreManualCacheStrategy = YoagentManualCacheStrategy
 
+PhiCoreManualVariant = YoagentManualVariant
 
-class PhiCoreToolExecutionBatched(TypedDict):
-    """Run tool calls in batches of `size`."""
-
-    type: Literal["batched"]
-    size: int
-
-
-PhiCoreToolExecutionStrategy = (
-    PhiCoreToolExecutionSequential | PhiCoreToolExecutionParallel | PhiCoreToolExecutionBatched
-)
-
-
-class PhiCoreManualCacheStrategy(TypedDict):
-    """The fields of CacheStrategy::Manual."""
-
-    cache_system: bool
-    cache_tools: bool
-    cache_messages: bool
-
-
-class PhiCoreManualVariant(TypedDict):
-    """the struct variant, as a one-key map"""
-
-    manual: PhiCoreManualCacheStrategy
-
-
-PhiCoreCacheStrategy = Literal["auto", "disabled"] | PhiCoreManualVariant
+PhiCoreCacheStrategy = YoagentCacheStrategy
 
 
 class PhiCoreCacheConfig(TypedDict):
     """Prompt caching settings."""
 
     enabled: bool
-    strategy: PhiCoreCacheStrategy
+    strategy: YoagentCacheStrategy
 
 
 class PhiCoreFixedCountVariant(TypedDict):
@@ -1078,11 +1020,7 @@ class PhiCoreContextConfig(TypedDict):
     tool_output_max_lines: int
 
 
-class PhiCoreDuration(TypedDict):
-    """std::time::Duration: {secs, nanos} (unknown keys are refused) or [secs, nanos]; nanos >="""
-
-    secs: int
-    nanos: int
+PhiCoreDuration = YoagentDuration
 
 
 class PhiCoreExecutionLimits(TypedDict):
@@ -1090,12 +1028,12 @@ class PhiCoreExecutionLimits(TypedDict):
 
     max_turns: int
     max_total_tokens: int
-    max_duration: PhiCoreDuration
+    max_duration: YoagentDuration
     max_cost: float | None
 
 
 PhiCoreConfigValue = (
-    PhiCoreToolExecutionStrategy
+    YoagentToolExecutionStrategy
     | PhiCoreCacheConfig
     | PhiCoreContextConfig
     | PhiCoreExecutionLimits
