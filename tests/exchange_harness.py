@@ -220,7 +220,7 @@ REDACTED_HISTORY = [
 def loop_histories(dialect: str) -> list[tuple[str, str]]:
     """The hand-made loop histories written as ``dialect`` writes them."""
     from agent_conversation import Conversation
-    from agent_conversation.convert import convert
+    from agent_conversation.conversion import convert
 
     histories = dict(LOOP_HISTORIES)
     if dialect == "yoagent@0.22":

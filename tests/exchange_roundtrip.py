@@ -78,6 +78,6 @@ def _content(i: int, blocks: list[dict], back: list[dict], named: set[str]) -> l
 
 
 def conv_text(conv: Conversation, dialect: str) -> str:
-    from agent_conversation.convert import convert
+    from agent_conversation.conversion import convert
 
     return convert(conv, dialect, allow_loss=True).text

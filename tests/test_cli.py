@@ -645,7 +645,7 @@ def test_version_help_and_module_entry_point() -> None:
 def test_small_runs_import_neither_pydantic_nor_httpx(tmp_path: Path) -> None:
     probe = (
         "import sys\n"
-        "from agent_conversation.cli import main\n"
+        "from agent_conversation.cli.validate import main\n"
         f"code = main(['-q', {str(EXAMPLE)!r}])\n"
         "heavy = [m for m in ('pydantic', 'httpx', 'jsonschema') if m in sys.modules]\n"
         "print(code, heavy)\n"

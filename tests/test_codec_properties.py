@@ -302,8 +302,8 @@ def test_streamed_conversion_equals_convert_of_loads(
 ) -> None:
     """convert-conversation's batch-by-batch conversion: the same bytes, losses (float-drift
     warnings too), refusals, and the same zmij-assumption verdict."""
-    from agent_conversation.convert import convert
-    from agent_conversation.convert_cli import _assumed
+    from agent_conversation.cli.convert import _assumed
+    from agent_conversation.conversion import convert
     from agent_conversation.streaming import convert_stream
 
     try:
@@ -333,7 +333,7 @@ def test_streamed_conversion_equals_convert_of_loads(
 
 
 def test_streamed_conversion_points_losses_at_the_documents_indices() -> None:
-    from agent_conversation.convert import convert
+    from agent_conversation.conversion import convert
     from agent_conversation.streaming import convert_stream
 
     conv = ac.Conversation.new()

@@ -10,7 +10,7 @@ from typing import Any
 import agent_conversation as ac
 import pytest
 from agent_conversation.codec.numbers import format_f64, parse_literal
-from agent_conversation.convert import ConversionRefused, convert_session
+from agent_conversation.conversion import ConversionRefused, convert_session
 from agent_conversation.sessions import dumps_session, loads_session
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -423,15 +423,20 @@ def test_exported_from_the_package() -> None:
     )
 
 
-def test_the_function_survives_importing_the_submodule() -> None:
-    # Importing agent_conversation.convert (as this file and the CLI do) makes Python set the
-    # package attribute to the submodule; calling it still converts.
+def test_convert_is_the_function_whatever_was_imported() -> None:
+    # The module is agent_conversation.conversion and the CLI agent_conversation.cli.convert:
+    # importing either leaves the package attribute ``convert`` the function (no module named
+    # agent_conversation.convert exists to shadow it).
+    import importlib.util
+
     import agent_conversation
-    import agent_conversation.convert as module
+    import agent_conversation.cli.convert
+    import agent_conversation.conversion
     from agent_conversation import convert
 
-    assert callable(agent_conversation.convert) and callable(convert)
-    assert module(ac.loads(EXAMPLE), "phi-core").text == convert(ac.loads(EXAMPLE), "phi-core").text
+    assert convert is agent_conversation.conversion.convert
+    assert agent_conversation.convert is convert
+    assert importlib.util.find_spec("agent_conversation.convert") is None
 
 
 # -- sessions ----------------------------------------------------------------------------------

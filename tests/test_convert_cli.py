@@ -14,7 +14,7 @@ from typing import Any
 
 import agent_conversation as ac
 import pytest
-from agent_conversation.convert_cli import main
+from agent_conversation.cli.convert import main
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -406,9 +406,24 @@ def test_console_script(tmp_path: Path) -> None:
     proc = script("-", "--to", "phi-core@0.10.0", stdin=b"[")
     assert proc.returncode == 2 and b"Traceback" not in proc.stderr
     proc = subprocess.run(
-        [sys.executable, "-m", "agent_conversation.convert_cli", "-", "--to", "yoagent@0.9"],
+        [sys.executable, "-m", "agent_conversation.cli.convert", "-", "--to", "yoagent@0.9"],
         input=EXAMPLE,
         capture_output=True,
         timeout=120,
     )
     assert proc.returncode == 0 and b'"cache_read"' in proc.stdout
+
+
+def test_version_and_help_from_the_installed_script() -> None:
+    """--version works without the required --to (it is no usage error), as for
+    validate-conversation; --help exits 0, an unknown option 2 with one usage line."""
+    version = subprocess.run([SCRIPT, "--version"], capture_output=True, timeout=60)
+    assert (version.returncode, version.stdout, version.stderr) == (
+        0,
+        f"convert-conversation {ac.__version__}\n".encode(),
+        b"",
+    )
+    assert subprocess.run([SCRIPT, "--help"], capture_output=True, timeout=60).returncode == 0
+    bad = subprocess.run([SCRIPT, "--bogus"], capture_output=True, timeout=60)
+    assert bad.returncode == 2 and bad.stdout == b""
+    assert bad.stderr.decode().splitlines()[-1].startswith("convert-conversation: error: ")

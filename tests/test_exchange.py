@@ -11,7 +11,7 @@ from typing import Any
 
 import agent_conversation as ac
 import pytest
-from agent_conversation.convert import ConversionRefused
+from agent_conversation.conversion import ConversionRefused
 from agent_conversation.dialects import known_dialects
 from agent_conversation.errors import ConversationError
 from agent_conversation.exchange import FORMATS, Fill, export, import_
@@ -372,7 +372,7 @@ def test_finetune_import_by_line() -> None:
 
 def cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "agent_conversation.convert_cli", *args],
+        [sys.executable, "-m", "agent_conversation.cli.convert", *args],
         input=stdin,
         capture_output=True,
         timeout=120,

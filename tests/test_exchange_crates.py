@@ -287,7 +287,7 @@ def test_yoagent_loop_histories_match_without_differences(captures: list[dict[st
 def test_the_cli_writes_what_the_crate_sends(captures: list[dict[str, Any]], tmp_path: Any) -> None:
     """``convert-conversation --to openai-chat|anthropic-messages FILE`` for the yoagent 0.26.6
     agent-loop histories: the messages the crate itself put on the wire."""
-    from agent_conversation.convert_cli import main
+    from agent_conversation.cli.convert import main
 
     checked = 0
     for k, case in enumerate(captures):

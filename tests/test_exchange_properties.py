@@ -7,7 +7,7 @@ from typing import Any
 
 import agent_conversation as ac
 import pytest
-from agent_conversation.convert import convert
+from agent_conversation.conversion import convert
 from agent_conversation.dialects import known_dialects
 from agent_conversation.exchange import FORMATS, export
 from exchange_roundtrip import unexplained

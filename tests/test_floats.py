@@ -12,10 +12,10 @@ from typing import Any
 
 import agent_conversation as ac
 import pytest
-from agent_conversation.cli import main as validate
+from agent_conversation.cli.convert import main as convert_cli
+from agent_conversation.cli.validate import main as validate
 from agent_conversation.codec import document
 from agent_conversation.codec.numbers import parse_literal
-from agent_conversation.convert_cli import main as convert_cli
 from agent_conversation.sessions import dumps_session, loads_session
 
 DRIFTS = "0.9808861679331449"  # serde_json reads it as ...448 (checked by the interop tests)

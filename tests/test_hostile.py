@@ -23,8 +23,8 @@ import agent_conversation as ac
 import pytest
 from agent_conversation import api
 from agent_conversation.cli import inputs
-from agent_conversation.cli import run as validate
-from agent_conversation.convert_cli import main as convert
+from agent_conversation.cli.convert import main as convert
+from agent_conversation.cli.validate import run as validate
 from agent_conversation.errors import ConversationError
 from agent_conversation.sessions import loads_phi_session, loads_session
 
@@ -379,7 +379,7 @@ def _json(text: str) -> str:
 SIGNAL_CHILD = textwrap.dedent(
     """
     import os, signal, sys
-    from agent_conversation.convert_cli import main
+    from agent_conversation.cli.convert import main
     real = os.fsync
     def fsync(fd):
         os.kill(os.getpid(), getattr(signal, sys.argv[1]))

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from agent_conversation.cli import inputs
-from agent_conversation.cli import run as validate
+from agent_conversation.cli.validate import run as validate
 
 EXAMPLE = (
     Path(__file__).resolve().parent.parent / "fixtures/examples/conversation.json"

@@ -20,7 +20,7 @@ from typing import Any
 import agent_conversation as ac
 import pytest
 from agent_conversation.codec.numbers import format_f64
-from agent_conversation.convert import ConversionRefused
+from agent_conversation.conversion import ConversionRefused
 from agent_conversation.sessions import dumps_session, loads_session
 from float_checks import changed_floats, drift_pairs
 from interop_harness import Harness, build, cargo

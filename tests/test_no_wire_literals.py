@@ -36,14 +36,14 @@ ALLOWED = {
 # Modules that still spell wire names (record building, the fast path, CLI details): the most
 # literals each may hold. Lower a ceiling when a module is cleaned; never raise one.
 BUDGET = {
-    "cli/__init__.py": 3,  # argparse: --format text, --type dest "kind"
     "cli/checks.py": 35,
+    "cli/convert.py": 4,
     "cli/report.py": 3,
+    "cli/validate.py": 3,  # argparse: --format text, --type dest "kind"
     "codec/reader.py": 16,
     "codec/writer.py": 21,
     "conversation.py": 34,
-    "convert.py": 14,
-    "convert_cli.py": 4,
+    "conversion.py": 14,
     "errors.py": 3,
     "sessions.py": 14,
     # Conversion to and from other formats (OpenAI chat, Anthropic messages, pydantic-ai): their
@@ -153,7 +153,7 @@ def test_the_removed_copies_stay_removed() -> None:
         "sessions.py": ['ENTRY_FIELDS = ("id"', "(0, 11", "> (0, 11"],
         "typed.py": ["_CLASSES"],
         "conversation.py": ["_CAMEL ="],
-        "convert.py": ["_before_sessions", "(0, 11)"],
+        "conversion.py": ["_before_sessions", "(0, 11)"],
         "cli/checks.py": ["0.11.0 (use", "< 11"],
     }
     for module, needles in gone.items():

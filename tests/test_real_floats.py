@@ -14,7 +14,7 @@ from pathlib import Path
 
 import agent_conversation as ac
 import pytest
-from agent_conversation.cli import main as validate
+from agent_conversation.cli.validate import main as validate
 from agent_conversation.sessions import dumps_session, loads_session
 from float_checks import changed_floats, drift_pairs
 

@@ -17,7 +17,7 @@ from typing import Any
 import agent_conversation as ac
 import pytest
 from agent_conversation.codec.numbers import format_f64
-from agent_conversation.convert import convert_session
+from agent_conversation.conversion import convert_session
 from agent_conversation.sessions import dumps_session, loads_phi_session, loads_session
 from float_checks import changed_floats
 from interop_harness import Harness, cargo

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from agent_conversation.cli import main
+from agent_conversation.cli.validate import main
 from agent_conversation.errors import ConversationError
 from agent_conversation.records import RecordWarning, dumps_config, loads_config
 from agent_conversation.records.events import (

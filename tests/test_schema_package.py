@@ -123,7 +123,9 @@ def test_check_jsonschema_with_the_installed_schema_files(installed: Path, tmp_p
 
 
 def test_list_dialects_and_print_schema_from_the_wheel(installed: Path) -> None:
-    main = "import sys; from agent_conversation.cli import run; sys.exit(run(sys.argv[1:]))"
+    main = (
+        "import sys; from agent_conversation.cli.validate import run; sys.exit(run(sys.argv[1:]))"
+    )
     listing = run(installed, "-c", main, "--list-dialects")
     assert listing.returncode == 0, listing.stderr
     lines = listing.stdout.splitlines()

@@ -33,8 +33,8 @@ __all__ = [
 
 _LAZY = {
     "Conversation": "agent_conversation.conversation",
-    "ConversionResult": "agent_conversation.convert",
-    "convert": "agent_conversation.convert",
+    "ConversionResult": "agent_conversation.conversion",
+    "convert": "agent_conversation.conversion",
     "ConversationError": "agent_conversation.errors",
     "Problem": "agent_conversation.errors",
     "detect": "agent_conversation.api",
@@ -55,7 +55,7 @@ _LAZY = {
 if TYPE_CHECKING:  # pragma: no cover
     from agent_conversation.api import detect, dump, dumps, load, loads
     from agent_conversation.conversation import Conversation
-    from agent_conversation.convert import ConversionResult, convert
+    from agent_conversation.conversion import ConversionResult, convert
     from agent_conversation.dialects import known_dialects
     from agent_conversation.errors import ConversationError, Problem
     from agent_conversation.exchange import export, import_

@@ -2,6 +2,6 @@
 
 import sys
 
-from agent_conversation.cli import main
+from agent_conversation.cli.validate import main
 
 sys.exit(main())

@@ -148,7 +148,7 @@ class _ConvertSink:
         from .codec.numbers import DEFAULT_FLOAT_FORMAT
         from .codec.spec import get_spec
         from .conversation import Conversation
-        from .convert import _drifts, _map_stop_reasons, _writer_loss
+        from .conversion import _drifts, _map_stop_reasons, _writer_loss
         from .models.wire import REVISIONS
 
         spec = get_spec(self.target)
@@ -204,7 +204,7 @@ def convert_stream(
 ) -> tuple[StreamedConversion, int]:
     """``convert(loads(data, source), to, ...)`` batch by batch: the same bytes and losses
     (raises the same ConversionRefused), without the whole document's records in memory."""
-    from .convert import (
+    from .conversion import (
         DROPPED_NOTES,
         _check_options,
         _display,

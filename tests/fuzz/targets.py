@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import agent_conversation as ac
-from agent_conversation.convert import convert
+from agent_conversation.conversion import convert
 from agent_conversation.dialects import known_dialects
 from agent_conversation.errors import ConversationError
 from agent_conversation.sessions import loads_phi_session, loads_session
@@ -108,7 +108,7 @@ VALIDATE_ARGS = [
 
 
 def fuzz_cli_validate(data: bytes) -> None:
-    from agent_conversation.cli import run
+    from agent_conversation.cli.validate import run
 
     args = VALIDATE_ARGS[(data[-1] if data else 0) % len(VALIDATE_ARGS)]
     with _streams(data) as (_, err):
@@ -127,7 +127,7 @@ CONVERT_ARGS = [
 
 
 def fuzz_cli_convert(data: bytes) -> None:
-    from agent_conversation.convert_cli import main
+    from agent_conversation.cli.convert import main
 
     args = CONVERT_ARGS[(data[-1] if data else 0) % len(CONVERT_ARGS)]
     with _streams(data) as (_, err):

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..conversation import Conversation
-from ..convert import Loss, convert
+from ..conversion import Loss, convert
 from ..dialects import resolve
 from ..errors import ConversationError, Problem
 from . import anthropic_messages, openai_chat, openai_finetune, pydantic_ai

@@ -1,6 +1,6 @@
 """``convert-conversation --to FORMAT`` / ``--from FORMAT``: exchange formats on the command line.
 
-``convert_cli`` parses the arguments and dispatches here when either side names an exchange
+``cli/convert.py`` parses the arguments and dispatches here when either side names an exchange
 format; reading, writing and the exit codes stay those of ``convert-conversation``.
 """
 

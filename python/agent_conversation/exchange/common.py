@@ -20,7 +20,7 @@ from typing import Any
 import orjson
 
 from ..codec.numbers import format_f64
-from ..convert import ConversionRefused, ConversionResult, Loss, show
+from ..conversion import ConversionRefused, ConversionResult, Loss, show
 from ..errors import ConversationError
 
 OMITTED = "omitted"

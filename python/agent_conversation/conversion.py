@@ -39,8 +39,6 @@ ids, parents, entry timestamps and labels are kept. Reading them is ``sessions.l
 from __future__ import annotations
 
 import gc
-import sys
-import types
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -633,19 +631,3 @@ def show(value: Any, limit: int = 60) -> str:
     except TypeError:
         text = repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-class _CallableModule(types.ModuleType):
-    """``agent_conversation.convert`` is both this module and the function.
-
-    Importing the submodule (``from agent_conversation.convert import Loss``, or the CLI doing
-    so) makes Python set the package attribute ``convert`` to the module, hiding the function
-    that ``agent_conversation.convert`` lazily exports. Calling the module calls the function,
-    so ``agent_conversation.convert(conv, "phi-core")`` works either way.
-    """
-
-    def __call__(self, *args: Any, **kwargs: Any) -> ConversionResult:
-        return convert(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule

@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ._common import add_version, guarded, new_parser, silence_stdout
+
 PROG = "convert-conversation"
 
 EPILOG = """\
@@ -36,22 +38,14 @@ exit codes: 0 converted, 1 refused because something would be lost, 2 usage or i
 """
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> Any:  # argparse exits 2 too; keep the one-line form
-        self.print_usage(sys.stderr)
-        sys.stderr.write(f"{PROG}: error: {message}\n")
-        raise SystemExit(2)
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog=PROG,
-        description="Convert a saved conversation (or a yoagent session file) to another "
+    parser = new_parser(
+        PROG,
+        "Convert a saved conversation (or a yoagent session file) to another "
         "crate/version. The output is exactly what that version's save_messages() (or "
         "Session::to_jsonl()) writes; whatever the target cannot carry is reported, and the "
         "conversion is refused unless --allow-loss.",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        EPILOG,
     )
     parser.add_argument("input", metavar="IN", help="a file, or - for standard input")
     parser.add_argument(
@@ -94,10 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="refuse inputs larger than this (default 2G; e.g. 500M), as validate-conversation",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only losses and errors")
-    from . import __version__
-
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    from .exchange.cli import add_arguments
+    add_version(parser)
+    from ..exchange.cli import add_arguments
 
     add_arguments(parser)
     return parser
@@ -116,13 +108,12 @@ class _Terminated(BaseException):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from .cli.streams import guard_standard_fds
+    """The console script; returns the exit code (never raises, never prints a traceback)."""
+    return guarded(PROG, lambda: _start(argv))
 
-    guard_standard_fds()
-    try:
-        args = build_parser().parse_args(argv)
-    except SystemExit as stop:  # --help (0) or a usage error (2)
-        return stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 2)
+
+def _start(argv: Sequence[str] | None) -> int:
+    args = build_parser().parse_args(argv)
     restore = _catch_termination()
     try:
         return _main(args)
@@ -157,10 +148,10 @@ def _catch_termination() -> Any:
 
 
 def _main(args: argparse.Namespace) -> int:
-    from .cli.inputs import InputError
-    from .cli.streams import printable
-    from .convert import ConversionRefused
-    from .errors import ConversationError
+    from ..conversion import ConversionRefused
+    from ..errors import ConversationError
+    from .inputs import InputError
+    from .streams import printable
 
     name = "<stdin>" if args.input == "-" else printable(args.input)
     try:
@@ -199,8 +190,6 @@ def _main(args: argparse.Namespace) -> int:
         where = f"{err.filename}: " if getattr(err, "filename", None) else ""
         _say(f"error: {where}{err.strerror or err}")
         return 2
-    except KeyboardInterrupt:
-        return 130
     except _Terminated as stop:
         return 128 + stop.signum
     except RecursionError:
@@ -209,11 +198,6 @@ def _main(args: argparse.Namespace) -> int:
     except MemoryError:
         _say(f"error: {name}: not enough memory to convert it")
         return 2
-    except Exception as err:  # never a traceback: report and fail as an input error
-        if os.environ.get("VALIDATE_CONVERSATION_DEBUG"):
-            raise
-        _say(f"error: internal error ({type(err).__name__}: {err}); please report this input")
-        return 2
 
 
 class _OutputFailed(Exception):
@@ -221,7 +205,7 @@ class _OutputFailed(Exception):
 
 
 def _say(message: str) -> None:
-    from .cli.streams import printable, say
+    from .streams import printable, say
 
     say(f"{PROG}: {printable(message)}")
 
@@ -231,7 +215,7 @@ def _count(n: int, one: str, many: str) -> str:
 
 
 def _report(losses: list[Any]) -> None:
-    from .cli.streams import printable, say
+    from .streams import printable, say
 
     for loss in losses:
         label = "changed" if loss.is_change else "warning" if loss.is_warning else "lost"
@@ -256,7 +240,7 @@ def _output(args: argparse.Namespace) -> Path | None:
     ``-o`` and ``--in-place`` follow one rule (api.check_target): through symlinks to a regular
     file, which is replaced atomically; devices, FIFOs, sockets and hard-linked files are
     refused before anything is read."""
-    from .api import check_target
+    from ..api import check_target
 
     if args.in_place:
         if args.input == "-":
@@ -285,7 +269,7 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def _read_input(name: str, max_size: int) -> bytes:
-    from .cli.inputs import Source, read, read_file
+    from .inputs import Source, read, read_file
 
     if name == "-":
         return read(Source("<stdin>", "stdin", "-"), 30.0, max_size)
@@ -293,7 +277,7 @@ def _read_input(name: str, max_size: int) -> bytes:
 
 
 def _max_size(args: argparse.Namespace) -> int:
-    from .cli.inputs import parse_size
+    from .inputs import parse_size
 
     try:
         return parse_size(args.max_size)
@@ -302,9 +286,9 @@ def _max_size(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .cli.checks import sniff
-    from .dialects import resolve
-    from .exchange import cli as exchange
+    from ..dialects import resolve
+    from ..exchange import cli as exchange
+    from .checks import sniff
 
     if exchange.is_exchange(args):
         return _run_exchange(args)
@@ -353,7 +337,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def _run_exchange(args: argparse.Namespace) -> int:
     """--to or --from an exchange format (openai-chat, anthropic-messages, ...)."""
-    from .exchange import cli as exchange
+    from ..exchange import cli as exchange
 
     mapping = _mapping(args.map_stop_reason)
     output = _output(args)
@@ -372,41 +356,30 @@ def _run_exchange(args: argparse.Namespace) -> int:
 def _write_file(output: Path, payload: bytes) -> None:
     """Atomically: api.write_atomic (temporary file in the same folder, then a rename; a new
     file gets the usual 0666-minus-umask mode, a replaced one keeps mode, owner and group)."""
-    from .api import write_atomic
+    from ..api import write_atomic
 
     write_atomic(output, payload)
 
 
 def _write_stdout(payload: bytes) -> None:
     """Every byte, or _OutputFailed (short writes continued; ENOSPC, EBADF, EPIPE fail)."""
-    from .cli.streams import write_all
+    from .streams import write_all
 
     try:
         write_all(sys.stdout, payload)
     except BrokenPipeError:
-        _silence_stdout()
+        silence_stdout()
         raise _OutputFailed("the reader went away before the end (output incomplete)") from None
     except OSError as err:
-        _silence_stdout()
+        silence_stdout()
         words = "it is closed" if err.errno == errno.EBADF else (err.strerror or str(err))
         raise _OutputFailed(words) from None
-
-
-def _silence_stdout() -> None:
-    """Later flushes (at exit) must not fail again on the same stream."""
-    try:
-        fd = sys.stdout.fileno()
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, fd)
-        os.close(devnull)
-    except (OSError, ValueError, AttributeError):
-        pass
 
 
 def _assumed(source: Any, records: list[Any], float_format: str) -> bool:
     """True when the zmij assumption changes the output: the input did not show its writer and
     the output holds a float that ryu and zmij write differently."""
-    from .codec.floats import has_big_float
+    from ..codec.floats import has_big_float
 
     return float_format == "auto" and not source.float_format_detected and has_big_float(records)
 
@@ -414,7 +387,7 @@ def _assumed(source: Any, records: list[Any], float_format: str) -> bool:
 def _convert_conversation(
     data: bytes, args: argparse.Namespace, mapping: dict[str, str]
 ) -> tuple[Any, int, bool]:
-    from .streaming import convert_stream
+    from ..streaming import convert_stream
 
     # element span by element span: memory is the input and output bytes, not their trees
     result, count = convert_stream(
@@ -431,8 +404,8 @@ def _convert_conversation(
 def _convert_session(
     data: bytes, args: argparse.Namespace, mapping: dict[str, str]
 ) -> tuple[Any, int, bool]:
-    from .convert import convert_session
-    from .sessions import loads_session
+    from ..conversion import convert_session
+    from ..sessions import loads_session
 
     session = loads_session(data, args.source)
     result = convert_session(
