@@ -97,3 +97,49 @@ def check(fmt: str, document: Any) -> None:
                 assert isinstance(message.get("content", ""), str)
         return
     CHECKS[fmt](document)
+
+
+def _words(root: Any) -> set[str]:
+    """Every key of the TypedDicts / dataclasses reachable from a type, and its string Literals."""
+    import dataclasses
+    import typing
+
+    import typing_extensions
+
+    found: set[str] = set()
+    seen: set[str] = set()
+    stack = [root]
+    while stack:
+        tp = stack.pop()
+        if repr(tp) in seen:
+            continue
+        seen.add(repr(tp))
+        if typing.get_origin(tp) is typing.Literal:
+            found |= {a for a in typing.get_args(tp) if isinstance(a, str)}
+        elif typing_extensions.is_typeddict(tp) or (
+            isinstance(tp, type) and dataclasses.is_dataclass(tp)
+        ):
+            try:
+                hints = typing.get_type_hints(tp, include_extras=True)
+            except (NameError, TypeError):  # hints typing cannot evaluate: the keys only
+                hints = {key: None for key in tp.__annotations__}
+            found |= set(hints)
+            stack += [hint for hint in hints.values() if hint is not None]
+        else:
+            stack += [a for a in typing.get_args(tp) if not isinstance(a, (str, int, type(None)))]
+    return found
+
+
+def sdk_words(fmt: str) -> set[str]:
+    """The words (keys and string literals) of a format's official SDK request types."""
+    if fmt == "openai-chat":
+        from openai.types.chat.completion_create_params import CompletionCreateParamsBase
+
+        return _words(CompletionCreateParamsBase)
+    if fmt == "anthropic-messages":
+        from anthropic.types.message_create_params import MessageCreateParamsBase
+
+        return _words(MessageCreateParamsBase)
+    from pydantic_ai.messages import ModelMessage
+
+    return _words(ModelMessage)

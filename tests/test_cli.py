@@ -16,7 +16,7 @@ from pathlib import Path
 
 import agent_conversation as ac
 import pytest
-from agent_conversation.cli.checks import version_span
+from agent_conversation.cli.naming import revision_span
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "fixtures" / "examples" / "conversation.json"
@@ -399,7 +399,7 @@ def test_strict_fails_on_round_trip_losses_and_names_the_version(tmp_path: Path)
     assert warning.startswith(f"{doc}:1:51: warning: message 0 (/0/mood): unknown key `mood`")
     revision = ac.loads(doc.read_bytes()).dialect
     assert revision is not None and revision.startswith("yoagent@")
-    span = version_span(revision)
+    span = revision_span(revision)
     assert span and warning.endswith(f"would be dropped by yoagent {span}")  # e.g. 0.13.0–0.21.x
     proc = run("--strict", "--dialect", "yoagent@0.18.0", str(doc))
     assert proc.returncode == 1
@@ -439,6 +439,35 @@ def test_lint_warnings(tmp_path: Path) -> None:
     assert "tool call 'c1' is never answered by a tool result" in out(proc)
     clean = write(tmp_path / "clean.json", f"[{USER},{CALL},{RESULT}]")
     assert run("--strict", str(clean)).returncode == 0
+
+
+def test_lint_is_public_and_the_same_fed_whole_or_record_by_record() -> None:
+    """agent_conversation.lint: the CLI's lint rules on loaded records, a session tree
+    (``parents``: earlier means an ancestor) and the streaming Linter."""
+    from agent_conversation.lint import Linter, lint
+
+    image = (
+        '{"role":"user","content":[{"type":"image","data":"***","mimeType":"text/plain"}],'
+        '"timestamp":0}'
+    )
+    orphan = RESULT.replace('"c1"', '"c9"')
+    records = ac.loads(f"[{CALL},{image},{orphan}]", "yoagent").records
+    found = [(p.index, p.pointer, p.kind) for p in lint(records)]
+    assert found == [
+        (0, "/0/content/0/id", "unanswered-call"),
+        (1, "/1/timestamp", "time-backwards"),
+        (1, "/1/content/0/mimeType", "image-mime"),
+        (1, "/1/content/0/data", "image-data"),
+        (2, "/2/toolCallId", "orphan-result"),
+    ]
+    linter = Linter()
+    for i, record in enumerate(records):
+        linter.feed(i, record)
+    assert [(p.index, p.pointer, p.kind) for p in linter.finish()] == found
+    answered = ac.loads(f"[{USER},{CALL},{RESULT}]", "yoagent").records
+    assert lint(answered) == []
+    # a tree: the result's parent is the user message, not the call (a sibling branch)
+    assert {p.kind for p in lint(answered, [-1, 0, 0])} == {"unanswered-call", "orphan-result"}
 
 
 # -- session files -------------------------------------------------------------------------------

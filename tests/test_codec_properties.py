@@ -365,4 +365,4 @@ def test_a_refused_element_before_a_syntax_error_is_reported_with_it() -> None:
             document.read(parsed, ac.dialects.resolve("yoagent@0.18"))
         except ac.ConversationError as err:
             found = [(p.index, p.kind, p.line, p.column) for p in err.problems]
-        assert found == [(1, "range", 2, 41), (None, "syntax", 3, 44)]
+        assert found == [(1, "negative-integer", 2, 41), (None, "syntax", 3, 44)]

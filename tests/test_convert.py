@@ -81,7 +81,7 @@ def dropped(conv: ac.Conversation) -> set[str]:
     return {
         n.pointer
         for n in conv.notes
-        if n.kind in DROPPED and not n.message.endswith("silently dropped: null")
+        if n.kind in DROPPED and n.cause.get("reason", {}).get("got_type") != "null"
     }
 
 

@@ -7,9 +7,11 @@ import json
 import subprocess
 import sys
 from datetime import datetime, timezone
+from functools import cache
 from typing import Any
 
 import agent_conversation as ac
+import jsonschema
 import pytest
 from agent_conversation.conversion import ConversionRefused
 from agent_conversation.dialects import known_dialects
@@ -412,3 +414,61 @@ def test_cli_export_and_import(tmp_path: Any) -> None:
 
 def test_histories_cover_the_loop_shapes() -> None:
     assert set(LOOP_HISTORIES) >= {"tool-round", "error-turn", "thinking", "images"}
+
+
+@cache
+def format_validators() -> dict[str, Any]:
+    """Each format's declared schema (schema/exchange/), the chat one resolvable by its `$id`."""
+    from agent_conversation.exchange.vocabulary import SOURCES, schema
+    from referencing import Registry, Resource
+
+    documents = {name: schema(name) for name in SOURCES}
+    registry = Registry().with_resources(
+        (doc["$id"], Resource.from_contents(doc)) for doc in documents.values()
+    )
+    return {
+        name: jsonschema.Draft202012Validator(doc, registry=registry)
+        for name, doc in documents.items()
+    }
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_exports_validate_with_the_declared_format_schemas(fmt: str) -> None:
+    """The vocabulary each exchange module may use is a schema its output conforms to."""
+    validator = format_validators()[fmt]
+    for dialect, name, document in HISTORIES:
+        result = export(ac.loads(document, dialect), fmt, allow_loss=True, system="Be brief")
+        errors = [e.message for e in validator.iter_errors(result.document)]
+        assert not errors, (dialect, name, errors[:3])
+
+
+def test_the_format_schemas_refuse_our_own_spellings() -> None:
+    """The check can fail: a message written with our keys is no format's."""
+    ours = {"role": "toolResult", "toolCallId": "c1", "content": "x"}
+    validators = format_validators()
+    assert not validators["openai-chat"].is_valid({"messages": [ours]})
+    assert not validators["openai-finetune"].is_valid({"messages": [ours]})
+    assert not validators["anthropic-messages"].is_valid({"messages": [ours]})
+    tool_call = {"type": "toolCall", "id": "c1", "name": "f", "arguments": {}}
+    response = {"kind": "response", "parts": [{**tool_call, "part_kind": "toolCall"}]}
+    assert not validators["pydantic-ai"].is_valid([response])
+
+
+# Words a declared vocabulary has beyond its SDK's types, each for a reason.
+BEYOND_THE_SDK = {
+    "openai-chat": {"reasoning", "reasoning_content"},  # OpenAI-compatible servers' reasoning
+    "anthropic-messages": set(),
+    # Keys inside pydantic-ai's free-form dicts: this package's convention in provider_details
+    # (see exchange/pydantic_ai.py), and the total in the usage `details` counts.
+    "pydantic-ai": {"stop_reason", "error_message", "provider_metadata", "arguments_wrapped"}
+    | {"total_tokens"},
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(BEYOND_THE_SDK))
+def test_each_declared_vocabulary_is_the_sdks(fmt: str) -> None:
+    """Ground truth for the vocabularies: the official SDKs' request types hold every word."""
+    from agent_conversation.exchange.vocabulary import vocabulary
+    from exchange_sdk import sdk_words
+
+    assert set(vocabulary(fmt)) - sdk_words(fmt) == BEYOND_THE_SDK[fmt]

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from agent_conversation.cli import inputs
+from agent_conversation.cli import download, inputs
 from agent_conversation.cli.validate import run as validate
 
 EXAMPLE = (
@@ -84,7 +84,7 @@ def serve() -> Iterator[Callable[..., Server]]:
 @pytest.fixture
 def fast_deadline(monkeypatch: pytest.MonkeyPatch) -> float:
     """--timeout 0.4 gives a 2 s overall deadline (instead of the 30 s floor)."""
-    monkeypatch.setattr(inputs, "MIN_DEADLINE", 0.0)
+    monkeypatch.setattr(download, "MIN_DEADLINE", 0.0)
     return 0.4
 
 
@@ -188,8 +188,8 @@ def test_redirects_to_other_schemes_are_not_followed(
 def test_redirect_loops_end(serve: Any, capsys: pytest.CaptureFixture[str]) -> None:
     server = serve(redirect_to("/again"))
     code, out, _ = check([f"{server.url}/c.json"], capsys)
-    assert code == 2 and f"more than {inputs.MAX_REDIRECTS} redirects" in out
-    assert len(server.requests) == inputs.MAX_REDIRECTS + 1
+    assert code == 2 and f"more than {download.MAX_REDIRECTS} redirects" in out
+    assert len(server.requests) == download.MAX_REDIRECTS + 1
 
 
 def test_redirect_to_another_host_drops_credentials(
@@ -211,5 +211,5 @@ def test_https_is_never_downgraded_to_http() -> None:
     import httpx
 
     with pytest.raises(inputs.InputError, match="down to plain http"):
-        inputs._check_redirect("x", httpx.URL("https://a/x"), httpx.URL("http://a/x"))
-    inputs._check_redirect("x", httpx.URL("http://a/x"), httpx.URL("https://b/x"))
+        download.check_redirect("x", httpx.URL("https://a/x"), httpx.URL("http://a/x"))
+    download.check_redirect("x", httpx.URL("http://a/x"), httpx.URL("https://b/x"))

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 from typing import Any
@@ -19,10 +21,12 @@ from agent_conversation.records.events import (
     history_from_events,
     loads_event,
     loads_events,
+    split_runs,
 )
 from agent_conversation.records.phi_sessions import dumps_phi_document, loads_phi_document
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "records"
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures" / "records"
 CONFIGS = sorted((FIXTURES / "config").glob("*/*.json"))
 EVENTS = sorted((FIXTURES / "events").glob("*.jsonl"))
 SESSIONS = sorted((FIXTURES / "phi-session").glob("*.json"))
@@ -134,6 +138,30 @@ def test_history_from_events_takes_each_runs_messages() -> None:
     assert [r["timestamp"] for r in conversation.records] == [1, 2]
 
 
+def test_history_from_events_continues_the_start_history_run_by_run() -> None:
+    user = {"role": "user", "content": [{"type": "text", "text": "hi"}], "timestamp": 1}
+    note = {"role": "extension", "kind": "ui.note", "data": {"b": 1, "a": 2.5}}
+    reply = {**user, "content": [{"type": "text", "text": "ho"}], "timestamp": 2}
+    runs = [
+        {"type": "agentStart"},
+        {"type": "agentEnd", "messages": [user]},
+        {"type": "agentStart"},
+        {"type": "messageEnd", "message": reply},
+    ]
+    text = "\n" + "".join(json.dumps(e) + "\n" for e in runs)
+    first, second = split_runs(text, "yoagent@0.26.6")
+    assert first + second == text and second.startswith('{"type": "agentStart"}')
+    start = json.dumps([user, note])  # the app appended a record no event shows
+    conversation = history_from_events(second, "yoagent@0.26.6", start=start)
+    assert [r.get("kind") or r["timestamp"] for r in conversation.records] == [1, "ui.note", 2]
+    again = history_from_events(second, "yoagent@0.26.6", start=conversation)
+    assert len(again) == 4
+    with pytest.raises(ConversationError, match="start: .*missing field `content`"):
+        history_from_events(second, "yoagent@0.26.6", start='[{"role": "user"}]')
+    with pytest.raises(ConversationError, match="start: "):
+        history_from_events(second, "yoagent@0.26.6", start="[")
+
+
 def test_history_from_events_refuses_compaction() -> None:
     event = {
         "type": "contextCompacted", "method": "deterministic", "messagesBefore": 2,
@@ -235,44 +263,149 @@ def test_unknown_config_type_is_a_usage_error(capsys: pytest.CaptureFixture[str]
     assert "config:ExecutionLimits" in capsys.readouterr().err
 
 
-def test_record_schemas_are_up_to_date() -> None:
-    from agent_conversation.records.schema_gen import main as generate
+@pytest.mark.parametrize("script", ["generate_record_tables.py", "generate_record_types.py"])
+def test_record_tables_and_types_are_generated_from_the_schemas(script: str) -> None:
+    """records/tables.json and records/types.py are what the scripts make of schema/ (--check)."""
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / script), "--check"],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
 
-    assert generate(["--check"]) == 0, "run python -m agent_conversation.records.schema_gen"
+
+def test_a_schema_edit_reaches_the_tables(tmp_path: Path) -> None:
+    """The generator reads the schema files: a key renamed in a wire view (and its reader
+    view) is what the generated tables then hold; a reader view that disagrees is refused."""
+    import shutil
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import generate_record_tables as gen
+
+    schema = tmp_path / "schema"
+    shutil.copytree(ROOT / "schema", schema)
+    folder = schema / "yoagent" / "events" / "0.26.6"
+    for view in ("wire", "reader"):
+        path = folder / f"events.{view}.schema.json"
+        path.write_text(path.read_text().replace('"reason"', '"why"'))
+    old = gen.SCHEMA
+    try:
+        gen.SCHEMA = schema
+        entry = gen.table(folder / "events.wire.schema.json")[1]
+        rejected = entry["enums"]["AgentEvent"]["variants"]["inputRejected"]
+        assert [row[0] for row in rejected] == ["why"]
+        path = folder / "events.reader.schema.json"
+        path.write_text(
+            path.read_text().replace(
+                '"required": [\n            "type",\n            "why"',
+                '"required": [\n            "type"',
+            )
+        )
+        with pytest.raises(SystemExit, match="reader `required` differs"):
+            gen.table(folder / "events.wire.schema.json")
+    finally:
+        gen.SCHEMA = old
+
+
+def test_the_revert_tag_annotation_is_checked_against_its_schema() -> None:
+    """x-revert-tag's pointers must name properties of the schema and its kinds must map every
+    revert category to a tag kind; what it says reaches the tables (keys, variant tags)."""
+    import copy
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import generate_record_tables as gen
+
+    path = ROOT / "schema" / "phi-core" / "events" / "0.12" / "events.wire.schema.json"
+    wire = json.loads(path.read_text(encoding="utf-8"))
+    reader = json.loads(path.with_name("events.reader.schema.json").read_text(encoding="utf-8"))
+    event = wire["$defs"]["AgentEvent_RevertApplied"]
+    rule = gen.Tables(wire, reader).revert_tag(event)
+    assert rule["keys"]["tool-result-name"] == "toolName"
+    assert rule["holders"]["tool-call-name"] == ["type", "toolCall"]
+    assert rule["breadcrumb"] and rule["skip_tools"] == ["revert_to_state"]
+    broken = copy.deepcopy(event)
+    broken["x-revert-tag"]["keys"]["node-id"] = "#/$defs/AssistantMessage/properties/node"
+    with pytest.raises(SystemExit, match="no such place"):
+        gen.Tables(wire, reader).revert_tag(broken)
+    broken = copy.deepcopy(event)
+    del broken["x-revert-tag"]["kinds"]["tangent"]
+    with pytest.raises(SystemExit, match="every revert category"):
+        gen.Tables(wire, reader).revert_tag(broken)
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted((ROOT / "schema").glob("*/*/*/[es]*.wire.schema.json")),
+    ids=lambda p: p.relative_to(ROOT / "schema").as_posix(),
+)
+def test_record_wire_views_copy_their_message_types_unchanged(path: Path) -> None:
+    """The message $defs of a records wire view are those of the conversation wire view its
+    x-messages names (copied so the file stands alone): a change there must be copied here."""
+    wire = json.loads(path.read_text(encoding="utf-8"))
+    rel = wire["x-messages"].split("/schema/", 1)[1]
+    messages = json.loads((ROOT / "schema" / rel).read_text(encoding="utf-8"))["$defs"]
+    for name, schema in messages.items():
+        assert wire["$defs"][name] == schema, name
 
 
 def _validator(relpath: str) -> Any:
     import jsonschema
+    from agent_conversation import schemas
 
-    schema_dir = FIXTURES.parent.parent / "schema"
-    schema = json.loads((schema_dir / relpath).read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(schema)
+    base = "https://agent-conversation-format.dev/schema/"
+    return jsonschema.Draft202012Validator({"$ref": base + relpath}, registry=schemas.registry())
 
 
-@pytest.mark.parametrize(
-    ("fixture", "schema"),
-    [
-        ("events/yoagent-0.13.0.jsonl", "yoagent/events/0.13/events.schema.json"),
-        ("events/yoagent-0.15.0.jsonl", "yoagent/events/0.13/events.schema.json"),
-        ("events/yoagent-0.17.0.jsonl", "yoagent/events/0.17/events.schema.json"),
-        ("events/yoagent-0.18.1.jsonl", "yoagent/events/0.18/events.schema.json"),
-        ("events/yoagent-0.26.6.jsonl", "yoagent/events/0.26.6/events.schema.json"),
-        ("events/phi-core-0.8.0.jsonl", "phi-core/events/0.7/events.schema.json"),
-        ("events/phi-core-0.10.0.jsonl", "phi-core/events/0.9/events.schema.json"),
-        ("events/phi-core-0.15.2.jsonl", "phi-core/events/0.12/events.schema.json"),
-        ("phi-session/phi-core-0.8.0.json", "phi-core/session/0.7/session.schema.json"),
-        ("phi-session/phi-core-0.10.0.json", "phi-core/session/0.9/session.schema.json"),
-        ("phi-session/phi-core-0.15.2.json", "phi-core/session/0.12/session.schema.json"),
-    ],
-)
-def test_record_schemas_accept_what_the_crates_wrote(fixture: str, schema: str) -> None:
+EVENT_SCHEMAS = [
+    ("events/yoagent-0.13.0.jsonl", "yoagent/events/0.13/events"),
+    ("events/yoagent-0.15.0.jsonl", "yoagent/events/0.13/events"),
+    ("events/yoagent-0.17.0.jsonl", "yoagent/events/0.17/events"),
+    ("events/yoagent-0.18.1.jsonl", "yoagent/events/0.18/events"),
+    ("events/yoagent-0.26.6.jsonl", "yoagent/events/0.26.6/events"),
+    ("events/phi-core-0.8.0.jsonl", "phi-core/events/0.7/events"),
+    ("events/phi-core-0.10.0.jsonl", "phi-core/events/0.9/events"),
+    ("events/phi-core-0.15.2.jsonl", "phi-core/events/0.12/events"),
+    ("phi-session/phi-core-0.8.0.json", "phi-core/session/0.7/session"),
+    ("phi-session/phi-core-0.10.0.json", "phi-core/session/0.9/session"),
+    ("phi-session/phi-core-0.15.2.json", "phi-core/session/0.12/session"),
+]
+
+
+@pytest.mark.parametrize("view", ["wire", "reader"])
+@pytest.mark.parametrize(("fixture", "schema"), EVENT_SCHEMAS)
+def test_record_schemas_accept_what_the_crates_wrote(fixture: str, schema: str, view: str) -> None:
     text = (FIXTURES / fixture).read_text(encoding="utf-8")
     docs = [json.loads(x) for x in text.split("\n") if x] if fixture.endswith(".jsonl") else [
         json.loads(text)
     ]  # fmt: skip
-    validator = _validator(schema)
+    validator = _validator(f"{schema}.{view}.schema.json")
     for doc in docs:
         assert not list(validator.iter_errors(doc)), doc
+
+
+def test_record_reader_views_accept_serdes_other_forms() -> None:
+    """The reader view takes what serde also reads and the wire view refuses: a struct as a
+    sequence of its fields, a unit variant as {name: null}, an alias, a missing defaulted key."""
+    reader = _validator("phi-core/events/0.12/events.reader.schema.json")
+    wire = _validator("phi-core/events/0.12/events.wire.schema.json")
+    start = {
+        "type": "TurnStart", "loop_id": "l", "turn_index": 0,
+        "timestamp": "2026-01-01T00:00:00Z", "triggered_by": "User",
+    }  # fmt: skip
+    forms = [
+        ["TurnStart", "l", 0, "2026-01-01T00:00:00Z", "User"],
+        {**start, "triggered_by": {"User": None}},
+        {**start, "triggered_by": "FollowUp"},
+    ]
+    assert not list(wire.iter_errors(start)) and not list(reader.iter_errors(start))
+    for form in forms:
+        assert not list(reader.iter_errors(form)), form
+        assert list(wire.iter_errors(form)), form
+    yo = _validator("yoagent/events/0.26.6/events.reader.schema.json")
+    assert not list(yo.iter_errors({"type": "agentEnd", "messages": []}))  # stats defaulted
+    assert list(_validator("yoagent/events/0.26.6/events.wire.schema.json").iter_errors(
+        {"type": "agentEnd", "messages": []}
+    ))  # fmt: skip
 
 
 def _all(errors: list[Any]) -> list[Any]:
@@ -285,13 +418,15 @@ def _all(errors: list[Any]) -> list[Any]:
 
 def test_record_schemas_refuse_what_the_crates_refuse() -> None:
     session = json.loads((FIXTURES / "phi-session" / "phi-core-0.15.2.json").read_text())
-    errors = list(_validator("phi-core/session/0.7/session.schema.json").iter_errors(session))
+    errors = list(
+        _validator("phi-core/session/0.7/session.reader.schema.json").iter_errors(session)
+    )
     assert any("'events' is a required property" in e.message for e in _all(errors))
-    events = _validator("yoagent/events/0.26.6/events.schema.json")
+    events = _validator("yoagent/events/0.26.6/events.reader.schema.json")
     assert list(events.iter_errors({"type": "nope"}))
     assert list(events.iter_errors({"type": "messageEnd"}))
     assert not list(events.iter_errors({"type": "agentStart"}))
-    phi = _validator("phi-core/events/0.7/events.schema.json")
+    phi = _validator("phi-core/events/0.7/events.reader.schema.json")
     assert list(phi.iter_errors({"type": "TurnRequest", "loop_id": "l"}))
 
 
@@ -324,3 +459,59 @@ def test_a_hand_built_record_is_checked_when_written() -> None:
         dumps_config({"enabled": True}, "yoagent@0.26.6", "CacheConfig")
     with pytest.raises(ConversationError, match="needs dialect"):
         dumps_config(record)
+
+
+def _typed_dict_fits(value: dict[str, Any], candidates: tuple[Any, ...], tag: str) -> Any:
+    """The TypedDict among ``candidates`` whose tag literal is the value's, checked to fit."""
+    from typing import get_args
+
+    for candidate in candidates:
+        hints = candidate.__annotations__
+        if tag and get_args(hints[tag]) != (value[tag],):
+            continue
+        assert set(value) <= set(hints), (candidate.__name__, set(value) - set(hints))
+        assert candidate.__required_keys__ <= set(value), candidate.__name__
+        return candidate
+    raise AssertionError(f"no TypedDict for {value.get(tag)}")
+
+
+def test_the_typed_dicts_describe_what_the_readers_return() -> None:
+    """Each event's, session's and config's keys are those of its generated TypedDict."""
+    from typing import get_args
+
+    from agent_conversation.records import types
+
+    for path in EVENTS:
+        stream = loads_events(path.read_text(encoding="utf-8"))
+        union = types.YoagentAgentEvent if stream.dialect.startswith("yoagent") else (
+            types.PhiCoreAgentEvent
+        )  # fmt: skip
+        for event in stream.events:
+            _typed_dict_fits(dict(event), get_args(union), "type")
+    for path in SESSIONS:
+        doc = loads_phi_document(path.read_text(encoding="utf-8"))
+        _typed_dict_fits(dict(doc.value), (types.PhiCoreSession,), "")
+        for loop in doc.value["loops"]:
+            _typed_dict_fits(dict(loop), (types.PhiCoreLoopRecord,), "")
+    for path in CONFIGS:
+        config = loads_config(path.read_text(encoding="utf-8"))
+        if isinstance(config.value, dict) and "type" not in config.value:
+            crate = "Yoagent" if config.dialect.startswith("yoagent") else "PhiCore"
+            _typed_dict_fits(dict(config.value), (getattr(types, crate + config.type),), "")
+
+
+def test_record_typeddicts_are_defined_once() -> None:
+    """A TypedDict the same in both crates (or twice in one) is one class under two names."""
+    from agent_conversation.records import types
+
+    seen: dict[tuple[Any, ...], str] = {}
+    for name, value in vars(types).items():
+        if isinstance(value, type) and name == value.__name__ and name.startswith(("Yo", "Phi")):
+            shape = (
+                tuple((k, repr(v)) for k, v in value.__annotations__.items()),
+                value.__required_keys__,
+            )
+            assert shape not in seen, f"{name} repeats {seen.get(shape)}"
+            seen[shape] = name
+    assert types.PhiCoreTextContent is types.YoagentTextContent
+    assert types.PhiCoreUsage is not types.YoagentUsage

@@ -79,10 +79,10 @@ def test_every_revision_folder_is_present() -> None:
     configs = {rel(p).replace("/config.wire.schema.json", "") for p in CONFIGS}
     assert {f"yoagent/config/{v}" for v in ("0.4", "0.15", "0.17", "0.18")} <= configs
     assert "phi-core/config/0.7" in configs
-    records = set(SCHEMA_DIR.glob("*/events/*/events.schema.json"))
-    records |= set(SCHEMA_DIR.glob("phi-core/session/*/session.schema.json"))
-    pairs = [*CONVERSATIONS, *CONFIGS]
-    expected = set(pairs) | {reader_of(p) for p in pairs} | records
+    records = set(SCHEMA_DIR.glob("*/events/*/events.wire.schema.json"))
+    records |= set(SCHEMA_DIR.glob("phi-core/session/*/session.wire.schema.json"))
+    pairs = [*CONVERSATIONS, *CONFIGS, *records]
+    expected = set(pairs) | {reader_of(p) for p in pairs}
     assert set(SCHEMAS) == expected, "stray schema files"
 
 

@@ -13,8 +13,10 @@ __all__ = [
     "Conversation",
     "ConversationError",
     "ConversionResult",
+    "KINDS",
     "Problem",
     "__version__",
+    "best_match",
     "convert",
     "detect",
     "dump",
@@ -29,6 +31,7 @@ __all__ = [
     "loads",
     "loads_config",
     "loads_events",
+    "split_runs",
 ]
 
 _LAZY = {
@@ -37,6 +40,8 @@ _LAZY = {
     "convert": "agent_conversation.conversion",
     "ConversationError": "agent_conversation.errors",
     "Problem": "agent_conversation.errors",
+    "KINDS": "agent_conversation.errors",
+    "best_match": "agent_conversation.errors",
     "detect": "agent_conversation.api",
     "dump": "agent_conversation.api",
     "dumps": "agent_conversation.api",
@@ -50,6 +55,7 @@ _LAZY = {
     "dumps_config": "agent_conversation.records.configs",
     "loads_events": "agent_conversation.records.events",
     "dumps_events": "agent_conversation.records.events",
+    "split_runs": "agent_conversation.records.events",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -57,10 +63,15 @@ if TYPE_CHECKING:  # pragma: no cover
     from agent_conversation.conversation import Conversation
     from agent_conversation.conversion import ConversionResult, convert
     from agent_conversation.dialects import known_dialects
-    from agent_conversation.errors import ConversationError, Problem
+    from agent_conversation.errors import KINDS, ConversationError, Problem, best_match
     from agent_conversation.exchange import export, import_
     from agent_conversation.records.configs import dumps_config, loads_config
-    from agent_conversation.records.events import dumps_events, history_from_events, loads_events
+    from agent_conversation.records.events import (
+        dumps_events,
+        history_from_events,
+        loads_events,
+        split_runs,
+    )
 
 
 def __getattr__(name: str) -> Any:

@@ -9,7 +9,9 @@ import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, overload
 
 import orjson
 
@@ -18,10 +20,14 @@ from .codec.floats import memory_of
 from .codec.numbers import DEFAULT_FLOAT_FORMAT, FLOAT_FORMAT_CHOICES
 from .codec.reader import Reader, Reject
 from .codec.spec import get_spec, internal_spec
-from .codec.writer import ORJSON_WRITES_ZMIJ, Loss, write
+from .codec.writer import ORJSON_WRITES_ZMIJ, write
 from .conversation import Conversation
 from .dialects import crate_of, known_dialects, resolve
-from .errors import ConversationError, Problem, pointer
+from .errors import AUTO, LOSS, ConversationError, Note, Problem, element_index
+
+if TYPE_CHECKING:
+    from .conversation import M
+    from .typed_dialects import TypedDialect
 
 
 @contextmanager
@@ -40,11 +46,20 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+@overload
+def loads(
+    data: str | bytes, dialect: TypedDialect[M], *, float_format: str = ...
+) -> Conversation[M]: ...
+@overload
+def loads(
+    data: str | bytes, dialect: str = ..., *, float_format: str = ...
+) -> Conversation[Any]: ...
 def loads(data: str | bytes, dialect: str = "auto", *, float_format: str = "auto") -> Conversation:
     """Read a saved conversation exactly as that crate version's ``restore_messages()`` does.
 
     ``dialect`` is ``auto`` (the most likely reader that accepts it), a crate name
-    (``yoagent``, ``phi-core``: the newest revision) or ``crate@version``.
+    (``yoagent``, ``phi-core``: the newest revision) or ``crate@version``; a constant of
+    :mod:`agent_conversation.typed_dialects` also types ``conv[i]`` for type checkers.
 
     ``float_format`` (``auto``, ``ryu``, ``zmij``) is kept on the conversation
     (``conv.float_format``) for every later write. ``auto`` takes the writer the text shows (a
@@ -90,17 +105,8 @@ def _loads(data: str | bytes, dialect: str, float_format: str) -> Conversation:
 
 
 def _explain_auto(error: ConversationError, order: list[str]) -> ConversationError:
-    problems = [
-        Problem(
-            p.index,
-            p.pointer,
-            p.line,
-            p.column,
-            f"{p.message} (read as {order[0]}; no dialect accepts it)",
-            p.kind,
-        )
-        for p in error.problems
-    ]
+    """The first dialect's refusal, saying that every dialect was tried (``cause["auto"]``)."""
+    problems = [replace(p, dialect=order[0], cause={**p.cause, AUTO: True}) for p in error.problems]
     return ConversationError(problems)
 
 
@@ -195,7 +201,7 @@ def render(
     target: str,
     float_format: str = DEFAULT_FLOAT_FORMAT,
     memory: dict[int, tuple[float, float]] | None = None,
-) -> tuple[str, list[Loss]]:
+) -> tuple[str, list[Note]]:
     """Write ``conv`` for ``target``, returning the text and what could not be carried.
 
     ``memory`` (``conv.memory``): write those floats as the agent held them (``as_saved``).
@@ -223,23 +229,21 @@ def render(
     )
 
 
-def validate_records(records: list[dict]) -> tuple[list[dict], bool]:
+def validate_records(records: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], bool]:
     """Check hand-built records by the same serde rules, normalising free values."""
     reader = Reader(internal_spec())
-    out: list[dict] = []
+    out: list[dict[str, Any]] = []
     problems: list[Problem] = []
     for index, record in enumerate(records):
         try:
             out.append(reader.message(record, index))
         except Reject as why:
-            problems.append(Problem(index, pointer(why.path), None, None, why.message, why.kind))
+            problems.append(Problem.of(index, why.note))
     if problems:
         raise ConversationError(problems)
     unknown = [n for n in reader.notes if n.kind == "unknown-key"]
     if unknown:
-        raise ConversationError(
-            [Problem(n.path[0], pointer(n.path), None, None, n.message, n.kind) for n in unknown]
-        )
+        raise ConversationError([Problem.of(element_index(n.path), n) for n in unknown])
     return out, reader.has_float
 
 
@@ -248,20 +252,28 @@ def _identity_names(dialect: str) -> bool:
     return all(f.wire == f.ir for t in spec.types.values() for f in t.fields)
 
 
-def loss_problems(losses: list[Loss], target: str) -> list[Problem]:
+def loss_problems(losses: list[Note], target: str) -> list[Problem]:
     return [
         Problem(
-            loss.path[0] if loss.path else None,
-            pointer(loss.path),
+            element_index(loss.path),
+            loss.path,
             None,
             None,
-            f"would be lost writing {target}: {loss.message}",
-            "loss",
+            {"target": target, "loss_kind": loss.kind, "loss": loss.cause},
+            LOSS,
         )
         for loss in losses
     ]
 
 
+@overload
+def load(
+    path: str | os.PathLike[str], dialect: TypedDialect[M], *, float_format: str = ...
+) -> Conversation[M]: ...
+@overload
+def load(
+    path: str | os.PathLike[str], dialect: str = ..., *, float_format: str = ...
+) -> Conversation[Any]: ...
 def load(
     path: str | os.PathLike[str], dialect: str = "auto", *, float_format: str = "auto"
 ) -> Conversation:

@@ -4,16 +4,26 @@ Internally each message is a plain *record*, one form for every dialect: camelCa
 yoagent >= 0.13 (``stopReason``, ``usage.cacheRead``, ``errorMessage``, ``providerMetadata``),
 plus phi-core's ``usage.reasoning`` and message metadata (``turnId``, ``nodeId``, ``parentId``,
 ``tags``, ``provenanceHint``) where present; only extension records have a ``kind`` key.
-``conv[i]`` gives the message as a model of the generated pydantic models for its dialect.
+``conv[i]`` gives the message as a model of the generated pydantic models for its dialect, typed
+as such when the dialect is known to the type checker (``Conversation[M]``, M the dialect's
+message union: ``loads(text, typed_dialects.YOAGENT_0_22)``), else ``Any``.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from .errors import Problem
+from .record_names import BLOCK, CONTENT, MESSAGE, ROLE, STOP, USAGE_COUNTS
+
+if TYPE_CHECKING:  # the default (PEP 696) matters to type checkers only
+    import typing_extensions
+
+    M = typing_extensions.TypeVar("M", default=Any)  # a dialect's union of generated models
+else:
+    M = TypeVar("M")
 
 
 def now_ms() -> int:
@@ -22,7 +32,7 @@ def now_ms() -> int:
 
 
 def text_block(text: str) -> dict[str, Any]:
-    return {"type": "text", "text": text}
+    return {BLOCK.type: CONTENT.text, BLOCK.text: text}
 
 
 def _content(content: str | Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -31,7 +41,7 @@ def _content(content: str | Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return [dict(block) for block in content]
 
 
-class Conversation(Sequence[Any]):
+class Conversation(Sequence[M]):
     """A saved conversation: records, the dialect it was read in, and round-trip notes.
 
     ``float_format`` (``ryu`` or ``zmij``) is the float layout every later write uses unless
@@ -70,7 +80,7 @@ class Conversation(Sequence[Any]):
 
     # -- building ------------------------------------------------------------------------------
     @classmethod
-    def new(cls) -> Conversation:
+    def new(cls) -> Conversation[Any]:
         return cls()
 
     def append(self, record: dict[str, Any]) -> dict[str, Any]:
@@ -83,7 +93,11 @@ class Conversation(Sequence[Any]):
         self, content: str | Iterable[dict[str, Any]], *, timestamp: int | None = None
     ) -> dict[str, Any]:
         return self.append(
-            {"role": "user", "content": _content(content), "timestamp": _ts(timestamp)}
+            {
+                MESSAGE.role: ROLE.user,
+                MESSAGE.content: _content(content),
+                MESSAGE.timestamp: _ts(timestamp),
+            }
         )
 
     def add_assistant(
@@ -92,25 +106,25 @@ class Conversation(Sequence[Any]):
         *,
         model: str,
         provider: str,
-        stop_reason: str = "stop",
+        stop_reason: str = STOP.stop,
         usage: dict[str, int] | None = None,
         timestamp: int | None = None,
         error_message: str | None = None,
     ) -> dict[str, Any]:
-        usage_rec = {"input": 0, "output": 0, "cacheRead": 0, "cacheWrite": 0, "totalTokens": 0}
+        usage_rec = dict.fromkeys(USAGE_COUNTS, 0)
         for key, value in (usage or {}).items():
             usage_rec[_camel(key)] = value
         record: dict[str, Any] = {
-            "role": "assistant",
-            "content": _content(content),
-            "stopReason": stop_reason,
-            "model": model,
-            "provider": provider,
-            "usage": usage_rec,
-            "timestamp": _ts(timestamp),
+            MESSAGE.role: ROLE.assistant,
+            MESSAGE.content: _content(content),
+            MESSAGE.stop_reason: stop_reason,
+            MESSAGE.model: model,
+            MESSAGE.provider: provider,
+            MESSAGE.usage: usage_rec,
+            MESSAGE.timestamp: _ts(timestamp),
         }
         if error_message is not None:
-            record["errorMessage"] = error_message
+            record[MESSAGE.error_message] = error_message
         return self.append(record)
 
     def add_tool_result(
@@ -124,19 +138,19 @@ class Conversation(Sequence[Any]):
     ) -> dict[str, Any]:
         return self.append(
             {
-                "role": "toolResult",
-                "toolCallId": tool_call_id,
-                "toolName": tool_name,
-                "content": _content(content),
-                "isError": is_error,
-                "timestamp": _ts(timestamp),
+                MESSAGE.role: ROLE.tool_result,
+                MESSAGE.tool_call_id: tool_call_id,
+                MESSAGE.tool_name: tool_name,
+                MESSAGE.content: _content(content),
+                MESSAGE.is_error: is_error,
+                MESSAGE.timestamp: _ts(timestamp),
             }
         )
 
     def add_extension(
-        self, kind: str, data: Any = None, *, role: str = "extension"
+        self, kind: str, data: Any = None, *, role: str = ROLE.extension
     ) -> dict[str, Any]:
-        return self.append({"role": role, "kind": kind, "data": data})
+        return self.append({MESSAGE.role: role, MESSAGE.kind: kind, MESSAGE.data: data})
 
     @property
     def records(self) -> list[dict[str, Any]]:
@@ -159,17 +173,17 @@ class Conversation(Sequence[Any]):
         )
 
     @overload
-    def __getitem__(self, index: int) -> Any: ...
+    def __getitem__(self, index: int) -> M: ...
 
     @overload
-    def __getitem__(self, index: slice) -> list[Any]: ...
+    def __getitem__(self, index: slice) -> list[M]: ...
 
-    def __getitem__(self, index: int | slice) -> Any:
+    def __getitem__(self, index: int | slice) -> M | list[M]:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
         if index < 0:
             index += len(self.records)
-        model = self._models.get(index)
+        model: M | None = self._models.get(index)
         if model is None:
             from .typed import to_model
 
@@ -177,7 +191,7 @@ class Conversation(Sequence[Any]):
             self._models[index] = model
         return model
 
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> Iterator[M]:
         for i in range(len(self.records)):
             yield self[i]
 
@@ -190,7 +204,7 @@ class Conversation(Sequence[Any]):
         return f"<Conversation {len(self.records)} messages, dialect={self.dialect!r}>"
 
     def is_extension(self, index: int) -> bool:
-        return "kind" in self.records[index]
+        return MESSAGE.kind in self.records[index]
 
     @property
     def pristine(self) -> bool:

@@ -38,20 +38,18 @@ ids, parents, entry timestamps and labels are kept. Reading them is ``sessions.l
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
 
-from .api import loads, render
+from .api import _collector_paused, loads, render
 from .codec.numbers import format_f64, is_simple_literal, parse_literal
-from .codec.spec import Spec, get_spec
+from .codec.spec import CONTENT_TAG, MESSAGE_TAG, Spec, get_spec
+from .codec.wirefacts import CONTENT_KEY, STOP_KEY, USAGE_KEY, USAGE_TYPE, is_extension_record
 from .conversation import Conversation
 from .dialects import resolve
-from .errors import ConversationError, Problem, pointer
+from .errors import ConversationError, Loss, Problem, lost, pointer
 from .models.wire import REVISIONS
 
 __all__ = [
@@ -65,61 +63,6 @@ __all__ = [
 
 # Reader notes that mean "the source carried this, and it is gone".
 DROPPED_NOTES = ("unknown-key", "metadata-dropped")
-
-
-@dataclass(frozen=True)
-class Loss:
-    """One thing that does not survive the conversion (or, kind ``mapped``, that changes).
-
-    ``index``: message position (session files: entry position); ``pointer``: where in the
-    source (session files: inside the entry, e.g. ``/message/usage/reasoning``); ``what`` is lost
-    or changed and ``why``; ``kind``: ``field``, ``usage``, ``metadata``, ``stop-reason``,
-    ``missing``, ``unknown-key``, ``metadata-dropped``, ``mapped`` or ``float-drift`` (a warning:
-    a float the crates' restore changes, carried as written); ``line``: the 1-based line of a
-    session entry.
-    """
-
-    index: int | None
-    pointer: str
-    what: str
-    why: str
-    kind: str = "loss"
-    line: int | None = None
-
-    @property
-    def is_change(self) -> bool:
-        """A stop reason mapped as asked: changed, not lost."""
-        return self.kind == "mapped"
-
-    @property
-    def is_warning(self) -> bool:
-        """A float the crates' own restore changes (``float-drift``): kept, but worth knowing."""
-        return self.kind == "float-drift"
-
-    def __str__(self) -> str:
-        if self.line is not None:
-            where = f"line {self.line}"
-        elif self.index is not None:
-            where = f"message {self.index}"
-        else:
-            where = "document"
-        at = f" ({self.pointer})" if self.pointer else ""
-        return f"{where}{at}: {self.what} — {self.why}"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "index": self.index,
-            "pointer": self.pointer,
-            "line": self.line,
-            "kind": self.kind,
-            "what": self.what,
-            "why": self.why,
-        }
-
-    def problem(self) -> Problem:
-        return Problem(
-            self.index, self.pointer, self.line, None, f"{self.what}: {self.why}", "loss"
-        )
 
 
 class ConversionRefused(ConversationError):
@@ -259,7 +202,7 @@ def convert_session(
     timestamps and labels are kept. Loss pointers are inside the entry (``/message/...``), with
     its line.
     """
-    from .sessions import has_sessions, sessions_from
+    from .dialects import has_sessions, sessions_from
 
     target = resolve(to)
     if not has_sessions(to):
@@ -300,14 +243,14 @@ def _session_lines(
     for index, entry in enumerate(session.entries):
         # The entry's message as a one-message conversation: its notes re-pointed to /0/...
         notes = [
-            Problem(0, "/0" + n.pointer[len("/message") :], None, None, n.message, n.kind)
+            Problem(0, (0, *n.path[1:]), None, None, n.cause, n.kind, context=n.context)
             for n in notes_by_entry.get(index, [])
         ]
         text, entry_losses = _convert_records(
             [entry.message], session.dialect, notes, None, target, name, mapping, *floats
         )
         losses += [
-            Loss(index, "/message" + loss.pointer[2:], loss.what, loss.why, loss.kind, entry.line)
+            lost(index, "/message" + loss.pointer[2:], loss.what, loss.why, loss.kind, entry.line)
             for loss in entry_losses
         ]
         lines.append(_session_line(entry, text[1:-1]))
@@ -324,19 +267,6 @@ def _session_line(entry: Any, message: str) -> str:
 
 
 # -- the work -----------------------------------------------------------------------------------
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while records are written: JSON trees have no cycles, and
-    the collector rescanning millions of fresh objects doubles the time (as in ``api.loads``)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _display(to: str, target: str) -> str:
@@ -421,19 +351,19 @@ def _map_stop_reasons(
     out = []
     changes = []
     for index, record in enumerate(records):
-        reason = record.get("stopReason")
+        reason = record.get(STOP_KEY)
         if (
-            "kind" not in record
+            not is_extension_record(record)
             and isinstance(reason, str)
             and reason not in spec.stop_reasons
             and reason in mapping
         ):
             new = mapping[reason]
-            record = {**record, "stopReason": new}
+            record = {**record, STOP_KEY: new}
             changes.append(
-                Loss(
+                lost(
                     index,
-                    f"/{index}/stopReason",
+                    f"/{index}/{STOP_KEY}",
                     f"stop reason {reason!r} written as {new!r}",
                     f"{name} has no {reason!r}; mapped as asked",
                     "mapped",
@@ -459,7 +389,7 @@ def _writer_loss(
     here = pointer(wire_path)
     shown = wire_path[-1] if wire_path else key
     if kind == "stop-reason":
-        return Loss(
+        return lost(
             index,
             here,
             f"stop reason {value!r}",
@@ -468,7 +398,7 @@ def _writer_loss(
             kind,
         )
     if kind == "usage":
-        return Loss(
+        return lost(
             index,
             here,
             f"usage `{shown}` = {show(value)}",
@@ -476,20 +406,20 @@ def _writer_loss(
             kind,
         )
     if kind == "metadata":
-        return Loss(
+        return lost(
             index, here, f"`{shown}` = {show(value)}", _metadata_why(key, target, name), kind
         )
     if kind == "field":
         block = _at(records, path[:-1])
-        btype = block.get("type", "?") if isinstance(block, dict) else "?"
-        return Loss(
+        btype = block.get(CONTENT_TAG, "?") if isinstance(block, dict) else "?"
+        return lost(
             index,
             here,
             f"`{shown}` = {show(value)}",
             f"{name}'s {btype} block has no such field",
             kind,
         )
-    return Loss(index, here, f"`{shown}`", f"{name} needs it ({kind})", kind)
+    return lost(index, here, f"`{shown}`", f"{name} needs it ({kind})", kind)
 
 
 def _metadata_why(key: str, target: Spec, name: str) -> str:
@@ -514,7 +444,7 @@ def _dropped_note(note: Problem, source: str | None, here: str, line: int | None
         what, why = f"unknown key `{key}`", f"{read_as} ignores it; dropped when the file was read"
     else:
         what, why = f"malformed `{key}`", f"{read_as} dropped it on reading ({note.message})"
-    return Loss(note.index, here, what, why, note.kind, line)
+    return lost(note.index, here, what, why, note.kind, line)
 
 
 def _not_lost(drifts: list[Loss], losses: list[Loss]) -> list[Loss]:
@@ -555,7 +485,7 @@ def _drifts(
             if restored != value:
                 index = path[0]
                 out.append(
-                    Loss(
+                    lost(
                         index,
                         pointer(_source_path(path, records, source)),
                         f"float {text}",
@@ -580,9 +510,15 @@ def _drifts(
 def _null_metadata(note: Problem) -> bool:
     """A phi-core metadata key given as null carries nothing: absent either way, not a loss.
 
-    The reader reports it as ``metadata-dropped`` with the reason ``null``.
+    The reader reports it as ``metadata-dropped`` whose reason is the value ``null``.
     """
-    return note.kind == "metadata-dropped" and note.message.endswith("silently dropped: null")
+    reason = note.cause.get("reason")
+    return (
+        note.kind == "metadata-dropped"
+        and isinstance(reason, Mapping)
+        and reason.get("got_type") == "null"
+        and "expected" not in reason
+    )
 
 
 def _at(records: list[dict[str, Any]], path: tuple[Any, ...]) -> Any:
@@ -602,16 +538,16 @@ def _source_path(
     if source is None or len(path) < 2 or not isinstance(path[0], int):
         return path
     record = _at(records, path[:1])
-    if not isinstance(record, dict) or "kind" in record:
+    if not isinstance(record, dict) or is_extension_record(record):
         return path
     out = list(path)
-    out[1] = _wire(source, record.get("role"), path[1])
-    if path[1] == "usage" and len(path) >= 3:
-        out[2] = _wire(source, "usage", path[2])
-    elif path[1] == "content" and len(path) >= 4:
+    out[1] = _wire(source, record.get(MESSAGE_TAG), path[1])
+    if path[1] == USAGE_KEY and len(path) >= 3:
+        out[2] = _wire(source, USAGE_TYPE, path[2])
+    elif path[1] == CONTENT_KEY and len(path) >= 4:
         block = _at(records, path[:3])
         if isinstance(block, dict):
-            out[3] = _wire(source, block.get("type"), path[3])
+            out[3] = _wire(source, block.get(CONTENT_TAG), path[3])
     return tuple(out)
 
 

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .codec.floats import Drift, FloatLog, drift_message, memory_of, surviving
+from .codec.floats import Drift, FloatLog, drift_cause, memory_of, surviving
 from .codec.jsonparse import DupDict, JsonSyntaxError, parse_value, position, value_positions
 from .codec.numbers import DEFAULT_FLOAT_FORMAT
 from .codec.reader import Reader, Reject
@@ -28,7 +28,15 @@ from .codec.spec import get_spec
 from .codec.wirefacts import SESSION_ENTRY, session_line_patterns
 from .codec.writer import write
 from .dialects import known_dialects, resolve
-from .errors import ConversationError, Problem, decode_utf8, pointer, require_document
+from .errors import (
+    Cause,
+    ConversationError,
+    Problem,
+    decode_utf8,
+    element_index,
+    pointer,
+    require_document,
+)
 
 # The entry's keys in written order, from the schemas' SessionEntry (the unpacking below fails
 # loudly if a revision ever changes the entry's shape).
@@ -155,7 +163,7 @@ def _with_floats(session: Session, float_format: str) -> Session:
     session.float_format_detected = detected is not None
     assumed = float_format == "auto" and detected is None
     for index, line, column, drift in session.drifts:
-        words = drift_message(drift, session.dialect, chosen, assumed)
+        words = drift_cause(drift, session.dialect, chosen, assumed)
         session.notes.append(
             Problem(index, pointer(drift.path), line, column, words, "float-drift")
         )
@@ -249,7 +257,7 @@ def _read_fast(data: bytes, names: list[str], float_format: str) -> Session | No
 
 # -- exact path ----------------------------------------------------------------------------------
 def _read(text: str, dialect: str) -> Session:
-    from .codec.document import _syntax_words
+    from .codec.document import syntax_problem
 
     spec = get_spec(dialect)
     session = Session(dialect)
@@ -263,9 +271,7 @@ def _read(text: str, dialect: str) -> Session:
             value = parse_value(line, floats)
         except JsonSyntaxError as err:
             _, column = err.line_column(line)
-            problems.append(
-                Problem(index, "", number, column + offset, _syntax_words(err.code), "syntax")
-            )
+            problems.append(syntax_problem(index, (), number, column + offset, err.code, line))
             unreadable.append(number)
             continue
         reader = Reader(spec)
@@ -281,9 +287,7 @@ def _read(text: str, dialect: str) -> Session:
             continue
         entry.line = number
         for note in reader.notes:
-            session.notes.append(
-                _at(line, number, offset, index, note.path, note.message, note.kind)
-            )
+            session.notes.append(_at(line, number, offset, index, note.path, note.cause, note.kind))
         if entry.id in seen:
             problems.append(
                 _at(
@@ -318,7 +322,13 @@ def _read(text: str, dialect: str) -> Session:
 
 
 def _at(
-    line: str, number: int, offset: int, index: int, path: tuple[Any, ...], message: str, kind: str
+    line: str,
+    number: int,
+    offset: int,
+    index: int,
+    path: tuple[Any, ...],
+    message: Cause | str,
+    kind: str,
 ) -> Problem:
     try:
         positions = value_positions(line, 0, ())
@@ -336,7 +346,7 @@ def _entry(value: Any, reader: Reader) -> SessionEntry:
     if isinstance(value, list):
         value = _entry_from_sequence(value, reader)
     if not isinstance(value, dict):
-        raise Reject((), "a session line must be a JSON object", "type")
+        raise Reject((), "a session line must be a JSON object", "wrong-type")
     if isinstance(value, DupDict):
         for key in value.duplicates:
             if key in ENTRY_FIELDS:
@@ -346,17 +356,17 @@ def _entry(value: Any, reader: Reader) -> SessionEntry:
             reader.note((key,), f"unknown key `{key}` would be dropped", "unknown-key")
     for key in ENTRY_REQUIRED:
         if key not in value:
-            raise Reject((), f"missing field `{key}`", "missing")
+            raise Reject((), f"missing field `{key}`", "missing-key")
     entry_id = value[ID]
     if not isinstance(entry_id, str):
-        raise Reject((ID,), f"`{ID}` must be a string", "type")
+        raise Reject((ID,), f"`{ID}` must be a string", "wrong-type")
     parent = value.get(PARENT_ID)
     if parent is not None and not isinstance(parent, str):
-        raise Reject((PARENT_ID,), f"`{PARENT_ID}` must be a string or null", "type")
+        raise Reject((PARENT_ID,), f"`{PARENT_ID}` must be a string or null", "wrong-type")
     timestamp = Reader.u64(value[TIMESTAMP], (TIMESTAMP,))
     label = value.get(LABEL)
     if label is not None and not isinstance(label, str):
-        raise Reject((LABEL,), f"`{LABEL}` must be a string", "type")
+        raise Reject((LABEL,), f"`{LABEL}` must be a string", "wrong-type")
     if LABEL in value and label is None:
         reader.note((LABEL,), f"`{LABEL}` is null: written back it is left out", "null-optional")
     try:
@@ -372,7 +382,7 @@ def _entry(value: Any, reader: Reader) -> SessionEntry:
 def _entry_from_sequence(items: list[Any], reader: Reader) -> dict[str, Any]:
     """serde also reads a struct from a sequence: id, parent_id, message, timestamp[, label]."""
     if not 4 <= len(items) <= 5:
-        raise Reject((), f"invalid length {len(items)}, expected 4 or 5 elements", "type")
+        raise Reject((), f"invalid length {len(items)}, expected 4 or 5 elements", "wrong-type")
     reader.note((), "written as a sequence; the crate writes an object", "alias")
     return dict(zip(ENTRY_FIELDS, items, strict=False))
 
@@ -463,16 +473,16 @@ def loads_phi_session(data: str | bytes, dialect: str = "auto") -> PhiSession:
     if fast is not None:
         return fast
     text = decode_utf8(data)
-    from .codec.document import _syntax_words
+    from .codec.document import syntax_problem
 
     floats = FloatLog()
     try:
         root = parse_value(text, floats)
     except JsonSyntaxError as err:
         line, column = err.line_column(text)
-        where = pointer(err.path) if err.path else ""
+        where = err.path or ()
         raise ConversationError(
-            [Problem(None, where, line, column, _syntax_words(err.code), "syntax")]
+            [syntax_problem(None, where, line, column, err.code, text)]
         ) from None
     sites, shape_problems, layout = _phi_sites(root)
     locate = _locator(text)
@@ -515,7 +525,7 @@ def _phi_floats(session: PhiSession, text: str, floats: FloatLog) -> PhiSession:
     drifts = surviving(floats.drifts, [array.records for array in session.arrays])
     for drift in drifts:
         line, column = position(text, drift.offset)
-        words = drift_message(drift, session.dialect, floats.style or DEFAULT_FLOAT_FORMAT, False)
+        words = drift_cause(drift, session.dialect, floats.style or DEFAULT_FLOAT_FORMAT, False)
         session.notes.append(
             Problem(None, pointer(drift.path), line, column + 1, words, "float-drift")
         )
@@ -530,12 +540,17 @@ def _phi_sites(root: Any) -> tuple[list[tuple[tuple[Any, ...], Any, bool]], list
     def need_array(container: dict[str, Any], key: str, path: tuple[Any, ...]) -> None:
         if key not in container:
             problems.append(
-                Problem(None, pointer(path), None, None, f"missing field `{key}`", "missing")
+                Problem(None, pointer(path), None, None, f"missing field `{key}`", "missing-key")
             )
         elif not isinstance(container[key], list):
             problems.append(
                 Problem(
-                    None, pointer((*path, key)), None, None, f"`{key}` must be an array", "type"
+                    None,
+                    pointer((*path, key)),
+                    None,
+                    None,
+                    f"`{key}` must be an array",
+                    "wrong-type",
                 )
             )
         else:
@@ -546,7 +561,9 @@ def _phi_sites(root: Any) -> tuple[list[tuple[tuple[Any, ...], Any, bool]], list
             where = ("loops", i)
             if not isinstance(record, dict):
                 problems.append(
-                    Problem(None, pointer(where), None, None, "a loop must be an object", "type")
+                    Problem(
+                        None, pointer(where), None, None, "a loop must be an object", "wrong-type"
+                    )
                 )
                 continue
             need_array(record, "messages", where)
@@ -561,7 +578,7 @@ def _phi_sites(root: Any) -> tuple[list[tuple[tuple[Any, ...], Any, bool]], list
                         None,
                         None,
                         "`turns` must be an array",
-                        "type",
+                        "wrong-type",
                     )
                 )
                 continue
@@ -569,7 +586,9 @@ def _phi_sites(root: Any) -> tuple[list[tuple[tuple[Any, ...], Any, bool]], list
                 at = (*where, "turns", j)
                 if not isinstance(turn, dict):
                     problems.append(
-                        Problem(None, pointer(at), None, None, "a turn must be an object", "type")
+                        Problem(
+                            None, pointer(at), None, None, "a turn must be an object", "wrong-type"
+                        )
                     )
                     continue
                 need_array(turn, "input_messages", at)
@@ -583,7 +602,7 @@ def _phi_sites(root: Any) -> tuple[list[tuple[tuple[Any, ...], Any, bool]], list
                             None,
                             None,
                             "missing field `output_message`",
-                            "missing",
+                            "missing-key",
                         )
                     )
                 need_array(turn, "tool_results", at)
@@ -697,10 +716,8 @@ def _read_phi(
                 )
         for note in reader.notes:
             path = (*base, *note.path[1:]) if single else (*base, *note.path)
-            index = None if single or not note.path else note.path[0]
-            session.notes.append(
-                locate(Problem(index, pointer(path), None, None, note.message, note.kind))
-            )
+            index = None if single else element_index(note.path)
+            session.notes.append(locate(Problem(index, path, None, None, note.cause, note.kind)))
         session.arrays.append(MessageArray(base, records, single))
     if problems:
         raise ConversationError(problems)

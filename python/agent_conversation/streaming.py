@@ -186,11 +186,10 @@ def _shift(loss: Any, base: int) -> Any:
     if not base or loss.index is None:
         return loss
     index = loss.index + base
-    pointer = loss.pointer
-    prefix = f"/{loss.index}"
-    if pointer == prefix or pointer.startswith(prefix + "/"):
-        pointer = f"/{index}" + pointer[len(prefix) :]
-    return dataclasses.replace(loss, index=index, pointer=pointer)
+    path = loss.path
+    if path and path[0] == loss.index:
+        path = (index, *path[1:])
+    return dataclasses.replace(loss, index=index, path=path)
 
 
 def convert_stream(

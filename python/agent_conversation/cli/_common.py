@@ -13,6 +13,10 @@ from typing import Any, NoReturn
 DEBUG = "VALIDATE_CONVERSATION_DEBUG"  # set: internal errors raise (a traceback) instead
 
 
+class UsageError(Exception):
+    """A usage or input error found after parsing: exit 2 with this message."""
+
+
 class Parser(argparse.ArgumentParser):
     """argparse with its usage errors on one line: ``usage: ...`` then ``PROG: error: ...``."""
 
@@ -34,6 +38,18 @@ def add_version(parser: argparse.ArgumentParser) -> None:
     from .. import __version__
 
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+
+
+def add_float_format(parser: argparse.ArgumentParser, help: str) -> None:
+    """``--float-format auto|ryu|zmij``: how serde_json writes floats from 1e16 on."""
+    from ..codec.numbers import FLOAT_FORMAT_CHOICES
+
+    parser.add_argument("--float-format", choices=FLOAT_FORMAT_CHOICES, default="auto", help=help)
+
+
+def add_max_size(parser: argparse.ArgumentParser, help: str) -> None:
+    """``--max-size SIZE``: inputs larger than this are refused (default 2G)."""
+    parser.add_argument("--max-size", default="2G", metavar="SIZE", help=help)
 
 
 def usage_error(parser: argparse.ArgumentParser, message: str) -> int:

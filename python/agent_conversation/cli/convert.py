@@ -8,14 +8,18 @@ a temporary file in the same folder, then a rename) or to standard output.
 from __future__ import annotations
 
 import argparse
-import errno
-import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
-from ._common import add_version, guarded, new_parser, silence_stdout
+from ._common import (
+    UsageError,
+    add_float_format,
+    add_max_size,
+    add_version,
+    guarded,
+    new_parser,
+)
 
 PROG = "convert-conversation"
 
@@ -74,18 +78,14 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("conversation", "session"),
         help="what IN is (default: judged by its content)",
     )
-    parser.add_argument(
-        "--float-format",
-        choices=("auto", "ryu", "zmij"),
-        default="auto",
-        help="float text from 1e16 on: ryu (serde_json <= 1.0.146: 1e16) or zmij (>= 1.0.147: "
+    add_float_format(
+        parser,
+        "float text from 1e16 on: ryu (serde_json <= 1.0.146: 1e16) or zmij (>= 1.0.147: "
         "1e+16); auto (default): as the input shows, else zmij (what a fresh build resolves)",
     )
-    parser.add_argument(
-        "--max-size",
-        default="2G",
-        metavar="SIZE",
-        help="refuse inputs larger than this (default 2G; e.g. 500M), as validate-conversation",
+    add_max_size(
+        parser,
+        "refuse inputs larger than this (default 2G; e.g. 500M), as validate-conversation",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only losses and errors")
     add_version(parser)
@@ -93,10 +93,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_arguments(parser)
     return parser
-
-
-class _Usage(Exception):
-    """A usage or input error: exit 2 with this message."""
 
 
 class _Terminated(BaseException):
@@ -149,8 +145,9 @@ def _catch_termination() -> Any:
 
 def _main(args: argparse.Namespace) -> int:
     from ..conversion import ConversionRefused
-    from ..errors import ConversationError
+    from ..errors import ARGUMENT, ConversationError
     from .inputs import InputError
+    from .output import OutputFailed
     from .streams import printable
 
     name = "<stdin>" if args.input == "-" else printable(args.input)
@@ -166,7 +163,7 @@ def _main(args: argparse.Namespace) -> int:
     except ConversationError as err:
         for problem in err.problems:
             where = str(problem)
-            if problem.kind == "usage" and problem.index is None and not problem.pointer:
+            if problem.kind == ARGUMENT and problem.index is None and not problem.path:
                 _say(f"error: {problem.message}")
                 continue
             if problem.line is not None and problem.index is None:
@@ -180,10 +177,10 @@ def _main(args: argparse.Namespace) -> int:
     except InputError as err:
         _say(f"error: {err.name}: {err.message}")
         return 2
-    except _Usage as err:
+    except UsageError as err:
         _say(f"error: {err}")
         return 2
-    except _OutputFailed as err:
+    except OutputFailed as err:
         _say(f"error: cannot write to standard output: {err}")
         return 2
     except OSError as err:
@@ -198,10 +195,6 @@ def _main(args: argparse.Namespace) -> int:
     except MemoryError:
         _say(f"error: {name}: not enough memory to convert it")
         return 2
-
-
-class _OutputFailed(Exception):
-    """Standard output could not take the converted text (closed, full, reader gone)."""
 
 
 def _say(message: str) -> None:
@@ -227,45 +220,11 @@ def _mapping(items: list[str]) -> dict[str, str]:
     for item in items:
         source, sep, target = item.partition("=")
         if not sep or not source or not target:
-            raise _Usage(f"--map-stop-reason takes FROM=TO, got {item!r}")
+            raise UsageError(f"--map-stop-reason takes FROM=TO, got {item!r}")
         if mapping.get(source, target) != target:
-            raise _Usage(f"--map-stop-reason {source} given twice with different targets")
+            raise UsageError(f"--map-stop-reason {source} given twice with different targets")
         mapping[source] = target
     return mapping
-
-
-def _output(args: argparse.Namespace) -> Path | None:
-    """Where to write (None: standard output), refusing to overwrite the input by accident.
-
-    ``-o`` and ``--in-place`` follow one rule (api.check_target): through symlinks to a regular
-    file, which is replaced atomically; devices, FIFOs, sockets and hard-linked files are
-    refused before anything is read."""
-    from ..api import check_target
-
-    if args.in_place:
-        if args.input == "-":
-            raise _Usage("--in-place needs a file, not standard input")
-        if args.output is not None:
-            raise _Usage("give either -o or --in-place, not both")
-        if check_target(args.input) is None:
-            raise _Usage(f"{args.input}: no such file")
-        return Path(args.input)
-    if args.output is None or args.output == "-":
-        return None
-    output = Path(args.output)
-    if args.input != "-" and _same_file(output, Path(args.input)):
-        raise _Usage(f"refusing to overwrite the input {args.input} (use --in-place)")
-    check_target(output)
-    if not Path(os.path.realpath(output)).parent.is_dir():
-        raise _Usage(f"{args.output}: no such directory {str(output.parent)!r}")
-    return output
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.exists() and b.exists() and os.path.samefile(a, b)
-    except OSError:
-        return False
 
 
 def _read_input(name: str, max_size: int) -> bytes:
@@ -282,13 +241,14 @@ def _max_size(args: argparse.Namespace) -> int:
     try:
         return parse_size(args.max_size)
     except ValueError as err:
-        raise _Usage(f"--max-size: {err}") from None
+        raise UsageError(f"--max-size: {err}") from None
 
 
 def _run(args: argparse.Namespace) -> int:
     from ..dialects import resolve
     from ..exchange import cli as exchange
-    from .checks import sniff
+    from .output import destination, write
+    from .sniff import sniff
 
     if exchange.is_exchange(args):
         return _run_exchange(args)
@@ -296,7 +256,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.source != "auto":
         resolve(args.source)
     mapping = _mapping(args.map_stop_reason)
-    output = _output(args)
+    output = destination(args)
     data = _read_input(args.input, _max_size(args))
     name = "<stdin>" if args.input == "-" else args.input
     kind = args.kind or sniff(data, name)
@@ -307,16 +267,13 @@ def _run(args: argparse.Namespace) -> int:
         result, count, assumed = _convert_conversation(data, args, mapping)
         what = _count(count, "message", "messages")
     else:
-        raise _Usage(
+        raise UsageError(
             f"{name} looks like a phi-core session document; convert its messages arrays "
             "(they are conversations) instead"
         )
     _report(result.losses)
     payload = getattr(result, "payload", None) or result.text.encode("utf-8")
-    if output is None:
-        _write_stdout(payload)
-    else:
-        _write_file(output, payload)
+    write(output, payload)
     if not args.quiet:
         lost, changed = len(result.lost), len(result.changed)
         summary = _count(lost, "loss", "losses")
@@ -338,42 +295,17 @@ def _run(args: argparse.Namespace) -> int:
 def _run_exchange(args: argparse.Namespace) -> int:
     """--to or --from an exchange format (openai-chat, anthropic-messages, ...)."""
     from ..exchange import cli as exchange
+    from .output import destination, write
 
     mapping = _mapping(args.map_stop_reason)
-    output = _output(args)
+    output = destination(args)
     data = _read_input(args.input, _max_size(args))
     name = "<stdin>" if args.input == "-" else args.input
     payload, summary = exchange.run(args, data, name, mapping, _report, _say)
-    if output is None:
-        _write_stdout(payload)
-    else:
-        _write_file(output, payload)
+    write(output, payload)
     if not args.quiet:
         _say(summary)
     return 0
-
-
-def _write_file(output: Path, payload: bytes) -> None:
-    """Atomically: api.write_atomic (temporary file in the same folder, then a rename; a new
-    file gets the usual 0666-minus-umask mode, a replaced one keeps mode, owner and group)."""
-    from ..api import write_atomic
-
-    write_atomic(output, payload)
-
-
-def _write_stdout(payload: bytes) -> None:
-    """Every byte, or _OutputFailed (short writes continued; ENOSPC, EBADF, EPIPE fail)."""
-    from .streams import write_all
-
-    try:
-        write_all(sys.stdout, payload)
-    except BrokenPipeError:
-        silence_stdout()
-        raise _OutputFailed("the reader went away before the end (output incomplete)") from None
-    except OSError as err:
-        silence_stdout()
-        words = "it is closed" if err.errno == errno.EBADF else (err.strerror or str(err))
-        raise _OutputFailed(words) from None
 
 
 def _assumed(source: Any, records: list[Any], float_format: str) -> bool:
@@ -384,20 +316,22 @@ def _assumed(source: Any, records: list[Any], float_format: str) -> bool:
     return float_format == "auto" and not source.float_format_detected and has_big_float(records)
 
 
+def _options(args: argparse.Namespace, mapping: dict[str, str]) -> dict[str, Any]:
+    """The conversion options the command line gives (conversations and sessions alike)."""
+    return {
+        "allow_loss": args.allow_loss,
+        "stop_reason_map": mapping,
+        "float_format": args.float_format,
+    }
+
+
 def _convert_conversation(
     data: bytes, args: argparse.Namespace, mapping: dict[str, str]
 ) -> tuple[Any, int, bool]:
     from ..streaming import convert_stream
 
     # element span by element span: memory is the input and output bytes, not their trees
-    result, count = convert_stream(
-        data,
-        args.source,
-        args.to,
-        allow_loss=args.allow_loss,
-        stop_reason_map=mapping,
-        float_format=args.float_format,
-    )
+    result, count = convert_stream(data, args.source, args.to, **_options(args, mapping))
     return result, count, result.assumed
 
 
@@ -408,13 +342,7 @@ def _convert_session(
     from ..sessions import loads_session
 
     session = loads_session(data, args.source)
-    result = convert_session(
-        session,
-        args.to,
-        allow_loss=args.allow_loss,
-        stop_reason_map=mapping,
-        float_format=args.float_format,
-    )
+    result = convert_session(session, args.to, **_options(args, mapping))
     records = [entry.message for entry in session.entries]
     return result, len(session.entries), _assumed(session, records, args.float_format)
 

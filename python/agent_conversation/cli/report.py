@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import errno
 import os
+from collections.abc import Callable
 from typing import TextIO
 
 from ..errors import Problem
-from .checks import FileResult, dialect_words
+from .naming import dialect_words
+from .results import FileResult
 from .streams import printable
 
 
@@ -22,15 +24,18 @@ def use_colour(stream: TextIO) -> bool:
         return False
 
 
-def describe(problem: Problem, unit: str = "message") -> str:
+def describe(
+    problem: Problem, unit: str = "message", name_dialect: Callable[[str], str] | None = None
+) -> str:
     """``message N (pointer): cause``; ``document: cause`` for what belongs to no one message.
-    A session file's problems name the entry, counted from 0 like messages."""
+    A session file's problems name the entry, counted from 0 like messages; ``name_dialect``
+    words the dialect a warning names (see ``FileResult.name_dialect``)."""
     if problem.index is not None:
         where = f"{unit} {problem.index}"
     else:  # e.g. a phi-core turn's output_message, which is not in an array
         where = "value" if problem.pointer else "document"
     pointer = f" ({problem.pointer})" if problem.pointer else ""
-    return printable(f"{where}{pointer}: {problem.message}")
+    return printable(f"{where}{pointer}: {problem.words(name_dialect)}")
 
 
 def location(name: str, problem: Problem) -> str:
@@ -153,12 +158,14 @@ class TextReporter(Reporter):
         for problem in result.errors:
             where = location(result.name, problem)
             lines.append(
-                f"{bold}{where}{reset}: {red}error{reset}: {describe(problem, result.unit)}"
+                f"{bold}{where}{reset}: {red}error{reset}: "
+                f"{describe(problem, result.unit, result.name_dialect)}"
             )
         for problem in result.warnings:
             where = location(result.name, problem)
             lines.append(
-                f"{bold}{where}{reset}: {yellow}warning{reset}: {describe(problem, result.unit)}"
+                f"{bold}{where}{reset}: {yellow}warning{reset}: "
+                f"{describe(problem, result.unit, result.name_dialect)}"
             )
         if not self.quiet:
             for remark in result.info:
@@ -205,16 +212,17 @@ class GithubReporter(Reporter):
             )
             message = _escape_data(f"{result.name}: {what}: {result.fatal}")
             lines.append(f"::error {place}title={title}::{message}")
+        name_dialect = result.name_dialect
         for level, problems in (("error", result.errors), ("warning", result.warnings)):
             for p in problems:
                 if result.is_file:
                     place = f"file={_escape_property(result.name)},"
                     if p.line is not None:
                         place += f"line={p.line},col={p.column or 1},"
-                    text = describe(p, result.unit)
+                    text = describe(p, result.unit, name_dialect)
                 else:
                     place = ""
-                    text = f"{location(result.name, p)}: {describe(p, result.unit)}"
+                    text = f"{location(result.name, p)}: {describe(p, result.unit, name_dialect)}"
                 lines.append(f"::{level} {place}title={title}::{_escape_data(text)}")
         if lines:
             self.write("\n".join(lines) + "\n")
@@ -233,7 +241,7 @@ class JsonReporter(Reporter):
         self.files: list[dict[str, object]] = []
 
     def file(self, result: FileResult) -> None:
-        from .checks import version_span
+        from .naming import revision_span
 
         self.files.append(
             {
@@ -242,10 +250,10 @@ class JsonReporter(Reporter):
                 "index_counts": result.unit,
                 "valid": result.valid,
                 "dialect": result.dialect,
-                "crate_versions": version_span(result.dialect) if result.dialect else None,
+                "crate_versions": revision_span(result.dialect) if result.dialect else None,
                 "error": result.fatal,
-                "problems": [p.to_dict() for p in result.errors],
-                "warnings": [p.to_dict() for p in result.warnings],
+                "problems": [p.to_dict(result.name_dialect) for p in result.errors],
+                "warnings": [p.to_dict(result.name_dialect) for p in result.warnings],
                 "notes": list(result.info),
             }
         )

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 
 from ._common import (
     DEBUG,
+    add_float_format,
+    add_max_size,
     add_version,
     finish,
     guarded,
@@ -96,11 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="fail unless each file is exactly what its crate version's save_messages() writes "
         "for the history it holds (each float as the agent held it)",
     )
-    parser.add_argument(
-        "--float-format",
-        choices=("auto", "ryu", "zmij"),
-        default="auto",
-        help="how the crate's serde_json writes floats from 1e16 on: ryu (<= 1.0.146: 1e16) or "
+    add_float_format(
+        parser,
+        "how the crate's serde_json writes floats from 1e16 on: ryu (<= 1.0.146: 1e16) or "
         "zmij (>= 1.0.147: 1e+16). auto (default): as the file shows, else zmij (what a fresh "
         "build resolves today)",
     )
@@ -121,11 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="URL connect/read timeout (default 30, at most 86400); a whole download, headers "
         "included, may take 5x this, at least 30 s",
     )
-    parser.add_argument(
-        "--max-size",
-        default="2G",
-        metavar="SIZE",
-        help="refuse inputs larger than this (default 2G; e.g. 500M)",
+    add_max_size(
+        parser,
+        "refuse inputs larger than this (default 2G; e.g. 500M)",
     )
     from .schema_info import add_schema_arguments
 
@@ -198,9 +196,10 @@ def _main(argv: Sequence[str] | None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .checks import FileResult, Options, check
+    from .checks import check
     from .inputs import InputError, Skipped, expand, read
     from .report import REPORTERS
+    from .results import FileResult, Options
     from .streams import printable, say
 
     options = Options(args.kind, args.dialect, args.strict, args.canonical, args.float_format)
@@ -230,8 +229,8 @@ def _run(args: argparse.Namespace) -> int:
 
 def _check_one(source, args, options, read, check):  # type: ignore[no-untyped-def]
     from ..errors import Problem
-    from .checks import FileResult
     from .inputs import InputError
+    from .results import FileResult
 
     try:
         data = read(source, args.timeout, args.max_size)
@@ -241,7 +240,9 @@ def _check_one(source, args, options, read, check):  # type: ignore[no-untyped-d
         result = check(data, source.name, options)
     except RecursionError:
         result = FileResult(source.name, options.kind or "conversation")
-        result.errors = [Problem(None, "", None, None, "nested too deeply to check", "depth")]
+        result.errors = [
+            Problem(None, "", None, None, "nested too deeply to check", "recursion-limit")
+        ]
     except MemoryError:
         del data
         result = FileResult(source.name, fatal="not enough memory to check it (try a smaller file)")

@@ -21,16 +21,27 @@ element), besides the input and 16 bytes per element; ``keep=True`` keeps the tr
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import orjson
 
-from ..errors import ConversationError, Problem, decode_utf8, pointer, require_document
+from ..errors import (
+    ENCODING,
+    FLOAT_DRIFT,
+    ConversationError,
+    Finding,
+    Note,
+    Problem,
+    decode_utf8,
+    pointer,
+    require_document,
+)
+from ..wording import syntax_kind
 from . import wirefacts as facts
 from .fastparse import floats_simple, has_minus_zero, keys_match
 from .fastread import FastReader
-from .floats import Drift, FloatLog, drift_message, style_in_text, surviving
+from .floats import Drift, FloatLog, drift_cause, style_in_text, surviving
 from .jsonparse import RECURSION_LIMIT, JsonSyntaxError, Parser, position, value_positions
 from .numbers import EXPONENT_FROM
 from .reader import Bail, Reader, Reject
@@ -162,16 +173,7 @@ class Parsed:
         except UnicodeDecodeError as err:
             line, column = self.line_column(start + err.start, 0)
             raise ConversationError(
-                [
-                    Problem(
-                        None,
-                        "",
-                        line,
-                        column + 1,
-                        f"not valid UTF-8 (byte {start + err.start}); the crates read UTF-8 text",
-                        "encoding",
-                    )
-                ]
+                [Problem(None, (), line, column + 1, {"byte": start + err.start}, ENCODING)]
             ) from None
 
     def exact_tree(self, index: int) -> Any:
@@ -190,10 +192,8 @@ class Parsed:
             line, column = err.line_column(text)
             start = self.span(index)[0]
             line, column = self.shift(start, line, column)
-            where = pointer(err.path) if err.path else pointer((index,))
-            raise SyntaxStop(
-                Problem(index, where, line, column, _syntax_words(err.code), "syntax")
-            ) from None
+            where = err.path or (index,)
+            raise SyntaxStop(syntax_problem(index, where, line, column, err.code, text)) from None
         if parser.floats.drifts:
             self.element_floats[index] = parser.floats
         if self.keep:
@@ -229,15 +229,22 @@ class Parsed:
         base_line, base_column = self.line_column(start)
         return base_line + line - 1, column + (base_column if line == 1 else 0)
 
-    def locate_element(self, index: int, path: tuple[Any, ...], message: str, kind: str) -> Problem:
+    def locate_element(self, index: int, note: Finding) -> Problem:
+        """A note of element ``index`` (its path from the document root) with its position,
+        and its sub-notes' positions."""
         text = self.element_text(index)
         positions = value_positions(text, 0, (index,))
-        probe = path
-        while probe not in positions and len(probe) > 1:
-            probe = probe[:-1]
-        line, column = position(text, positions.get(probe, 0))
-        line, column = self.shift(self.span(index)[0], line, column)
-        return Problem(index, pointer(path), line, column + 1, message, kind)
+        start = self.span(index)[0]
+
+        def place(found: Finding) -> tuple[int, int]:
+            probe = found.path
+            while probe not in positions and len(probe) > 1:
+                probe = probe[:-1]
+            line, column = position(text, positions.get(probe, 0))
+            line, column = self.shift(start, line, column)
+            return line, column + 1
+
+        return Problem.of(index, note, *place(note), place=place)
 
 
 _MISSING = object()
@@ -292,7 +299,7 @@ class Notes(Sequence[Problem]):
 
     def __init__(self, parsed: Parsed, pending: list[Any]) -> None:
         self._parsed = parsed
-        self._pending = pending  # Problem, or (index, path, message, kind) to locate
+        self._pending = pending  # Problem, or (index, note) to locate
         self._done: list[Problem] | None = None
 
     def _all(self) -> list[Problem]:
@@ -349,17 +356,7 @@ def to_bytes(data: str | bytes | bytearray | memoryview) -> bytes:
             return data.encode("utf-8")
         except UnicodeEncodeError as err:
             raise ConversationError(
-                [
-                    Problem(
-                        None,
-                        "",
-                        None,
-                        None,
-                        f"the text holds a lone surrogate (character {err.start}); "
-                        "a Rust string cannot",
-                        "encoding",
-                    )
-                ]
+                [Problem(None, (), None, None, {"character": err.start}, ENCODING)]
             ) from None
     return bytes(data)
 
@@ -403,8 +400,8 @@ def _broken(raw: bytes, keep: bool) -> Parsed:
     except JsonSyntaxError as err:
         line, column = err.line_column(text)
         index = parser.element
-        where = pointer(err.path) if err.path else (pointer((index,)) if index is not None else "")
-        syntax = Problem(index, where, line, column, _syntax_words(err.code), "syntax")
+        where = err.path or ((index,) if index is not None else ())
+        syntax = syntax_problem(index, where, line, column, err.code, text)
     else:  # the scanner stopped where serde goes on: let the exact path read it all
         return exact(Parsed(raw, [], False))
     from array import array
@@ -443,8 +440,8 @@ def exact(parsed: Parsed) -> Parsed:
     except JsonSyntaxError as err:
         line, column = err.line_column(text)
         index = parser.element
-        where = pointer(err.path) if err.path else (pointer((index,)) if index is not None else "")
-        problem = Problem(index, where, line, column, _syntax_words(err.code), "syntax")
+        where = err.path or ((index,) if index is not None else ())
+        problem = syntax_problem(index, where, line, column, err.code, text)
         if not parser.partial:
             raise ConversationError([problem]) from None
         tree, spans, syntax = parser.partial, [], problem
@@ -471,19 +468,20 @@ def _exact_spans(text: str, count: int) -> list[tuple[int, int]]:
     return spans
 
 
-def _syntax_words(code: str) -> str:
-    extra = {
-        "trailing characters": "trailing characters after the conversation's closing `]`",
-        "expected value": "expected a JSON value here (a byte-order mark or stray character?)",
-        "recursion limit exceeded": "nested deeper than serde_json's limit of 128 arrays/objects",
-        "unexpected end of hex escape": (
-            "a \\u escape of a leading surrogate must be followed by its trailing surrogate"
-        ),
-        "lone leading surrogate in hex escape": (
-            "a \\u escape names a lone surrogate, which is not a character"
-        ),
-    }
-    return extra.get(code, code)
+def syntax_problem(
+    index: int | None,
+    path: tuple[Any, ...],
+    line: int,
+    column: int | None,
+    code: str,
+    text: str,
+    after: str | None = None,
+) -> Problem:
+    """serde_json's syntax error ``code`` at ``path`` as a problem of its kind; ``after``: what
+    trailing characters follow (the conversation's closing ``]`` unless said)."""
+    kind = syntax_kind(code, text)
+    cause = {"serde": code} if after is None else {"serde": code, "after": after}
+    return Problem(index, path, line, column, cause, kind)
 
 
 Sink = Callable[[int, dict[str, Any]], None]
@@ -502,11 +500,15 @@ def read(
     stop at the first refused element (when only acceptance matters); ``probe``: elements to
     try first (those another dialect refused), so that a refusal costs no full read.
     """
-    if not parsed.fast:
-        return _read_exact(parsed, dialect)
-    if fail_fast and probe:
-        _probe(parsed, dialect, probe)
-    return _ElementReader(parsed, dialect, sink, fail_fast).run()
+    try:
+        if not parsed.fast:
+            return _read_exact(parsed, dialect)
+        if fail_fast and probe:
+            _probe(parsed, dialect, probe)
+        return _ElementReader(parsed, dialect, sink, fail_fast).run()
+    except ConversationError as err:  # each problem says which dialect refused
+        err.problems = [replace(p, dialect=p.dialect or dialect) for p in err.problems]
+        raise
 
 
 def _probe(parsed: Parsed, dialect: str, indices: Sequence[int | None]) -> None:
@@ -517,9 +519,7 @@ def _probe(parsed: Parsed, dialect: str, indices: Sequence[int | None]) -> None:
         try:
             reader.message(parsed.exact_tree(index), index)
         except Reject as why:
-            raise ConversationError(
-                [parsed.locate_element(index, why.path, why.message, why.kind)]
-            ) from None
+            raise ConversationError([parsed.locate_element(index, why.note)]) from None
         except SyntaxStop as stop:
             raise ConversationError([stop.problem]) from None
 
@@ -539,7 +539,7 @@ class _ElementReader:
         # a sink that reads only what every dialect's wire form names as the records do
         self.sink_takes_wire = getattr(sink, "takes_wire", False)
         self.problems: list[Problem] = []
-        self.notes: list[Any] = []  # Problem, or (index, path, message, kind) to locate later
+        self.notes: list[Any] = []  # Problem, or (index, note) to locate later
         self.has_float = False
         self.wire: list[Any] | None = [] if sink is None else None  # all read in place
         self.records: list[Any] = []  # per element: its record, or None where it is wire
@@ -658,7 +658,7 @@ class _ElementReader:
                 if record is not None:
                     self.has_float = self.has_float or floats
                     if notes:
-                        self.notes.extend((index, n.path, n.message, n.kind) for n in notes)
+                        self.notes.extend((index, n) for n in notes)
                         if floats:  # a dropped key's float shows the writer too
                             _big_floats(m, fast.big_floats, {})
             if wire or record is not None:
@@ -724,7 +724,7 @@ class _ElementReader:
         try:
             record = reader.message(tree, index)
         except Reject as why:
-            self.problems.append(parsed.locate_element(index, why.path, why.message, why.kind))
+            self.problems.append(parsed.locate_element(index, why.note))
             if self.fail_fast:
                 raise ConversationError(self.problems) from None
             return None
@@ -744,7 +744,7 @@ class _ElementReader:
                 if found:
                     self.add_drifts(index, found)
         for note in reader.notes[mark:]:
-            self.notes.append(parsed.locate_element(index, note.path, note.message, note.kind))
+            self.notes.append(parsed.locate_element(index, note))
         del reader.notes[mark:]
         return record
 
@@ -758,12 +758,12 @@ def _read_exact(parsed: Parsed, dialect: str) -> ReadResult:
         try:
             records.append(reader.message(m, i))
         except Reject as why:
-            problems.append(locate(parsed, why.path, why.message, why.kind))
+            problems.append(locate(parsed, why.note))
     if parsed.syntax is not None:
         problems.append(parsed.syntax)
     if problems:
         raise ConversationError(problems)
-    notes = [locate(parsed, n.path, n.message, n.kind) for n in reader.notes]
+    notes = [locate(parsed, n) for n in reader.notes]
     floats = parsed.floats or FloatLog()
     drifts = surviving(floats.drifts, records)
     return ReadResult(
@@ -799,26 +799,32 @@ def drift_notes(
             text = parsed.element_text(index)
             line, column = position(text, max(offset, 0))
             line, column = parsed.shift(parsed.span(index)[0], line, column)
-        message = drift_message(drift, dialect, float_format, assumed)
-        out.append(Problem(index, pointer(path), line, column + 1, message, "float-drift"))
+        cause = drift_cause(drift, dialect, float_format, assumed)
+        out.append(Problem(index, path, line, column + 1, cause, FLOAT_DRIFT))
     out.sort(key=lambda p: (p.line or 0, p.column or 0))
     return out
 
 
-def locate(parsed: Parsed, path: tuple[Any, ...], message: str, kind: str) -> Problem:
-    """A problem at ``path`` (starting with the element index), with its line and column."""
+def locate(parsed: Parsed, note: Finding) -> Problem:
+    """A note (or an unplaced problem) at its path (starting with the element index), with its
+    line and column."""
+    index = note.path[0]
+    assert isinstance(index, int), "a note of a message starts with its index"
     if parsed.fast:
-        return parsed.locate_element(path[0], path, message, kind)
-    assert parsed.text is not None and parsed.spans is not None
-    index = path[0]
-    start = parsed.spans[index][0]
-    positions = value_positions(parsed.text, start, (index,))
-    probe = path
-    while probe not in positions and len(probe) > 1:
-        probe = probe[:-1]
-    offset = positions.get(probe, start)
-    line, column = position(parsed.text, offset)
-    return Problem(index, pointer(path), line, column + 1, message, kind)
+        return parsed.locate_element(index, note)
+    text, spans = parsed.text, parsed.spans
+    assert text is not None and spans is not None
+    start = spans[index][0]
+    positions = value_positions(text, start, (index,))
+
+    def place(found: Finding) -> tuple[int, int]:
+        probe = found.path
+        while probe not in positions and len(probe) > 1:
+            probe = probe[:-1]
+        line, column = position(text, positions.get(probe, start))
+        return line, column + 1
+
+    return Problem.of(index, note, *place(note), place=place)
 
 
 def signals(tree: list[Any]) -> dict[str, bool]:
@@ -911,9 +917,8 @@ def read_arrays(
         root = parse_value(text)
     except JsonSyntaxError as err:
         line, column = err.line_column(text)
-        where = pointer(err.path) if err.path else ""
         raise ConversationError(
-            [Problem(None, where, line, column, _syntax_words(err.code), "syntax")]
+            [syntax_problem(None, err.path or (), line, column, err.code, text)]
         ) from None
     walk(root, ())
     if not found:
@@ -923,12 +928,21 @@ def read_arrays(
     notes: list[Problem] = []
     out: list[tuple[str, list[dict[str, Any]]]] = []
 
-    def at(path: tuple[Any, ...], message: str, kind: str) -> Problem:
+    def place(path: tuple[Any, ...]) -> tuple[int, int]:
         probe = path
         while probe and probe not in positions:
             probe = probe[:-1]
         line, column = position(text, positions.get(probe, 0))
-        return Problem(None, pointer(path), line, column + 1, message, kind)
+        return line, column + 1
+
+    def at(base: tuple[Any, ...], note: Note) -> Problem:
+        return Problem.of(
+            None,
+            note,
+            *place((*base, *note.path)),
+            base=base,
+            place=lambda sub: place((*base, *sub.path)),
+        )
 
     for base, items in found:
         reader = Reader(spec)
@@ -937,8 +951,8 @@ def read_arrays(
             try:
                 records.append(reader.message(item, i))
             except Reject as why:
-                problems.append(at((*base, *why.path), why.message, why.kind))
-        notes += [at((*base, *n.path), n.message, n.kind) for n in reader.notes]
+                problems.append(at(base, why.note))
+        notes += [at(base, n) for n in reader.notes]
         out.append((pointer(base), records))
     if problems:
         raise ConversationError(problems)

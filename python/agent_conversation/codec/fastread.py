@@ -335,7 +335,7 @@ class FastReader:
                     self.keys += 3
                     return {_ROLE: role, _KIND: kind, _DATA: self.free(m[_DATA], 3)}
             return None
-        layout = layouts.get(frozenset(m))  # type: ignore[arg-type]
+        layout = layouts.get(frozenset(m))
         if layout is None:
             return None
         record: dict[str, Any] = {MESSAGE_TAG: role}

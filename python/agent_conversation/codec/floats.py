@@ -119,17 +119,16 @@ def memory_of(drifts: list[Drift]) -> dict[int, tuple[float, float]]:
     return {id(d.restored): (d.restored, d.saved) for d in drifts}
 
 
-def drift_message(drift: Drift, reader: str, float_format: str, assumed: bool) -> str:
-    """``restoring this file in yoagent@0.22 changes 0.9808861679331449 to …448``."""
-    changed = format_f64(drift.restored, float_format == "zmij")
-    words = (
-        f"restoring this file in {reader} changes {drift.literal} to {changed} "
-        "(serde_json's float parsing is not correctly rounded; saving then writes the changed "
-        "value)"
-    )
-    if assumed and not -EXPONENT_FROM < drift.restored < EXPONENT_FROM:
-        words += "; zmij layout assumed, the file does not show which serde_json wrote it"
-    return words
+def drift_cause(drift: Drift, reader: str, float_format: str, assumed: bool) -> dict[str, Any]:
+    """The facts of a ``float-drift`` note (worded by :mod:`..wording`): ``restoring this file
+    in yoagent@0.22 changes 0.9808861679331449 to …448``."""
+    return {
+        "literal": drift.literal,
+        "restored": drift.restored,
+        "plus": float_format == "zmij",
+        "dialect": reader,
+        "layout_assumed": assumed and not -EXPONENT_FROM < drift.restored < EXPONENT_FROM,
+    }
 
 
 def has_big_float(value: Any) -> bool:

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import pointer
+from ..errors import WITHIN, Cause
+from ..errors import Note as Note  # the one note type, also importable from here
+from ..wording import unexpected, value_facts
 from .jsonparse import DupDict
-from .numbers import EXPONENT_FROM, I64_MIN, U32_MAX, U64_MAX, easy_float, format_f64
+from .numbers import EXPONENT_FROM, I64_MIN, U32_MAX, U64_MAX, easy_float
 from .spec import (
     CONTENT_KIND,
     CONTENT_TAG,
@@ -42,46 +44,77 @@ U64_KIND = "u64"  # the wire tables' kind of a u64 value
 
 
 class Reject(Exception):
-    """One reading of a value failed: where (a path) and why (serde's words, made plainer)."""
+    """One reading of a value failed: where (a path), what (a kind) and the facts (a cause).
 
-    def __init__(self, path: tuple[Any, ...], message: str, kind: str = "invalid") -> None:
+    ``Reject(path, "words", kind)`` is a cause its maker words itself (records, sessions);
+    the reader gives facts: ``Reject(path, kind=..., cause={...})``.
+    """
+
+    def __init__(
+        self,
+        path: tuple[Any, ...],
+        message: str | None = None,
+        kind: str = "invalid",
+        cause: Cause | None = None,
+        context: tuple[Note, ...] = (),
+    ) -> None:
+        self.note = Note(path, kind, message if cause is None else cause, context)
         super().__init__(message)
-        self.path = path
-        self.message = message
-        self.kind = kind
+
+    @property
+    def path(self) -> tuple[Any, ...]:
+        return self.note.path
+
+    @property
+    def kind(self) -> str:
+        return self.note.kind
+
+    @property
+    def cause(self) -> Cause:
+        return self.note.cause
+
+    @property
+    def context(self) -> tuple[Note, ...]:
+        return self.note.context
+
+    @property
+    def message(self) -> str:
+        return self.note.message
+
+    def __str__(self) -> str:
+        return self.note.message
 
 
 class Bail(Exception):
     """The fast path met something it leaves to the exact path."""
 
 
-class Note:
-    """Something that loads but does not survive a round trip (``Conversation.notes``)."""
-
-    __slots__ = ("path", "message", "kind")
-
-    def __init__(self, path: tuple[Any, ...], message: str, kind: str) -> None:
-        self.path = path
-        self.message = message
-        self.kind = kind
-
-
 def describe(value: Any) -> str:
     """serde's ``Unexpected`` wording for a JSON value."""
-    if value is None:
-        return "null"
-    if value is True or value is False:
-        return f"boolean `{'true' if value else 'false'}`"
-    if isinstance(value, int):
-        return f"integer `{value}`"
-    if isinstance(value, float):
-        return f"floating point `{format_f64(value)}`"
-    if isinstance(value, str):
-        short = value if len(value) <= 40 else value[:37] + "..."
-        return f"string {short!r}"
-    if isinstance(value, list):
-        return "a sequence" if value else "an empty sequence"
-    return "a map"
+    return unexpected(value_facts(value))
+
+
+def _wrong(path: tuple[Any, ...], raw: Any, expected: str, kind: str = "wrong-type") -> Reject:
+    """serde's ``invalid type``: ``raw`` where ``expected`` was expected."""
+    return Reject(path, kind=kind, cause={**value_facts(raw), "expected": expected})
+
+
+def _not_an_integer(path: tuple[Any, ...], raw: Any, expected: str, limit: int) -> Reject:
+    """A non-integer where an integer is expected; a float names the integer rule it broke."""
+    kind = "wrong-type"
+    if type(raw) is float:
+        if raw != raw or raw in (float("inf"), float("-inf")) or not raw.is_integer():
+            kind = "not-an-integer"
+        else:
+            kind = "integer-overflow" if raw > limit else "float-for-integer"
+    return _wrong(path, raw, expected, kind)
+
+
+def _out_of_range(path: tuple[Any, ...], raw: int, expected: str) -> Reject:
+    """serde's ``invalid value`` for an integer outside an unsigned field's range."""
+    kind = "negative-integer" if raw < 0 else "integer-overflow"
+    cause = {**value_facts(raw), "expected": expected, "category": "value"}
+    return Reject(path, kind=kind, cause=cause)
 
 
 class Reader:
@@ -97,8 +130,13 @@ class Reader:
         self._role_index = spec.role_index  # phi-core reads `role` through serde_json::Value
 
     # -- notes ---------------------------------------------------------------------------------
-    def note(self, path: tuple[Any, ...], message: str, kind: str) -> None:
-        self.notes.append(Note(path, message, kind))
+    def note(self, path: tuple[Any, ...], kind: str, *worded: str, **cause: Any) -> None:
+        """Note ``kind`` at ``path`` with the facts ``cause``; ``note(path, words, kind)`` for
+        a note its maker words itself (the session and record readers)."""
+        if worded:
+            self.notes.append(Note(path, worded[0], kind))
+        else:
+            self.notes.append(Note(path, kind, cause))
 
     # -- AgentMessage --------------------------------------------------------------------------
     def message(self, value: Any, index: int) -> dict[str, Any]:
@@ -121,11 +159,15 @@ class Reader:
                     value.get(MESSAGE_TAG) == "extension"  # the role the constructor writes
                     or not EXTENSION_ONLY_KEYS.isdisjoint(value)
                 )
-                raise Untagged(path, llm_error, ext_error, looks_extension) from None
+                raise untagged(path, llm_error, ext_error, looks_extension) from None
 
     def extension(self, value: Any, path: tuple[Any, ...]) -> dict[str, Any]:
         ts = self.spec.types[EXTENSION_TYPE]
-        fields = self.struct(value, ts, path, ts.duplicates_error, what="an extension record")
+        what = "an extension record"
+        if isinstance(value, (dict, list)):
+            fields = self.struct(value, ts, path, ts.duplicates_error, what)
+        else:
+            raise _wrong(path, value, what, "not-an-object")
         return {f.ir: fields[f.ir] for f in ts.fields}
 
     def llm_message(self, value: Any, path: tuple[Any, ...]) -> dict[str, Any]:
@@ -158,24 +200,24 @@ class Reader:
         """Split an internally tagged value into (variant, the rest, is_sequence_form)."""
         if isinstance(value, dict):
             if tag not in value:
-                raise Reject(path, f"missing field `{tag}`", "missing")
+                raise Reject(path, kind="missing-key", cause={"key": tag})
             if (
                 isinstance(value, DupDict)
                 and tag in value.duplicates
                 and self.spec.duplicates_error
             ):
-                raise Reject((*path, tag), f"duplicate field `{tag}`", "duplicate-key")
+                raise Reject((*path, tag), kind="duplicate-key", cause={"key": tag})
             raw = value[tag]
             return self.variant(raw, variants, (*path, tag), allow_index, tag), value, False
         if isinstance(value, list):
-            if not value:
-                raise Reject(path, f"missing field `{tag}`", "missing")
+            if not value:  # an empty array is no message at all: serde misses its tag
+                empty = "not-an-object" if len(path) == 1 else "missing-key"
+                raise Reject(path, kind=empty, cause={"key": tag})
             variant = self.variant(value[0], variants, (*path, 0), allow_index, tag)
-            self.note(path, "written as a sequence; the crate writes an object", "alias")
+            self.note(path, "alias", form="sequence")
             return variant, value, True
-        raise Reject(
-            path, f"invalid type: {describe(value)}, expected an object with `{tag}`", "type"
-        )
+        wrong = "not-an-object" if len(path) == 1 else "wrong-type"
+        raise _wrong(path, value, f"an object with `{tag}`", wrong)
 
     def variant(
         self,
@@ -188,19 +230,15 @@ class Reader:
         if isinstance(raw, str):
             if raw in variants:
                 return raw
-            raise _unknown_variant(raw, variants, path)
+            raise _unknown_variant(raw, variants, path, tag)
         if allow_index and type(raw) is int and raw >= 0:
             if raw < len(variants):
-                self.note(
-                    path, f"variant given by index {raw}; written as {variants[raw]!r}", "alias"
-                )
+                self.note(path, "alias", form="index", index=raw, variant=variants[raw])
                 return variants[raw]
-            raise Reject(
-                path,
-                f"invalid value: integer `{raw}`, expected variant index 0 <= i < {len(variants)}",
-                "unknown-variant",
-            )
-        raise Reject(path, f"invalid type: {describe(raw)}, expected a string `{tag}`", "type")
+            expected = f"variant index 0 <= i < {len(variants)}"
+            cause = {**value_facts(raw), "expected": expected, "category": "value"}
+            raise Reject(path, kind=_UNKNOWN.get(tag, "unknown-variant"), cause=cause)
+        raise _wrong(path, raw, f"a string `{tag}`")
 
     # -- structs -------------------------------------------------------------------------------
     def struct(
@@ -209,9 +247,9 @@ class Reader:
         if isinstance(value, dict):
             return self.struct_map(value, ts, path, dup_error, skip=None)
         if isinstance(value, list):
-            self.note(path, "written as a sequence; the crate writes an object", "alias")
+            self.note(path, "alias", form="sequence")
             return self.struct_seq(value, ts, path, offset=0)
-        raise Reject(path, f"invalid type: {describe(value)}, expected {what}", "type")
+        raise _wrong(path, value, what)
 
     def struct_map(
         self,
@@ -233,40 +271,32 @@ class Reader:
             if f.ir in seen:
                 raise Reject(
                     (*path, key),
-                    f"duplicate field `{f.wire}` (given as both `{seen[f.ir]}` and `{key}`)",
-                    "duplicate-key",
+                    kind="duplicate-alias",
+                    cause={"key": f.wire, "given": (seen[f.ir], key)},
                 )
             seen[f.ir] = key
             if key in ts.aliases:
-                self.note((*path, key), f"`{key}` is read as `{f.wire}` and written so", "alias")
+                self.note((*path, key), "alias", form="alias", key=key, wire=f.wire)
         if isinstance(value, DupDict):
             for key in value.duplicates:
                 if key in lookup or key == skip:
                     if dup_error:
-                        raise Reject((*path, key), f"duplicate field `{key}`", "duplicate-key")
-                    self.note(
-                        (*path, key), f"key `{key}` repeated; the last one wins", "duplicate-key"
-                    )
+                        raise Reject((*path, key), kind="duplicate-key", cause={"key": key})
+                    self.note((*path, key), "duplicate-key", key=key, last_wins=True)
                 elif not dup_error:
-                    self.note(
-                        (*path, key), f"key `{key}` repeated; the last one wins", "duplicate-key"
-                    )
+                    self.note((*path, key), "duplicate-key", key=key, last_wins=True)
         out: dict[str, Any] = {}
         for f in ts.fields:
             given = seen.get(f.ir)
             if given is None:
                 if f.required:
-                    raise Reject(path, f"missing field `{f.wire}`", "missing")
+                    raise Reject(path, kind="missing-key", cause={"key": f.wire})
                 if f.has_default and f.default is not None:
                     out[f.ir] = f.default
                 continue
             raw = value[given]
             if raw is None and f.optional:
-                self.note(
-                    (*path, given),
-                    f"`{given}` is null; it is read as absent and not written",
-                    "null-optional",
-                )
+                self.note((*path, given), "null-optional", key=given)
                 continue
             if f.kind == PROTOCOL_KIND:
                 protocol = self.protocol(raw, (*path, given))
@@ -288,12 +318,8 @@ class Reader:
                     if f.default is not None:
                         out[f.ir] = f.default
                     continue
-                raise Reject(
-                    path,
-                    f"invalid length {len(items)}, expected {len(fields) + offset} elements "
-                    f"(`{f.wire}` is missing)",
-                    "missing",
-                )
+                cause = {"count": len(items), "expected_count": len(fields) + offset}
+                raise Reject(path, kind="missing-key", cause={**cause, "key": f.wire})
             raw = items[pos + offset]
             if raw is None and f.optional:
                 continue
@@ -304,11 +330,8 @@ class Reader:
                 continue
             out[f.ir] = self.field(raw, f, (*path, pos + offset))
         if available > len(fields):
-            raise Reject(
-                path,
-                f"invalid length {len(items)}, expected at most {len(fields) + offset} elements",
-                "type",
-            )
+            cause = {"count": len(items), "expected_count": len(fields) + offset}
+            raise Reject(path, kind="too-many-elements", cause=cause)
         return out
 
     def protocol(self, raw: Any, path: tuple[Any, ...]) -> str | None:
@@ -319,19 +342,13 @@ class Reader:
         if isinstance(raw, dict) and len(raw) == 1:
             ((key, inner),) = raw.items()
             if key in protocols and inner is None:
-                self.note(path, f'written as a map; the crate writes "{key}"', "alias")
-                return key
-        self.note(
-            path,
-            f"unknown protocol {describe(raw)} loads as absent and is not written",
-            "metadata-dropped",
-        )
+                self.note(path, "alias", form="map", variant=key)
+                return str(key)
+        self.note(path, "metadata-dropped", **value_facts(raw))
         return None
 
     def unknown_key(self, path: tuple[Any, ...], key: str) -> None:
-        self.note(
-            (*path, key), f"unknown key `{key}` would be dropped by {self.spec.name}", "unknown-key"
-        )
+        self.note((*path, key), "unknown-key", key=key, dialect=self.spec.name)
 
     # -- field values --------------------------------------------------------------------------
     def field(self, raw: Any, f: Field, path: tuple[Any, ...]) -> Any:
@@ -339,8 +356,8 @@ class Reader:
         if kind == "str":
             if isinstance(raw, str):
                 return raw
-            raise Reject(path, f"invalid type: {describe(raw)}, expected a string", "type")
-        if kind == "u64":
+            raise _wrong(path, raw, "a string")
+        if kind == U64_KIND:
             return self.u64(raw, path)
         if kind == CONTENT_KIND:
             return self.content(raw, path)
@@ -349,7 +366,7 @@ class Reader:
         if kind == "bool":
             if raw is True or raw is False:
                 return raw
-            raise Reject(path, f"invalid type: {describe(raw)}, expected a boolean", "type")
+            raise _wrong(path, raw, "a boolean")
         if kind == STOP_KIND:
             return self.stop_reason(raw, path)
         if kind == USAGE_KIND:
@@ -363,7 +380,7 @@ class Reader:
             return self.unit_enum(raw, self.spec.enums[TAG_KIND_KIND], path, TAG_KIND_KIND)
         if kind == U64_LIST_KIND:
             if not isinstance(raw, list):
-                raise Reject(path, f"invalid type: {describe(raw)}, expected a sequence", "type")
+                raise _wrong(path, raw, "a sequence")
             return [self.u64(item, (*path, i)) for i, item in enumerate(raw)]
         raise AssertionError(kind)  # pragma: no cover
 
@@ -375,23 +392,19 @@ class Reader:
         if type(raw) is int:
             if raw >= 0:
                 return raw
-            raise Reject(
-                path, f"invalid value: integer `{raw}`, expected an unsigned integer (u64)", "range"
-            )
-        raise Reject(
-            path, f"invalid type: {describe(raw)}, expected an unsigned integer (u64)", "type"
-        )
+            raise _out_of_range(path, raw, _U64_WORDS)
+        raise _not_an_integer(path, raw, _U64_WORDS, U64_MAX)
 
     @staticmethod
     def u32(raw: Any, path: tuple[Any, ...]) -> int:
         if type(raw) is int:
             if 0 <= raw <= U32_MAX:
                 return raw
-            raise Reject(path, f"invalid value: integer `{raw}`, expected u32", "range")
-        raise Reject(path, f"invalid type: {describe(raw)}, expected u32", "type")
+            raise _out_of_range(path, raw, "u32")
+        raise _not_an_integer(path, raw, "u32", U32_MAX)
 
     def stop_reason(self, raw: Any, path: tuple[Any, ...]) -> str:
-        return self.unit_enum(raw, self.spec.stop_order, path, "StopReason")
+        return self.unit_enum(raw, self.spec.stop_order, path, STOP_KIND)
 
     def unit_enum(
         self, raw: Any, variants: tuple[str, ...], path: tuple[Any, ...], name: str
@@ -400,7 +413,7 @@ class Reader:
         if isinstance(raw, str):
             if raw in variants:
                 return raw
-            raise _unknown_variant(raw, variants, path)
+            raise _unknown_variant(raw, variants, path, name)
         if (
             isinstance(raw, dict)
             and len(raw) == 1
@@ -408,24 +421,16 @@ class Reader:
         ):
             ((key, inner),) = raw.items()
             if key not in variants:
-                raise _unknown_variant(key, variants, path)
+                raise _unknown_variant(key, variants, path, name)
             if inner is not None:
-                raise Reject(
-                    (*path, key), f"invalid type: {describe(inner)}, expected unit", "type"
-                )
-            self.note(path, f'written as a map; the crate writes "{key}"', "alias")
-            return key
-        raise Reject(
-            path, f"invalid type: {describe(raw)}, expected enum {name} (a string)", "type"
-        )
+                raise _wrong((*path, key), inner, "unit")
+            self.note(path, "alias", form="map", variant=key)
+            return str(key)
+        raise _wrong(path, raw, f"enum {name} (a string)")
 
     def content(self, raw: Any, path: tuple[Any, ...]) -> list[dict[str, Any]]:
         if not isinstance(raw, list):
-            raise Reject(
-                path,
-                f"invalid type: {describe(raw)}, expected a sequence of content blocks",
-                "type",
-            )
+            raise _wrong(path, raw, "a sequence of content blocks")
         types = self.spec.types
         dup_error = self.dup_error_here()
         out = []
@@ -453,9 +458,7 @@ class Reader:
             self.keys += len(raw)
             if isinstance(raw, DupDict):
                 for key in raw.duplicates:
-                    self.note(
-                        (*path, key), f"key `{key}` repeated; the last one wins", "duplicate-key"
-                    )
+                    self.note((*path, key), "duplicate-key", key=key, last_wins=True)
             keys = list(raw)
             if len(keys) > 1:
                 keys.sort()
@@ -472,7 +475,8 @@ class Reader:
                 raise Bail  # serde may read its literal differently: the exact path decides
         elif type(raw) is int and not I64_MIN <= raw <= U64_MAX:
             # Only hand-built records get here: parsed integers are always in range.
-            raise Reject(path, f"integer {raw} is outside serde_json's u64/i64 range", "range")
+            cause = {**value_facts(raw), "outside": "u64/i64"}
+            raise Reject(path, kind="integer-overflow", cause=cause)
         return raw
 
     # -- phi-core metadata ---------------------------------------------------------------------
@@ -494,11 +498,8 @@ class Reader:
             except Reject as why:
                 if not self.spec.lenient_metadata:
                     raise
-                self.note(
-                    (*path, key),
-                    f"`{key}` is malformed and silently dropped: {why.message}",
-                    "metadata-dropped",
-                )
+                reason = {"reason_kind": why.kind, "reason": why.cause}
+                self.note((*path, key), "metadata-dropped", key=key, **reason)
                 continue
             if parsed is None:
                 continue
@@ -509,19 +510,19 @@ class Reader:
         if self.fast:
             self.keys += _count_keys(raw)
         if raw is None:
-            raise Reject(path, "null")
+            raise Reject(path, kind="wrong-type", cause=value_facts(raw))
         kind = self.spec.metadata_kinds[key]
         if kind == U64_KIND:
             return self.u64(raw, path)
         if kind.startswith("["):  # a list of structs (tags)
             ts = self.spec.types[kind[1:-1]]
             if not isinstance(raw, list):
-                raise Reject(path, f"invalid type: {describe(raw)}, expected a sequence")
+                raise _wrong(path, raw, "a sequence")
             items = [
                 self.struct(t, ts, (*path, i), False, f"a {ts.label}") for i, t in enumerate(raw)
             ]
             if not items:
-                self.note(path, f"empty `{key}` are not written", "null-optional")
+                self.note(path, "null-optional", key=key, empty=True)
                 return None
             return items
         if kind in self.spec.unions:
@@ -541,10 +542,10 @@ class Reader:
             items = rest[1:]
             if not spec_fields:
                 if items:
-                    raise Reject(path, "unit variant given extra elements")
+                    raise Reject(path, kind="too-many-elements", cause={"unit": True})
                 return out
             if len(items) != len(spec_fields):
-                raise Reject(path, f"invalid length {len(rest)}")
+                raise Reject(path, kind="too-many-elements", cause={"count": len(rest)})
             pairs = list(zip(spec_fields, items, strict=True))
         else:
             for key in rest:
@@ -552,13 +553,13 @@ class Reader:
                     self.unknown_key(path, key)
             missing = [name for name, _ in spec_fields if name not in rest]
             if missing:
-                raise Reject(path, f"missing field `{missing[0]}`", "missing")
+                raise Reject(path, kind="missing-key", cause={"key": missing[0]})
             pairs = [((name, kind_), rest[name]) for name, kind_ in spec_fields]
         for (name, fkind), item in pairs:
             fpath = (*path, name)
             if fkind == "str":
                 if not isinstance(item, str):
-                    raise Reject(fpath, f"invalid type: {describe(item)}, expected a string")
+                    raise _wrong(fpath, item, "a string")
                 out[name] = item
             elif fkind == "u32":
                 out[name] = self.u32(item, fpath)
@@ -569,37 +570,44 @@ class Reader:
         return out
 
 
-def _unknown_variant(name: str, variants: tuple[str, ...], path: tuple[Any, ...]) -> Reject:
-    expected = ", ".join(f"`{v}`" for v in variants)
-    return Reject(path, f"unknown variant `{name}`, expected one of {expected}", "unknown-variant")
+_UNKNOWN = {MESSAGE_TAG: "unknown-role", CONTENT_TAG: "unknown-content-type"}
+_UNKNOWN[STOP_KIND] = "unknown-stop-reason"
+_U64_WORDS = "an unsigned integer (u64)"
+READINGS = ("an LLM message", "an extension record")
 
 
-class Untagged(Reject):
-    """Neither reading of an ``AgentMessage`` succeeded; both reasons are kept."""
-
-    def __init__(
-        self, path: tuple[Any, ...], llm: Reject, ext: Reject, looks_extension: bool = False
-    ) -> None:
-        self.llm = llm
-        self.ext = ext
-        # Blame the reading the author most likely meant: an LLM message, unless its role was
-        # not an LLM role and the record has the extension keys (it failed on their values).
-        meant_extension = (
-            llm.kind in ("unknown-variant", "missing")
-            and llm.path[1:] in ((MESSAGE_TAG,), ())
-            and (ext.kind != "missing" or looks_extension)
-        )
-        primary = ext if meant_extension else llm
-        super().__init__(primary.path, untagged_message(llm, ext), primary.kind)
+def _unknown_variant(
+    name: str, variants: tuple[str, ...], path: tuple[Any, ...], of: str
+) -> Reject:
+    """An unknown variant of ``of`` (a tag key, or an enum's ``$defs`` name)."""
+    cause = {"variant": name, "variants": variants}
+    return Reject(path, kind=_UNKNOWN.get(of, "unknown-variant"), cause=cause)
 
 
-def _reason(label: str, why: Reject) -> str:
-    at = pointer(why.path[1:])
-    return f"as {label}, " + (f"`{at}`: " if at else "") + why.message
+def best_reading(llm: Note, ext: Note, looks_extension: bool) -> int:
+    """Which reading of an untagged ``AgentMessage`` to blame: 0 (LLM message) or 1 (extension).
+
+    The LLM reading, unless its role was no LLM role (it failed on the role, or on a missing
+    key of the message itself) and the extension reading failed on a value rather than a
+    missing key, or the record has keys only an extension record has: the author meant an
+    extension record.
+    """
+    on_role = llm.kind in ("unknown-role", "missing-key")
+    meant_extension = (
+        (on_role or (llm.kind == "not-an-object" and "key" in llm.cause))
+        and llm.path[1:] in ((MESSAGE_TAG,), ())
+        and (ext.kind != "missing-key" or looks_extension)
+    )
+    return 1 if meant_extension else 0
 
 
-def untagged_message(llm: Reject, ext: Reject) -> str:
-    return _reason("an LLM message", llm) + "; " + _reason("an extension record", ext)
+def untagged(path: tuple[Any, ...], llm: Reject, ext: Reject, looks_extension: bool) -> Reject:
+    """Neither reading of an ``AgentMessage`` succeeded: a refusal that keeps both readings
+    (``context``) and takes the blamed one's path and kind (:func:`best_reading`)."""
+    best = best_reading(llm.note, ext.note, looks_extension)
+    primary = (llm, ext)[best]
+    cause = {"readings": READINGS, "best": best, WITHIN: len(path)}
+    return Reject(primary.path, kind=primary.kind, cause=cause, context=(llm.note, ext.note))
 
 
 def _count_keys(value: Any) -> int:

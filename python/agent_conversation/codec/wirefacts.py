@@ -37,7 +37,7 @@ def key_of_kind(kind: str) -> str:
         for key, k in table["kinds"].items()
         if k == kind
     }
-    return key
+    return str(key)
 
 
 def _spellings(definition: str) -> tuple[frozenset[str], frozenset[str]]:

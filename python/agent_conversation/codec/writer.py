@@ -14,8 +14,21 @@ from typing import Any
 
 import orjson
 
+from ..errors import Note
 from .numbers import DEFAULT_FLOAT_FORMAT, format_f64
-from .spec import CONTENT_KIND, STOP_KIND, USAGE_KIND, Spec
+from .spec import (
+    CONTENT_KIND,
+    CONTENT_TAG,
+    MESSAGE_ROLES,
+    MESSAGE_TAG,
+    STOP_KIND,
+    USAGE_KIND,
+    Spec,
+)
+from .wirefacts import EXTENSION_KEYS, EXTENSION_ONLY_KEYS, EXTENSION_TYPE, USAGE_TYPE
+
+# The first key only an extension record has (``kind``): it tells one from an LLM message.
+EXTENSION_MARK = next(key for key in EXTENSION_KEYS if key in EXTENSION_ONLY_KEYS)
 
 # orjson writes floats in zmij's layout (shortest digits, `1e+16`) in the versions this was
 # checked with; the writing shortcuts below rely on it, so they check it once.
@@ -23,17 +36,6 @@ ORJSON_WRITES_ZMIJ = (
     orjson.dumps([1e16, 1e-7, 1.5e-7, 1e22, 0.00001, 100.0, -0.0, 1.2345678901234567e20])
     == b"[1e+16,1e-7,1.5e-7,1e+22,0.00001,100.0,-0.0,1.2345678901234567e+20]"
 )
-
-
-class Loss:
-    """Something a target dialect cannot carry: where, and what."""
-
-    __slots__ = ("path", "message", "kind")
-
-    def __init__(self, path: tuple[Any, ...], message: str, kind: str) -> None:
-        self.path = path
-        self.message = message
-        self.kind = kind
 
 
 Memory = dict[int, tuple[float, float]]  # id(serde's float) → (that float, the agent's value)
@@ -67,27 +69,29 @@ class Writer:
         self.floats = floats
         self.exponent_plus = float_format == "zmij"
         self.memory = memory
-        self.losses: list[Loss] = []
+        self.losses: list[Note] = []
         types = spec.types
         self._fields = {name: types[name].fields for name in types}
         self._known = {
-            name: {"role", *(f.ir for f in types[name].fields)}
-            for name in ("user", "assistant", "toolResult")
+            name: {MESSAGE_TAG, *(f.ir for f in types[name].fields)} for name in MESSAGE_ROLES
         }
+        self._extension = [(f.ir, f.wire, f.kind == "free") for f in types[EXTENSION_TYPE].fields]
         self._metadata = set(spec.metadata)
 
-    def lose(self, path: tuple[Any, ...], message: str, kind: str = "loss") -> None:
-        self.losses.append(Loss(path, message, kind))
+    def lose(self, path: tuple[Any, ...], kind: str, **cause: Any) -> None:
+        self.losses.append(Note(path, kind, cause))
 
     def free(self, value: Any) -> Any:
         return _fragment_floats(value, self.exponent_plus, self.memory) if self.floats else value
 
     def record(self, rec: dict[str, Any], index: int) -> dict[str, Any]:
-        if "kind" in rec:
-            return {"role": rec["role"], "kind": rec["kind"], "data": self.free(rec["data"])}
-        role = rec["role"]
+        if EXTENSION_MARK in rec:
+            return {
+                wire: self.free(rec[ir]) if free else rec[ir] for ir, wire, free in self._extension
+            }
+        role = rec[MESSAGE_TAG]
         path = (index,)
-        out: dict[str, Any] = {"role": role}
+        out: dict[str, Any] = {MESSAGE_TAG: role}
         self._struct(rec, role, path, out)
         known = self._known[role]
         for key, value in rec.items():
@@ -96,7 +100,7 @@ class Writer:
             if key in self._metadata:
                 out[key] = value
             else:
-                self.lose((*path, key), f"`{key}` has no place in {self.spec.name}", "metadata")
+                self.lose((*path, key), "metadata", key=key, dialect=self.spec.name)
         return out
 
     def _struct(
@@ -109,7 +113,7 @@ class Writer:
                 if f.has_default:
                     out[f.wire] = f.default
                     continue
-                self.lose((*path, f.ir), f"required `{f.wire}` is missing", "missing")
+                self.lose((*path, f.ir), "missing-key", key=f.wire, required=True)
                 continue
             value = rec[f.ir]
             kind = f.kind
@@ -120,39 +124,31 @@ class Writer:
             elif kind == "free":
                 value = self.free(value)
             elif kind == STOP_KIND and value not in self.spec.stop_reasons:
-                self.lose(
-                    (*path, f.ir),
-                    f"stop reason {value!r} does not exist in {self.spec.name}",
-                    "stop-reason",
-                )
+                self.lose((*path, f.ir), "stop-reason", variant=value, dialect=self.spec.name)
             out[f.wire] = value
 
     def _block(self, block: dict[str, Any], path: tuple[Any, ...]) -> dict[str, Any]:
-        tname = block["type"]
-        out: dict[str, Any] = {"type": tname}
+        tname = block[CONTENT_TAG]
+        out: dict[str, Any] = {CONTENT_TAG: tname}
         self._struct(block, tname, path, out)
         fields = self._fields[tname]
         if len(block) > len(out):
             names = {f.ir for f in fields}
             for key in block:
-                if key != "type" and key not in names:
-                    self.lose((*path, key), f"`{key}` has no place in {self.spec.name}", "field")
+                if key != CONTENT_TAG and key not in names:
+                    self.lose((*path, key), "field", key=key, dialect=self.spec.name)
         return out
 
     def _usage(self, usage: dict[str, Any], path: tuple[Any, ...]) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        fields = self._fields["usage"]
+        fields = self._fields[USAGE_TYPE]
         for f in fields:
             out[f.wire] = usage.get(f.ir, 0)
         if len(usage) > len(fields):
             names = {f.ir for f in fields}
             for key, value in usage.items():
                 if key not in names and value != 0:
-                    self.lose(
-                        (*path, key),
-                        f"usage `{key}` = {value} has no place in {self.spec.name}",
-                        "usage",
-                    )
+                    self.lose((*path, key), USAGE_TYPE, key=key, got=value, dialect=self.spec.name)
         return out
 
 
@@ -163,7 +159,7 @@ def write(
     passthrough: bool = False,
     float_format: str = DEFAULT_FLOAT_FORMAT,
     memory: Memory | None = None,
-) -> tuple[str, list[Loss]]:
+) -> tuple[str, list[Note]]:
     """Serialize records for ``spec``; ``passthrough`` when records already are its wire form.
 
     ``float_format`` is ``ryu`` (serde_json <= 1.0.146) or ``zmij`` (1.0.147 and later).
@@ -185,7 +181,7 @@ def _write(
     passthrough: bool,
     float_format: str,
     memory: Memory | None = None,
-) -> tuple[str, list[Loss]]:
+) -> tuple[str, list[Note]]:
     writer = Writer(spec, floats=floats, float_format=float_format, memory=memory)
     if passthrough and not floats and not spec.sorted_keys:
         wire = records
@@ -194,5 +190,5 @@ def _write(
     if not spec.sorted_keys:
         return orjson.dumps(wire).decode(), writer.losses
     sort = orjson.OPT_SORT_KEYS
-    parts = [orjson.dumps(w) if "kind" in w else orjson.dumps(w, option=sort) for w in wire]
+    parts = [orjson.dumps(w) if EXTENSION_MARK in w else orjson.dumps(w, option=sort) for w in wire]
     return (b"[" + b",".join(parts) + b"]").decode(), writer.losses

@@ -16,8 +16,16 @@ from typing import Any
 from ..conversation import Conversation
 from ..conversion import Loss, convert
 from ..dialects import resolve
-from ..errors import ConversationError, Problem
-from . import anthropic_messages, openai_chat, openai_finetune, pydantic_ai
+from ..errors import ConversationError, Problem, lost
+from . import (
+    anthropic_messages,
+    anthropic_messages_import,
+    openai_chat,
+    openai_chat_import,
+    openai_finetune,
+    pydantic_ai,
+    pydantic_ai_import,
+)
 from .common import (
     ExportResult,
     Fill,
@@ -49,7 +57,7 @@ def export(
     allow_loss: bool = False,
     float_format: str = "auto",
     system: str | None = None,
-    system_role: str = "system",
+    system_role: str = openai_chat.CHAT.system,
     tools: list[dict[str, Any]] | None = None,
 ) -> ExportResult:
     """``conv`` (any dialect) as a ``fmt`` document.
@@ -78,13 +86,7 @@ def export(
         document = anthropic_messages.export(records, report, system)
         text = document_text(document, float_format)
     else:
-        document = pydantic_ai.export(records, report)
-        if system:
-            part = {"content": system, "part_kind": "system-prompt"}
-            if document and document[0]["kind"] == "request":
-                document[0]["parts"].insert(0, part)
-            else:
-                document.insert(0, {"parts": [part], "kind": "request"})
+        document = pydantic_ai.with_system(pydantic_ai.export(records, report), system)
         text = document_text(document, float_format)
     refuse_if_needed(report.losses, fmt, allow_loss)
     return ExportResult(fmt, document, text, conv.dialect, report.losses, report.omitted)
@@ -116,11 +118,11 @@ def import_(
     report = Report(fmt)
     fill = fill or Fill()
     if fmt in ("openai-chat", "openai-finetune"):
-        records = openai_chat.import_document(document, report, fill)
+        records = openai_chat_import.import_document(document, report, fill)
     elif fmt == "anthropic-messages":
-        records = anthropic_messages.import_document(document, report, fill)
+        records = anthropic_messages_import.import_document(document, report, fill)
     else:
-        records = pydantic_ai.import_document(document, report, fill)
+        records = pydantic_ai_import.import_document(document, report, fill)
     result = convert(
         Conversation(records),
         to,
@@ -140,7 +142,7 @@ def _in_document(loss: Loss, report: Report) -> Loss:
     if loss.index is None or loss.index >= len(report.origins):
         return loss
     index, here = report.origins[loss.index]
-    return Loss(index, here, loss.what, loss.why, loss.kind)
+    return lost(index, here, loss.what, loss.why, loss.kind)
 
 
 def _parse(data: Any, fmt: str, line: int | None) -> Any:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import FORMATS, Fill, export, import_
+from .openai_chat import CHAT
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -19,8 +20,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--system", metavar="TEXT", help="export: a system prompt to put first")
     group.add_argument(
         "--system-role",
-        choices=("system", "developer"),
-        default="system",
+        choices=(CHAT.system, CHAT.developer),
+        default=CHAT.system,
         help="export to OpenAI: the role of --system (yoagent sends developer to OpenAI itself)",
     )
     group.add_argument("--model", help="import: model of assistant turns that name none")

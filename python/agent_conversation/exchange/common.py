@@ -21,25 +21,23 @@ import orjson
 
 from ..codec.numbers import format_f64
 from ..conversion import ConversionRefused, ConversionResult, Loss, show
-from ..errors import ConversationError
+from ..errors import ConversationError, lost
+from ..record_names import MESSAGE, PHI_METADATA, ROLE
 
 OMITTED = "omitted"
 FILLED = "filled"
 
-# The bookkeeping keys of a message record no provider format carries (phi-core metadata too).
-BOOKKEEPING = (
-    "timestamp",
-    "model",
-    "provider",
-    "usage",
-    "stopReason",
-    "errorMessage",
-    "turnId",
-    "nodeId",
-    "parentId",
-    "tags",
-    "provenanceHint",
+# The bookkeeping keys of a message record no provider request carries: the message's own
+# (pydantic-ai's responses keep them) and phi-core's metadata.
+MESSAGE_BOOKKEEPING = (
+    MESSAGE.timestamp,
+    MESSAGE.model,
+    MESSAGE.provider,
+    MESSAGE.usage,
+    MESSAGE.stop_reason,
+    MESSAGE.error_message,
 )
+BOOKKEEPING = (*MESSAGE_BOOKKEEPING, *PHI_METADATA)
 
 
 def json_text(value: Any, float_format: str = "ryu") -> str:
@@ -83,17 +81,30 @@ class Report:
         return Records(self)
 
     def lose(self, index: int | None, here: str, what: str, why: str, kind: str) -> None:
-        self.losses.append(Loss(index, here, what, why, kind))
+        self.losses.append(lost(index, here, what, why, kind))
+
+    def lose_extension(
+        self, index: int, record: dict[str, Any], *, sent_by_the_crates: bool = True
+    ) -> bool:
+        """Whether ``record`` is an extension record, which no format has a place for (a loss)."""
+        if MESSAGE.kind not in record:
+            return False
+        why = f"{self.fmt} has no place for it"
+        if not sent_by_the_crates:
+            why += " (the crates do not send it either)"
+        what = f"extension record (kind {record[MESSAGE.kind]!r})"
+        self.lose(index, f"/{index}", what, why, ROLE.extension)
+        return True
 
     def omit(self, index: int | None, here: str, what: str, why: str) -> None:
-        self.omitted.append(Loss(index, here, what, why, OMITTED))
+        self.omitted.append(lost(index, here, what, why, OMITTED))
 
     def reorder(self, index: int, here: str, what: str, why: str) -> None:
         """Kept, but at another place (kind ``order``)."""
-        self.omitted.append(Loss(index, here, what, why, "order"))
+        self.omitted.append(lost(index, here, what, why, "order"))
 
     def fill(self, index: int | None, here: str, what: str, why: str) -> None:
-        self.filled.append(Loss(index, here, what, why, FILLED))
+        self.filled.append(lost(index, here, what, why, FILLED))
 
     def bookkeeping(self, index: int, record: dict[str, Any], keep: tuple[str, ...] = ()) -> None:
         """Name each bookkeeping key of ``record`` the format has no place for."""

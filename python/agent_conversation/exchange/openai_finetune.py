@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import openai_chat
+from . import openai_chat, openai_chat_import
 from .common import Fill, Report
 
 FORMAT = "openai-finetune"
@@ -20,7 +20,7 @@ def export(
     report: Report,
     float_format: str = "ryu",
     system: str | None = None,
-    system_role: str = "system",
+    system_role: str = openai_chat.CHAT.system,
     tools: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     return openai_chat.export(
@@ -29,4 +29,4 @@ def export(
 
 
 def import_document(document: Any, report: Report, fill: Fill) -> list[dict[str, Any]]:
-    return openai_chat.import_document(document, report, fill)
+    return openai_chat_import.import_document(document, report, fill)

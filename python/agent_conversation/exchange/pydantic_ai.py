@@ -1,4 +1,5 @@
-"""pydantic-ai message history (what ``ModelMessagesTypeAdapter`` dumps in JSON mode), both ways.
+"""Export to a pydantic-ai message history (``ModelMessagesTypeAdapter``, JSON mode); import:
+``pydantic_ai_import``.
 
 Consecutive user and tool-result messages form one ``request`` (``user-prompt`` and
 ``tool-return`` parts; a failed tool result has ``outcome: "failed"``); each assistant message is
@@ -14,24 +15,25 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from .common import Fill, Report, expect
-from .openai_chat import arguments_value, assistant_record
+from ..record_names import BLOCK, CONTENT, MESSAGE, PROTOCOL, ROLE, STOP, USAGE
+from .common import MESSAGE_BOOKKEEPING, Report
+from .vocabulary import vocabulary
 
 FORMAT = "pydantic-ai"
+PAI = vocabulary(FORMAT)
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 FINISH = {
-    "stop": "stop",
-    "length": "length",
-    "toolUse": "tool_call",
-    "error": "error",
-    "refusal": "content_filter",
+    STOP.stop: PAI.stop,
+    STOP.length: PAI.length,
+    STOP.tool_use: "tool_call",
+    STOP.error: PAI.error,
+    STOP.refusal: PAI.content_filter,
 }
 REDACTED_ID = "redacted_thinking"
-PROVIDER_NAMES = {"anthropic_messages": "anthropic"}
+PROVIDER_NAMES = {PROTOCOL.anthropic_messages: "anthropic"}
 
 
 def iso(ms: int) -> str | None:
@@ -48,40 +50,6 @@ def iso(ms: int) -> str | None:
     return text + "Z"
 
 
-_ISO = re.compile(
-    r"(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:?\d\d)?$"
-)
-
-
-def millis(text: Any) -> int | None:
-    """An ISO 8601 time as milliseconds since the epoch (None when it is not one or before 1970)."""
-    if not isinstance(text, str):
-        return None
-    match = _ISO.match(text)
-    if match is None:
-        return None
-    year, month, day, hour, minute, second, fraction, zone = match.groups()
-    try:
-        moment = datetime(
-            int(year),
-            int(month),
-            int(day),
-            int(hour),
-            int(minute),
-            int(second),
-            tzinfo=timezone.utc,
-        )
-    except ValueError:
-        return None
-    if zone and zone != "Z":
-        sign = 1 if zone[0] == "+" else -1
-        digits = zone[1:].replace(":", "")
-        moment -= sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-    micros = int((fraction or "0").ljust(6, "0")[:6])
-    total = (moment - EPOCH) // timedelta(microseconds=1) + micros
-    return None if total < 0 else total // 1000
-
-
 # -- export -------------------------------------------------------------------------------------
 
 
@@ -89,65 +57,71 @@ def export(records: list[dict[str, Any]], report: Report) -> list[dict[str, Any]
     messages: list[dict[str, Any]] = []
     request: list[dict[str, Any]] | None = None
     for index, record in enumerate(records):
-        if "kind" in record:
-            report.lose(
-                index,
-                f"/{index}",
-                f"extension record (kind {record['kind']!r})",
-                f"{report.fmt} has no place for it",
-                "extension",
-            )
+        if report.lose_extension(index, record):
             continue
-        role = record["role"]
-        report.bookkeeping(
-            index,
-            record,
-            keep=("timestamp", "model", "provider", "usage", "stopReason", "errorMessage"),
-        )
-        if role == "assistant":
+        role = record[MESSAGE.role]
+        report.bookkeeping(index, record, keep=MESSAGE_BOOKKEEPING)
+        if role == ROLE.assistant:
             request = None
             messages.append(_response(record, index, report))
             continue
         if request is None:
             request = []
-            messages.append({"parts": request, "kind": "request"})
+            messages.append({PAI.parts: request, PAI.kind: PAI.request})
         request.append(
-            _user(record, index, report) if role == "user" else _tool_return(record, index, report)
+            _user(record, index, report)
+            if role == ROLE.user
+            else _tool_return(record, index, report)
         )
     return messages
 
 
+def with_system(messages: list[dict[str, Any]], system: str | None) -> list[dict[str, Any]]:
+    """``messages`` with a system prompt part first (in the first request, or a new one)."""
+    if system:
+        part = {PAI.content: system, PAI.part_kind: PAI.system_prompt}
+        if messages and messages[0][PAI.kind] == PAI.request:
+            messages[0][PAI.parts].insert(0, part)
+        else:
+            messages.insert(0, {PAI.parts: [part], PAI.kind: PAI.request})
+    return messages
+
+
 def _timestamp(record: dict[str, Any], index: int, report: Report, out: dict[str, Any]) -> None:
-    text = iso(record["timestamp"])
+    text = iso(record[MESSAGE.timestamp])
     if text is None:
         report.lose(
             index,
-            f"/{index}/timestamp",
-            f"timestamp {record['timestamp']}",
+            f"/{index}/{MESSAGE.timestamp}",
+            f"timestamp {record[MESSAGE.timestamp]}",
             "beyond the dates pydantic-ai can hold",
-            "timestamp",
+            MESSAGE.timestamp,
         )
     else:
-        out["timestamp"] = text
+        out[PAI.timestamp] = text
 
 
 def _files(content: list[dict[str, Any]], index: int, report: Report, single: bool) -> Any:
     items: list[Any] = []
     for j, block in enumerate(content):
-        if block["type"] == "text":
-            items.append(block["text"])
-        elif block["type"] == "image":
+        if block[BLOCK.type] == CONTENT.text:
+            items.append(block[BLOCK.text])
+        elif block[BLOCK.type] == CONTENT.image:
             if _binary_ok(block, index, j, report):
                 items.append(
-                    {"data": block["data"], "media_type": block["mimeType"], "kind": "binary"}
+                    {
+                        PAI.data: block[BLOCK.data],
+                        PAI.media_type: block[BLOCK.mime_type],
+                        PAI.kind: PAI.binary,
+                    }
                 )
         else:
             report.lose(
                 index,
-                f"/{index}/content/{j}",
-                f"{block['type']} block",
+                f"/{index}/{MESSAGE.content}/{j}",
+                f"{block[BLOCK.type]} block",
                 f"{report.fmt} has no place for it here",
-                block["type"],
+                block[BLOCK.type],
             )
     if single and len(content) == 1 and len(items) == 1 and isinstance(items[0], str):
         return items[0]
@@ -155,97 +129,109 @@ def _files(content: list[dict[str, Any]], index: int, report: Report, single: bo
 
 
 def _user(record: dict[str, Any], index: int, report: Report) -> dict[str, Any]:
-    part: dict[str, Any] = {"content": _files(record["content"], index, report, True)}
+    part: dict[str, Any] = {PAI.content: _files(record[MESSAGE.content], index, report, True)}
     _timestamp(record, index, report, part)
-    part["part_kind"] = "user-prompt"
+    part[PAI.part_kind] = PAI.user_prompt
     return part
 
 
 def _tool_return(record: dict[str, Any], index: int, report: Report) -> dict[str, Any]:
     part: dict[str, Any] = {
-        "tool_name": record["toolName"],
-        "content": _files(record["content"], index, report, True),
-        "tool_call_id": record["toolCallId"],
+        PAI.tool_name: record[MESSAGE.tool_name],
+        PAI.content: _files(record[MESSAGE.content], index, report, True),
+        PAI.tool_call_id: record[MESSAGE.tool_call_id],
     }
     _timestamp(record, index, report, part)
-    part["outcome"] = "failed" if record["isError"] else "success"
-    part["part_kind"] = "tool-return"
+    part[PAI.outcome] = PAI.failed if record[MESSAGE.is_error] else PAI.success
+    part[PAI.part_kind] = PAI.tool_return
     return part
 
 
 def _response(record: dict[str, Any], index: int, report: Report) -> dict[str, Any]:
-    parts = [_response_part(block, index, j, report) for j, block in enumerate(record["content"])]
-    usage = record["usage"]
-    details: dict[str, Any] = {"stop_reason": record["stopReason"]}
-    if "errorMessage" in record:
-        details["error_message"] = record["errorMessage"]
+    parts = [
+        _response_part(block, index, j, report) for j, block in enumerate(record[MESSAGE.content])
+    ]
+    usage = record[MESSAGE.usage]
+    details: dict[str, Any] = {PAI.stop_reason: record[MESSAGE.stop_reason]}
+    if MESSAGE.error_message in record:
+        details[PAI.error_message] = record[MESSAGE.error_message]
     out: dict[str, Any] = {
-        "parts": [p for p in parts if p is not None],
-        "usage": {
-            "input_tokens": usage.get("input", 0),
-            "cache_write_tokens": usage.get("cacheWrite", 0),
-            "cache_read_tokens": usage.get("cacheRead", 0),
-            "output_tokens": usage.get("output", 0),
-            "output_reasoning_tokens": usage.get("reasoning", 0),
-            "details": {"total_tokens": usage.get("totalTokens", 0)},
+        PAI.parts: [p for p in parts if p is not None],
+        PAI.usage: {
+            PAI.input_tokens: usage.get(USAGE.input, 0),
+            PAI.cache_write_tokens: usage.get(USAGE.cache_write, 0),
+            PAI.cache_read_tokens: usage.get(USAGE.cache_read, 0),
+            PAI.output_tokens: usage.get(USAGE.output, 0),
+            PAI.output_reasoning_tokens: usage.get(USAGE.reasoning, 0),
+            PAI.details: {PAI.total_tokens: usage.get(USAGE.total_tokens, 0)},
         },
-        "model_name": record["model"],
+        PAI.model_name: record[MESSAGE.model],
     }
     _timestamp(record, index, report, out)
-    out["kind"] = "response"
-    out["provider_name"] = record["provider"]
-    out["provider_details"] = details
-    out["finish_reason"] = FINISH.get(record["stopReason"])
+    out[PAI.kind] = PAI.response
+    out[PAI.provider_name] = record[MESSAGE.provider]
+    out[PAI.provider_details] = details
+    out[PAI.finish_reason] = FINISH.get(record[MESSAGE.stop_reason])
     return out
 
 
 def _response_part(
     block: dict[str, Any], index: int, j: int, report: Report
 ) -> dict[str, Any] | None:
-    kind = block["type"]
-    if kind == "text":
-        return {"content": block["text"], "part_kind": "text"}
-    if kind == "thinking":
-        if "redacted" in block:
-            protocol = block.get("redactedProtocol")
-            if "signature" in block:
+    kind = block[BLOCK.type]
+    if kind == CONTENT.text:
+        return {PAI.content: block[BLOCK.text], PAI.part_kind: PAI.text}
+    if kind == CONTENT.thinking:
+        if BLOCK.redacted in block:
+            protocol = block.get(BLOCK.redacted_protocol)
+            if BLOCK.signature in block:
                 report.lose(
                     index,
-                    f"/{index}/content/{j}/signature",
+                    f"/{index}/{MESSAGE.content}/{j}/{BLOCK.signature}",
                     "signature beside redacted data",
                     "the redacted data takes its place",
-                    "thinking",
+                    CONTENT.thinking,
                 )
             return {
-                "content": block["thinking"],
-                "id": REDACTED_ID,
-                "signature": block["redacted"],
-                "provider_name": PROVIDER_NAMES.get(protocol, protocol) if protocol else None,
-                "part_kind": "thinking",
+                PAI.content: block[BLOCK.thinking],
+                PAI.id: REDACTED_ID,
+                PAI.signature: block[BLOCK.redacted],
+                PAI.provider_name: PROVIDER_NAMES.get(protocol, protocol) if protocol else None,
+                PAI.part_kind: PAI.thinking,
             }
-        part: dict[str, Any] = {"content": block["thinking"]}
-        if "signature" in block:
-            part["signature"] = block["signature"]
-        part["part_kind"] = "thinking"
+        part: dict[str, Any] = {PAI.content: block[BLOCK.thinking]}
+        if BLOCK.signature in block:
+            part[PAI.signature] = block[BLOCK.signature]
+        part[PAI.part_kind] = PAI.thinking
         return part
-    if kind == "toolCall":
-        part = {"tool_name": block["name"], "args": block["arguments"], "tool_call_id": block["id"]}
-        if not isinstance(block["arguments"], dict):
-            part["args"] = {"value": block["arguments"]}
-            part["provider_details"] = {"arguments_wrapped": True}
-        if "providerMetadata" in block:
-            part.setdefault("provider_details", {})["provider_metadata"] = block["providerMetadata"]
-        part["part_kind"] = "tool-call"
+    if kind == CONTENT.tool_call:
+        part = {
+            PAI.tool_name: block[BLOCK.name],
+            PAI.args: block[BLOCK.arguments],
+            PAI.tool_call_id: block[BLOCK.id],
+        }
+        if not isinstance(block[BLOCK.arguments], dict):
+            part[PAI.args] = {PAI.value: block[BLOCK.arguments]}
+            part[PAI.provider_details] = {PAI.arguments_wrapped: True}
+        if BLOCK.provider_metadata in block:
+            part.setdefault(PAI.provider_details, {})[PAI.provider_metadata] = block[
+                BLOCK.provider_metadata
+            ]
+        part[PAI.part_kind] = "tool-call"
         return part
     if not _binary_ok(block, index, j, report):
         return None
-    file = {"data": block["data"], "media_type": block["mimeType"], "kind": "binary"}
-    return {"content": file, "part_kind": "file"}
+    file = {
+        PAI.data: block[BLOCK.data],
+        PAI.media_type: block[BLOCK.mime_type],
+        PAI.kind: PAI.binary,
+    }
+    return {PAI.content: file, PAI.part_kind: PAI.file}
 
 
 def _binary_ok(block: dict[str, Any], index: int, j: int, report: Report) -> bool:
     """pydantic-ai holds image bytes and writes them as standard base64: other data is lost."""
-    data = block["data"]
+    data = block[BLOCK.data]
     try:
         ok = base64.b64encode(base64.b64decode(data, validate=True)).decode() == data
     except (binascii.Error, ValueError):
@@ -253,290 +239,9 @@ def _binary_ok(block: dict[str, Any], index: int, j: int, report: Report) -> boo
     if not ok:
         report.lose(
             index,
-            f"/{index}/content/{j}",
+            f"/{index}/{MESSAGE.content}/{j}",
             "image whose data is not standard base64",
             f"{report.fmt} holds the decoded bytes of an image",
-            "image",
+            CONTENT.image,
         )
     return ok
-
-
-# -- import -------------------------------------------------------------------------------------
-
-
-def import_document(document: Any, report: Report, fill: Fill) -> list[dict[str, Any]]:
-    expect(
-        isinstance(document, list),
-        None,
-        "",
-        "a pydantic-ai history is an array of requests and responses",
-    )
-    out: list[dict[str, Any]] = report.records()
-    for i, message in enumerate(document):
-        here = f"/{i}"
-        report.at(i, here)
-        expect(isinstance(message, dict), i, here, "a message must be a JSON object")
-        parts = message.get("parts")
-        expect(isinstance(parts, list), i, f"{here}/parts", "`parts` must be an array")
-        kind = message.get("kind")
-        if kind == "response":
-            out.append(_import_response(message, parts, i, here, report, fill, len(out)))
-        elif kind == "request":
-            if message.get("instructions"):
-                report.lose(
-                    i,
-                    f"{here}/instructions",
-                    "instructions",
-                    "a saved history has no system prompt",
-                    "system",
-                )
-            for j, part in enumerate(parts):
-                report.at(i, f"{here}/parts/{j}")
-                record = _import_request_part(part, i, f"{here}/parts/{j}", report, fill, len(out))
-                if record is not None:
-                    out.append(record)
-        else:
-            expect(False, i, f"{here}/kind", f"kind must be request or response, not {kind!r}")
-    return out
-
-
-def _time(value: Any, fill: Fill, position: int, i: int, here: str, report: Report) -> int:
-    ms = millis(value)
-    if ms is None:
-        ms = fill.timestamp(position)
-        report.fill(i, f"{here}/timestamp", f"timestamp {ms}", "the document gives no usable time")
-    return ms
-
-
-def _import_files(content: Any, i: int, here: str, report: Report) -> list[dict[str, Any]]:
-    items = content if isinstance(content, list) else [content]
-    blocks: list[dict[str, Any]] = []
-    for k, item in enumerate(items):
-        at = f"{here}/{k}" if isinstance(content, list) else here
-        if isinstance(item, str):
-            blocks.append({"type": "text", "text": item})
-        elif isinstance(item, dict) and item.get("kind") == "binary":
-            blocks.append(
-                {
-                    "type": "image",
-                    "data": _b64(item.get("data")),
-                    "mimeType": str(item.get("media_type", "")),
-                }
-            )
-        elif (
-            isinstance(item, dict)
-            and item.get("kind") == "image-url"
-            and isinstance(item.get("url"), str)
-            and item["url"].startswith("data:")
-        ):
-            from .openai_chat import data_url_image
-
-            image = data_url_image(item["url"])
-            if image is not None:
-                blocks.append(image)
-        else:
-            from ..codec.numbers import FLOAT_FORMATS  # noqa: F401  (keeps imports local)
-            from .common import json_text
-
-            if isinstance(item, dict) and item.get("kind") in (
-                "image-url",
-                "audio-url",
-                "video-url",
-                "document-url",
-            ):
-                report.lose(
-                    i,
-                    at,
-                    f"{item.get('kind')} content",
-                    "the crates hold text and base64 images only",
-                    "content",
-                )
-            else:
-                blocks.append({"type": "text", "text": json_text(item)})
-                report.lose(i, at, "structured content", "kept as its JSON text", "content")
-    return blocks
-
-
-def _b64(data: Any) -> str:
-    """pydantic-ai writes bytes as base64; normalise any valid encoding to the standard one."""
-    if not isinstance(data, str):
-        return ""
-    try:
-        return base64.b64encode(base64.b64decode(data, validate=False)).decode() if data else ""
-    except (binascii.Error, ValueError):
-        return data
-
-
-def _import_request_part(
-    part: Any, i: int, here: str, report: Report, fill: Fill, position: int
-) -> dict[str, Any] | None:
-    expect(isinstance(part, dict), i, here, "a part must be a JSON object")
-    kind = part.get("part_kind")
-    if kind == "user-prompt":
-        content = part.get("content")
-        blocks = (
-            [{"type": "text", "text": content}]
-            if isinstance(content, str)
-            else _import_files(content, i, f"{here}/content", report)
-        )
-        return {
-            "role": "user",
-            "content": blocks,
-            "timestamp": _time(part.get("timestamp"), fill, position, i, here, report),
-        }
-    if kind in ("tool-return", "retry-prompt"):
-        content = part.get("content")
-        failed = kind == "retry-prompt" or part.get("outcome", "success") != "success"
-        if kind == "retry-prompt" and not isinstance(content, str):
-            from .common import json_text
-
-            content = json_text(content)
-        blocks = (
-            [{"type": "text", "text": content}]
-            if isinstance(content, str)
-            else _import_files(content, i, f"{here}/content", report)
-        )
-        if not part.get("tool_name") and kind == "retry-prompt":
-            return {
-                "role": "user",
-                "content": blocks,
-                "timestamp": _time(part.get("timestamp"), fill, position, i, here, report),
-            }
-        return {
-            "role": "toolResult",
-            "toolCallId": str(part.get("tool_call_id", "")),
-            "toolName": str(part.get("tool_name", "")),
-            "content": blocks,
-            "isError": failed,
-            "timestamp": _time(part.get("timestamp"), fill, position, i, here, report),
-        }
-    what = "system prompt" if kind == "system-prompt" else f"{kind} part"
-    report.lose(
-        i,
-        here,
-        what,
-        "the crates' histories have no such message",
-        "system" if kind == "system-prompt" else "content",
-    )
-    return None
-
-
-def _import_response(
-    message: dict[str, Any],
-    parts: list[Any],
-    i: int,
-    here: str,
-    report: Report,
-    fill: Fill,
-    position: int,
-) -> dict[str, Any]:
-    blocks: list[dict[str, Any]] = []
-    for j, part in enumerate(parts):
-        at = f"{here}/parts/{j}"
-        expect(isinstance(part, dict), i, at, "a part must be a JSON object")
-        block = _import_response_part(part, i, at, report)
-        if block is not None:
-            blocks.append(block)
-    details = _object(message.get("provider_details"))
-    stop = details.get("stop_reason")
-    if not isinstance(stop, str):
-        reverse = {v: k for k, v in FINISH.items()}
-        stop = reverse.get(message.get("finish_reason"))  # type: ignore[arg-type]
-    usage = _usage(message.get("usage"), details)
-    model = message.get("model_name") if isinstance(message.get("model_name"), str) else None
-    provider = (
-        message.get("provider_name") if isinstance(message.get("provider_name"), str) else None
-    )
-    record = assistant_record(
-        blocks,
-        i,
-        here,
-        report,
-        fill,
-        position,
-        stop_reason=stop,
-        model=model,
-        provider=provider,
-        usage=usage,
-        timestamp=_time(message.get("timestamp"), fill, position, i, here, report),
-    )
-    if isinstance(details.get("error_message"), str):
-        record["errorMessage"] = details["error_message"]
-    return record
-
-
-def _object(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _usage(usage: Any, details: dict[str, Any]) -> dict[str, int]:
-    usage = usage if isinstance(usage, dict) else {}
-    counts = usage.get("details") if isinstance(usage.get("details"), dict) else {}
-
-    def count(value: Any) -> int:
-        return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
-
-    input_, output = count(usage.get("input_tokens")), count(usage.get("output_tokens"))
-    total = counts.get("total_tokens")
-    out = {
-        "input": input_,
-        "output": output,
-        "cacheRead": count(usage.get("cache_read_tokens")),
-        "cacheWrite": count(usage.get("cache_write_tokens")),
-        "totalTokens": count(total) if total is not None else input_ + output,
-    }
-    if count(usage.get("output_reasoning_tokens")):
-        out["reasoning"] = count(usage.get("output_reasoning_tokens"))
-    return out
-
-
-def _import_response_part(
-    part: dict[str, Any], i: int, at: str, report: Report
-) -> dict[str, Any] | None:
-    kind = part.get("part_kind")
-    if kind == "text":
-        return {"type": "text", "text": str(part.get("content", ""))}
-    if kind == "thinking":
-        if part.get("id") == REDACTED_ID:
-            provider: Any = part.get("provider_name")
-            protocol = {v: k for k, v in PROVIDER_NAMES.items()}.get(provider, provider)
-            block: dict[str, Any] = {
-                "type": "thinking",
-                "thinking": str(part.get("content", "")),
-                "redacted": str(part.get("signature", "")),
-            }
-            if protocol:
-                block["redactedProtocol"] = protocol
-            return block
-        block = {"type": "thinking", "thinking": str(part.get("content", ""))}
-        if isinstance(part.get("signature"), str):
-            block["signature"] = part["signature"]
-        return block
-    if kind == "tool-call":
-        args = part.get("args")
-        details = _object(part.get("provider_details"))
-        if isinstance(args, str):
-            args = arguments_value(args, i, f"{at}/args", report) if args else {}
-        elif details.get("arguments_wrapped") and isinstance(args, dict):
-            args = args.get("value")
-        call = {
-            "type": "toolCall",
-            "id": str(part.get("tool_call_id", "")),
-            "name": str(part.get("tool_name", "")),
-            "arguments": args,
-        }
-        if "provider_metadata" in details:
-            call["providerMetadata"] = details["provider_metadata"]
-        return call
-    if kind == "file":
-        content = part.get("content")
-        if isinstance(content, dict) and content.get("kind") == "binary":
-            return {
-                "type": "image",
-                "data": _b64(content.get("data")),
-                "mimeType": str(content.get("media_type", "")),
-            }
-    report.lose(
-        i, at, f"{kind} part", "the crates' assistant messages have no such content", "content"
-    )
-    return None

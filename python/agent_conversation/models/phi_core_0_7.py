@@ -205,3 +205,7 @@ class SavedConversation(
             title="phi-core 0.7 saved conversation (wire view)",
         ),
     ]
+
+
+# The union of one saved message (SavedConversation's items).
+Message = ExtensionMessage | UserMessage | AssistantMessage | ToolResultMessage

@@ -224,3 +224,7 @@ class SavedConversation(
             title="phi-core 0.8 saved conversation (wire view)",
         ),
     ]
+
+
+# The union of one saved message (SavedConversation's items).
+Message = ExtensionMessage | UserMessage | AssistantMessage | ToolResultMessage

@@ -307,3 +307,7 @@ class SavedConversation(
             title="phi-core 0.9 saved conversation (wire view)",
         ),
     ]
+
+
+# The union of one saved message (SavedConversation's items).
+Message = ExtensionMessage | UserMessage | AssistantMessage | ToolResultMessage

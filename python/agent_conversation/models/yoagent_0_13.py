@@ -200,3 +200,7 @@ class SavedConversation(
             title="yoagent 0.13 saved conversation (wire view)",
         ),
     ]
+
+
+# The union of one saved message (SavedConversation's items).
+Message = ExtensionMessage | UserMessage | AssistantMessage | ToolResultMessage

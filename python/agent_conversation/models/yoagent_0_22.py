@@ -151,3 +151,7 @@ class SavedConversation(
             title="yoagent 0.22 saved conversation (wire view)",
         ),
     ]
+
+
+# The union of one saved message (SavedConversation's items).
+Message = ExtensionMessage | UserMessage | AssistantMessage | ToolResultMessage

@@ -125,3 +125,7 @@ class SavedConversation(
             title="yoagent 0.8 saved conversation (wire view)",
         ),
     ]
+
+
+# The union of one saved message (SavedConversation's items).
+Message = ExtensionMessage | UserMessage | AssistantMessage | ToolResultMessage

@@ -83,3 +83,7 @@ class SavedConversation(
             title="yoagent 0.9 saved conversation (wire view)",
         ),
     ]
+
+
+# The union of one saved message (SavedConversation's items).
+Message = ExtensionMessage | UserMessage | AssistantMessage | ToolResultMessage

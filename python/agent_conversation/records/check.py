@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from ..errors import ConversationError, Problem
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..cli.checks import FileResult, Options
+    from ..cli.results import FileResult, Options
 
 CONFIG_PREFIX = "config:"
 
@@ -20,7 +20,7 @@ def config_label(revision: str) -> str:
 def config_versions(label: str) -> list[str] | None:
     """The crate-version bounds of a ``config:`` label, or None."""
     if label.startswith("events:"):
-        from .schema_gen import EVENT_RANGES
+        from .event_models import EVENT_RANGES
 
         return EVENT_RANGES.get(label[len("events:") :])
     if not label.startswith(CONFIG_PREFIX):
@@ -32,14 +32,15 @@ def config_versions(label: str) -> list[str] | None:
 
 
 def check_config(data: bytes, options: Options, result: FileResult) -> None:
-    from ..cli.checks import _first_difference, is_blank
+    from ..cli.canonical import difference_problem
+    from ..cli.sniff import is_blank
     from .configs import dumps_config, loads_config
 
     type_name = result.kind.partition(":")[2] or None
     if is_blank(data):
         result.errors = [
             Problem(None, "", None, None, "the file is empty: a configuration is a JSON object "
-                    "(the crates fail with `EOF while parsing a value`)", "empty")
+                    "(the crates fail with `EOF while parsing a value`)", "empty-document")
         ]  # fmt: skip
         return
     try:
@@ -56,7 +57,7 @@ def check_config(data: bytes, options: Options, result: FileResult) -> None:
         expected = dumps_config(config, float_format=options.float_format, warn=False)
         if expected.encode("utf-8") != data:
             result.errors.append(
-                _first_difference(data, expected.encode("utf-8"), result.dialect, options)
+                difference_problem(data, expected.encode("utf-8"), result.dialect, options)
             )
 
 
@@ -66,7 +67,7 @@ def _semantic(config: object) -> list[Problem]:
 
     assert isinstance(config, Config)
     out: list[Problem] = []
-    value = config.value
+    value = cast("dict[str, Any]", config.value)  # keys by config.type
     if (
         config.type == "ExecutionLimits"
         and config.dialect.startswith("yoagent@")
@@ -83,12 +84,15 @@ def _semantic(config: object) -> list[Problem]:
 
 def check_events(data: bytes, options: Options, result: FileResult) -> None:
     """An agent event stream (JSONL) or one event; problems carry the line number."""
-    from ..cli.checks import _first_difference, is_blank
+    from ..cli.canonical import difference_problem
+    from ..cli.sniff import is_blank
     from .events import dumps_events, loads_events
 
     result.unit = "event"
     if is_blank(data):
-        result.errors = [Problem(None, "", None, None, "the file is empty: no events", "empty")]
+        result.errors = [
+            Problem(None, "", None, None, "the file is empty: no events", "empty-document")
+        ]
         return
     try:
         stream = loads_events(data, options.dialect)
@@ -101,13 +105,13 @@ def check_events(data: bytes, options: Options, result: FileResult) -> None:
     if options.canonical:
         expected = dumps_events(stream, options.float_format).encode("utf-8")
         if expected != data:
-            result.errors.append(_first_difference(data, expected, result.dialect, options))
+            result.errors.append(difference_problem(data, expected, result.dialect, options))
 
 
 def check_phi_document(data: bytes, options: Options, result: FileResult) -> None:
     """The whole phi-core session document as ``load_session`` reads it, by layout; with
     ``--canonical`` byte for byte against what ``save_session`` writes. Parsed once."""
-    from ..cli.checks import _first_difference
+    from ..cli.canonical import difference_problem
     from ..codec.jsonparse import JsonSyntaxError, parse_value
     from .phi_sessions import (
         LAYOUT_VERSIONS,
@@ -138,13 +142,13 @@ def check_phi_document(data: bytes, options: Options, result: FileResult) -> Non
     if options.canonical:
         expected = dumps_phi_document(doc, options.float_format).encode("utf-8")
         if expected != data:
-            result.errors.append(_first_difference(data, expected, result.dialect, options))
+            result.errors.append(difference_problem(data, expected, result.dialect, options))
 
 
 def _span(label: str) -> str:
-    from ..cli.checks import version_span
+    from ..cli.naming import revision_span
 
-    return version_span(label) or label
+    return revision_span(label) or label
 
 
 def config_readers(data: bytes, type_name: str) -> str:

@@ -35,14 +35,14 @@ class ConfigReader:
         self.notes: list[Note] = []
 
     def note(self, path: tuple[Any, ...], message: str, kind: str) -> None:
-        self.notes.append(Note(path, message, kind))
+        self.notes.append(Note(path, kind, message))
 
     # -- entry point -----------------------------------------------------------------------------
     def read(self, value: Any, type_name: str) -> Any:
         if type_name == "ToolExecutionStrategy":
             return self.strategy(value, ())
         if type_name not in self.spec.structs:
-            raise Reject((), f"{self.spec.revision} has no {type_name}", "type")
+            raise Reject((), f"{self.spec.revision} has no {type_name}", "wrong-type")
         return self.struct(value, self.spec.structs[type_name], ())
 
     # -- structs ---------------------------------------------------------------------------------
@@ -52,7 +52,9 @@ class ConfigReader:
         if isinstance(value, list):
             self.note(path, "written as a sequence; the crate writes an object", "alias")
             return self.struct_seq(value, spec, path)
-        raise Reject(path, f"invalid type: {describe(value)}, expected struct {spec.name}", "type")
+        raise Reject(
+            path, f"invalid type: {describe(value)}, expected struct {spec.name}", "wrong-type"
+        )
 
     def struct_map(
         self, value: dict[str, Any], spec: StructSpec, path: tuple[Any, ...], skip: str = ""
@@ -73,7 +75,7 @@ class ConfigReader:
         for f in spec.fields:
             if f.name not in value:
                 if f.required:
-                    raise Reject(path, f"missing field `{f.name}`", "missing")
+                    raise Reject(path, f"missing field `{f.name}`", "missing-key")
                 out[f.name] = _copy(f.default)
                 continue
             out[f.name] = self.field(value[f.name], f, (*path, f.name))
@@ -91,7 +93,7 @@ class ConfigReader:
                         path,
                         f"invalid length {available}, expected struct {spec.name} with "
                         f"{len(spec.fields)} elements (`{f.name}` is missing)",
-                        "missing",
+                        "missing-key",
                     )
                 out[f.name] = _copy(f.default)
                 continue
@@ -100,7 +102,7 @@ class ConfigReader:
             raise Reject(
                 (*path, len(spec.fields) + offset),
                 f"trailing characters: struct {spec.name} has {len(spec.fields)} fields",
-                "type",
+                "wrong-type",
             )
         return out
 
@@ -118,11 +120,11 @@ class ConfigReader:
         if kind == "bool":
             if raw is True or raw is False:
                 return raw
-            raise Reject(path, f"invalid type: {describe(raw)}, expected a boolean", "type")
+            raise Reject(path, f"invalid type: {describe(raw)}, expected a boolean", "wrong-type")
         if kind == "str":
             if isinstance(raw, str):
                 return raw
-            raise Reject(path, f"invalid type: {describe(raw)}, expected a string", "type")
+            raise Reject(path, f"invalid type: {describe(raw)}, expected a string", "wrong-type")
         if kind in ("f64", "f32"):
             return self.float(raw, kind, path)
         if kind == "map":
@@ -141,7 +143,7 @@ class ConfigReader:
 
     def float(self, raw: Any, kind: str, path: tuple[Any, ...]) -> float:
         if isinstance(raw, bool) or not isinstance(raw, (int, float)):
-            raise Reject(path, f"invalid type: {describe(raw)}, expected {kind}", "type")
+            raise Reject(path, f"invalid type: {describe(raw)}, expected {kind}", "wrong-type")
         value = float(raw)
         if kind == "f32":
             value = to_f32(value)
@@ -156,7 +158,7 @@ class ConfigReader:
 
     def map(self, raw: Any, path: tuple[Any, ...]) -> dict[str, int]:
         if not isinstance(raw, dict):
-            raise Reject(path, f"invalid type: {describe(raw)}, expected a map", "type")
+            raise Reject(path, f"invalid type: {describe(raw)}, expected a map", "wrong-type")
         if isinstance(raw, DupDict):
             for key in raw.duplicates:
                 self.note((*path, key), f"key `{key}` repeated; the last one wins", "duplicate-key")
@@ -178,27 +180,29 @@ class ConfigReader:
                     )
             for key in ("secs", "nanos"):
                 if key not in raw:
-                    raise Reject(path, f"missing field `{key}`", "missing")
+                    raise Reject(path, f"missing field `{key}`", "missing-key")
             secs_raw, nanos_raw = raw["secs"], raw["nanos"]
             at: tuple[Any, Any] = ("secs", "nanos")
         elif isinstance(raw, list):
             self.note(path, "written as a sequence; the crate writes an object", "alias")
             if len(raw) < 2:
                 raise Reject(
-                    path, f"invalid length {len(raw)}, expected struct Duration", "missing"
+                    path, f"invalid length {len(raw)}, expected struct Duration", "missing-key"
                 )
             if len(raw) > 2:
-                raise Reject((*path, 2), "trailing characters: Duration has 2 fields", "type")
+                raise Reject((*path, 2), "trailing characters: Duration has 2 fields", "wrong-type")
             secs_raw, nanos_raw, at = raw[0], raw[1], (0, 1)
         else:
-            raise Reject(path, f"invalid type: {describe(raw)}, expected struct Duration", "type")
+            raise Reject(
+                path, f"invalid type: {describe(raw)}, expected struct Duration", "wrong-type"
+            )
         secs = _unsigned(secs_raw, (*path, at[0]), U64_MAX, "u64")
         nanos = _unsigned(nanos_raw, (*path, at[1]), U32_MAX, "u32")
         if nanos >= NANOS_PER_SEC:
             secs += nanos // NANOS_PER_SEC
             nanos %= NANOS_PER_SEC
             if secs > U64_MAX:
-                raise Reject(path, "overflow deserializing Duration", "range")
+                raise Reject(path, "overflow deserializing Duration", "out-of-range")
             self.note(path, "nanos of a second or more carry into secs when written", "alias")
         return {"secs": secs, "nanos": nanos}
 
@@ -214,7 +218,9 @@ class ConfigReader:
         if key not in variants:
             raise _unknown_variant(key, variants, path)
         if inner is not None:
-            raise Reject((*path, key), f"invalid type: {describe(inner)}, expected unit", "type")
+            raise Reject(
+                (*path, key), f"invalid type: {describe(inner)}, expected unit", "wrong-type"
+            )
         self.note(path, f'written as a map; the crate writes "{key}"', "alias")
         return key
 
@@ -224,7 +230,7 @@ class ConfigReader:
                 path,
                 f"invalid type: {describe(raw)}, expected enum {name} (a string or a map "
                 "with exactly one key)",
-                "type",
+                "wrong-type",
             )
         ((key, inner),) = raw.items()
         return key, inner
@@ -233,7 +239,7 @@ class ConfigReader:
         units = self.spec.enums["CacheStrategy"]
         variants = (*units, "manual")
         if isinstance(raw, str) and raw == "manual":
-            raise Reject(path, "invalid type: unit variant, expected struct variant", "type")
+            raise Reject(path, "invalid type: unit variant, expected struct variant", "wrong-type")
         if isinstance(raw, str):
             return self.unit_enum(raw, variants, path, "CacheStrategy")
         key, inner = self._one_key(raw, path, "CacheStrategy")
@@ -244,7 +250,7 @@ class ConfigReader:
 
     def compaction_scope(self, raw: Any, path: tuple[Any, ...]) -> Any:
         if isinstance(raw, str) and raw == "FixedCount":
-            raise Reject(path, "invalid type: unit variant, expected newtype variant", "type")
+            raise Reject(path, "invalid type: unit variant, expected newtype variant", "wrong-type")
         if isinstance(raw, str):
             return self.unit_enum(raw, COMPACTION_SCOPE, path, "CompactionScope")
         key, inner = self._one_key(raw, path, "CompactionScope")
@@ -258,7 +264,7 @@ class ConfigReader:
         tag = self.spec.strategy_tag
         if isinstance(raw, dict):
             if tag not in raw:
-                raise Reject(path, f"missing field `{tag}`", "missing")
+                raise Reject(path, f"missing field `{tag}`", "missing-key")
             if isinstance(raw, DupDict) and tag in raw.duplicates:
                 raise Reject((*path, tag), f"duplicate field `{tag}`", "duplicate-key")
             name = self._tag(raw[tag], variants, (*path, tag))
@@ -276,19 +282,21 @@ class ConfigReader:
             return {tag: name, **self.struct_map(raw, spec, path, skip=tag)}
         if isinstance(raw, list):
             if not raw:
-                raise Reject(path, f"missing field `{tag}`", "missing")
+                raise Reject(path, f"missing field `{tag}`", "missing-key")
             name = self._tag(raw[0], variants, (*path, 0))
             self.note(path, "written as a sequence; the crate writes an object", "alias")
             spec = self.spec.strategy_variants[name]
             if not spec.fields:
                 if len(raw) > 1:
-                    raise Reject((*path, 1), f"invalid length: {name} takes no fields", "type")
+                    raise Reject(
+                        (*path, 1), f"invalid length: {name} takes no fields", "wrong-type"
+                    )
                 return {tag: name}
             return {tag: name, **self.struct_seq(raw, spec, path, offset=1)}
         raise Reject(
             path,
             f"invalid type: {describe(raw)}, expected internally tagged enum ToolExecutionStrategy",
-            "type",
+            "wrong-type",
         )
 
     @staticmethod
@@ -297,15 +305,18 @@ class ConfigReader:
             if raw in variants:
                 return raw
             raise _unknown_variant(raw, variants, path)
-        raise Reject(path, f"invalid type: {describe(raw)}, expected variant identifier", "type")
+        raise Reject(
+            path, f"invalid type: {describe(raw)}, expected variant identifier", "wrong-type"
+        )
 
 
 def _unsigned(raw: Any, path: tuple[Any, ...], limit: int, name: str) -> int:
     if type(raw) is int:
         if 0 <= raw <= limit:
             return raw
-        raise Reject(path, f"invalid value: integer `{raw}`, expected {name}", "range")
-    raise Reject(path, f"invalid type: {describe(raw)}, expected {name}", "type")
+        kind = "negative-integer" if raw < 0 else "integer-overflow"
+        raise Reject(path, f"invalid value: integer `{raw}`, expected {name}", kind)
+    raise Reject(path, f"invalid type: {describe(raw)}, expected {name}", "wrong-type")
 
 
 def _copy(value: Any) -> Any:

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from ..dialects import _in_range, _version_tuple
-from ..errors import ConversationError
+from ..dialects import resolve_in
 from ..models.wire import CONFIGS
 
 CONFIG_TYPES = ("CacheConfig", "ToolExecutionStrategy", "ContextConfig", "ExecutionLimits")
@@ -129,26 +128,10 @@ def config_revisions(crate: str | None = None) -> list[str]:
 
 def resolve_config(name: str) -> str:
     """``yoagent@0.18.1`` → the configuration revision that version reads and writes."""
-    if name in CONFIGS:
-        return name
-    crate, _, version = name.partition("@")
-    revisions = [k for k, r in CONFIGS.items() if r["crate"] == crate]
-    if not revisions:
-        raise ConversationError(_unknown(name))
-    if version in ("", "latest"):
-        return revisions[-1]
-    try:
-        parsed = _version_tuple(version)
-    except ValueError:
-        raise ConversationError(_unknown(name)) from None
-    padded = parsed + (0,) * (3 - len(parsed))
-    for key in revisions:
-        if _in_range(padded, CONFIGS[key]["versions"]):
-            return key
-    raise ConversationError(_unknown(name))
+    return resolve_in(CONFIGS, name, _unknown)
 
 
-def _unknown(name: str) -> str:
+def _unknown(name: str, why: str | None) -> str:
     ranges = ", ".join(f"{key} ({' '.join(r['versions'])})" for key, r in CONFIGS.items())
     return (
         f"unknown crate version {name!r} for configuration types: use a crate name "

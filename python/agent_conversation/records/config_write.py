@@ -91,7 +91,7 @@ class ConfigWriter:
         else:
             why = f"which the crate cannot read back (invalid type: null, expected {kind})"
         self.warnings.append(
-            Note(path, f"{_describe_float(value)} is written as null, {why}", "not-round-trip")
+            Note(path, "not-round-trip", f"{_describe_float(value)} is written as null, {why}")
         )
         return "null"
 

@@ -11,31 +11,34 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from ..codec.jsonparse import JsonSyntaxError, parse_value
 from ..codec.reader import Note, Reject
 from ..errors import ConversationError, Problem, decode_utf8, pointer
 from .config_read import ConfigReader
 from .config_spec import CONFIG_TYPES, config_revisions, config_spec, resolve_config
 from .config_write import ConfigWriter
+from .jsontext import parse_record
 from .model import locate
+from .types import ConfigValue
 
-# Keys that name a type when seen at the top level of an object.
-_HINTS = {
-    "CacheConfig": ("enabled", "strategy", "session_key"),
-    "ToolExecutionStrategy": ("type", "size"),
-    "ContextConfig": (
-        "max_context_tokens",
-        "system_prompt_tokens",
-        "compaction",
-        "keep_recent",
-        "keep_first",
-        "tool_output_max_lines",
-        "compact_target_ratio",
-    ),
-    "ExecutionLimits": ("max_turns", "max_total_tokens", "max_duration", "max_cost"),
-}
+
+@cache
+def _hints() -> dict[str, tuple[str, ...]]:
+    """{configuration type: every key any revision writes at its top level (the strategy: its
+    tag and its variants' keys)}, from the wire tables: the keys that name a type when seen."""
+    out: dict[str, dict[str, None]] = {name: {} for name in CONFIG_TYPES}
+    for revision in config_revisions():
+        spec = config_spec(revision)
+        for name, keys in out.items():
+            if name in spec.structs:
+                keys.update(dict.fromkeys(f.name for f in spec.structs[name].fields))
+            elif spec.has(name):
+                keys[spec.strategy_tag] = None
+                for variant in spec.strategy_variants.values():
+                    keys.update(dict.fromkeys(f.name for f in variant.fields))
+    return {name: tuple(keys) for name, keys in out.items()}
 
 
 class RecordWarning(UserWarning):
@@ -48,7 +51,7 @@ class Config:
 
     type: str
     dialect: str  # the configuration revision, e.g. "yoagent@0.18"
-    value: Any
+    value: ConfigValue  # the written form (generated TypedDicts, records/types.py)
     notes: list[Problem] = field(default_factory=list)
 
 
@@ -56,25 +59,8 @@ def config_hints(value: Any) -> list[str]:
     """The configuration types a parsed top-level object looks like, best first."""
     if not isinstance(value, dict):
         return []
-    scores = [(sum(k in value for k in keys), name) for name, keys in _HINTS.items()]
+    scores = [(sum(k in value for k in keys), name) for name, keys in _hints().items()]
     return [name for score, name in sorted(scores, key=lambda s: -s[0]) if score]
-
-
-def _parse(text: str) -> Any:
-    from ..codec.document import _syntax_words
-
-    try:
-        return parse_value(text)
-    except JsonSyntaxError as err:
-        line, column = err.line_column(text)
-        words = _syntax_words(err.code).replace("the conversation's closing `]`", "the value")
-        raise ConversationError(
-            [Problem(None, pointer(err.path or ()), line, column, words, "syntax")]
-        ) from None
-    except RecursionError:
-        raise ConversationError(
-            [Problem(None, "", None, None, "nested too deeply", "depth")]
-        ) from None
 
 
 def loads_config(data: str | bytes, dialect: str = "auto", type: str | None = None) -> Config:
@@ -90,7 +76,7 @@ def loads_config(data: str | bytes, dialect: str = "auto", type: str | None = No
             f"unknown configuration type {type!r}: use one of {', '.join(CONFIG_TYPES)}"
         )
     text = decode_utf8(data)
-    value = _parse(text)
+    value = parse_record(text, "the value")
     revisions = config_revisions() if dialect == "auto" else [resolve_config(dialect)]
     types = [type] if type else _candidate_types(value)
     best: tuple[tuple[int, int], Config] | None = None

@@ -142,7 +142,9 @@ class ModelReader:
         if isinstance(raw, list):
             return self.struct_seq(raw, fields, path, name)
         if not isinstance(raw, dict):
-            raise Reject(path, f"invalid type: {describe(raw)}, expected struct {name}", "type")
+            raise Reject(
+                path, f"invalid type: {describe(raw)}, expected struct {name}", "wrong-type"
+            )
         return self.struct_map(raw, fields, path, skip="")
 
     def struct_map(
@@ -162,7 +164,7 @@ class ModelReader:
             elif isinstance(f.type, tuple) and f.type[0] == "opt":
                 value = None
             else:
-                raise Reject(path, f"missing field `{f.name}`", "missing")
+                raise Reject(path, f"missing field `{f.name}`", "missing-key")
             if _skipped(f, value):
                 continue
             out[f.name] = value
@@ -183,13 +185,13 @@ class ModelReader:
                     path,
                     f"invalid length {len(raw) - offset}, expected struct {name} with "
                     f"{len(fields)} elements",
-                    "missing",
+                    "missing-key",
                 )
             if _skipped(f, value):
                 continue
             out[f.name] = value
         if len(raw) - offset > len(fields):
-            raise Reject((*path, len(fields) + offset), "trailing characters", "type")
+            raise Reject((*path, len(fields) + offset), "trailing characters", "wrong-type")
         return out
 
     # -- enums -------------------------------------------------------------------------------------
@@ -213,7 +215,9 @@ class ModelReader:
                 raise Reject(path, "invalid type: unit variant, expected a variant with data")
             return name
         if not isinstance(raw, dict) or len(raw) != 1 or isinstance(raw, DupDict):
-            raise Reject(path, f"invalid type: {describe(raw)}, expected enum {type_name}", "type")
+            raise Reject(
+                path, f"invalid type: {describe(raw)}, expected enum {type_name}", "wrong-type"
+            )
         ((key, inner),) = raw.items()
         name = self.variant_name(key, enum, path)
         variant = enum.variants[name]
@@ -233,7 +237,7 @@ class ModelReader:
         assert tag is not None
         if isinstance(raw, dict):
             if tag not in raw:
-                raise Reject(path, f"missing field `{tag}`", "missing")
+                raise Reject(path, f"missing field `{tag}`", "missing-key")
             if isinstance(raw, DupDict) and tag in raw.duplicates:
                 raise Reject((*path, tag), f"duplicate field `{tag}`", "duplicate-key")
             name = self.variant_name(raw[tag], enum, (*path, tag))
@@ -241,15 +245,17 @@ class ModelReader:
             return {tag: name, **self.struct_map(raw, fields, path, skip=tag)}
         if isinstance(raw, list):
             if not raw:
-                raise Reject(path, f"missing field `{tag}`", "missing")
+                raise Reject(path, f"missing field `{tag}`", "missing-key")
             name = self.variant_name(raw[0], enum, (*path, 0))
             fields = enum.variants[name] or []
             if not fields:
                 if len(raw) > 1:
-                    raise Reject((*path, 1), "invalid length", "type")
+                    raise Reject((*path, 1), "invalid length", "wrong-type")
                 return {tag: name}
             return {tag: name, **self.struct_seq(raw, fields, path, name, offset=1)}
-        raise Reject(path, f"invalid type: {describe(raw)}, expected enum {type_name}", "type")
+        raise Reject(
+            path, f"invalid type: {describe(raw)}, expected enum {type_name}", "wrong-type"
+        )
 
 
 def _skipped(f: F, value: Any) -> bool:
@@ -262,7 +268,7 @@ def _skipped(f: F, value: Any) -> bool:
 def _str(raw: Any, path: tuple[Any, ...]) -> str:
     if isinstance(raw, str):
         return raw
-    raise Reject(path, f"invalid type: {describe(raw)}, expected a string", "type")
+    raise Reject(path, f"invalid type: {describe(raw)}, expected a string", "wrong-type")
 
 
 def _unsigned(limit: int, name: str) -> Any:
@@ -270,8 +276,9 @@ def _unsigned(limit: int, name: str) -> Any:
         if type(raw) is int:
             if 0 <= raw <= limit:
                 return raw
-            raise Reject(path, f"invalid value: integer `{raw}`, expected {name}", "range")
-        raise Reject(path, f"invalid type: {describe(raw)}, expected {name}", "type")
+            kind = "negative-integer" if raw < 0 else "integer-overflow"
+            raise Reject(path, f"invalid value: integer `{raw}`, expected {name}", kind)
+        raise Reject(path, f"invalid type: {describe(raw)}, expected {name}", "wrong-type")
 
     return read
 
@@ -279,12 +286,12 @@ def _unsigned(limit: int, name: str) -> Any:
 def _bool(raw: Any, path: tuple[Any, ...]) -> bool:
     if raw is True or raw is False:
         return raw
-    raise Reject(path, f"invalid type: {describe(raw)}, expected a boolean", "type")
+    raise Reject(path, f"invalid type: {describe(raw)}, expected a boolean", "wrong-type")
 
 
 def _f64(raw: Any, path: tuple[Any, ...]) -> float:
     if isinstance(raw, bool) or not isinstance(raw, (int, float)):
-        raise Reject(path, f"invalid type: {describe(raw)}, expected f64", "type")
+        raise Reject(path, f"invalid type: {describe(raw)}, expected f64", "wrong-type")
     return float(raw)
 
 
@@ -308,7 +315,7 @@ def _datetime(raw: Any, path: tuple[Any, ...]) -> str:
     try:
         base = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second))
     except ValueError:
-        raise Reject(path, f"input is out of range: {raw!r}", "range") from None
+        raise Reject(path, f"input is out of range: {raw!r}", "out-of-range") from None
     nanos = int((frac or "0")[:9].ljust(9, "0"))
     if offset not in ("Z", "z"):
         sign = 1 if offset[0] == "+" else -1

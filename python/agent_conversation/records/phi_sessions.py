@@ -15,134 +15,34 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from ..codec.jsonparse import JsonSyntaxError, parse_value
+from ..codec.jsonparse import parse_value
 from ..codec.reader import Reject
+from ..dialects import resolve
 from ..errors import ConversationError, Problem, pointer
-from .event_models import PHI_ENUMS, PHI_STRUCTS, _phi_events, event_model
-from .model import Enum, F, Model, ModelReader, d, locate, s, to_json_pretty
+from ..models.wire import REVISIONS
+from .event_models import _crates, in_range, model_of
+from .jsontext import parse_record
+from .model import Model, ModelReader, locate, to_json_pretty
+from .tables import SESSIONS
+from .types import Session
 
-SESSION_VERSIONS = ("0.15.2", "0.10.0", "0.8.0")  # newest first
+# Names of the session schemas' own types and keys (the phi-core session layout, not messages).
+_LOOP, _TURN, _EVENT = "LoopRecord", "Turn", "AgentEvent"
+_LOOPS, _EVENTS, _TURNS, _EVENT_KEY = "loops", "events", "turns", "event"
+_MESSAGE_TAG = REVISIONS[resolve("phi-core")]["unions"]["Message"]["tag"]  # what marks a message
+
+SESSION_VERSIONS = tuple(reversed(_crates(SESSIONS)["phi-core"]))  # newest first
 # Which crate versions save each layout: 0.7-0.8 (loop events, no request payloads), 0.9-0.10
 # (loop events, TurnRequest events, turn request payloads; 0.10.0 checked; there is no 0.11),
 # 0.12-0.15 (no loop events; 0.15.2 checked, 0.12-0.14 assumed).
 LAYOUT_VERSIONS = {"0.8.0": "0.7.0–0.8.x", "0.10.0": "0.9.0–0.10.x", "0.15.2": "0.12.0–0.15.x"}
-ZERO_USAGE_PHI = {
-    "input": 0, "output": 0, "reasoning": 0, "cache_read": 0, "cache_write": 0, "total_tokens": 0,
-}  # fmt: skip
-
-
-def _structs(version: str) -> dict[str, list[F]]:
-    turn_range = [F("startTurn", "u32"), F("endTurn", "u32")]
-    section = [F("range", "TurnRange"), F("messages", ("vec", "agent_message"))]
-    turn = [
-        F("turn_id", "TurnId"),
-        F("triggered_by", "TurnTrigger"),
-        F("usage", "usage"),
-        F("input_messages", ("vec", "agent_message")),
-        F("output_message", "agent_message"),
-        F("tool_results", ("vec", "agent_message")),
-        F("started_at", "datetime"),
-        F("ended_at", "datetime"),
-    ]
-    if version != "0.8.0":
-        turn.append(s("request_payload", "AnnotatedRequestPayload"))
-    loop = [
-        F("loop_id", "str"),
-        F("session_id", "str"),
-        F("agent_id", "str"),
-        F("parent_loop_id", ("opt", "str")),
-        d("continuation_kind", ("nulldefault", "ContinuationKind", "Initial"), "Initial"),
-        F("started_at", "datetime"),
-        F("ended_at", ("opt", "datetime")),
-        F("status", "LoopStatus"),
-        F("rejection", ("opt", "str")),
-        F("config", ("opt", "LoopConfigSnapshot")),
-        F("messages", ("vec", "agent_message")),
-        d("turns", ("vec", "Turn"), []),
-        F("usage", "usage"),
-        F("metadata", ("opt", "value")),
-        F("events", ("vec", "LoopEvent")),
-        F("children_loop_ids", ("vec", "str")),
-        F("child_loop_refs", ("vec", "ChildLoopRef")),
-        F("parallel_group", ("opt", "ParallelGroupRecord")),
-        s("compaction_block", "CompactionBlock"),
-    ]
-    if version not in ("0.8.0", "0.10.0"):
-        loop = [f for f in loop if f.name != "events"]
-    structs = dict(PHI_STRUCTS)
-    structs.update(
-        TurnRange=turn_range,
-        CompactedSection=section,
-        CompactionBlock=[
-            s("keep_first", "TurnRange"),
-            s("keep_recent", "CompactedSection"),
-            s("keep_compacted", "CompactedSection"),
-            F("createdAt", "datetime"),
-        ],
-        TurnId=[F("loopId", "str"), F("turnIndex", "u32")],
-        Turn=turn,
-        LoopEvent=[F("sequence", "u64"), F("event", "AgentEvent")],
-        ChildLoopRef=[
-            F("tool_call_id", "str"),
-            F("tool_name", "str"),
-            F("child_loop_id", "str"),
-            F("child_session_id", "str"),
-        ],  # fmt: skip
-        SpawnRef=[
-            F("parent_session_id", "str"),
-            F("parent_loop_id", "str"),
-            F("tool_call_id", "str"),
-            F("tool_name", "str"),
-        ],  # fmt: skip
-        ParallelGroupRecord=[
-            F("all_loop_ids", ("vec", "str")),
-            F("selected_loop_id", "str"),
-            F("selected_config_index", "usize"),
-            F("evaluation_usage", "usage"),
-            F("is_selected", "bool"),
-        ],  # fmt: skip
-        LoopRecord=loop,
-        Session=[
-            F("session_id", "str"),
-            F("agent_id", "str"),
-            F("created_at", "datetime"),
-            F("last_active_at", "datetime"),
-            F("formation", "SessionFormation"),
-            F("parent_spawn_ref", ("opt", "SpawnRef")),
-            d("scope", "SessionScope", "ephemeral"),
-            F("loops", ("vec", "LoopRecord")),
-        ],
-    )
-    return structs
-
-
-def _enums(version: str) -> dict[str, Enum]:
-    enums = dict(PHI_ENUMS)
-    enums.update(
-        AgentEvent=_phi_events(version),
-        SessionFormation=Enum(
-            {
-                "Explicit": [F("timestamp", "datetime")],
-                "FirstLoop": [F("timestamp", "datetime")],
-                "InactivityTimeout": [
-                    F("threshold_secs", "u64"),
-                    F("previous_session_id", ("opt", "str")),
-                    F("timestamp", "datetime"),
-                ],
-            }
-        ),
-        LoopStatus=Enum(
-            {n: None for n in ("Pending", "Running", "Completed", "Rejected", "Aborted")}
-        ),
-        SessionScope=Enum({"ephemeral": None, "persistent": None}),
-    )
-    return enums
 
 
 @cache
 def session_model(version: str) -> Model:
-    base = event_model(f"phi-core@{version}")
-    return Model(base.spec, _structs(version), _enums(version), f"phi-core@{version}")
+    """The model of a ``save_session`` document of a modeled phi-core version (``0.8.0``)."""
+    name = f"phi-core@{version}"
+    return model_of(name, SESSIONS[name])
 
 
 @dataclass
@@ -150,7 +50,7 @@ class PhiSessionDocument:
     """A phi-core session read as one crate version (``version``) reads it."""
 
     version: str  # "0.8.0" or "0.15.2": the session layout it was read as
-    value: dict[str, Any]  # the written form (what save_session would write after loading)
+    value: Session  # the written form (what save_session would write after loading)
     notes: list[Problem] = field(default_factory=list)
 
     @property
@@ -166,10 +66,13 @@ def _versions(dialect: str) -> list[str]:
         raise ConversationError(f"{dialect}: session documents are phi-core's")
     if version in ("", "latest"):
         return [SESSION_VERSIONS[0]]
-    parts = tuple(int(p) for p in version.split(".") if p.isdigit())
-    if parts < (0, 7):
-        raise ConversationError(f"{dialect}: session documents are modeled from phi-core 0.7")
-    return ["0.8.0" if parts < (0, 9) else "0.10.0" if parts < (0, 12) else "0.15.2"]
+    for modeled in SESSION_VERSIONS:
+        if in_range(version, SESSIONS[f"phi-core@{modeled}"]["versions"]):
+            return [modeled]
+    oldest = SESSIONS[f"phi-core@{SESSION_VERSIONS[-1]}"]["versions"][0].lstrip(">=")
+    if in_range(version, [">=0.0.0", f"<{oldest}"]):
+        raise ConversationError(f"{dialect}: session documents are modeled from phi-core {oldest}")
+    return [SESSION_VERSIONS[0]]  # newer than any modeled version: read as the newest
 
 
 def loads_phi_document(data: str | bytes, dialect: str = "auto") -> PhiSessionDocument:
@@ -179,16 +82,7 @@ def loads_phi_document(data: str | bytes, dialect: str = "auto") -> PhiSessionDo
     the document root and serde's line/column.
     """
     text = data if isinstance(data, str) else bytes(data).decode("utf-8", "surrogateescape")
-    from ..codec.document import _syntax_words
-
-    try:
-        root = parse_value(text)
-    except JsonSyntaxError as err:
-        line, column = err.line_column(text)
-        words = _syntax_words(err.code).replace("the conversation's closing `]`", "the document")
-        raise ConversationError(
-            [Problem(None, pointer(err.path or ()), line, column, words, "syntax")]
-        ) from None
+    root = parse_record(text, "the document")
     return read_phi_document(root, text, _versions(dialect))
 
 
@@ -198,7 +92,7 @@ def read_phi_document(root: Any, text: str, versions: list[str]) -> PhiSessionDo
     for version in versions:
         reader = ModelReader(session_model(version))
         try:
-            value = reader.read(root, "Session", ())
+            value = reader.read(root, SESSIONS[f"phi-core@{version}"]["root"], ())
         except Reject as why:
             problem = locate(text, why.path, f"{why.message} (phi-core {version})", why.kind)
             first = first or ConversationError([problem])
@@ -219,38 +113,46 @@ def convert_phi_document(
     """The same session laid out for another phi-core version, and what that loses.
 
     0.7–0.8 documents need loop ``events`` (a newer document gets none: ``[]``, which 0.8 loads);
-    going down drops turn ``request_payload``, ``TurnRequest`` events and message
-    ``provenanceHint`` (0.9+); going up keeps events only where the target layout has them.
+    going down drops what the target's tables have no place for (turn ``request_payload``,
+    ``TurnRequest`` events, message ``provenanceHint`` from 0.9), each a loss; going up keeps
+    events only where the target layout has them.
     """
     (version,) = _versions(target)
+    model = session_model(version)
+    loop_keys = {f.name for f in model.structs[_LOOP]}
+    turn_keys = {f.name for f in model.structs[_TURN]}
+    events = model.enums.get(_EVENT)  # None: this layout has no loop events
+    dropped_metadata = _metadata(doc.version) - _metadata(version)
     losses: list[Problem] = []
     value = json.loads(to_json_pretty(doc.value))  # a plain copy of the written form
-    for i, loop in enumerate(value.get("loops", [])):
-        has_events = version in ("0.8.0", "0.10.0")
-        if has_events and "events" not in loop:
-            loop["events"] = []
-            losses.append(Problem(None, f"/loops/{i}", None, None,
+    for i, loop in enumerate(value.get(_LOOPS, [])):
+        has_events = events is not None and _EVENTS in loop_keys
+        if has_events and _EVENTS not in loop:
+            loop[_EVENTS] = []
+            losses.append(Problem(None, f"/{_LOOPS}/{i}", None, None,
                                   "no loop events to carry: written as []", "added"))  # fmt: skip
-        if not has_events and loop.get("events"):
-            dropped = f"{len(loop['events'])} loop events dropped"
-            losses.append(Problem(None, f"/loops/{i}/events", None, None, dropped, "loss"))
-        if version == "0.8.0":
-            for j, event in enumerate(loop.get("events", [])):
-                if event.get("event", {}).get("type") == "TurnRequest":
-                    losses.append(Problem(None, f"/loops/{i}/events/{j}", None, None,
-                                          "TurnRequest event dropped", "loss"))  # fmt: skip
-            loop["events"] = [
-                e for e in loop.get("events", []) if e.get("event", {}).get("type") != "TurnRequest"
-            ]
-            for j, turn in enumerate(loop.get("turns", [])):
-                if "request_payload" in turn:
-                    losses.append(Problem(None, f"/loops/{i}/turns/{j}/request_payload", None,
-                                          None, "request payload dropped", "loss"))  # fmt: skip
-            losses += _provenance_losses(loop, f"/loops/{i}")
+        if not has_events and loop.get(_EVENTS):
+            dropped = f"{len(loop[_EVENTS])} loop events dropped"
+            losses.append(Problem(None, f"/{_LOOPS}/{i}/{_EVENTS}", None, None, dropped, "loss"))
+        if events is not None:
+            kept = []
+            for j, entry in enumerate(loop.get(_EVENTS, [])):
+                kind = entry.get(_EVENT_KEY, {}).get(events.tag)
+                if kind in events.variants:
+                    kept.append(entry)
+                else:
+                    losses.append(Problem(None, f"/{_LOOPS}/{i}/{_EVENTS}/{j}", None, None,
+                                          f"{kind} event dropped", "loss"))  # fmt: skip
+            loop[_EVENTS] = kept
+        for j, turn in enumerate(loop.get(_TURNS, [])):
+            for key in [k for k in turn if k not in turn_keys]:
+                losses.append(Problem(None, f"/{_LOOPS}/{i}/{_TURNS}/{j}/{key}", None, None,
+                                      f"{key} dropped", "loss"))  # fmt: skip
+        losses += _metadata_losses(loop, f"/{_LOOPS}/{i}", dropped_metadata, version)
     text = json.dumps(value)
     reader = ModelReader(session_model(version))
     try:
-        converted = reader.read(parse_value(text), "Session", ())
+        converted = reader.read(parse_value(text), SESSIONS[model.name]["root"], ())
     except Reject as why:
         raise ConversationError(
             [Problem(None, pointer(why.path), None, None, why.message, why.kind)]
@@ -258,15 +160,22 @@ def convert_phi_document(
     return PhiSessionDocument(version, converted), losses
 
 
-def _provenance_losses(value: Any, where: str) -> list[Problem]:
+def _metadata(version: str) -> set[str]:
+    """The message metadata keys a modeled phi-core version writes (conversation tables)."""
+    return set(REVISIONS[resolve(f"phi-core@{version}")]["metadata"])
+
+
+def _metadata_losses(value: Any, where: str, keys: set[str], version: str) -> list[Problem]:
+    """Message metadata keys the target version has no place for, wherever a message holds one."""
     out: list[Problem] = []
     if isinstance(value, dict):
-        if "provenanceHint" in value and "role" in value:
-            why = "provenanceHint has no place before phi-core 0.9"
-            out.append(Problem(None, where + "/provenanceHint", None, None, why, "loss"))
+        if _MESSAGE_TAG in value:
+            for key in sorted(keys & set(value)):
+                why = f"{key} has no place in phi-core {version} messages"
+                out.append(Problem(None, f"{where}/{key}", None, None, why, "loss"))
         for key, item in value.items():
-            out += _provenance_losses(item, f"{where}/{key}")
+            out += _metadata_losses(item, f"{where}/{key}", keys, version)
     elif isinstance(value, list):
         for k, item in enumerate(value):
-            out += _provenance_losses(item, f"{where}/{k}")
+            out += _metadata_losses(item, f"{where}/{k}", keys, version)
     return out

@@ -139,6 +139,27 @@ pub struct RunOutput {
     pub extra: Value,
 }
 
+/// `save_messages()` before and after each prompt of the scenario being run: the history each
+/// run started from, as the app held it, and the history the run left (before the app changes it
+/// again). Taken into meta.json's `history_before_runs` / `history_after_runs` by each `finish`.
+pub static HISTORY_AROUND_RUNS: std::sync::Mutex<(Vec<String>, Vec<String>)> =
+    std::sync::Mutex::new((Vec::new(), Vec::new()));
+
+pub fn record_history_before_run(saved: String) {
+    HISTORY_AROUND_RUNS.lock().expect("history lock").0.push(saved);
+}
+
+pub fn record_history_after_run(saved: String) {
+    HISTORY_AROUND_RUNS.lock().expect("history lock").1.push(saved);
+}
+
+/// Put the histories recorded around this scenario's runs into its `extra` (and forget them).
+pub fn take_history_around_runs(extra: &mut Value) {
+    let (before, after) = std::mem::take(&mut *HISTORY_AROUND_RUNS.lock().expect("history lock"));
+    extra["history_before_runs"] = json!(before);
+    extra["history_after_runs"] = json!(after);
+}
+
 pub fn write_run(out: &Path, run: RunOutput) {
     let dir = out.join(format!("{}-{}", run.crate_name, run.version)).join(run.scenario);
     std::fs::create_dir_all(&dir).expect("create scenario dir");

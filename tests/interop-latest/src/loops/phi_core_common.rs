@@ -234,12 +234,14 @@ impl Recording {
     }
 
     async fn prompt(&mut self, agent: &mut p::BasicAgent, input: Vec<AgentMessage>) {
+        crate::record_history_before_run(agent.save_messages().expect("save_messages"));
         let (tx, mut rx) = mpsc::unbounded_channel::<AgentEvent>();
         agent.prompt_messages_with_sender(input, tx).await;
         while let Some(event) = rx.recv().await {
             self.events.push(serde_json::to_string(&event).expect("AgentEvent serializes"));
             self.recorder.on_event(event);
         }
+        crate::record_history_after_run(agent.save_messages().expect("save_messages"));
     }
 
     /// The session document save_session() writes, and what load_session() + save_session()
@@ -282,7 +284,8 @@ fn restore_save(saved: &str) -> Result<String, String> {
 }
 
 fn finish(scenario: &'static str, description: &'static str, agent: &p::BasicAgent, mut rec: Recording,
-          out: &Path, extra: Value) -> RunOutput {
+          out: &Path, mut extra: Value) -> RunOutput {
+    crate::take_history_around_runs(&mut extra);
     let messages = agent.save_messages().expect("save_messages");
     let restore_save = restore_save(&messages);
     let (session_json, mut session_extra) = rec.session_json(agent, out);

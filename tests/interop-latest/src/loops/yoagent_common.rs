@@ -265,6 +265,7 @@ async fn prompt(agent: &mut y::Agent, input: Vec<AgentMessage>, events: &mut Vec
 
 /// `abort_on_text`: the user calls `agent.abort()` once the first text delta has arrived.
 async fn prompt_abortable(agent: &mut y::Agent, input: Vec<AgentMessage>, events: &mut Vec<String>, abort_on_text: bool) {
+    crate::record_history_before_run(agent.save_messages().expect("save_messages"));
     let mut rx = agent.prompt_messages(input).await;
     let mut aborted = false;
     while let Some(event) = rx.recv().await {
@@ -278,6 +279,7 @@ async fn prompt_abortable(agent: &mut y::Agent, input: Vec<AgentMessage>, events
         let _: &AgentEvent = &event;
     }
     agent.finish().await;
+    crate::record_history_after_run(agent.save_messages().expect("save_messages"));
 }
 
 fn user(text: &str) -> Vec<AgentMessage> {
@@ -291,7 +293,8 @@ fn restore_save(saved: &str) -> Result<String, String> {
 }
 
 fn finish(scenario: &'static str, description: &'static str, agent: &y::Agent, events: Vec<String>,
-          session_jsonl: Option<String>, extra: Value) -> RunOutput {
+          session_jsonl: Option<String>, mut extra: Value) -> RunOutput {
+    crate::take_history_around_runs(&mut extra);
     let messages = agent.save_messages().expect("save_messages");
     let restore_save = restore_save(&messages);
     RunOutput {

@@ -1,0 +1,250 @@
+"""Anthropic Messages ``{"system": ..., "messages": [...]}`` (or the bare array) read as our
+records: each ``tool_result`` block becomes a tool-result record and the user message's other
+blocks a user record around it; ``redacted_thinking`` is thinking redacted for this protocol;
+a system prompt, request fields, citations and images by URL are losses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..conversation import text_block
+from ..record_names import BLOCK, CONTENT, MESSAGE, ROLE
+from .anthropic_messages import ANT, OWN_PROTOCOL
+from .common import Fill, Report, expect
+from .records import arguments_value, assistant_record, filled_timestamp
+
+
+def import_document(document: Any, report: Report, fill: Fill) -> list[dict[str, Any]]:
+    """Records for ``{"system": ..., "messages": [...]}`` (or the bare messages array)."""
+    if isinstance(document, list):
+        messages, base = document, ""
+    else:
+        expect(
+            isinstance(document, dict),
+            None,
+            "",
+            'expected {"messages": [...]} or an array of messages',
+        )
+        if document.get(ANT.system):
+            report.lose(
+                None,
+                "/" + ANT.system,
+                "system prompt",
+                "a saved history has no system prompt: give it to the agent instead",
+                ANT.system,
+            )
+        for key in document:
+            if key not in (ANT.system, ANT.messages):
+                report.lose(
+                    None, f"/{key}", f"request field `{key}`", "not part of a history", "request"
+                )
+        messages, base = document.get(ANT.messages), "/" + ANT.messages
+    expect(isinstance(messages, list), None, base, "`messages` must be an array")
+    out: list[dict[str, Any]] = report.records()
+    names: dict[str, str] = {}
+    for i, message in enumerate(messages):
+        here = f"{base}/{i}"
+        report.at(i, here)
+        expect(isinstance(message, dict), i, here, "a message must be a JSON object")
+        role = message.get(ANT.role)
+        expect(
+            role in (ANT.user, ANT.assistant),
+            i,
+            f"{here}/{ANT.role}",
+            f"role must be user or assistant, not {role!r}",
+        )
+        content = message.get(ANT.content)
+        if isinstance(content, str):
+            content = [{ANT.type: ANT.text, ANT.text: content}]
+        expect(
+            isinstance(content, list),
+            i,
+            f"{here}/{ANT.content}",
+            "content must be a string or an array",
+        )
+        if role == ANT.assistant:
+            blocks = _import_assistant_blocks(content, i, here, report, names)
+            out.append(assistant_record(blocks, i, here, report, fill, len(out)))
+        else:
+            _import_user(content, i, here, report, fill, names, out)
+    return out
+
+
+def _import_user(
+    content: list[Any],
+    i: int,
+    here: str,
+    report: Report,
+    fill: Fill,
+    names: dict[str, str],
+    out: list[dict[str, Any]],
+) -> None:
+    """A user message: its tool results become toolResult records, its other blocks user ones."""
+    pending: list[dict[str, Any]] = []
+    started = len(out)
+
+    def flush() -> None:
+        if pending:
+            out.append(
+                {
+                    MESSAGE.role: ROLE.user,
+                    MESSAGE.content: list(pending),
+                    MESSAGE.timestamp: filled_timestamp(fill, len(out), i, here, report),
+                }
+            )
+            pending.clear()
+
+    for j, block in enumerate(content):
+        at = f"{here}/{ANT.content}/{j}"
+        report.at(i, here)
+        expect(isinstance(block, dict), i, at, "a content block must be a JSON object")
+        if block.get(ANT.type) == ANT.tool_result:
+            flush()
+            report.at(i, at)
+            out.append(_import_tool_result(block, i, at, report, fill, len(out), names))
+            continue
+        converted = _plain_block(block, i, at, report)
+        if converted is not None:
+            pending.append(converted)
+    if pending or len(out) == started:
+        out.append(
+            {
+                MESSAGE.role: ROLE.user,
+                MESSAGE.content: list(pending),
+                MESSAGE.timestamp: filled_timestamp(fill, len(out), i, here, report),
+            }
+        )
+
+
+def _plain_block(block: dict[str, Any], i: int, at: str, report: Report) -> dict[str, Any] | None:
+    kind = block.get(ANT.type)
+    if kind == ANT.text:
+        expect(isinstance(block.get(ANT.text), str), i, f"{at}/{ANT.text}", "text must be a string")
+        if block.get(ANT.citations):
+            report.lose(
+                i,
+                f"{at}/{ANT.citations}",
+                ANT.citations,
+                "the crates' text blocks have none",
+                "field",
+            )
+        return text_block(block[ANT.text])
+    if kind == ANT.image:
+        source = block.get(ANT.source)
+        if isinstance(source, dict) and source.get(ANT.type) == ANT.base64:
+            return {
+                BLOCK.type: CONTENT.image,
+                BLOCK.data: source.get(ANT.data, ""),
+                BLOCK.mime_type: source.get(ANT.media_type, ""),
+            }
+        report.lose(
+            i,
+            at,
+            "image by URL or file",
+            "the crates hold images as base64 data only",
+            CONTENT.image,
+        )
+        return None
+    report.lose(i, at, f"{kind} block", "the crates have no such content here", MESSAGE.content)
+    return None
+
+
+def _import_assistant_blocks(
+    content: list[Any], i: int, here: str, report: Report, names: dict[str, str]
+) -> list[dict[str, Any]]:
+    blocks: list[dict[str, Any]] = []
+    for j, block in enumerate(content):
+        at = f"{here}/{ANT.content}/{j}"
+        expect(isinstance(block, dict), i, at, "a content block must be a JSON object")
+        kind = block.get(ANT.type)
+        if kind == ANT.thinking:
+            out: dict[str, Any] = {
+                BLOCK.type: CONTENT.thinking,
+                BLOCK.thinking: block.get(ANT.thinking, ""),
+            }
+            if block.get(ANT.signature):
+                out[BLOCK.signature] = block[ANT.signature]
+            blocks.append(out)
+        elif kind == ANT.redacted_thinking:
+            blocks.append(
+                {
+                    BLOCK.type: CONTENT.thinking,
+                    BLOCK.thinking: "",
+                    BLOCK.redacted: block.get(ANT.data, ""),
+                    BLOCK.redacted_protocol: OWN_PROTOCOL,
+                }
+            )
+        elif kind == ANT.tool_use:
+            call_id, name = block.get(ANT.id), block.get(ANT.name)
+            expect(
+                isinstance(call_id, str) and isinstance(name, str),
+                i,
+                at,
+                "tool_use needs a string id and name",
+            )
+            names[call_id] = name
+            value = block.get(ANT.input)
+            if isinstance(value, str):  # some producers stream the input as text
+                value = arguments_value(value, i, f"{at}/{ANT.input}", report)
+            blocks.append(
+                {
+                    BLOCK.type: CONTENT.tool_call,
+                    BLOCK.id: call_id,
+                    BLOCK.name: name,
+                    BLOCK.arguments: value,
+                }
+            )
+        else:
+            converted = _plain_block(block, i, at, report)
+            if converted is not None:
+                blocks.append(converted)
+    return blocks
+
+
+def _import_tool_result(
+    block: dict[str, Any],
+    i: int,
+    at: str,
+    report: Report,
+    fill: Fill,
+    position: int,
+    names: dict[str, str],
+) -> dict[str, Any]:
+    call_id: Any = block.get(ANT.tool_use_id)
+    expect(isinstance(call_id, str), i, f"{at}/{ANT.tool_use_id}", "tool_use_id must be a string")
+    name = names.get(call_id)
+    if name is None:
+        name = ""
+        report.fill(
+            i, f"{at}/{MESSAGE.tool_name}", "tool name ''", "no earlier tool_use has this id"
+        )
+    value = block.get(ANT.content, "")
+    content: list[dict[str, Any]] = []
+    if isinstance(value, str):
+        content = [text_block(value)] if value else []
+    else:
+        expect(
+            isinstance(value, list),
+            i,
+            f"{at}/{ANT.content}",
+            "content must be a string or an array",
+        )
+        for k, part in enumerate(value):
+            expect(
+                isinstance(part, dict),
+                i,
+                f"{at}/{ANT.content}/{k}",
+                "a content block must be a JSON object",
+            )
+            converted = _plain_block(part, i, f"{at}/{ANT.content}/{k}", report)
+            if converted is not None:
+                content.append(converted)
+    return {
+        MESSAGE.role: ROLE.tool_result,
+        MESSAGE.tool_call_id: call_id,
+        MESSAGE.tool_name: name,
+        MESSAGE.content: content,
+        MESSAGE.is_error: bool(block.get(ANT.is_error, False)),
+        MESSAGE.timestamp: filled_timestamp(fill, position, i, at, report),
+    }
