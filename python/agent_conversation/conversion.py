@@ -41,20 +41,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import orjson
-
 from .api import _collector_paused, loads, render
 from .codec.spec import Spec, get_spec
-from .codec.wirefacts import (
-    SESSION_ENTRY,
-    STOP_KEY,
-    is_extension_record,
-)
+from .codec.wirefacts import STOP_KEY, is_extension_record
 from .conversation import Conversation
 from .conversion_losses import _drifts, _dropped_note, _not_lost, _null_metadata, _writer_loss
 from .dialects import resolve
 from .errors import ConversationError, Loss, Problem, lost
 from .models.wire import REVISIONS
+from .sessions.lines import MESSAGE as ENTRY_MESSAGE
+from .sessions.lines import session_line
 
 __all__ = [
     "ConversionRefused",
@@ -67,9 +63,6 @@ __all__ = [
 
 # Reader notes that mean "the source carried this, and it is gone".
 DROPPED_NOTES = ("unknown-key", "metadata-dropped")
-
-# The keys of a yoagent session line (``SessionEntry``), in the order the crate writes them.
-_ID, _PARENT_ID, _MESSAGE, _TIMESTAMP, _LABEL = SESSION_ENTRY["order"]
 
 
 class ConversionRefused(ConversationError):
@@ -225,7 +218,7 @@ def convert_session(
     notes_by_entry: dict[int, list[Problem]] = {}
     losses: list[Loss] = []
     for note in session.notes:
-        if note.index is not None and note.pointer.startswith(f"/{_MESSAGE}"):
+        if note.index is not None and note.pointer.startswith(f"/{ENTRY_MESSAGE}"):
             notes_by_entry.setdefault(note.index, []).append(note)
         elif note.kind in DROPPED_NOTES:  # a key of the entry itself
             losses.append(_dropped_note(note, session.dialect, note.pointer, note.line))
@@ -258,21 +251,17 @@ def _session_lines(
         )
         losses += [
             lost(
-                index, f"/{_MESSAGE}" + loss.pointer[2:], loss.what, loss.why, loss.kind, entry.line
+                index,
+                f"/{ENTRY_MESSAGE}" + loss.pointer[2:],
+                loss.what,
+                loss.why,
+                loss.kind,
+                entry.line,
             )
             for loss in entry_losses
         ]
-        lines.append(_session_line(entry, text[1:-1]))
+        lines.append(session_line(entry, text[1:-1]))
     return lines
-
-
-def _session_line(entry: Any, message: str) -> str:
-    """One ``Session::to_jsonl`` line: id, parent_id (null too), message, timestamp[, label]."""
-    head = orjson.dumps({_ID: entry.id, _PARENT_ID: entry.parent_id})[:-1].decode()
-    tail = f',"{_TIMESTAMP}":{entry.timestamp}'
-    if entry.label is not None:
-        tail += f',"{_LABEL}":' + orjson.dumps(entry.label).decode()
-    return f'{head},"{_MESSAGE}":{message}{tail}}}'
 
 
 # -- the work -----------------------------------------------------------------------------------
