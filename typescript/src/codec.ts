@@ -100,7 +100,7 @@ const LONE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\ud
 function toTree(value: unknown, path: Array<string | number>): JsonValue {
   if (value === null || typeof value === "boolean" || typeof value === "bigint") return value;
   if (typeof value === "number") {
-    if (!Number.isFinite(value)) throw new Reject(path, `${value} is not a JSON number (serde_json refuses NaN and infinities)`, "type");
+    if (!Number.isFinite(value)) throw new Reject(path, `${value} is not a JSON number (serde_json refuses NaN and infinities)`, "wrong-type");
     return value;
   }
   if (typeof value === "string") {
@@ -108,7 +108,7 @@ function toTree(value: unknown, path: Array<string | number>): JsonValue {
     return value;
   }
   if (value instanceof JsonFloat) {
-    if (!Number.isFinite(value.value)) throw new Reject(path, `${value.value} is not a JSON number`, "type");
+    if (!Number.isFinite(value.value)) throw new Reject(path, `${value.value} is not a JSON number`, "wrong-type");
     return value;
   }
   if (Array.isArray(value)) return value.map((v, i) => toTree(v, [...path, i]));
@@ -121,7 +121,7 @@ function toTree(value: unknown, path: Array<string | number>): JsonValue {
     }
     return out;
   }
-  throw new Reject(path, `a ${typeof value} is not a JSON value`, "type");
+  throw new Reject(path, `a ${typeof value} is not a JSON value`, "wrong-type");
 }
 
 /**

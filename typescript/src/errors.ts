@@ -1,9 +1,14 @@
 /** Problems found in a saved conversation, and the error that carries them. */
+import type { ProblemKind } from "./generated/problem-kinds.js";
+
+export type { ProblemKind } from "./generated/problem-kinds.js";
+export { PROBLEM_KINDS } from "./generated/problem-kinds.js";
 
 /**
  * One problem (or, in `Conversation.notes`, one round-trip observation). `index` is the message
  * position (null for the document as a whole), `pointer` an RFC 6901 JSON pointer from the
- * document root, `line`/`column` 1-based as serde_json counts them (column in UTF-8 bytes).
+ * document root, `line`/`column` 1-based as serde_json counts them (column in UTF-8 bytes),
+ * `kind` one of the documented vocabulary (schema/problem-kinds.json, Python's `errors.KINDS`).
  */
 export interface Problem {
   readonly index: number | null;
@@ -11,7 +16,7 @@ export interface Problem {
   readonly line: number | null;
   readonly column: number | null;
   readonly message: string;
-  readonly kind: string;
+  readonly kind: ProblemKind;
 }
 
 export function problem(
@@ -20,7 +25,7 @@ export function problem(
   line: number | null,
   column: number | null,
   message: string,
-  kind = "invalid",
+  kind: ProblemKind = "invalid",
 ): Problem {
   return { index, pointer, line, column, message, kind };
 }
@@ -34,7 +39,7 @@ export function describeProblem(p: Problem): string {
 export class ConversationError extends Error {
   readonly problems: readonly Problem[];
   constructor(problems: readonly Problem[] | string) {
-    const list = typeof problems === "string" ? [problem(null, "", null, null, problems, "usage")] : [...problems];
+    const list = typeof problems === "string" ? [problem(null, "", null, null, problems, "argument")] : [...problems];
     super(summary(list));
     this.name = "ConversationError";
     this.problems = list;
