@@ -592,17 +592,19 @@ export function u64(raw: unknown, path: Path): number | bigint {
     if (raw >= 0) return raw;
     throw new Reject(path, `invalid value: integer \`${String(raw)}\`, expected an unsigned integer (u64)`, "negative-integer");
   }
-  throw new Reject(path, `invalid type: ${describe(raw)}, expected an unsigned integer (u64)`, notAnInteger(raw, U64_MAX));
+  throw new Reject(path, `invalid type: ${describe(raw)}, expected an unsigned integer (u64)`, notAnInteger(raw, U64_END));
 }
 
-const U64_MAX = 2 ** 64 - 1;
+/** 2^64, the first integer past u64 (2^64 - 1 is no f64). */
+const U64_END = 2 ** 64;
 
-/** The kind of a non-integer where an integer is expected: a float names the rule it broke. */
-function notAnInteger(raw: unknown, limit: number): ProblemKind {
+/** The kind of a non-integer where an integer is expected: a float names the rule it broke
+ * (`end`: the first integer past the field's range). */
+function notAnInteger(raw: unknown, end: number): ProblemKind {
   const value = raw instanceof JsonFloat ? raw.value : typeof raw === "number" ? raw : null;
   if (value === null) return "wrong-type";
   if (!Number.isInteger(value)) return "not-an-integer";
-  return value > limit ? "integer-overflow" : "float-for-integer";
+  return value >= end ? "integer-overflow" : "float-for-integer";
 }
 
 export function u32(raw: unknown, path: Path): number {
@@ -610,5 +612,5 @@ export function u32(raw: unknown, path: Path): number {
     if (raw >= 0 && raw <= U32_MAX) return Number(raw);
     throw new Reject(path, `invalid value: integer \`${String(raw)}\`, expected u32`, raw < 0 ? "negative-integer" : "integer-overflow");
   }
-  throw new Reject(path, `invalid type: ${describe(raw)}, expected u32`, notAnInteger(raw, U32_MAX));
+  throw new Reject(path, `invalid type: ${describe(raw)}, expected u32`, notAnInteger(raw, U32_MAX + 1));
 }
