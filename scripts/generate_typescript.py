@@ -11,10 +11,11 @@
   json-schema-to-typescript in typescript/node_modules (run with node).
 - ``types/index.ts``: one namespace per revision.
 - ``problem-kinds.ts``: the one vocabulary of problem kinds (schema/problem-kinds.json, Python's
-  ``errors.KINDS``): the ``ProblemKind`` string-literal union and ``PROBLEM_KINDS`` (kind -> meaning).
+  ``errors.KINDS``): the ``ProblemKind`` string-literal union and ``PROBLEM_KINDS`` (meanings).
 
 Usage: ``python scripts/generate_typescript.py`` (write) or ``--check`` (exit 1 with a diff when
-the checked-in files differ). ``--tables-only`` handles wire.ts and problem-kinds.ts alone (no node needed).
+the checked-in files differ). ``--tables-only`` handles wire.ts and problem-kinds.ts alone (no
+node needed).
 """
 
 from __future__ import annotations
@@ -170,7 +171,10 @@ def generate_problem_kinds() -> str:
 
 def outputs(tables_only: bool) -> dict[Path, str]:
     paths = revisions()
-    files = {OUT / "wire.ts": generate_wire(paths), OUT / "problem-kinds.ts": generate_problem_kinds()}
+    files = {
+        OUT / "wire.ts": generate_wire(paths),
+        OUT / "problem-kinds.ts": generate_problem_kinds(),
+    }
     if not tables_only:
         files.update(generate_types(paths))
     return files
@@ -181,7 +185,9 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--check", action="store_true", help="compare instead of writing")
-    parser.add_argument("--tables-only", action="store_true", help="wire.ts and problem-kinds.ts only (no node)")
+    parser.add_argument(
+        "--tables-only", action="store_true", help="wire.ts and problem-kinds.ts only (no node)"
+    )
     args = parser.parse_args()
     files = outputs(args.tables_only)
     if args.check:

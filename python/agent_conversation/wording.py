@@ -88,7 +88,8 @@ def unexpected(cause: Cause) -> str:
     if kind == "integer":
         return f"integer `{value}`"
     if kind == "float":
-        return f"floating point `{format_f64(float(0.0 if value is None else value))}`"  # keeps -0.0
+        number = 0.0 if value is None else float(value)  # not `value or 0`: keeps -0.0
+        return f"floating point `{format_f64(number)}`"
     if kind == "string":
         text = str(value)
         short = text if len(text) <= 40 else text[:37] + "..."
