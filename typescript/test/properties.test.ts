@@ -3,7 +3,7 @@
  * fast-check) read by TypeScript and by the Python package (a subprocess answers); the verdict,
  * the bytes written, every problem (index, pointer, line, column, message, kind) and detect() agree.
  */
-import { test } from "node:test";
+import { type TestContext, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -20,6 +20,16 @@ function python(): string | null {
     if (probe.status === 0) return c;
   }
   return null;
+}
+
+/** The Python to ask, or null after skipping `t` (a failure when INTEROP_REQUIRED=1). */
+function pythonOrSkip(t: TestContext): string | null {
+  const py = python();
+  if (py === null) {
+    if (process.env.INTEROP_REQUIRED === "1") assert.fail("no Python with agent_conversation (set PYTHON)");
+    t.skip("no Python with the agent_conversation package (set PYTHON)");
+  }
+  return py;
 }
 
 interface Request {
@@ -94,12 +104,8 @@ function mutated(seed: fc.Arbitrary<string>): fc.Arbitrary<string> {
 }
 
 test("TypeScript and Python agree on documents of every dialect, valid and mutated", (t) => {
-  const py = python();
-  if (py === null) {
-    if (process.env.INTEROP_REQUIRED === "1") assert.fail("no Python with agent_conversation (set PYTHON)");
-    t.skip("no Python with the agent_conversation package (set PYTHON)");
-    return;
-  }
+  const py = pythonOrSkip(t);
+  if (py === null) return;
   const runs = Number(process.env.PROPERTY_RUNS ?? 600);
   const arb = fc.record({ doc: mutated(fc.constantFrom(...seeds())), dialect: fc.constantFrom(...DIALECTS) });
   const requests = fc.sample(arb, { numRuns: runs, seed: Number(process.env.PROPERTY_SEED ?? 20261130) });
@@ -116,12 +122,8 @@ test("TypeScript and Python agree on documents of every dialect, valid and mutat
 });
 
 test("TypeScript and Python agree on yoagent session files, valid and mutated", (t) => {
-  const py = python();
-  if (py === null) {
-    if (process.env.INTEROP_REQUIRED === "1") assert.fail("no Python with agent_conversation (set PYTHON)");
-    t.skip("no Python with the agent_conversation package (set PYTHON)");
-    return;
-  }
+  const py = pythonOrSkip(t);
+  if (py === null) return;
   const message = '{"role":"user","content":[{"type":"text","text":"hi"}],"timestamp":1}';
   const base = [
     `{"id":"e1","parent_id":null,"message":${message},"timestamp":5}\n{"id":"e2","parent_id":"e1","message":${message},"timestamp":6,"label":"x"}`,
@@ -149,12 +151,8 @@ function kindsOf(answer: unknown): Array<[unknown, unknown, unknown]> {
 }
 
 test("every refusal of fixtures/invalid and of a corpus sample: the TypeScript kinds are Python's, the fixture's rule", (t) => {
-  const py = python();
-  if (py === null) {
-    if (process.env.INTEROP_REQUIRED === "1") assert.fail("no Python with agent_conversation (set PYTHON)");
-    t.skip("no Python with the agent_conversation package (set PYTHON)");
-    return;
-  }
+  const py = pythonOrSkip(t);
+  if (py === null) return;
   const requests: Request[] = [];
   const rules: Array<{ id: string; index: number | null | undefined; pointer: string | undefined; rule: string | undefined }> = [];
   for (const [id, c] of fixtureCases()) {
