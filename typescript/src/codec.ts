@@ -1,5 +1,5 @@
 /** The public codec: parse, stringify, detect. */
-import { ConversationError, type Problem, pointer, problem } from "./errors.js";
+import { ConversationError, type Problem, problem } from "./errors.js";
 import { JsonObject, type JsonValue } from "./json.js";
 import { JsonFloat, FLOAT_FORMATS, type FloatFormat } from "./numbers.js";
 import { type Parsed, type ReadResult, likelyOrder, parseText, read } from "./document.js";
@@ -154,12 +154,12 @@ export function stringify(conv: Pick<Conversation<unknown>, "messages"> & Partia
       parts.push(writer.message(record, ts, isExtension));
     } catch (why) {
       if (!(why instanceof Reject)) throw why;
-      problems.push(problem(index, pointer(why.path), null, null, `would be lost or refused writing ${target}: ${why.message}`, why.kind));
+      problems.push(problem(index, why.path, null, null, `would be lost or refused writing ${target}: ${why.message}`, why.kind));
     }
   });
   for (const note of reader.notes)
     if (note.kind === "unknown-key" || note.kind === "metadata-dropped")
-      problems.push(problem(note.path[0] as number, pointer(note.path), null, null, `would be lost writing ${target}: ${note.message}`, "loss"));
+      problems.push(problem(note.path[0] as number, note.path, null, null, `would be lost writing ${target}: ${note.message}`, "loss"));
   if (problems.length) throw new ConversationError(problems);
   return "[" + parts.join(",") + "]";
 }

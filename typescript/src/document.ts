@@ -1,5 +1,5 @@
 /** Reading a whole saved conversation: exact parse, dialect readers, problems with positions. */
-import { ConversationError, type Problem, type ProblemKind, pointer, problem } from "./errors.js";
+import { ConversationError, type Problem, type ProblemKind, problem } from "./errors.js";
 import { JsonSyntaxError, type JsonValue, Parser, isObj, objGet, objKeys, position, valuePositions } from "./json.js";
 import { type Note, type Path, type Rec, Reader, Reject } from "./reader.js";
 import { type DialectName, type Spec, getSpec, keyOfKind, knownDialects } from "./spec.js";
@@ -225,7 +225,7 @@ export function exactParse(text: string): Parsed {
 function syntaxProblem(text: string, err: JsonSyntaxError): Problem {
   const [line, column] = err.lineColumn(text);
   const index = err.element;
-  const where = err.path !== null && err.path.length ? pointer(err.path) : index !== null ? pointer([index]) : "";
+  const where = err.path !== null && err.path.length ? err.path : index !== null ? [index] : [];
   return problem(index, where, line, column, syntaxWords(err.code), syntaxKind(err.code, text));
 }
 
@@ -278,7 +278,7 @@ export function locate(parsed: Parsed, path: Path, message: string, kind: Proble
   while (!positions.has(JSON.stringify(probe)) && probe.length > 1) probe = probe.slice(0, -1);
   const offset = positions.get(JSON.stringify(probe)) ?? start;
   const [line, column] = position(parsed.text, offset);
-  return problem(index, pointer(path), line, column + 1, message, kind);
+  return problem(index, path, line, column + 1, message, kind);
 }
 
 // -- which crate wrote it ---------------------------------------------------------------------

@@ -5,7 +5,7 @@
  * joined by `\n`. Reading splits lines, trims Rust whitespace, skips blank lines, refuses a
  * repeated id and a parent not defined on an earlier line. Problems carry the 1-based line.
  */
-import { ConversationError, type Problem, type ProblemKind, pointer, problem } from "./errors.js";
+import { ConversationError, type Problem, type ProblemKind, problem } from "./errors.js";
 import { JsonObject, JsonSyntaxError, type JsonValue, Parser, position, valuePositions } from "./json.js";
 import { type Path, type Rec, Reader, Reject, pyRepr, u64 } from "./reader.js";
 import { type DialectName, type Spec, type TypeSpec, getSpec, knownDialects } from "./spec.js";
@@ -154,7 +154,7 @@ function at(line: string, number: number, offset: number, index: number, path: P
   while (probe.length && !positions.has(JSON.stringify(probe))) probe = probe.slice(0, -1);
   const start = positions.get(JSON.stringify(probe)) ?? 0;
   const [, column] = position(line, start);
-  return problem(index, pointer(path), number, column + 1 + offset, message, kind);
+  return problem(index, path, number, column + 1 + offset, message, kind);
 }
 
 function readEntry(value: JsonValue, reader: Reader, et: TypeSpec): Rec {
@@ -223,7 +223,7 @@ export function stringifySession(session: Pick<Session<unknown>, "entries"> & Pa
         try {
           text = String(u64(value, [f.wire]));
         } catch (why) {
-          problems.push(problem(index, pointer([f.wire]), null, null, (why as Error).message, "wrong-type"));
+          problems.push(problem(index, [f.wire], null, null, (why as Error).message, "wrong-type"));
           continue;
         }
       } else if (f.kind !== "str") {
@@ -231,18 +231,18 @@ export function stringifySession(session: Pick<Session<unknown>, "entries"> & Pa
           text = stringify({ dialect: session.dialect ?? null, messages: [value] }, target, { floatFormat }).slice(1, -1);
         } catch (err) {
           if (!(err instanceof ConversationError)) throw err;
-          for (const p of err.problems) problems.push(problem(index, "/" + f.wire + p.pointer.replace(/^\/0/, ""), null, null, p.message, p.kind));
+          for (const p of err.problems) problems.push(problem(index, [f.wire, ...p.path.slice(1)], null, null, p.message, p.kind));
           continue;
         }
       } else if (value === undefined || value === null) {
         if (f.optional) continue;
         if (f.required) {
-          problems.push(problem(index, pointer([f.wire]), null, null, `missing field \`${f.wire}\``, "missing-key"));
+          problems.push(problem(index, [f.wire], null, null, `missing field \`${f.wire}\``, "missing-key"));
           continue;
         }
         text = "null";
       } else if (typeof value !== "string") {
-        problems.push(problem(index, pointer([f.wire]), null, null, `\`${f.wire}\` must be a string`, "wrong-type"));
+        problems.push(problem(index, [f.wire], null, null, `\`${f.wire}\` must be a string`, "wrong-type"));
         continue;
       } else text = JSON.stringify(value);
       out += (first ? "" : ",") + JSON.stringify(f.wire) + ":" + text;

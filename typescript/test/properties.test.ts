@@ -1,7 +1,7 @@
 /**
  * Property tests: documents of every dialect (fixtures and corpus, valid and mutated by
  * fast-check) read by TypeScript and by the Python package (a subprocess answers); the verdict,
- * the bytes written, every problem (index, pointer, line, column, message, kind) and detect() agree.
+ * the bytes written, every problem (index, path, pointer, line, column, message, kind) and detect() agree.
  */
 import { type TestContext, test } from "node:test";
 import assert from "node:assert/strict";
@@ -49,7 +49,7 @@ function askPython(py: string, requests: Request[]): unknown[] {
 }
 
 function problemsOf(err: ConversationError) {
-  return err.problems.map((p) => ({ index: p.index, pointer: p.pointer, line: p.line, column: p.column, message: p.message, kind: p.kind }));
+  return err.problems.map((p) => ({ index: p.index, pointer: p.pointer, line: p.line, column: p.column, message: p.message, kind: p.kind, path: [...p.path] }));
 }
 
 function answerTs(req: Request): unknown {

@@ -20,6 +20,7 @@ def problems(err):
             "column": p.column,
             "message": p.message,
             "kind": p.kind,
+            "path": list(p.path),
         }
         for p in err.problems
     ]
