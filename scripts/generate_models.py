@@ -6,11 +6,13 @@ For every wire revision ``schema/<crate>/<revision>/conversation.wire.schema.jso
 - ``models/<crate>_<revision>.py``: pydantic v2 models made by datamodel-code-generator (run as
   ``python -m datamodel_code_generator`` from this interpreter; pinned to 0.89.0) from the wire
   view file as it stands (the form the crate writes; discriminated unions from its ``oneOf`` +
-  ``discriminator``).
-- ``models/wire.py``: the wire tables the codec reads, taken from the ``x-`` annotations of the
+  ``discriminator``). A class the generator emits identically in several revisions (together
+  with every class it refers to) is kept in the first module that has it; the later modules
+  import it from there (``share_classes``).
+- ``models/wire.json``: the wire tables the codec reads, taken from the ``x-`` annotations of the
   wire views and, for what acceptance adds (required keys, aliases, duplicate-key rules), of the
   reader views, of the conversation schemas (``REVISIONS``) and of the configuration schemas
-  (``CONFIGS``, read by agent_conversation.records).
+  (``CONFIGS``, read by agent_conversation.records); ``models/wire.py`` loads it once.
 - ``models/__init__.py``: the list of generated modules.
 
 Usage: ``python scripts/generate_models.py`` (write) or ``--check`` (exit 1 with a unified diff
@@ -21,6 +23,7 @@ schemas and the pinned generator: no timestamps, no paths, the builtin formatter
 from __future__ import annotations
 
 import argparse
+import ast
 import difflib
 import json
 import re
@@ -177,6 +180,97 @@ def _message_alias(body: str) -> str:
         "\n\n# The union of one saved message (SavedConversation's items).\n"
         f"Message = {' '.join(items.group(1).split())}\n"
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Classes shared across revisions
+
+
+def _top_level(text: str) -> tuple[str, dict[str, str], dict[str, set[str]]]:
+    """A generated module's imports (as written), its top-level definitions (name -> source, in
+    order) and the module's names each definition refers to."""
+    tree = ast.parse(text)
+    lines = text.splitlines()
+    imports: list[ast.stmt] = []
+    blocks: dict[str, str] = {}
+    names: dict[str, set[str]] = {}
+    for node in tree.body:
+        first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
+        while first > 1 and lines[first - 2].startswith("#"):  # its comment goes with it
+            first -= 1
+        source = "\n".join(lines[first - 1 : node.end_lineno])
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            imports.append(node)
+            continue
+        if isinstance(node, ast.ClassDef):
+            name = node.name
+        elif isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+            name = node.targets[0].id
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            name = node.target.id
+        else:
+            raise SystemExit(f"unexpected top-level statement in generated code:\n{source}")
+        blocks[name] = source
+        names[name] = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    head = "\n".join(lines[imports[0].lineno - 1 : imports[-1].end_lineno]) if imports else ""
+    return head, blocks, {n: refs & (set(blocks) - {n}) for n, refs in names.items()}
+
+
+def _identities(blocks: dict[str, str], refs: dict[str, set[str]]) -> dict[str, str]:
+    """Each definition's source together with (recursively) those of the definitions it refers
+    to: two modules' classes of one name are the same class when their identities are equal."""
+    done: dict[str, str] = {}
+
+    def identity(name: str, seen: frozenset[str]) -> str:
+        if name in seen:
+            return name  # a recursive type: its own source is already in the identity
+        if name not in done:
+            inner = [identity(r, seen | {name}) for r in sorted(refs[name])]
+            done[name] = json.dumps([blocks[name], inner])
+        return done[name]
+
+    return {name: identity(name, frozenset()) for name in blocks}
+
+
+def share_classes(modules: dict[str, str]) -> dict[str, str]:
+    """Rewrite the generated modules (name -> text, oldest revision first) so that a class the
+    code generator emits identically (with everything it refers to) in several revisions is
+    defined once, in the first module that has it; the later ones import it from there."""
+    owners: dict[str, str] = {}  # identity -> the module that defines it
+    out: dict[str, str] = {}
+    for module, text in modules.items():
+        header, _, body = text.partition("from __future__ import annotations\n")
+        imports, blocks, refs = _top_level(body)
+        identities = _identities(blocks, refs)
+        borrowed: dict[str, list[str]] = {}
+        kept: list[str] = []
+        for name, source in blocks.items():
+            owner = owners.setdefault(identities[name], module)
+            if owner == module:
+                kept.append(source)
+            else:
+                borrowed.setdefault(owner, []).append(name)
+        shared = [
+            f"from agent_conversation.models.{owner} import {', '.join(sorted(names))}"
+            for owner, names in borrowed.items()
+        ]
+        note = (
+            "# Classes identical in an earlier revision are imported from its module.\n"
+            if shared
+            else ""
+        )
+        out[module] = (
+            header
+            + "from __future__ import annotations\n\n"
+            + imports
+            + "\n\n"
+            + note
+            + "".join(f"{line}\n" for line in shared)
+            + "\n\n"
+            + "\n\n\n".join(kept)
+            + "\n"
+        )
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -355,51 +449,18 @@ def config_entry(path: Path) -> tuple[str, dict[str, Any]]:
     return f"{schema['x-crate']}@{schema['x-revision']}", entry
 
 
-def py_literal(value: Any, indent: int = 0, used: int = 0, width: int = 100) -> str:
-    """A Python literal in the layout ``ruff format`` keeps: a flat value (a scalar, or a list or
-    dict of scalars) stays on its line when it fits (``used`` columns are taken before it, a
-    comma follows it); otherwise it is exploded one item per line with a magic trailing comma."""
-    flat = _flat(value)
-    if flat is not None and used + len(flat) + 1 <= width:
-        return flat
-    pad = " " * (indent + 4)
-    if isinstance(value, dict):
-        lines = []
-        for key, item in value.items():
-            head = f"{pad}{json.dumps(key, ensure_ascii=False)}: "
-            lines.append(head + py_literal(item, indent + 4, len(head), width) + ",")
-        return "{\n" + "\n".join(lines) + "\n" + " " * indent + "}"
-    lines = [pad + py_literal(item, indent + 4, len(pad), width) + "," for item in value]
-    return "[\n" + "\n".join(lines) + "\n" + " " * indent + "]"
-
-
-def _flat(value: Any) -> str | None:
-    """A scalar, or a list or dict of scalars, on one line (None for nested containers)."""
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if value is None or isinstance(value, (bool, int, float)):
-        return repr(value)
-    if isinstance(value, list):
-        parts = [_flat(v) for v in value if not isinstance(v, (list, dict))]
-        if len(parts) == len(value) and all(p is not None for p in parts):
-            return "[" + ", ".join(p for p in parts if p is not None) + "]"
-        return None
-    if isinstance(value, dict):
-        parts = [_flat(v) for v in value.values() if not isinstance(v, (list, dict))]
-        if len(parts) == len(value) and all(p is not None for p in parts):
-            keys = [json.dumps(k, ensure_ascii=False) for k in value]
-            pairs = [f"{k}: {p}" for k, p in zip(keys, parts, strict=True)]
-            return "{" + ", ".join(pairs) + "}"
-    return None
-
-
-def generate_wire(paths: list[Path], configs: list[Path]) -> str:
-    table = dict(wire_entry(p) for p in paths)
-    config_table = dict(config_entry(p) for p in configs)
+def generate_wire(paths: list[Path], configs: list[Path]) -> dict[Path, str]:
+    """The wire tables as a JSON data file (``wire.json``, loaded once at import) and the module
+    that loads it (``wire.py``)."""
+    tables = {
+        "REVISIONS": dict(wire_entry(p) for p in paths),
+        "CONFIGS": dict(config_entry(p) for p in configs),
+    }
     sources = "".join(f"- {p.relative_to(ROOT).as_posix()}\n" for p in [*paths, *configs])
-    return (
+    module = (
         HEADER.format(source="schema/ (x- annotations)")
-        + '"""Wire tables, from the schemas\' x- annotations (read by the codec).\n\n'
+        + '"""Wire tables, from the schemas\' x- annotations (read by the codec), loaded from\n'
+        + "``wire.json`` beside this module (generated with it).\n\n"
         + "REVISIONS: one entry per conversation wire revision (dialect): the crate versions (and\n"
         + "those with session files), stop reasons, sorted writing, the message metadata keys and\n"
         + "their kinds, closed enums, the tagged unions (tag key, variants, whether a variant\n"
@@ -411,13 +472,16 @@ def generate_wire(paths: list[Path], configs: list[Path]) -> str:
         + "its crate versions, closed enums and the same per-type tables.\n\n"
         + "Sources (wire views; required keys, aliases, duplicate rules from the reader views):\n"
         + sources
-        + '"""\n\nfrom typing import Any\n\n'
-        + "REVISIONS: dict[str, dict[str, Any]] = "
-        + py_literal(table)
-        + "\n\nCONFIGS: dict[str, dict[str, Any]] = "
-        + py_literal(config_table)
-        + "\n"
+        + '"""\n\n'
+        + "import json\n"
+        + "from pathlib import Path\n"
+        + "from typing import Any\n\n"
+        + '_TABLES = json.loads(Path(__file__).with_name("wire.json").read_bytes())\n\n'
+        + 'REVISIONS: dict[str, dict[str, Any]] = _TABLES["REVISIONS"]\n'
+        + 'CONFIGS: dict[str, dict[str, Any]] = _TABLES["CONFIGS"]\n'
     )
+    data = json.dumps(tables, indent=1, ensure_ascii=False) + "\n"
+    return {MODELS / "wire.py": module, MODELS / "wire.json": data}
 
 
 def generate_init(paths: list[Path]) -> str:
@@ -440,8 +504,9 @@ def generate_init(paths: list[Path]) -> str:
 def outputs() -> dict[Path, str]:
     _check_codegen_version()
     paths = revisions()
-    files = {MODELS / f"{module_name(p)}.py": generate_model_module(p) for p in paths}
-    files[MODELS / "wire.py"] = generate_wire(paths, config_schemas())
+    generated = {module_name(p): generate_model_module(p) for p in paths}
+    files = {MODELS / f"{name}.py": text for name, text in share_classes(generated).items()}
+    files.update(generate_wire(paths, config_schemas()))
     files[MODELS / "__init__.py"] = generate_init(paths)
     return files
 
@@ -466,7 +531,7 @@ def main() -> int:
                     )
                 )
         known = set(files) | {MODELS / "_base.py"}
-        for path in sorted(MODELS.glob("*.py")):
+        for path in sorted([*MODELS.glob("*.py"), *MODELS.glob("*.json")]):
             if path not in known:
                 stale = True
                 print(f"unexpected file {path.relative_to(ROOT)} (not generated from schema/)")

@@ -155,3 +155,16 @@ def test_a_pointer_given_as_text_is_read_as_a_path() -> None:
     problem = errors.Problem(0, "/0/a~1b/2", None, None, "worded by its maker", "invalid")
     assert problem.path == (0, "a/b", 2) and problem.pointer == "/0/a~1b/2"
     assert problem.message == "worded by its maker"
+
+
+def test_negative_zero_is_worded_as_serde_does() -> None:
+    """serde says `-0.0` for a negative zero; a falsy-value shortcut once printed `0.0`."""
+    import agent_conversation as ac
+
+    doc = '[{"role":"user","content":[],"timestamp":-0.0}]'
+    try:
+        ac.loads(doc, "yoagent@0.22")
+    except ac.ConversationError as err:
+        assert "floating point `-0.0`" in str(err)
+    else:
+        raise AssertionError("a float timestamp must be refused")

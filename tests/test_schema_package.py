@@ -129,7 +129,11 @@ def test_list_dialects_and_print_schema_from_the_wheel(installed: Path) -> None:
     listing = run(installed, "-c", main, "--list-dialects")
     assert listing.returncode == 0, listing.stderr
     lines = listing.stdout.splitlines()
-    assert len(lines) == 8 and lines[3].startswith("yoagent@0.13   yoagent >=0.13.0 <0.22.0")
+    assert len(lines) == 84  # 73 yoagent and 11 phi-core releases that save conversations
+    by_version = {line.split()[0]: line.split()[1:] for line in lines}
+    assert by_version["yoagent@0.16.2"][:3] == ["yoagent@0.13", "config", "yoagent@0.15"]
+    assert by_version["phi-core@0.15.2"][0] == "phi-core@0.9"
+    assert "phi-core@0.11.0" not in by_version and "yoagent@0.3.0" not in by_version
     printed = run(installed, "-c", main, "--print-schema", "yoagent@0.18.0", "--view", "wire")
     assert printed.returncode == 0, printed.stderr
     assert json.loads(printed.stdout)["$id"].endswith("yoagent/0.13/conversation.wire.schema.json")

@@ -120,6 +120,28 @@ def test_crate_version_ranges_tile_without_gaps(crate: str, kind: str) -> None:
         assert high == low, f"{crate} {kind} revisions leave a gap or overlap at {high}/{low}"
 
 
+@pytest.mark.parametrize("path", [*CONVERSATIONS, *CONFIGS], ids=rel)
+def test_crate_releases_lie_in_the_version_range(path: Path) -> None:
+    schema = load(rel(path))
+    low, high = (vkey(b) for b in schema["x-crate-versions"])
+    releases = [vkey(v) for v in schema["x-crate-releases"]]
+    assert releases == sorted(set(releases)) and releases[0] == low
+    assert all(low <= v < high for v in releases)
+
+
+def test_every_release_maps_to_the_revision_that_lists_it() -> None:
+    rows = schemas.releases()
+    assert len({version for version, _, _ in rows}) == len(rows)
+    for version, revision, config in rows:
+        assert schemas.schema_path(version) == schemas.schema_path(revision), version
+        assert schemas.config_revision(version) == config, version
+    # every configuration release is a conversation release and the other way round
+    listed = {
+        f"{load(rel(p))['x-crate']}@{v}" for p in CONFIGS for v in load(rel(p))["x-crate-releases"]
+    }
+    assert listed == {version for version, _, _ in rows}
+
+
 # ---------------------------------------------------------------------------------------------
 # Structure: dispatch and annotations
 

@@ -51,6 +51,7 @@ from .conversation import Conversation
 from .dialects import resolve
 from .errors import ConversationError, Loss, Problem, lost, pointer
 from .models.wire import REVISIONS
+from .sessions.lines import session_line
 
 __all__ = [
     "ConversionRefused",
@@ -253,17 +254,8 @@ def _session_lines(
             lost(index, "/message" + loss.pointer[2:], loss.what, loss.why, loss.kind, entry.line)
             for loss in entry_losses
         ]
-        lines.append(_session_line(entry, text[1:-1]))
+        lines.append(session_line(entry, text[1:-1]))
     return lines
-
-
-def _session_line(entry: Any, message: str) -> str:
-    """One ``Session::to_jsonl`` line: id, parent_id (null too), message, timestamp[, label]."""
-    head = orjson.dumps({"id": entry.id, "parent_id": entry.parent_id})[:-1].decode()
-    tail = f',"timestamp":{entry.timestamp}'
-    if entry.label is not None:
-        tail += ',"label":' + orjson.dumps(entry.label).decode()
-    return f'{head},"message":{message}{tail}}}'
 
 
 # -- the work -----------------------------------------------------------------------------------

@@ -144,16 +144,36 @@ def vocabulary() -> dict[str, Any]:
     return _load(schema_dir() / VOCABULARY)
 
 
+def _wire_roots(pattern: str) -> list[dict[str, Any]]:
+    """The roots of the wire views matching a glob under ``schema/``, yoagent first, oldest
+    first."""
+    roots = [_load(path) for path in schema_dir().glob(pattern)]
+    return sorted(roots, key=lambda r: (r["x-crate"] != "yoagent", _version_tuple(r["x-revision"])))
+
+
 def list_dialects() -> list[tuple[str, list[str]]]:
     """Every conversation revision (``yoagent@0.13``) with the crate versions that map to it
     (``[">=0.13.0", "<0.22.0"]``), yoagent first, oldest first."""
-    rows = []
-    for path in schema_dir().glob("*/*/conversation.wire.schema.json"):
-        root = _load(path)
-        rows.append((f"{root['x-crate']}@{root['x-revision']}", list(root["x-crate-versions"])))
-    return sorted(
-        rows, key=lambda r: (r[0].split("@")[0] != "yoagent", _version_tuple(r[0].split("@")[1]))
-    )
+    return [
+        (f"{r['x-crate']}@{r['x-revision']}", list(r["x-crate-versions"]))
+        for r in _wire_roots("*/*/conversation.wire.schema.json")
+    ]
+
+
+def releases() -> list[tuple[str, str, str]]:
+    """Every published crate version that saves conversations (``yoagent@0.16.2``, from the wire
+    views' ``x-crate-releases``) with the conversation revision it maps to (``yoagent@0.13``) and
+    its configuration revision (``yoagent@0.15``), yoagent first, oldest first."""
+    configs = {
+        f"{r['x-crate']}@{v}": f"{r['x-crate']}@{r['x-revision']}"
+        for r in _wire_roots("*/config/*/config.wire.schema.json")
+        for v in r["x-crate-releases"]
+    }
+    return [
+        (version, f"{r['x-crate']}@{r['x-revision']}", configs[version])
+        for r in _wire_roots("*/*/conversation.wire.schema.json")
+        for version in (f"{r['x-crate']}@{v}" for v in r["x-crate-releases"])
+    ]
 
 
 __all__ = [
@@ -161,6 +181,7 @@ __all__ = [
     "config_revision",
     "list_dialects",
     "registry",
+    "releases",
     "schema",
     "schema_dir",
     "schema_path",

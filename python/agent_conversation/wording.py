@@ -88,8 +88,7 @@ def unexpected(cause: Cause) -> str:
     if kind == "integer":
         return f"integer `{value}`"
     if kind == "float":
-        number = 0.0 if value is None else float(value)  # not `value or 0`: keeps -0.0
-        return f"floating point `{format_f64(number)}`"
+        return f"floating point `{format_f64(float(value if value is not None else 0))}`"
     if kind == "string":
         text = str(value)
         short = text if len(text) <= 40 else text[:37] + "..."

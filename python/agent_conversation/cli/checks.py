@@ -153,6 +153,8 @@ def _session_dialect_problem(options: Options) -> str | None:
 
 def _check_session(data: bytes, options: Options, result: FileResult) -> None:
     from ..sessions import dumps_session, loads_session
+    from ..sessions.fast import stream_session
+    from ..sessions.yoagent import session_names
 
     result.dialect = _explicit(options)
     unsupported = _session_dialect_problem(options)
@@ -160,17 +162,28 @@ def _check_session(data: bytes, options: Options, result: FileResult) -> None:
         result.errors = [Problem(None, (), None, None, unsupported, "argument")]
         return
     try:
-        session = loads_session(data, options.dialect, float_format=options.float_format)
+        # one chain of entries: streamed, no message kept (the lint reads each as it goes)
+        streamed = None
+        if not options.canonical:
+            names = session_names(options.dialect)
+            streamed = stream_session(data, names, options.float_format, lambda _: Linter())
+        if streamed is not None:
+            session, linter = streamed
+            lint_problems = linter.finish()
+        else:
+            session = loads_session(data, options.dialect, float_format=options.float_format)
+            records = [entry.message for entry in session.entries]
+            entries = session.entries
+            index_of = {entry.id: i for i, entry in enumerate(entries)}
+            parents = [index_of[e.parent_id] if e.parent_id is not None else -1 for e in entries]
+            lint_problems = lint(records, parents)
     except ConversationError as err:
         result.errors = err.problems
         return
     result.dialect = session.dialect
-    records = [entry.message for entry in session.entries]
-    index_of = {entry.id: i for i, entry in enumerate(session.entries)}
-    parents = [index_of[e.parent_id] if e.parent_id is not None else -1 for e in session.entries]
     warnings = list(session.notes)
     lines: list[str] | None = None
-    for problem in lint(records, parents):
+    for problem in lint_problems:
         entry = session.entries[problem.index] if problem.index is not None else None
         parts = problem.pointer.split("/", 2)
         rest = parts[2] if len(parts) > 2 else ""
@@ -220,10 +233,13 @@ def _column_in_line(line: str, path: tuple[Any, ...]) -> int | None:
 # -- phi-core sessions ---------------------------------------------------------------------------
 def _check_phi_session(data: bytes, options: Options, result: FileResult) -> None:
     from ..sessions import loads_phi_session
+    from ..sessions.phi_core import check_phi_session
 
     result.dialect = _explicit(options)
     try:
-        session = loads_phi_session(data, options.dialect)
+        # without --canonical nothing is written: messages may stay in their wire form
+        read = loads_phi_session if options.canonical else check_phi_session
+        session = read(data, options.dialect)
     except ConversationError as err:
         result.errors = err.problems
         return
@@ -245,7 +261,7 @@ def _check_phi_session(data: bytes, options: Options, result: FileResult) -> Non
                 )
             )
     if lint_problems and len(data) <= POSITION_LIMIT:
-        from ..sessions import _locator
+        from ..sessions.phi_core import _locator
 
         locate = _locator(data.decode("utf-8"))
         lint_problems = [locate(p) for p in lint_problems]
@@ -258,4 +274,4 @@ def _check_phi_session(data: bytes, options: Options, result: FileResult) -> Non
         )
     from ..records.check import check_phi_document
 
-    check_phi_document(data, options, result)
+    check_phi_document(data, options, result, session.root, session.memo())

@@ -11,7 +11,8 @@ def add_schema_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--list-dialects",
         action="store_true",
-        help="list every wire revision and the crate versions that map to it, then exit",
+        help="list every published crate version, the wire revision and the configuration "
+        "revision it maps to, then exit",
     )
     parser.add_argument(
         "--print-schema",
@@ -32,11 +33,9 @@ def print_schema_info(parser: argparse.ArgumentParser, args: argparse.Namespace)
     from ..errors import ConversationError
 
     if args.list_dialects:
-        for revision, bounds in schemas.list_dialects():
-            crate = revision.split("@")[0]
-            low, high = (b.lstrip("<>=") for b in bounds)
+        for version, revision, config in schemas.releases():
             path = schemas.schema_path(revision).relative_to(schemas.schema_dir().parent)
-            sys.stdout.write(f"{revision:14} {crate} >={low} <{high}   {path.as_posix()}\n")
+            sys.stdout.write(f"{version:18} {revision:14} config {config:16} {path.as_posix()}\n")
         return 0
     try:
         text = json.dumps(schemas.schema(args.print_schema, view=args.view), indent=2)

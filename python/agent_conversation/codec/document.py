@@ -46,7 +46,7 @@ from .jsonparse import RECURSION_LIMIT, JsonSyntaxError, Parser, position, value
 from .numbers import EXPONENT_FROM
 from .reader import Bail, Reader, Reject
 from .spec import MESSAGE_ROLES, MESSAGE_TAG, get_spec
-from .split import Spans, spans_of_canonical, split, split_until_error
+from .split import Spans, join_spans, spans_of_canonical, split, split_until_error
 
 BATCH_BYTES = 1 << 20
 
@@ -95,7 +95,13 @@ class Parsed:
         self.floats = floats  # exact path: the whole document's float literals (drifts, writer)
         self.element_floats: dict[int, FloatLog] = {}  # elements the exact parser read
         self._exact: dict[int, Any] = {}
-        self._lines = (0, 0)  # (offset, newlines before it): positions move forward
+        # (offset, newlines before it, the last one's offset): positions move forward, so each
+        # lookup counts only the bytes since the previous one (a one-line file has no newline
+        # to find backwards)
+        self._lines = (0, 0, -1)
+        # the elements are not one array's (a session's messages, each inside its line): a
+        # batch joins their spans with commas, and msgspec proves it splits where they do
+        self.gapped = False
 
     def __len__(self) -> int:
         if not self.fast:
@@ -148,8 +154,14 @@ class Parsed:
             limit = starts[first] + BATCH_BYTES
             while last < n and ends[last - 1] < limit:
                 last += 1
-            text = b"[" + lead + data[starts[first] : ends[last - 1]] + tail + b"]"
+            if self.gapped:
+                joined = join_spans(data, starts, ends, first, last)
+            else:
+                joined = b"[" + lead + data[starts[first] : ends[last - 1]] + tail + b"]"
+            text = joined or b""
             try:
+                if joined is None:  # an element span that is not one whole value
+                    raise orjson.JSONDecodeError("not one value per span", "", 0)
                 trees = orjson.loads(text)
             except orjson.JSONDecodeError:
                 trees = [_orjson_or_none(data[starts[k] : ends[k]]) for k in range(first, last)]
@@ -216,13 +228,16 @@ class Parsed:
     def line_column(self, offset: int, column_base: int = 0) -> tuple[int, int]:
         """serde's (line, column) of a byte offset: column counts bytes before it on its line."""
         data = self.data
-        last, count = self._lines
+        last, count, newline = self._lines
         if offset >= last:
             count += data.count(b"\n", last, offset)
+            found = data.rfind(b"\n", last, offset)
+            newline = found if found >= 0 else newline
         else:
             count = data.count(b"\n", 0, offset)
-        self._lines = (offset, count)
-        return count + 1, offset - (data.rfind(b"\n", 0, offset) + 1) + column_base
+            newline = data.rfind(b"\n", 0, offset)
+        self._lines = (offset, count, newline)
+        return count + 1, offset - (newline + 1) + column_base
 
     def shift(self, start: int, line: int, column: int) -> tuple[int, int]:
         """A (line, column) inside the element starting at ``start`` → in the whole file."""
@@ -665,6 +680,14 @@ class _ElementReader:
                 rereads = (
                     parsed.rereads_at.get(index, []) if fast.trusted else fast.rereads[reread_mark:]
                 )
+                if rereads and fast.trusted:
+                    # patched by an earlier trial: the tree holds serde's readings, the text
+                    # the literals (which show the writer)
+                    fast.big_floats += [
+                        v
+                        for v in (float(lit) for lit, _ in rereads)
+                        if not -EXPONENT_FROM < v < EXPONENT_FROM
+                    ]
                 if rereads:
                     self.add_drifts(
                         index,

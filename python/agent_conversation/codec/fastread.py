@@ -265,14 +265,20 @@ class FastReader:
         return True
 
     def free_in_place(self, value: Any, depth: int) -> bool:
-        """True when a free value already has sorted keys at every depth (and is in limits)."""
+        """True when a free value is in limits; its keys are put in serde_json's order (a
+        BTreeMap's: sorted) at every depth, in place (a JSON object written by Python keeps
+        its insertion order)."""
         t = type(value)
         if t is dict:
             if depth > FREE_DEPTH_LIMIT:
                 raise Bail
             keys = list(value)
-            if len(keys) > 1 and keys != sorted(keys):
-                return False
+            if len(keys) > 1:
+                ordered = sorted(keys)
+                if keys != ordered:
+                    items = [(k, value[k]) for k in ordered]
+                    value.clear()
+                    value.update(items)
             self.keys += len(keys)
             nested = depth + 1
             for k, v in value.items():

@@ -100,6 +100,22 @@ def _compact(data: bytes, start: int, raws: list[Any], starts: array, ends: arra
     return data[ends[-1] : ends[-1] + 1] == b"]"
 
 
+def join_spans(data: bytes, starts: array, ends: array, first: int, last: int) -> bytes | None:  # type: ignore[type-arg]
+    """Elements ``first`` to ``last - 1`` (spans anywhere in ``data``) as one compact array
+    text, when msgspec splits that text exactly at the spans (each span one whole value);
+    None otherwise."""
+    pieces = [data[starts[k] : ends[k]] for k in range(first, last)]
+    text = b"[" + b",".join(pieces) + b"]"
+    found = split(text)
+    if found is None or len(found) != len(pieces):
+        return None
+    lengths = list(map(len, pieces))
+    expected = array("q", accumulate(map(add, lengths[:-1], repeat(1)), initial=1))
+    if found.starts != expected or found.ends != array("q", map(add, expected, lengths)):
+        return None
+    return text
+
+
 def spans_of_canonical(data: bytes, tree: list[Any]) -> Spans | None:
     """The spans of a document orjson writes back byte for byte (compact, or pretty-printed
     with 2 spaces), from the lengths orjson writes each element with; None otherwise."""

@@ -7,48 +7,8 @@ from typing import Annotated, Any, Literal
 from agent_conversation.models._base import WireModel
 from pydantic import Field, RootModel
 
-
-class TextContent(WireModel):
-    """
-    A text block.
-    """
-
-    type: Literal["text"]
-    text: str
-
-
-class ImageContent(WireModel):
-    """
-    An image block (base64 data).
-    """
-
-    type: Literal["image"]
-    data: str
-    mime_type: Annotated[str, Field(alias="mimeType")]
-
-
-class ThinkingContent(WireModel):
-    """
-    Model reasoning.
-    """
-
-    type: Literal["thinking"]
-    thinking: str
-    signature: str | None = None
-
-
-class ToolCallContent(WireModel):
-    """
-    A tool call.
-    """
-
-    type: Literal["toolCall"]
-    id: str
-    name: str
-    arguments: Annotated[
-        dict[str, Any] | list[Any] | str | int | float | bool | None,
-        Field(description="Required; any JSON value including null."),
-    ]
+# Classes identical in an earlier revision are imported from its module.
+from agent_conversation.models.yoagent_0_4 import ImageContent, TextContent, ThinkingContent, ToolCallContent
 
 
 class Usage(WireModel):

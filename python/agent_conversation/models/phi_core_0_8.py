@@ -7,6 +7,10 @@ from typing import Annotated, Any, Literal
 from agent_conversation.models._base import WireModel
 from pydantic import Field, RootModel
 
+# Classes identical in an earlier revision are imported from its module.
+from agent_conversation.models.yoagent_0_4 import ImageContent, TextContent, ThinkingContent, ToolCallContent
+from agent_conversation.models.phi_core_0_7 import ExtensionMessage, TurnId, Usage
+
 
 class U64(RootModel[int]):
     root: Annotated[
@@ -16,128 +20,6 @@ class U64(RootModel[int]):
             ge=0,
             le=18446744073709551615,
         ),
-    ]
-
-
-class TextContent(WireModel):
-    """
-    A text block.
-    """
-
-    type: Literal["text"]
-    text: str
-
-
-class ImageContent(WireModel):
-    """
-    An image block (base64 data).
-    """
-
-    type: Literal["image"]
-    data: str
-    mime_type: Annotated[str, Field(alias="mimeType")]
-
-
-class ThinkingContent(WireModel):
-    """
-    Model reasoning.
-    """
-
-    type: Literal["thinking"]
-    thinking: str
-    signature: str | None = None
-
-
-class ToolCallContent(WireModel):
-    """
-    A tool call.
-    """
-
-    type: Literal["toolCall"]
-    id: str
-    name: str
-    arguments: Annotated[
-        dict[str, Any] | list[Any] | str | int | float | bool | None,
-        Field(description="Required; any JSON value including null."),
-    ]
-
-
-class Usage(WireModel):
-    """
-    Token counts (all u64; missing counts default to 0).
-    """
-
-    input: Annotated[
-        int,
-        Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
-    output: Annotated[
-        int,
-        Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
-    reasoning: Annotated[
-        int,
-        Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
-    cache_read: Annotated[
-        int,
-        Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
-    cache_write: Annotated[
-        int,
-        Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
-    total_tokens: Annotated[
-        int,
-        Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
-
-
-class ExtensionMessage(WireModel):
-    """
-    An app-only record; `role` is any string (the constructor writes "extension"). A derived struct read from serde's buffer: a repeated key is an error, unlike in LLM messages.
-    """
-
-    role: str
-    kind: str
-    data: Annotated[
-        dict[str, Any] | list[Any] | str | int | float | bool | None,
-        Field(description="Required; any JSON value including null."),
-    ]
-
-
-class TurnId(WireModel):
-    """
-    Which loop and turn produced a message.
-    """
-
-    loop_id: Annotated[str, Field(alias="loopId")]
-    turn_index: Annotated[
-        int, Field(alias="turnIndex", description="Rust u32.", ge=0, le=4294967295)
     ]
 
 

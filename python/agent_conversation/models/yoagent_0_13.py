@@ -7,38 +7,8 @@ from typing import Annotated, Any, Literal
 from agent_conversation.models._base import WireModel
 from pydantic import Field, RootModel
 
-
-class U32(RootModel[int]):
-    root: Annotated[int, Field(description="Rust u32.", ge=0, le=4294967295)]
-
-
-class TextContent(WireModel):
-    """
-    A text block.
-    """
-
-    type: Literal["text"]
-    text: str
-
-
-class ImageContent(WireModel):
-    """
-    An image block (base64 data).
-    """
-
-    type: Literal["image"]
-    data: str
-    mime_type: Annotated[str, Field(alias="mimeType")]
-
-
-class ThinkingContent(WireModel):
-    """
-    Model reasoning.
-    """
-
-    type: Literal["thinking"]
-    thinking: str
-    signature: str | None = None
+# Classes identical in an earlier revision are imported from its module.
+from agent_conversation.models.yoagent_0_4 import ExtensionMessage, ImageContent, TextContent, ThinkingContent, U32
 
 
 class ToolCallContent(WireModel):
@@ -109,19 +79,6 @@ class Usage(WireModel):
             ge=0,
             le=18446744073709551615,
         ),
-    ]
-
-
-class ExtensionMessage(WireModel):
-    """
-    An app-only record; `role` is any string (the constructor writes "extension").
-    """
-
-    role: str
-    kind: str
-    data: Annotated[
-        dict[str, Any] | list[Any] | str | int | float | bool | None,
-        Field(description="Required; any JSON value including null."),
     ]
 
 

@@ -7,28 +7,9 @@ from typing import Annotated, Any, Literal
 from agent_conversation.models._base import WireModel
 from pydantic import Field, RootModel
 
-
-class U32(RootModel[int]):
-    root: Annotated[int, Field(description="Rust u32.", ge=0, le=4294967295)]
-
-
-class TextContent(WireModel):
-    """
-    A text block.
-    """
-
-    type: Literal["text"]
-    text: str
-
-
-class ImageContent(WireModel):
-    """
-    An image block (base64 data).
-    """
-
-    type: Literal["image"]
-    data: str
-    mime_type: Annotated[str, Field(alias="mimeType")]
+# Classes identical in an earlier revision are imported from its module.
+from agent_conversation.models.yoagent_0_4 import ExtensionMessage, ImageContent, TextContent, U32
+from agent_conversation.models.yoagent_0_13 import ToolCallContent, Usage
 
 
 class ThinkingContent(WireModel):
@@ -50,90 +31,6 @@ class ThinkingContent(WireModel):
             description="An ApiProtocol name; an unrecognised value loads as absent.",
         ),
     ] = None
-
-
-class ToolCallContent(WireModel):
-    """
-    A tool call.
-    """
-
-    type: Literal["toolCall"]
-    id: str
-    name: str
-    arguments: Annotated[
-        dict[str, Any] | list[Any] | str | int | float | bool | None,
-        Field(description="Required; any JSON value including null."),
-    ]
-    provider_metadata: Annotated[
-        dict[str, Any] | list[Any] | str | int | float | bool | None,
-        Field(
-            alias="providerMetadata",
-            description="Any JSON value (serde_json::Value): objects are written with keys sorted at every depth.",
-        ),
-    ] = None
-
-
-class Usage(WireModel):
-    """
-    Token counts (all u64; missing counts default to 0).
-    """
-
-    input: Annotated[
-        int,
-        Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
-    output: Annotated[
-        int,
-        Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
-    cache_read: Annotated[
-        int,
-        Field(
-            alias="cacheRead",
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
-    cache_write: Annotated[
-        int,
-        Field(
-            alias="cacheWrite",
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
-    total_tokens: Annotated[
-        int,
-        Field(
-            alias="totalTokens",
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
-
-
-class ExtensionMessage(WireModel):
-    """
-    An app-only record; `role` is any string (the constructor writes "extension").
-    """
-
-    role: str
-    kind: str
-    data: Annotated[
-        dict[str, Any] | list[Any] | str | int | float | bool | None,
-        Field(description="Required; any JSON value including null."),
-    ]
 
 
 class UserMessage(WireModel):

@@ -8,6 +8,7 @@ from agent_conversation.models._base import WireModel
 from pydantic import Field, RootModel
 
 
+
 class U32(RootModel[int]):
     root: Annotated[int, Field(description="Rust u32.", ge=0, le=4294967295)]
 

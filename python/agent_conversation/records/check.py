@@ -108,9 +108,16 @@ def check_events(data: bytes, options: Options, result: FileResult) -> None:
             result.errors.append(difference_problem(data, expected, result.dialect, options))
 
 
-def check_phi_document(data: bytes, options: Options, result: FileResult) -> None:
+def check_phi_document(
+    data: bytes,
+    options: Options,
+    result: FileResult,
+    root: Any = None,
+    memo: dict[int, Any] | None = None,
+) -> None:
     """The whole phi-core session document as ``load_session`` reads it, by layout; with
-    ``--canonical`` byte for byte against what ``save_session`` writes. Parsed once."""
+    ``--canonical`` byte for byte against what ``save_session`` writes. Parsed once: ``root``
+    is the message check's tree when it is provably serde_json's, ``memo`` its messages."""
     from ..cli.canonical import difference_problem
     from ..codec.jsonparse import JsonSyntaxError, parse_value
     from .phi_sessions import (
@@ -121,10 +128,16 @@ def check_phi_document(data: bytes, options: Options, result: FileResult) -> Non
         read_phi_document,
     )
 
-    text = data.decode("utf-8", "surrogateescape")
+    text: str | bytes = data  # decoded when a problem is placed, or to parse it
+    if root is None:
+        memo = None  # the message check's readings are of another tree
+    memo = {} if memo is None else memo  # messages read, shared by the layouts of one spec
+    written = options.canonical  # else only the verdict matters
     try:
-        root = parse_value(text)
-        doc = read_phi_document(root, text, _versions(options.dialect))
+        if root is None:
+            text = data.decode("utf-8", "surrogateescape")
+            root = parse_value(text)
+        doc = read_phi_document(root, text, _versions(options.dialect), memo, written=written)
     except ConversationError as err:
         result.errors.extend(err.problems)
         return
@@ -134,7 +147,10 @@ def check_phi_document(data: bytes, options: Options, result: FileResult) -> Non
         readers = []
         for version in SESSION_VERSIONS:
             try:
-                read_phi_document(root, text, [version])
+                if version != doc.version:
+                    read_phi_document(
+                        root, text, [version], memo, locate_problems=False, written=False
+                    )
             except ConversationError:
                 continue
             readers.append(LAYOUT_VERSIONS[version])

@@ -75,8 +75,14 @@ class Model:
 class ModelReader:
     """Reads values of a :class:`Model`; message parts go through the message codec."""
 
-    def __init__(self, model: Model) -> None:
+    def __init__(
+        self, model: Model, memo: dict[int, Any] | None = None, written: bool = True
+    ) -> None:
         self.model = model
+        self.written = written  # False: messages are only checked (read as records, not written)
+        # (id of the raw message, plain?) -> its written form, for readers of one tree: shared
+        # by models with the same message spec (the keys are the spec's own, kept alive here)
+        self.memo = memo.setdefault(id(model.spec), {}) if memo is not None else None
         self.reader = Reader(model.spec)
         self.writer = Writer(model.spec, floats=False)
         plain = replace(model.spec, metadata=(), sorted_keys=False)
@@ -123,15 +129,33 @@ class ModelReader:
     def message(self, raw: Any, path: tuple[Any, ...], llm_only: bool) -> Any:
         """An ``AgentMessage``, or (``llm_only``) a plain ``Message``: phi-core writes a plain
         one by its derive (declaration order, no metadata), not through a sorted JSON map."""
+        memo = self.memo
+        key = (id(raw), llm_only, self.written)
+        if memo is not None:
+            known = memo.get(key)
+            if known is not None and known[0] is raw:
+                return known[1]
+        wire = self._message(raw, path, llm_only)
+        if memo is not None:
+            memo[key] = (raw, wire)
+        return wire
+
+    def _message(self, raw: Any, path: tuple[Any, ...], llm_only: bool) -> Any:
         reader, writer = (self.plain_reader, self.plain_writer) if llm_only else (
             self.reader, self.writer,
         )  # fmt: skip
-        mark = len(reader.notes)
-        try:
-            rec = reader.llm_message(raw, (0,)) if llm_only else reader.message(raw, 0)
-        except Reject as why:
-            raise Reject((*path, *why.path[1:]), why.message, why.kind) from None
-        del reader.notes[mark:]
+        known = None if self.memo is None or llm_only else self.memo.get((id(raw), "record"))
+        if known is not None and known[0] is raw:  # read before (without a note)
+            rec = known[1]
+        else:
+            mark = len(reader.notes)
+            try:
+                rec = reader.llm_message(raw, (0,)) if llm_only else reader.message(raw, 0)
+            except Reject as why:
+                raise Reject((*path, *why.path[1:]), why.message, why.kind) from None
+            del reader.notes[mark:]
+        if not self.written:
+            return rec
         wire = writer.record(rec, 0)
         if writer.spec.sorted_keys and "kind" not in rec:
             return _sorted_value(wire)

@@ -86,20 +86,38 @@ def loads_phi_document(data: str | bytes, dialect: str = "auto") -> PhiSessionDo
     return read_phi_document(root, text, _versions(dialect))
 
 
-def read_phi_document(root: Any, text: str, versions: list[str]) -> PhiSessionDocument:
-    """Read an already parsed document under the first of ``versions`` whose layout fits."""
-    first: ConversationError | None = None
+def read_phi_document(
+    root: Any,
+    text: str | bytes,
+    versions: list[str],
+    memo: dict[int, Any] | None = None,
+    locate_problems: bool = True,
+    written: bool = True,
+) -> PhiSessionDocument:
+    """Read an already parsed document under the first of ``versions`` whose layout fits.
+
+    ``memo``: messages already read (kept between calls on the same tree); the problem is
+    placed (a parse of the whole text) only when no version reads it and ``locate_problems``.
+    ``written=False``: only the verdict is wanted (the messages in ``value`` stay records).
+    """
+    first: tuple[str, Reject] | None = None
     for version in versions:
-        reader = ModelReader(session_model(version))
+        reader = ModelReader(session_model(version), memo, written)
         try:
             value = reader.read(root, SESSIONS[f"phi-core@{version}"]["root"], ())
         except Reject as why:
-            problem = locate(text, why.path, f"{why.message} (phi-core {version})", why.kind)
-            first = first or ConversationError([problem])
+            first = first or (version, why)
             continue
         return PhiSessionDocument(version, value)
     assert first is not None
-    raise first
+    version, refused = first
+    words = f"{refused.message} (phi-core {version})"
+    if not locate_problems:
+        where = pointer(refused.path)
+        raise ConversationError([Problem(None, where, None, None, words, refused.kind)])
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "surrogateescape")
+    raise ConversationError([locate(text, refused.path, words, refused.kind)])
 
 
 def dumps_phi_document(doc: PhiSessionDocument, float_format: str = "ryu") -> str:
