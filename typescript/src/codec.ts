@@ -1,5 +1,5 @@
 /** The public codec: parse, stringify, detect. */
-import { ConversationError, type Problem, pointer, problem } from "./errors.js";
+import { ConversationError, type Problem, problem } from "./errors.js";
 import { JsonObject, type JsonValue } from "./json.js";
 import { JsonFloat, FLOAT_FORMATS, type FloatFormat } from "./numbers.js";
 import { type Parsed, type ReadResult, likelyOrder, parseText, read } from "./document.js";
@@ -100,7 +100,7 @@ const LONE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\ud
 function toTree(value: unknown, path: Array<string | number>): JsonValue {
   if (value === null || typeof value === "boolean" || typeof value === "bigint") return value;
   if (typeof value === "number") {
-    if (!Number.isFinite(value)) throw new Reject(path, `${value} is not a JSON number (serde_json refuses NaN and infinities)`, "type");
+    if (!Number.isFinite(value)) throw new Reject(path, `${value} is not a JSON number (serde_json refuses NaN and infinities)`, "wrong-type");
     return value;
   }
   if (typeof value === "string") {
@@ -108,7 +108,7 @@ function toTree(value: unknown, path: Array<string | number>): JsonValue {
     return value;
   }
   if (value instanceof JsonFloat) {
-    if (!Number.isFinite(value.value)) throw new Reject(path, `${value.value} is not a JSON number`, "type");
+    if (!Number.isFinite(value.value)) throw new Reject(path, `${value.value} is not a JSON number`, "wrong-type");
     return value;
   }
   if (Array.isArray(value)) return value.map((v, i) => toTree(v, [...path, i]));
@@ -121,7 +121,7 @@ function toTree(value: unknown, path: Array<string | number>): JsonValue {
     }
     return out;
   }
-  throw new Reject(path, `a ${typeof value} is not a JSON value`, "type");
+  throw new Reject(path, `a ${typeof value} is not a JSON value`, "wrong-type");
 }
 
 /**
@@ -154,12 +154,12 @@ export function stringify(conv: Pick<Conversation<unknown>, "messages"> & Partia
       parts.push(writer.message(record, ts, isExtension));
     } catch (why) {
       if (!(why instanceof Reject)) throw why;
-      problems.push(problem(index, pointer(why.path), null, null, `would be lost or refused writing ${target}: ${why.message}`, why.kind));
+      problems.push(problem(index, why.path, null, null, `would be lost or refused writing ${target}: ${why.message}`, why.kind));
     }
   });
   for (const note of reader.notes)
     if (note.kind === "unknown-key" || note.kind === "metadata-dropped")
-      problems.push(problem(note.path[0] as number, pointer(note.path), null, null, `would be lost writing ${target}: ${note.message}`, "loss"));
+      problems.push(problem(note.path[0] as number, note.path, null, null, `would be lost writing ${target}: ${note.message}`, "loss"));
   if (problems.length) throw new ConversationError(problems);
   return "[" + parts.join(",") + "]";
 }

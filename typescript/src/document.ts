@@ -1,5 +1,5 @@
 /** Reading a whole saved conversation: exact parse, dialect readers, problems with positions. */
-import { ConversationError, type Problem, pointer, problem } from "./errors.js";
+import { ConversationError, type Problem, type ProblemKind, problem } from "./errors.js";
 import { JsonSyntaxError, type JsonValue, Parser, isObj, objGet, objKeys, position, valuePositions } from "./json.js";
 import { type Note, type Path, type Rec, Reader, Reject } from "./reader.js";
 import { type DialectName, type Spec, getSpec, keyOfKind, knownDialects } from "./spec.js";
@@ -33,6 +33,23 @@ const SYNTAX_WORDS: Record<string, string> = {
   "unexpected end of hex escape": "a \\u escape of a leading surrogate must be followed by its trailing surrogate",
   "lone leading surrogate in hex escape": "a \\u escape names a lone surrogate, which is not a character",
 };
+
+const SYNTAX_KINDS: Readonly<Record<string, ProblemKind>> = {
+  "trailing characters": "trailing-characters",
+  "recursion limit exceeded": "recursion-limit",
+  "unexpected end of hex escape": "lone-surrogate",
+  "lone leading surrogate in hex escape": "lone-surrogate",
+  "number out of range": "number-out-of-range",
+};
+
+/** The kind of one of serde_json's syntax error codes; `text`, the text read, tells a byte-order
+ * mark or an empty document from other stray or missing characters (Python's `syntax_kind`). */
+export function syntaxKind(code: string, text: string): ProblemKind {
+  if (code === "expected value" && text.startsWith("\ufeff")) return "byte-order-mark";
+  if (code === "EOF while parsing a value" && !/[^ \t\r\n]/.test(text)) return "empty-document";
+  if (code.startsWith("invalid type: ")) return "not-an-array"; // serde's peek_invalid_type: the top level
+  return SYNTAX_KINDS[code] ?? "syntax";
+}
 
 export function syntaxWords(code: string): string {
   return SYNTAX_WORDS[code] ?? code;
@@ -208,8 +225,8 @@ export function exactParse(text: string): Parsed {
 function syntaxProblem(text: string, err: JsonSyntaxError): Problem {
   const [line, column] = err.lineColumn(text);
   const index = err.element;
-  const where = err.path !== null && err.path.length ? pointer(err.path) : index !== null ? pointer([index]) : "";
-  return problem(index, where, line, column, syntaxWords(err.code), "syntax");
+  const where = err.path !== null && err.path.length ? err.path : index !== null ? [index] : [];
+  return problem(index, where, line, column, syntaxWords(err.code), syntaxKind(err.code, text));
 }
 
 /** Read a parsed document under one canonical dialect; throw ConversationError if refused. */
@@ -253,7 +270,7 @@ export function read(parsed: Parsed, dialect: DialectName): ReadResult {
   return { dialect, records, extensions, notes };
 }
 
-export function locate(parsed: Parsed, path: Path, message: string, kind: string): Problem {
+export function locate(parsed: Parsed, path: Path, message: string, kind: ProblemKind): Problem {
   const index = path[0] as number;
   const start = parsed.spans[index]![0];
   const positions = valuePositions(parsed.text, start, [index]);
@@ -261,7 +278,7 @@ export function locate(parsed: Parsed, path: Path, message: string, kind: string
   while (!positions.has(JSON.stringify(probe)) && probe.length > 1) probe = probe.slice(0, -1);
   const offset = positions.get(JSON.stringify(probe)) ?? start;
   const [line, column] = position(parsed.text, offset);
-  return problem(index, pointer(path), line, column + 1, message, kind);
+  return problem(index, path, line, column + 1, message, kind);
 }
 
 // -- which crate wrote it ---------------------------------------------------------------------

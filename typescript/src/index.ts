@@ -5,7 +5,8 @@
 export { parse, stringify, detect, knownDialects, resolve } from "./codec.js";
 export type { Conversation, DialectOption, StringifyOptions } from "./codec.js";
 export { ConversationError } from "./errors.js";
-export type { Problem } from "./errors.js";
+export type { Problem, ProblemKind } from "./errors.js";
+export { PROBLEM_KINDS } from "./errors.js";
 export { JsonFloat, FLOAT_FORMATS } from "./numbers.js";
 export type { FloatFormat } from "./numbers.js";
 export type { DialectName } from "./spec.js";

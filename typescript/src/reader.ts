@@ -12,6 +12,7 @@ import { type JsonValue, type Obj, type PathPart, type PlainObject, isObj, objDu
 import { JsonFloat, U32_MAX, formatF64 } from "./numbers.js";
 import { type Field, type Spec, type TypeSpec, typeOfKind } from "./spec.js";
 import { pointer } from "./errors.js";
+import type { ProblemKind } from "./generated/problem-kinds.js";
 
 export const FREE_DEPTH_LIMIT = 127;
 /** Kind names of the tables ($defs names and scalar kinds). */
@@ -31,11 +32,14 @@ export type Rec = Record<string, unknown>;
 /** One reading of a value failed: where and why (serde's words, made plainer). */
 export class Reject extends Error {
   readonly path: Path;
-  readonly kind: string;
-  constructor(path: Path, message: string, kind = "invalid") {
+  readonly kind: ProblemKind;
+  /** A missing tag key (Python's `key` in the cause): tells an empty message from a wrong type. */
+  readonly missingTag: boolean;
+  constructor(path: Path, message: string, kind: ProblemKind = "invalid", missingTag = false) {
     super(message);
     this.path = path;
     this.kind = kind;
+    this.missingTag = missingTag;
   }
 }
 
@@ -43,7 +47,7 @@ export class Reject extends Error {
 export interface Note {
   path: Path;
   message: string;
-  kind: string;
+  kind: ProblemKind;
 }
 
 export const isInt = (v: unknown): v is number | bigint =>
@@ -90,9 +94,9 @@ export function setKey(obj: Rec, key: string, value: unknown): void {
   else obj[key] = value;
 }
 
-function unknownVariant(name: string, variants: readonly string[], path: Path): Reject {
+function unknownVariant(name: string, variants: readonly string[], path: Path, kind: ProblemKind): Reject {
   const expected = variants.map((v) => `\`${v}\``).join(", ");
-  return new Reject(path, `unknown variant \`${name}\`, expected one of ${expected}`, "unknown-variant");
+  return new Reject(path, `unknown variant \`${name}\`, expected one of ${expected}`, kind);
 }
 
 /** Neither reading of an AgentMessage succeeded; both reasons are kept. */
@@ -102,9 +106,9 @@ export class Untagged extends Reject {
   constructor(path: Path, llm: Reject, ext: Reject, looksExtension: boolean, tagKey: string) {
     const tail = llm.path.slice(1);
     const meantExtension =
-      (llm.kind === "unknown-variant" || llm.kind === "missing") &&
+      (llm.kind === "unknown-role" || llm.kind === "missing-key" || (llm.kind === "not-an-object" && llm.missingTag)) &&
       (tail.length === 0 || (tail.length === 1 && tail[0] === tagKey)) &&
-      (ext.kind !== "missing" || looksExtension);
+      (ext.kind !== "missing-key" || looksExtension);
     const primary = meantExtension ? ext : llm;
     super(primary.path, reason("an LLM message", llm) + "; " + reason("an extension record", ext), primary.kind);
     this.llm = llm;
@@ -130,6 +134,7 @@ export class Reader {
   private readonly contentTypes: Map<string, TypeSpec>;
   private readonly extensionType: TypeSpec;
   private readonly contentKind: string;
+  private readonly unknownKinds: Map<string, ProblemKind>;
 
   constructor(spec: Spec) {
     this.spec = spec;
@@ -137,9 +142,19 @@ export class Reader {
     this.contentTypes = new Map(spec.content.values.map((v) => [v, spec.types.get(spec.content.typeOf.get(v)!)!]));
     this.extensionType = spec.types.get(spec.fallback)!;
     this.contentKind = contentKind(spec);
+    this.unknownKinds = new Map<string, ProblemKind>([
+      [spec.message.tag, "unknown-role"],
+      [spec.content.tag, "unknown-content-type"],
+      [K.stop, "unknown-stop-reason"],
+    ]);
   }
 
-  note(path: Path, message: string, kind: string): void {
+  /** The kind of an unknown variant of `of` (a tag key, or an enum's $defs name). */
+  private unknownKind(of: string): ProblemKind {
+    return this.unknownKinds.get(of) ?? "unknown-variant";
+  }
+
+  note(path: Path, message: string, kind: ProblemKind): void {
     this.notes.push({ path, message, kind });
   }
 
@@ -174,7 +189,7 @@ export class Reader {
 
   extension(value: JsonValue, path: Path): Rec {
     const ts = this.extensionType;
-    return this.struct(value, ts, path, true, "an extension record");
+    return this.struct(value, ts, path, true, "an extension record", "not-an-object");
   }
 
   llmMessage(value: JsonValue, path: Path): Rec {
@@ -205,7 +220,7 @@ export class Reader {
   /** The variant of an internally tagged value (`seqForm` says whether it was a sequence). */
   tagged(value: JsonValue, tag: string, variants: readonly string[], path: Path, allowIndex: boolean): string {
     if (isObj(value)) {
-      if (!objHas(value, tag)) throw new Reject(path, `missing field \`${tag}\``, "missing");
+      if (!objHas(value, tag)) throw new Reject(path, `missing field \`${tag}\``, "missing-key");
       const dups = objDups(value);
       if (dups !== null && dups.includes(tag) && this.spec.duplicatesError)
         throw new Reject([...path, tag], `duplicate field \`${tag}\``, "duplicate-key");
@@ -215,19 +230,22 @@ export class Reader {
       return this.variant(raw, variants, [...path, tag], allowIndex, tag);
     }
     if (Array.isArray(value)) {
-      if (!value.length) throw new Reject(path, `missing field \`${tag}\``, "missing");
+      // An empty array is no message at all: serde misses its tag.
+      const empty = path.length === 1 ? "not-an-object" : "missing-key";
+      if (!value.length) throw new Reject(path, `missing field \`${tag}\``, empty, true);
       const variant = this.variant(value[0]!, variants, [...path, 0], allowIndex, tag);
       this.note(path, "written as a sequence; the crate writes an object", "alias");
       this.seqForm = true;
       return variant;
     }
-    throw new Reject(path, `invalid type: ${describe(value)}, expected an object with \`${tag}\``, "type");
+    const wrong = path.length === 1 ? "not-an-object" : "wrong-type";
+    throw new Reject(path, `invalid type: ${describe(value)}, expected an object with \`${tag}\``, wrong);
   }
 
   variant(raw: JsonValue, variants: readonly string[], path: Path, allowIndex: boolean, tag: string): string {
     if (typeof raw === "string") {
       if (variants.includes(raw)) return raw;
-      throw unknownVariant(raw, variants, path);
+      throw unknownVariant(raw, variants, path, this.unknownKind(tag));
     }
     if (allowIndex && isInt(raw) && raw >= 0) {
       if (raw < variants.length) {
@@ -235,13 +253,13 @@ export class Reader {
         this.note(path, `variant given by index ${String(raw)}; written as ${pyRepr(name)}`, "alias");
         return name;
       }
-      throw new Reject(path, `invalid value: integer \`${String(raw)}\`, expected variant index 0 <= i < ${variants.length}`, "unknown-variant");
+      throw new Reject(path, `invalid value: integer \`${String(raw)}\`, expected variant index 0 <= i < ${variants.length}`, this.unknownKind(tag));
     }
-    throw new Reject(path, `invalid type: ${describe(raw)}, expected a string \`${tag}\``, "type");
+    throw new Reject(path, `invalid type: ${describe(raw)}, expected a string \`${tag}\``, "wrong-type");
   }
 
   // -- structs -----------------------------------------------------------------------------
-  struct(value: JsonValue, ts: TypeSpec, path: Path, dupError: boolean, what: string): Rec {
+  struct(value: JsonValue, ts: TypeSpec, path: Path, dupError: boolean, what: string, wrong: ProblemKind = "wrong-type"): Rec {
     if (isObj(value)) {
       if (this.plainFree) {
         const same = this.structInPlace(value as PlainObject, ts, path, null);
@@ -253,7 +271,7 @@ export class Reader {
       this.note(path, "written as a sequence; the crate writes an object", "alias");
       return this.structSeq(value, ts, path, 0);
     }
-    throw new Reject(path, `invalid type: ${describe(value)}, expected ${what}`, "type");
+    throw new Reject(path, `invalid type: ${describe(value)}, expected ${what}`, wrong);
   }
 
   /**
@@ -302,7 +320,7 @@ export class Reader {
       }
       const before = seen[f.pos];
       if (before !== undefined)
-        throw new Reject([...path, key], `duplicate field \`${f.wire}\` (given as both \`${before}\` and \`${key}\`)`, "duplicate-key");
+        throw new Reject([...path, key], `duplicate field \`${f.wire}\` (given as both \`${before}\` and \`${key}\`)`, "duplicate-alias");
       seen[f.pos] = key;
       if (ts.aliases.has(key)) this.note([...path, key], `\`${key}\` is read as \`${f.wire}\` and written so`, "alias");
     }
@@ -320,7 +338,7 @@ export class Reader {
     for (const f of ts.fields) {
       const given = seen[f.pos];
       if (given === undefined) {
-        if (f.required) throw new Reject(path, `missing field \`${f.wire}\``, "missing");
+        if (f.required) throw new Reject(path, `missing field \`${f.wire}\``, "missing-key");
         if (f.hasDefault && f.default !== null) out[f.wire] = f.default;
         continue;
       }
@@ -349,7 +367,7 @@ export class Reader {
           if (f.default !== null) out[f.wire] = f.default;
           continue;
         }
-        throw new Reject(path, `invalid length ${items.length}, expected ${fields.length + offset} elements (\`${f.wire}\` is missing)`, "missing");
+        throw new Reject(path, `invalid length ${items.length}, expected ${fields.length + offset} elements (\`${f.wire}\` is missing)`, "missing-key");
       }
       const raw = items[pos + offset]!;
       if (raw === null && f.optional) continue;
@@ -361,7 +379,7 @@ export class Reader {
       out[f.wire] = this.kinded(raw, f.kind, path, pos + offset);
     }
     if (available > fields.length)
-      throw new Reject(path, `invalid length ${items.length}, expected at most ${fields.length + offset} elements`, "type");
+      throw new Reject(path, `invalid length ${items.length}, expected at most ${fields.length + offset} elements`, "too-many-elements");
     return out;
   }
 
@@ -389,7 +407,7 @@ export class Reader {
     switch (kind) {
       case K.str:
         if (typeof raw === "string") return raw;
-        throw new Reject([...parent, key], `invalid type: ${describe(raw)}, expected a string`, "type");
+        throw new Reject([...parent, key], `invalid type: ${describe(raw)}, expected a string`, "wrong-type");
       case K.u64:
         if (typeof raw === "number" && (raw > 0 || Object.is(raw, 0)) && Number.isSafeInteger(raw)) return raw;
         return u64(raw, [...parent, key]);
@@ -400,7 +418,7 @@ export class Reader {
         return this.free(raw, [...parent, key], parent.length + 2);
       case K.bool:
         if (raw === true || raw === false) return raw;
-        throw new Reject([...parent, key], `invalid type: ${describe(raw)}, expected a boolean`, "type");
+        throw new Reject([...parent, key], `invalid type: ${describe(raw)}, expected a boolean`, "wrong-type");
       case K.stop:
         if (typeof raw === "string" && this.spec.stopReasons.includes(raw)) return raw;
         return this.unitEnum(raw, this.spec.stopReasons, [...parent, key], kind);
@@ -409,7 +427,7 @@ export class Reader {
     if (kind.startsWith("[") && kind.endsWith("]")) {
       const inner = kind.slice(1, -1);
       if (inner === this.contentKind) return this.content(raw, path);
-      if (!Array.isArray(raw)) throw new Reject(path, `invalid type: ${describe(raw)}, expected a sequence`, "type");
+      if (!Array.isArray(raw)) throw new Reject(path, `invalid type: ${describe(raw)}, expected a sequence`, "wrong-type");
       return raw.map((item, i) => this.kinded(item, inner, path, i));
     }
     const enumValues = this.spec.enums[kind];
@@ -422,20 +440,20 @@ export class Reader {
   unitEnum(raw: JsonValue, variants: readonly string[], path: Path, name: string): string {
     if (typeof raw === "string") {
       if (variants.includes(raw)) return raw;
-      throw unknownVariant(raw, variants, path);
+      throw unknownVariant(raw, variants, path, this.unknownKind(name));
     }
     if (isObj(raw) && objSize(raw) === 1 && !(objDups(raw) !== null && this.spec.duplicatesError)) {
       const [key, inner] = objOnly(raw);
-      if (!variants.includes(key)) throw unknownVariant(key, variants, path);
-      if (inner !== null) throw new Reject([...path, key], `invalid type: ${describe(inner)}, expected unit`, "type");
+      if (!variants.includes(key)) throw unknownVariant(key, variants, path, this.unknownKind(name));
+      if (inner !== null) throw new Reject([...path, key], `invalid type: ${describe(inner)}, expected unit`, "wrong-type");
       this.note(path, `written as a map; the crate writes "${key}"`, "alias");
       return key;
     }
-    throw new Reject(path, `invalid type: ${describe(raw)}, expected enum ${name} (a string)`, "type");
+    throw new Reject(path, `invalid type: ${describe(raw)}, expected enum ${name} (a string)`, "wrong-type");
   }
 
   content(raw: JsonValue, path: Path): Rec[] {
-    if (!Array.isArray(raw)) throw new Reject(path, `invalid type: ${describe(raw)}, expected a sequence of content blocks`, "type");
+    if (!Array.isArray(raw)) throw new Reject(path, `invalid type: ${describe(raw)}, expected a sequence of content blocks`, "wrong-type");
     const union = this.spec.content;
     const out: Rec[] = [];
     let unchanged = this.plainFree;
@@ -505,10 +523,10 @@ export class Reader {
   }
 
   metadataValue(key: string, raw: JsonValue, path: Path): unknown {
-    if (raw === null) throw new Reject(path, "null");
+    if (raw === null) throw new Reject(path, "null", "wrong-type");
     const kind = this.spec.metadataKinds[key]!;
     if (kind.startsWith("[")) {
-      if (!Array.isArray(raw)) throw new Reject(path, `invalid type: ${describe(raw)}, expected a sequence`);
+      if (!Array.isArray(raw)) throw new Reject(path, `invalid type: ${describe(raw)}, expected a sequence`, "wrong-type");
       const inner = kind.slice(1, -1);
       const ts = typeOfKind(this.spec, inner)!;
       const items = raw.map((t, i) => this.struct(t, ts, [...path, i], false, `a ${inner}`));
@@ -538,23 +556,23 @@ export class Reader {
     if (seq) {
       const items = (rest as JsonValue[]).slice(1);
       if (!specFields.length) {
-        if (items.length) throw new Reject(path, "unit variant given extra elements");
+        if (items.length) throw new Reject(path, "unit variant given extra elements", "too-many-elements");
         return out;
       }
-      if (items.length !== specFields.length) throw new Reject(path, `invalid length ${(rest as JsonValue[]).length}`);
+      if (items.length !== specFields.length) throw new Reject(path, `invalid length ${(rest as JsonValue[]).length}`, items.length > specFields.length ? "too-many-elements" : "missing-key");
       pairs = specFields.map((f, i) => [f, items[i]!]);
     } else {
       const obj = rest as Obj;
       const names = new Set(specFields.map((f) => f.wire));
       for (const key of objKeys(obj)) if (key !== tag && !names.has(key)) this.unknownKey(path, key);
       const missing = specFields.filter((f) => !objHas(obj, f.wire));
-      if (missing.length) throw new Reject(path, `missing field \`${missing[0]!.wire}\``, "missing");
+      if (missing.length) throw new Reject(path, `missing field \`${missing[0]!.wire}\``, "missing-key");
       pairs = specFields.map((f) => [f, objGet(obj, f.wire)!]);
     }
     for (const [f, item] of pairs) {
       const fpath = [...path, f.wire];
       if (f.kind === K.str) {
-        if (typeof item !== "string") throw new Reject(fpath, `invalid type: ${describe(item)}, expected a string`);
+        if (typeof item !== "string") throw new Reject(fpath, `invalid type: ${describe(item)}, expected a string`, "wrong-type");
         out[f.wire] = item;
       } else out[f.wire] = this.kinded(item, f.kind, path, f.wire);
     }
@@ -572,15 +590,27 @@ export function contentKind(spec: Spec): string {
 export function u64(raw: unknown, path: Path): number | bigint {
   if (isInt(raw)) {
     if (raw >= 0) return raw;
-    throw new Reject(path, `invalid value: integer \`${String(raw)}\`, expected an unsigned integer (u64)`, "range");
+    throw new Reject(path, `invalid value: integer \`${String(raw)}\`, expected an unsigned integer (u64)`, "negative-integer");
   }
-  throw new Reject(path, `invalid type: ${describe(raw)}, expected an unsigned integer (u64)`, "type");
+  throw new Reject(path, `invalid type: ${describe(raw)}, expected an unsigned integer (u64)`, notAnInteger(raw, U64_END));
+}
+
+/** 2^64, the first integer past u64 (2^64 - 1 is no f64). */
+const U64_END = 2 ** 64;
+
+/** The kind of a non-integer where an integer is expected: a float names the rule it broke
+ * (`end`: the first integer past the field's range). */
+function notAnInteger(raw: unknown, end: number): ProblemKind {
+  const value = raw instanceof JsonFloat ? raw.value : typeof raw === "number" ? raw : null;
+  if (value === null) return "wrong-type";
+  if (!Number.isInteger(value)) return "not-an-integer";
+  return value >= end ? "integer-overflow" : "float-for-integer";
 }
 
 export function u32(raw: unknown, path: Path): number {
   if (isInt(raw)) {
     if (raw >= 0 && raw <= U32_MAX) return Number(raw);
-    throw new Reject(path, `invalid value: integer \`${String(raw)}\`, expected u32`, "range");
+    throw new Reject(path, `invalid value: integer \`${String(raw)}\`, expected u32`, raw < 0 ? "negative-integer" : "integer-overflow");
   }
-  throw new Reject(path, `invalid type: ${describe(raw)}, expected u32`, "type");
+  throw new Reject(path, `invalid type: ${describe(raw)}, expected u32`, notAnInteger(raw, U32_MAX + 1));
 }

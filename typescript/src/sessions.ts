@@ -5,12 +5,12 @@
  * joined by `\n`. Reading splits lines, trims Rust whitespace, skips blank lines, refuses a
  * repeated id and a parent not defined on an earlier line. Problems carry the 1-based line.
  */
-import { ConversationError, type Problem, pointer, problem } from "./errors.js";
+import { ConversationError, type Problem, type ProblemKind, problem } from "./errors.js";
 import { JsonObject, JsonSyntaxError, type JsonValue, Parser, position, valuePositions } from "./json.js";
 import { type Path, type Rec, Reader, Reject, pyRepr, u64 } from "./reader.js";
 import { type DialectName, type Spec, type TypeSpec, getSpec, knownDialects } from "./spec.js";
 import { resolve } from "./dialects.js";
-import { syntaxWords, toText } from "./document.js";
+import { syntaxKind, syntaxWords, toText } from "./document.js";
 import { stringify } from "./codec.js";
 import type { AnyMessage } from "./messages.js";
 import type { FloatFormat } from "./numbers.js";
@@ -101,7 +101,7 @@ function readSession(text: string, dialect: DialectName): Session {
     } catch (err) {
       if (!(err instanceof JsonSyntaxError)) throw err;
       const [, column] = err.lineColumn(line);
-      problems.push(problem(index, "", number, column + offset, syntaxWords(err.code), "syntax"));
+      problems.push(problem(index, "", number, column + offset, syntaxWords(err.code), syntaxKind(err.code, line)));
       unreadable.push(number);
       return;
     }
@@ -143,7 +143,7 @@ function readSession(text: string, dialect: DialectName): Session {
   return session;
 }
 
-function at(line: string, number: number, offset: number, index: number, path: Path, message: string, kind: string): Problem {
+function at(line: string, number: number, offset: number, index: number, path: Path, message: string, kind: ProblemKind): Problem {
   let positions: Map<string, number>;
   try {
     positions = valuePositions(line, 0, []);
@@ -154,7 +154,7 @@ function at(line: string, number: number, offset: number, index: number, path: P
   while (probe.length && !positions.has(JSON.stringify(probe))) probe = probe.slice(0, -1);
   const start = positions.get(JSON.stringify(probe)) ?? 0;
   const [, column] = position(line, start);
-  return problem(index, pointer(path), number, column + 1 + offset, message, kind);
+  return problem(index, path, number, column + 1 + offset, message, kind);
 }
 
 function readEntry(value: JsonValue, reader: Reader, et: TypeSpec): Rec {
@@ -162,16 +162,16 @@ function readEntry(value: JsonValue, reader: Reader, et: TypeSpec): Rec {
   if (Array.isArray(value)) {
     const min = et.fields.filter((f) => !f.optional).length;
     if (value.length < min || value.length > names.length)
-      throw new Reject([], `invalid length ${value.length}, expected ${min} or ${names.length} elements`, "type");
+      throw new Reject([], `invalid length ${value.length}, expected ${min} or ${names.length} elements`, "wrong-type");
     reader.note([], "written as a sequence; the crate writes an object", "alias");
     const obj = new JsonObject();
     value.forEach((v, i) => obj.set(names[i]!, v));
     value = obj;
   }
-  if (!(value instanceof JsonObject)) throw new Reject([], "a session line must be a JSON object", "type");
+  if (!(value instanceof JsonObject)) throw new Reject([], "a session line must be a JSON object", "wrong-type");
   if (value.dups !== null) for (const key of value.dups) if (names.includes(key)) throw new Reject([key], `duplicate field \`${key}\``, "duplicate-key");
   for (const key of value.keys()) if (!names.includes(key)) reader.note([key], `unknown key \`${key}\` would be dropped`, "unknown-key");
-  for (const f of et.fields) if (f.required && !value.has(f.wire)) throw new Reject([], `missing field \`${f.wire}\``, "missing");
+  for (const f of et.fields) if (f.required && !value.has(f.wire)) throw new Reject([], `missing field \`${f.wire}\``, "missing-key");
   const out: Rec = {};
   // serde checks the scalar fields first and the message last (as the Python package reports).
   const isMessage = (f: (typeof et.fields)[number]) => f.required && f.kind !== "str" && f.kind !== "u64";
@@ -187,14 +187,14 @@ function readEntry(value: JsonValue, reader: Reader, et: TypeSpec): Rec {
       }
       for (const note of reader.notes) if (note.path[0] === 0) note.path = [f.wire, ...note.path.slice(1)];
     } else if (f.required) {
-      if (typeof raw !== "string") throw new Reject([f.wire], `\`${f.wire}\` must be a string`, "type");
+      if (typeof raw !== "string") throw new Reject([f.wire], `\`${f.wire}\` must be a string`, "wrong-type");
       out[f.wire] = raw;
     } else if (f.optional) {
-      if (raw !== null && typeof raw !== "string") throw new Reject([f.wire], `\`${f.wire}\` must be a string`, "type");
+      if (raw !== null && typeof raw !== "string") throw new Reject([f.wire], `\`${f.wire}\` must be a string`, "wrong-type");
       if (raw !== null) out[f.wire] = raw;
       else if (value.has(f.wire)) reader.note([f.wire], `\`${f.wire}\` is null: written back it is left out`, "null-optional");
     } else {
-      if (raw !== null && typeof raw !== "string") throw new Reject([f.wire], `\`${f.wire}\` must be a string or null`, "type");
+      if (raw !== null && typeof raw !== "string") throw new Reject([f.wire], `\`${f.wire}\` must be a string or null`, "wrong-type");
       out[f.wire] = raw;
     }
   }
@@ -223,7 +223,7 @@ export function stringifySession(session: Pick<Session<unknown>, "entries"> & Pa
         try {
           text = String(u64(value, [f.wire]));
         } catch (why) {
-          problems.push(problem(index, pointer([f.wire]), null, null, (why as Error).message, "type"));
+          problems.push(problem(index, [f.wire], null, null, (why as Error).message, "wrong-type"));
           continue;
         }
       } else if (f.kind !== "str") {
@@ -231,18 +231,18 @@ export function stringifySession(session: Pick<Session<unknown>, "entries"> & Pa
           text = stringify({ dialect: session.dialect ?? null, messages: [value] }, target, { floatFormat }).slice(1, -1);
         } catch (err) {
           if (!(err instanceof ConversationError)) throw err;
-          for (const p of err.problems) problems.push(problem(index, "/" + f.wire + p.pointer.replace(/^\/0/, ""), null, null, p.message, p.kind));
+          for (const p of err.problems) problems.push(problem(index, [f.wire, ...p.path.slice(1)], null, null, p.message, p.kind));
           continue;
         }
       } else if (value === undefined || value === null) {
         if (f.optional) continue;
         if (f.required) {
-          problems.push(problem(index, pointer([f.wire]), null, null, `missing field \`${f.wire}\``, "missing"));
+          problems.push(problem(index, [f.wire], null, null, `missing field \`${f.wire}\``, "missing-key"));
           continue;
         }
         text = "null";
       } else if (typeof value !== "string") {
-        problems.push(problem(index, pointer([f.wire]), null, null, `\`${f.wire}\` must be a string`, "type"));
+        problems.push(problem(index, [f.wire], null, null, `\`${f.wire}\` must be a string`, "wrong-type"));
         continue;
       } else text = JSON.stringify(value);
       out += (first ? "" : ",") + JSON.stringify(f.wire) + ":" + text;

@@ -14,22 +14,8 @@ import { ROOT } from "./helpers.js";
 
 const SRC = join(ROOT, "typescript", "src");
 
-/** Words that are wire vocabulary but also ordinary words here, each with its reason. */
-/** A problem's `kind` slug (the Python package's vocabulary): the last argument of a
- * `new Reject(path, message, kind)` or `problem(..., kind)` call. */
-function isKindSlot(node: ts.Node): boolean {
-  const call = node.parent;
-  if (!(ts.isNewExpression(call) || ts.isCallExpression(call)) || call.arguments === undefined) return false;
-  const args = call.arguments;
-  const callee = call.expression.getText();
-  return args[args.length - 1] === node && (callee === "Reject" || callee === "problem") && args.length >= 3;
-}
-
 /** Words that are wire vocabulary but mean something else where they appear (short, justified). */
 const ALLOWED: Record<string, (node: ts.Node) => boolean> = {
-  // Problem kind "type" (wrong JSON type) and "usage" (API misuse), as in Python's Problem.kind.
-  type: isKindSlot,
-  usage: (node) => ts.isCallExpression(node.parent) && node.parent.expression.getText() === "problem",
   // The tables' duplicate-key rule value (`duplicates: "error"` / `"last-wins"`).
   error: (node) => ts.isBinaryExpression(node.parent) && /duplicates$/.test(node.parent.left.getText()),
 };

@@ -1,15 +1,15 @@
 /**
  * Property tests: documents of every dialect (fixtures and corpus, valid and mutated by
  * fast-check) read by TypeScript and by the Python package (a subprocess answers); the verdict,
- * the bytes written, every problem (index, pointer, line, column, message) and detect() agree.
+ * the bytes written, every problem (index, path, pointer, line, column, message, kind) and detect() agree.
  */
-import { test } from "node:test";
+import { type TestContext, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
-import { parse, stringify, detect, ConversationError, parseSession, stringifySession } from "../src/index.js";
+import { parse, stringify, detect, ConversationError, PROBLEM_KINDS, parseSession, stringifySession } from "../src/index.js";
 import { ROOT, corpus, fixtureCases } from "./helpers.js";
 
 function python(): string | null {
@@ -20,6 +20,16 @@ function python(): string | null {
     if (probe.status === 0) return c;
   }
   return null;
+}
+
+/** The Python to ask, or null after skipping `t` (a failure when INTEROP_REQUIRED=1). */
+function pythonOrSkip(t: TestContext): string | null {
+  const py = python();
+  if (py === null) {
+    if (process.env.INTEROP_REQUIRED === "1") assert.fail("no Python with agent_conversation (set PYTHON)");
+    t.skip("no Python with the agent_conversation package (set PYTHON)");
+  }
+  return py;
 }
 
 interface Request {
@@ -39,7 +49,7 @@ function askPython(py: string, requests: Request[]): unknown[] {
 }
 
 function problemsOf(err: ConversationError) {
-  return err.problems.map((p) => ({ index: p.index, pointer: p.pointer, line: p.line, column: p.column, message: p.message }));
+  return err.problems.map((p) => ({ index: p.index, pointer: p.pointer, line: p.line, column: p.column, message: p.message, kind: p.kind, path: [...p.path] }));
 }
 
 function answerTs(req: Request): unknown {
@@ -94,12 +104,8 @@ function mutated(seed: fc.Arbitrary<string>): fc.Arbitrary<string> {
 }
 
 test("TypeScript and Python agree on documents of every dialect, valid and mutated", (t) => {
-  const py = python();
-  if (py === null) {
-    if (process.env.INTEROP_REQUIRED === "1") assert.fail("no Python with agent_conversation (set PYTHON)");
-    t.skip("no Python with the agent_conversation package (set PYTHON)");
-    return;
-  }
+  const py = pythonOrSkip(t);
+  if (py === null) return;
   const runs = Number(process.env.PROPERTY_RUNS ?? 600);
   const arb = fc.record({ doc: mutated(fc.constantFrom(...seeds())), dialect: fc.constantFrom(...DIALECTS) });
   const requests = fc.sample(arb, { numRuns: runs, seed: Number(process.env.PROPERTY_SEED ?? 20261130) });
@@ -116,12 +122,8 @@ test("TypeScript and Python agree on documents of every dialect, valid and mutat
 });
 
 test("TypeScript and Python agree on yoagent session files, valid and mutated", (t) => {
-  const py = python();
-  if (py === null) {
-    if (process.env.INTEROP_REQUIRED === "1") assert.fail("no Python with agent_conversation (set PYTHON)");
-    t.skip("no Python with the agent_conversation package (set PYTHON)");
-    return;
-  }
+  const py = pythonOrSkip(t);
+  if (py === null) return;
   const message = '{"role":"user","content":[{"type":"text","text":"hi"}],"timestamp":1}';
   const base = [
     `{"id":"e1","parent_id":null,"message":${message},"timestamp":5}\n{"id":"e2","parent_id":"e1","message":${message},"timestamp":6,"label":"x"}`,
@@ -140,4 +142,52 @@ test("TypeScript and Python agree on yoagent session files, valid and mutated", 
     }
   });
   assert.deepEqual(diffs.length, 0, `${diffs.length}/300 differ; first:\n${diffs.slice(0, 3).join("\n\n")}`);
+});
+
+/** Each problem's [index, pointer, kind] (the kinds in document order). */
+function kindsOf(answer: unknown): Array<[unknown, unknown, unknown]> {
+  const problems = (answer as { problems?: Array<{ index: unknown; pointer: unknown; kind: unknown }> }).problems ?? [];
+  return problems.map((p) => [p.index, p.pointer, p.kind]);
+}
+
+test("every refusal of fixtures/invalid and of a corpus sample: the TypeScript kinds are Python's, the fixture's rule", (t) => {
+  const py = pythonOrSkip(t);
+  if (py === null) return;
+  const requests: Request[] = [];
+  const rules: Array<{ id: string; index: number | null | undefined; pointer: string | undefined; rule: string | undefined }> = [];
+  for (const [id, c] of fixtureCases()) {
+    if (!id.startsWith("invalid/")) continue;
+    for (const [dialect, outcome] of Object.entries(c.expect)) {
+      if (outcome.valid) continue;
+      requests.push({ doc: c.document, dialect });
+      rules.push({ id: `${id} ${dialect}`, index: outcome.index, pointer: outcome.pointer, rule: outcome.rule });
+    }
+  }
+  const fixtureCount = requests.length;
+  const rows = corpus("messages.jsonl.gz") ?? [];
+  const sample = Number(process.env.KIND_SAMPLE ?? 400);
+  // Rows every crate version refuses (the corpus names crate versions, not dialects), each read
+  // under the next dialect in turn.
+  const refused = rows.filter((row) => Object.values(row.expect).every((e) => !e.ok)).slice(0, sample);
+  refused.forEach((row, i) => requests.push({ doc: row.doc, dialect: DIALECTS[1 + (i % (DIALECTS.length - 1))]! }));
+  assert.ok(fixtureCount > 100 && requests.length > fixtureCount + 100, `${fixtureCount} fixture and ${requests.length - fixtureCount} corpus refusals`);
+  const answers = askPython(py, requests);
+  const failures: string[] = [];
+  const ruled = new Set<string>();
+  requests.forEach((req, i) => {
+    const ts = answerTs(req);
+    const mine = kindsOf(ts);
+    const theirs = kindsOf(answers[i]);
+    if (!mine.length) failures.push(`${JSON.stringify(req)}: TypeScript accepts it`);
+    else if (JSON.stringify(mine) !== JSON.stringify(theirs)) failures.push(`${JSON.stringify(req)}: TypeScript ${JSON.stringify(mine)}, Python ${JSON.stringify(theirs)}`);
+    const want = rules[i];
+    if (want?.rule !== undefined) {
+      ruled.add(want.rule);
+      const at = mine.find(([index, pointer]) => index === want.index && pointer === want.pointer);
+      if (at?.[2] !== want.rule) failures.push(`${want.id}: rule ${want.rule}, TypeScript says ${JSON.stringify(at ?? mine)}`);
+    }
+  });
+  for (const rule of ruled) assert.ok(rule in PROBLEM_KINDS, `fixture rule ${rule} is no kind`);
+  assert.ok(ruled.size >= 15, `only ${ruled.size} distinct rules checked`);
+  assert.deepEqual(failures, [], `${failures.length}/${requests.length} differ:\n${failures.slice(0, 8).join("\n")}`);
 });

@@ -1,7 +1,7 @@
 """Answers the TypeScript property tests: one JSON request per line on stdin, one answer per line.
 
 Request: {"doc": TEXT, "dialect": NAME, "session": bool}. Answer: the Python package's verdict,
-bytes (ryu), problems and detect() list.
+bytes (ryu), problems (with their kind) and detect() list.
 """
 
 import json
@@ -19,6 +19,8 @@ def problems(err):
             "line": p.line,
             "column": p.column,
             "message": p.message,
+            "kind": p.kind,
+            "path": list(p.path),
         }
         for p in err.problems
     ]

@@ -29,6 +29,7 @@ from ..codec.jsonparse import DupDict, JsonSyntaxError, position, value_position
 from ..codec.numbers import U32_MAX, U64_MAX, format_f64
 from ..codec.reader import Reader, Reject, describe
 from ..codec.spec import Spec
+from ..codec.wirefacts import is_extension_record
 from ..codec.writer import Writer
 from ..errors import Problem, pointer
 from .floats import format_f32, to_f32
@@ -157,7 +158,7 @@ class ModelReader:
         if not self.written:
             return rec
         wire = writer.record(rec, 0)
-        if writer.spec.sorted_keys and "kind" not in rec:
+        if writer.spec.sorted_keys and not is_extension_record(rec):
             return _sorted_value(wire)
         return wire
 
