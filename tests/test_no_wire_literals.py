@@ -6,7 +6,7 @@ docstrings are prose and not searched. The rules:
 1. No string constant is a word of the wire tables (models/wire.py, made from schema/): a key,
    tag, role, stop reason or enum value. Code reads them from the tables, usually through the
    namespaces of ``record_names`` (``MESSAGE.stop_reason``, ``ROLE.tool_result``). ALLOWED lists
-   the few constants that only look like one, each with its reason. In budget-free modules the
+   the few constants that only look like one, each with its reason. The
    segments of JSON-pointer-like strings count too (``f"/{i}/content"`` spells ``content``).
 2. Every attribute read from such a namespace (``record_names.Names``: ours, or an exchange
    format's vocabulary) is one of its names: checked here from the source, without running it.
@@ -17,8 +17,6 @@ docstrings are prose and not searched. The rules:
    (``CHAT.tool_calls``) rather than spelling it, unless that word's identifier is ambiguous
    (pydantic-ai's ``tool-call`` beside ``tool_call``). A word used for OUR wire there is spelled
    nowhere: rule 1 refuses ``"role"`` in an exchange module whichever side it meant.
-
-BUDGET is transitional (see the comment on it): modules other sessions are still cleaning.
 """
 
 from __future__ import annotations
@@ -38,6 +36,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "python" / "agent_conversatio
 
 # (module, literal): why this constant is not a wire fact.
 ALLOWED = {
+    ("lint.py", "image"): "the MIME type family `image/*` (a pointer-like string), not the tag",
     ("codec/spec.py", "order"): "a key of the generated tables' own structure, not a wire key",
     ("codec/spec.py", "tag"): "the tables' kind of a union's tag key, not the wire type `tag`",
     ("codec/spec.py", "error"): "the tables' x-duplicate-keys value, not the stop reason",
@@ -84,27 +83,6 @@ EXCHANGE_FORMATS = {
     "exchange/pydantic_ai.py": ("pydantic-ai",),
     "exchange/pydantic_ai_import.py": ("pydantic-ai",),
 }
-
-# TRANSITIONAL. Modules other sessions are cleaning in parallel (layout: cli/, conversion; errors:
-# errors.py, codec/reader.py, codec/writer.py; perf: sessions; recs: records/): the most
-# literals each may still hold. A ceiling must equal the module's count (lower it as literals
-# go; remove the entry at 0: test_budget_ceilings_are_exact fails otherwise); never raise one.
-# FINAL FORM: once BUDGET is empty, delete it, `ceiling()` and test_budget_ceilings_are_exact;
-# rule 1 then holds for every module with ALLOWED as the only exception.
-BUDGET: dict[str, int] = {}
-# Modules this mechanism must never cover again (cleaned for issue 10): a budget here is refused.
-BUDGET_FREE = (
-    "conversation.py",
-    "typed.py",
-    "typed_dialects.py",
-    "api.py",
-    "record_names.py",
-    "exchange/",
-)
-
-
-def ceiling(module: str) -> int:
-    return BUDGET.get(module, 0)
 
 
 def wire_literals() -> frozenset[str]:
@@ -299,23 +277,22 @@ def test_no_wire_literals_in_hand_written_modules() -> None:
         for literal in list(found):
             if (module, literal) in ALLOWED:
                 del found[literal]
-        count = sum(found.values())
-        if count > ceiling(module):
-            over.append(f"{module}: {count} > {ceiling(module)}: {dict(found.most_common())}")
+        if found:
+            over.append(f"{module}: {dict(found.most_common())}")
     assert not over, "wire names spelled in Python (read them from the wire tables):\n" + "\n".join(
         over
     )
 
 
-def test_no_wire_names_inside_pointers_of_budget_free_modules() -> None:
+def test_no_wire_names_inside_pointers() -> None:
     wire = wire_literals()
     found = {}
     for path in hand_written():
         module = path.relative_to(PACKAGE).as_posix()
-        if module.startswith(BUDGET_FREE):
-            spelled = [s for s in segments(ast.parse(path.read_text("utf-8"))) if s in wire]
-            if spelled:
-                found[module] = spelled
+        tree = ast.parse(path.read_text("utf-8"))
+        spelled = [s for s in segments(tree) if s in wire and (module, s) not in ALLOWED]
+        if spelled:
+            found[module] = spelled
     assert not found, found
 
 
@@ -343,26 +320,6 @@ def test_exchange_vocabularies_hold_the_words_the_formats_share_with_ours() -> N
     assert {"part_kind", "tool-call", "tool_call", "provider_details"} <= set(pai)
     for words in (chat, ant, pai):
         assert not {"toolResult", "stopReason", "toolCallId", "mimeType"} & set(words)
-
-
-def test_budget_ceilings_are_exact() -> None:
-    """A ceiling is the module's count (lowered as literals go, removed at 0), and a cleaned
-    module never gets one again."""
-    wire = wire_literals()
-    stale = []
-    for module, limit in BUDGET.items():
-        assert not module.startswith(BUDGET_FREE), f"{module} is budget-free"
-        path = PACKAGE / module
-        if not path.exists():
-            stale.append(f"{module}: no such module (remove its BUDGET)")
-            continue
-        found = literals(path, wire)
-        count = sum(n for word, n in found.items() if (module, word) not in ALLOWED)
-        if count < limit:
-            stale.append(
-                f"{module}: {count} < {limit} (lower its BUDGET{'' if count else ' away'})"
-            )
-    assert not stale, "\n".join(stale)
 
 
 def test_the_removed_copies_stay_removed() -> None:
