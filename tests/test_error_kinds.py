@@ -69,8 +69,8 @@ def test_the_codec_names_the_fixture_rule(
 
 # Calls that take a kind, and the position of their kind argument (per module where a name is
 # another function: the writer's `lose(path, kind, ...)`, a conversion report's
-# `lose(index, pointer, what, why, kind)`).
-KIND_ARGUMENT = {"Problem": 5, "Reject": 2, "Note": 1, "lost": 4, "_warn": 3}
+# `lose(index, pointer, what, why, kind)`; a yoagent session line's `_at(..., cause, kind)`).
+KIND_ARGUMENT = {"Problem": 5, "Reject": 2, "Note": 1, "lost": 4, "_warn": 3, "_at": 6}
 LOSE_ARGUMENT = {"codec": 1, "exchange": 4}
 
 
@@ -102,6 +102,7 @@ def test_every_kind_the_code_gives_is_in_the_table() -> None:
     found = _literal_kinds()
     # the scan sees the reader's, the writer's, the CLI's, the records' and the exchange's kinds
     assert {"null-optional", "stop-reason", "image-mime", "out-of-range", "is-error"} <= set(found)
+    assert {"duplicate-id", "unknown-parent"} <= set(found)  # the session lines' own kinds
     unknown = {kind: where for kind, where in found.items() if kind not in errors.KINDS}
     assert not unknown, unknown
     for kind in (errors.ARGUMENT, errors.ENCODING, errors.FLOAT_DRIFT, errors.LOSS):
