@@ -7,6 +7,7 @@ import math
 
 import agent_conversation as ac
 from agent_conversation.codec import document
+from agent_conversation.codec import parsed as parsed_module
 from agent_conversation.codec.numbers import format_f64, is_simple_literal, parse_literal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -259,13 +260,13 @@ def test_fast_and_exact_paths_agree_on_every_family(
     doc = _with_extras(body, extras + more, family)
     if tail:
         doc = doc[:-1] + tail  # a syntax error after the elements
-    old = document.BATCH_BYTES
-    document.BATCH_BYTES = batch
+    old = parsed_module.BATCH_BYTES
+    parsed_module.BATCH_BYTES = batch
     try:
         fast = _outcome(lambda: document.parse(doc), dialect)
         exact = _outcome(lambda: document.exact(document.Parsed(doc, [], False)), dialect)
     finally:
-        document.BATCH_BYTES = old
+        parsed_module.BATCH_BYTES = old
     assert fast == exact, doc
 
 
@@ -324,12 +325,12 @@ def test_streamed_conversion_equals_convert_of_loads(
         losses = [loss.to_dict() for loss in result.losses]
         return result.payload, losses, result.source, result.assumed
 
-    old = document.BATCH_BYTES
-    document.BATCH_BYTES = batch
+    old = parsed_module.BATCH_BYTES
+    parsed_module.BATCH_BYTES = batch
     try:
         assert _verdict(streamed) == _verdict(whole)
     finally:
-        document.BATCH_BYTES = old
+        parsed_module.BATCH_BYTES = old
 
 
 def test_streamed_conversion_points_losses_at_the_documents_indices() -> None:
@@ -342,12 +343,12 @@ def test_streamed_conversion_points_losses_at_the_documents_indices() -> None:
         conv.add_assistant("x", model="m", provider="p", stop_reason="refusal", timestamp=ts)
     data = ac.dumps(conv, "yoagent@0.18").encode()
     mapping = {"refusal": "stop"}
-    old = document.BATCH_BYTES
-    document.BATCH_BYTES = 64  # one element a batch
+    old = parsed_module.BATCH_BYTES
+    parsed_module.BATCH_BYTES = 64  # one element a batch
     try:
         streamed, count = convert_stream(data, "auto", "phi-core", stop_reason_map=mapping)
     finally:
-        document.BATCH_BYTES = old
+        parsed_module.BATCH_BYTES = old
     whole = convert(ac.loads(data), "phi-core", stop_reason_map=mapping)
     assert count == 3 and streamed.payload == whole.text.encode()
     assert [loss.pointer for loss in streamed.losses] == ["/1/stopReason", "/2/stopReason"]

@@ -14,7 +14,7 @@ import agent_conversation as ac
 import pytest
 from agent_conversation.cli.convert import main as convert_cli
 from agent_conversation.cli.validate import main as validate
-from agent_conversation.codec import document
+from agent_conversation.codec import document, element_reader
 from agent_conversation.codec.numbers import parse_literal
 from agent_conversation.sessions import dumps_session, loads_session
 
@@ -61,7 +61,7 @@ def test_detection_reads_no_text_when_no_float_can_tell(monkeypatch: pytest.Monk
     def boom(*args: Any) -> str:
         raise AssertionError("searched the text")
 
-    monkeypatch.setattr(document, "style_in_text", boom)
+    monkeypatch.setattr(element_reader, "style_in_text", boom)
     big = "[" + ",".join(ext('{"x":1.5,"n":12345}') for _ in range(2000)) + "]"
     assert ac.loads(big).float_format == "zmij"
     with pytest.raises(AssertionError, match="searched"):

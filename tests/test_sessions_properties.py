@@ -15,7 +15,7 @@ import json
 
 import agent_conversation as ac
 import pytest
-from agent_conversation.codec import document
+from agent_conversation.codec import parsed as parsed_module
 from agent_conversation.sessions import fast, phi_core
 from agent_conversation.sessions.yoagent import (
     dumps_session,
@@ -125,15 +125,15 @@ def test_fast_and_exact_session_readers_agree(
         lines.append(line)
     text = "\n".join(lines)
     requested = "auto" if mode == "auto" else dialect
-    old = document.BATCH_BYTES
-    document.BATCH_BYTES = batch
+    old = parsed_module.BATCH_BYTES
+    parsed_module.BATCH_BYTES = batch
     try:
         fast_path = _session_outcome(lambda: loads_session(text.encode(), requested))
         exact_path = _session_outcome(
             lambda: loads_session_exact(text, session_names(requested), "auto")
         )
     finally:
-        document.BATCH_BYTES = old
+        parsed_module.BATCH_BYTES = old
     assert fast_path == exact_path, text
 
 
@@ -287,12 +287,12 @@ def test_the_writer_shows_after_an_earlier_trial_patched_the_float() -> None:
     )
     second = '{"role":"x","kind":"k","data":[1.2345678901234567e+20]}'
     text = _line("e0", None, first, 1, None) + "\n" + _line("e1", "e0", second, 2, None)
-    old = document.BATCH_BYTES
-    document.BATCH_BYTES = 64
+    old = parsed_module.BATCH_BYTES
+    parsed_module.BATCH_BYTES = 64
     try:
         session = loads_session(text)
     finally:
-        document.BATCH_BYTES = old
+        parsed_module.BATCH_BYTES = old
     assert (session.float_format, session.float_format_detected) == ("zmij", True)
     assert (
         session.float_format_detected

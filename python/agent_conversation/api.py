@@ -15,9 +15,12 @@ from typing import TYPE_CHECKING, Any, overload
 
 import orjson
 
-from .codec.document import Parsed, ReadResult, drift_notes, likely_order, parse, read
+from .codec.dialect_hints import likely_order
+from .codec.document import parse, read
 from .codec.floats import memory_of
 from .codec.numbers import DEFAULT_FLOAT_FORMAT, FLOAT_FORMAT_CHOICES
+from .codec.parsed import Parsed
+from .codec.read_result import ReadResult, drift_notes
 from .codec.reader import Reader, Reject
 from .codec.spec import get_spec, internal_spec
 from .codec.writer import ORJSON_WRITES_ZMIJ, write

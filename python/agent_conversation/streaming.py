@@ -13,7 +13,9 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .codec.document import ReadResult, likely_order, parse, read
+from .codec.dialect_hints import likely_order
+from .codec.document import parse, read
+from .codec.read_result import ReadResult
 from .errors import ConversationError, Problem
 
 
@@ -23,7 +25,7 @@ def read_stream(
     """Read ``data`` as ``requested`` (``auto`` or a dialect), feeding each record to a sink
     made by ``make_sink(dialect)`` (one per dialect tried); the result and the chosen sink."""
     from .api import _explain_auto
-    from .codec.document import BATCH_BYTES
+    from .codec.parsed import BATCH_BYTES
     from .dialects import known_dialects, resolve
 
     # one batch or less: keep it (parsed once for every dialect tried); else stream

@@ -103,15 +103,15 @@ def stream_conversation(
     the lint warnings).
 
     The same verdicts as ``loads`` (the same dialect trials in the same order); peak memory is
-    the input plus one batch of elements (see :mod:`..codec.document`).
+    the input plus one batch of elements (see :mod:`..codec.parsed`).
     """
     from ..streaming import read_stream
 
     found, linter = read_stream(data, requested, lambda _dialect: Linter())
     notes = list(found.notes)
     if found.drifts and found.parsed is not None:
-        from ..codec.document import drift_notes
         from ..codec.numbers import DEFAULT_FLOAT_FORMAT
+        from ..codec.read_result import drift_notes
 
         detected = found.float_format
         chosen = float_format if float_format != "auto" else detected or DEFAULT_FLOAT_FORMAT
@@ -121,7 +121,8 @@ def stream_conversation(
 
 
 def _with_positions(data: bytes, problems: list[Problem]) -> list[Problem]:
-    from ..codec.document import locate, parse
+    from ..codec.document import parse
+    from ..codec.read_result import locate
 
     if all(p.line is not None or p.index is None for p in problems):
         return problems

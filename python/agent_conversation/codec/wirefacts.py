@@ -1,6 +1,6 @@
 """Facts across revisions, derived from the wire tables (``models/wire.py``): the message keys
 that hold a stop reason, usage or content, and what tells one crate or revision from another
-(the dialect sniffing of :func:`codec.document.signals`). Types are found by their schemas'
+(the dialect sniffing of :func:`codec.dialect_hints.signals`). Types are found by their schemas'
 ``$defs`` names (``Usage``, ``ToolCallContent``), never by wire names."""
 
 from __future__ import annotations

@@ -59,7 +59,7 @@ def _split(text: str) -> list[tuple[int, str]]:
 
 
 def _read_line(line: str, number: int, reader: ModelReader, index: int) -> AgentEvent:
-    from ..codec.document import syntax_problem
+    from ..codec.parsed import syntax_problem
 
     try:
         value = parse_value(line)

@@ -12,7 +12,7 @@ from ..errors import ConversationError, Problem
 def parse_record(text: str, what: str) -> Any:
     """The parsed value of ``text``; a syntax error names ``what`` (``the value``, ``the
     document``) where the conversation reader names its closing bracket."""
-    from ..codec.document import syntax_problem
+    from ..codec.parsed import syntax_problem
 
     try:
         return parse_value(text)

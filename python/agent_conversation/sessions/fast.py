@@ -20,9 +20,11 @@ from array import array
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..codec.document import Parsed, ReadResult, drift_notes, read
+from ..codec.document import read
 from ..codec.floats import memory_of
 from ..codec.numbers import DEFAULT_FLOAT_FORMAT
+from ..codec.parsed import Parsed
+from ..codec.read_result import ReadResult, drift_notes
 from ..codec.split import Spans
 from ..codec.wirefacts import session_line_patterns
 from ..errors import ConversationError, Problem

@@ -84,7 +84,7 @@ def loads_phi_session_exact(data: str | bytes, dialect: str = "auto") -> PhiSess
     against; it also gives positions)."""
     require_document(data)
     text = decode_utf8(data)
-    from ..codec.document import syntax_problem
+    from ..codec.parsed import syntax_problem
 
     floats = FloatLog()
     try:

@@ -20,7 +20,7 @@ def read_exact(text: str, dialect: str) -> Session:
     """The session as ``dialect`` reads it, every line by the exact parser; raises
     ConversationError with every line's problems. Float drifts are kept for
     :func:`with_floats`."""
-    from ..codec.document import syntax_problem
+    from ..codec.parsed import syntax_problem
 
     spec = get_spec(dialect)
     session = Session(dialect)
