@@ -44,7 +44,7 @@ ALLOWED = {
     ("record_names.py", "order"): "a key of the generated tables' own structure",
     ("exchange/common.py", "order"): "the loss kind of content kept at another place",
     ("sessions/lines.py", "order"): "a key of the generated tables' own structure",
-    ("codec/jsonparse.py", "text"): "a parser attribute name, not the content tag",
+    ("codec/jsonscalars.py", "text"): "a parser attribute name, not the content tag",
     ("cli/report.py", "error"): "the severity label of an output line, not the stop reason",
     ("cli/report.py", "message"): "what a result's indexes count (messages or entries)",
     ("cli/report.py", "text"): "the name of an output format (--format text)",
