@@ -10,6 +10,7 @@ missing keys, the sequence form, externally tagged enums (``"auto"``, ``{"manual
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from ..codec.jsonparse import DupDict
@@ -17,14 +18,18 @@ from ..codec.numbers import U32_MAX, U64_MAX
 from ..codec.reader import Note, Reject, describe
 from .config_spec import ConfigField, ConfigSpec, StructSpec
 from .floats import to_f32
+from .serde_rules import (
+    boolean,
+    number,
+    refuse_duplicates,
+    string,
+    tag_of,
+    unknown_variant,
+    unsigned,
+)
 
 NANOS_PER_SEC = 1_000_000_000
 COMPACTION_SCOPE = ("FixedCount", "TokenBudget")
-
-
-def _unknown_variant(name: str, variants: tuple[str, ...], path: tuple[Any, ...]) -> Reject:
-    expected = ", ".join(f"`{v}`" for v in variants)
-    return Reject(path, f"unknown variant `{name}`, expected one of {expected}", "unknown-variant")
 
 
 class ConfigReader:
@@ -60,10 +65,7 @@ class ConfigReader:
         self, value: dict[str, Any], spec: StructSpec, path: tuple[Any, ...], skip: str = ""
     ) -> dict[str, Any]:
         lookup = spec.lookup
-        if isinstance(value, DupDict):
-            for key in value.duplicates:
-                if key in lookup or key == skip:
-                    raise Reject((*path, key), f"duplicate field `{key}`", "duplicate-key")
+        refuse_duplicates(value, lookup, path, skip)
         for key in value:
             if key not in lookup and key != skip:
                 self.note(
@@ -114,17 +116,13 @@ class ConfigReader:
 
     def value(self, raw: Any, kind: str, path: tuple[Any, ...]) -> Any:
         if kind == "u64":
-            return _unsigned(raw, path, U64_MAX, "usize")
+            return unsigned(raw, path, U64_MAX, "usize")
         if kind == "u32":
-            return _unsigned(raw, path, U32_MAX, "u32")
+            return unsigned(raw, path, U32_MAX, "u32")
         if kind == "bool":
-            if raw is True or raw is False:
-                return raw
-            raise Reject(path, f"invalid type: {describe(raw)}, expected a boolean", "wrong-type")
+            return boolean(raw, path)
         if kind == "str":
-            if isinstance(raw, str):
-                return raw
-            raise Reject(path, f"invalid type: {describe(raw)}, expected a string", "wrong-type")
+            return string(raw, path)
         if kind in ("f64", "f32"):
             return self.float(raw, kind, path)
         if kind == "map":
@@ -132,9 +130,11 @@ class ConfigReader:
         if kind == "Duration":
             return self.duration(raw, path)
         if kind == "CacheStrategy":
-            return self.cache_strategy(raw, path)
+            manual = ("manual", "struct", self.manual_cache_strategy)
+            return self.enum_with_data(raw, path, kind, (*self.spec.enums[kind], "manual"), manual)
         if kind == "CompactionScope":
-            return self.compaction_scope(raw, path)
+            fixed = ("FixedCount", "newtype", lambda v, at: unsigned(v, at, U64_MAX, "usize"))
+            return self.enum_with_data(raw, path, kind, COMPACTION_SCOPE, fixed)
         if kind in self.spec.structs:
             return self.struct(raw, self.spec.structs[kind], path)
         if kind in self.spec.enums:
@@ -142,9 +142,7 @@ class ConfigReader:
         raise AssertionError(kind)  # pragma: no cover
 
     def float(self, raw: Any, kind: str, path: tuple[Any, ...]) -> float:
-        if isinstance(raw, bool) or not isinstance(raw, (int, float)):
-            raise Reject(path, f"invalid type: {describe(raw)}, expected {kind}", "wrong-type")
-        value = float(raw)
+        value = number(raw, path, kind)
         if kind == "f32":
             value = to_f32(value)
             if math.isinf(value):
@@ -162,7 +160,7 @@ class ConfigReader:
         if isinstance(raw, DupDict):
             for key in raw.duplicates:
                 self.note((*path, key), f"key `{key}` repeated; the last one wins", "duplicate-key")
-        return {k: _unsigned(v, (*path, k), U64_MAX, "usize") for k, v in raw.items()}
+        return {k: unsigned(v, (*path, k), U64_MAX, "usize") for k, v in raw.items()}
 
     def duration(self, raw: Any, path: tuple[Any, ...]) -> dict[str, int]:
         if isinstance(raw, dict):
@@ -196,8 +194,8 @@ class ConfigReader:
             raise Reject(
                 path, f"invalid type: {describe(raw)}, expected struct Duration", "wrong-type"
             )
-        secs = _unsigned(secs_raw, (*path, at[0]), U64_MAX, "u64")
-        nanos = _unsigned(nanos_raw, (*path, at[1]), U32_MAX, "u32")
+        secs = unsigned(secs_raw, (*path, at[0]), U64_MAX, "u64")
+        nanos = unsigned(nanos_raw, (*path, at[1]), U32_MAX, "u32")
         if nanos >= NANOS_PER_SEC:
             secs += nanos // NANOS_PER_SEC
             nanos %= NANOS_PER_SEC
@@ -213,10 +211,10 @@ class ConfigReader:
         if isinstance(raw, str):
             if raw in variants:
                 return raw
-            raise _unknown_variant(raw, variants, path)
+            raise unknown_variant(raw, variants, path)
         key, inner = self._one_key(raw, path, name)
         if key not in variants:
-            raise _unknown_variant(key, variants, path)
+            raise unknown_variant(key, variants, path)
         if inner is not None:
             raise Reject(
                 (*path, key), f"invalid type: {describe(inner)}, expected unit", "wrong-type"
@@ -235,39 +233,35 @@ class ConfigReader:
         ((key, inner),) = raw.items()
         return key, inner
 
-    def cache_strategy(self, raw: Any, path: tuple[Any, ...]) -> Any:
-        units = self.spec.enums["CacheStrategy"]
-        variants = (*units, "manual")
-        if isinstance(raw, str) and raw == "manual":
-            raise Reject(path, "invalid type: unit variant, expected struct variant", "wrong-type")
-        if isinstance(raw, str):
-            return self.unit_enum(raw, variants, path, "CacheStrategy")
-        key, inner = self._one_key(raw, path, "CacheStrategy")
-        if key == "manual":
-            manual = self.spec.structs["ManualCacheStrategy"]
-            return {"manual": self.struct(inner, manual, (*path, key))}
-        return self.unit_enum(raw, variants, path, "CacheStrategy")
+    def manual_cache_strategy(self, raw: Any, path: tuple[Any, ...]) -> dict[str, Any]:
+        return self.struct(raw, self.spec.structs["ManualCacheStrategy"], path)
 
-    def compaction_scope(self, raw: Any, path: tuple[Any, ...]) -> Any:
-        if isinstance(raw, str) and raw == "FixedCount":
-            raise Reject(path, "invalid type: unit variant, expected newtype variant", "wrong-type")
+    def enum_with_data(
+        self,
+        raw: Any,
+        path: tuple[Any, ...],
+        name: str,
+        variants: tuple[str, ...],
+        data: tuple[str, str, Callable[[Any, tuple[Any, ...]], Any]],
+    ) -> Any:
+        """An externally tagged enum of unit ``variants`` and one variant with ``data``: its
+        name, serde's word for its form (``struct``, ``newtype``) and the reader of its value."""
+        variant, form, read = data
+        if isinstance(raw, str) and raw == variant:
+            raise Reject(path, f"invalid type: unit variant, expected {form} variant", "wrong-type")
         if isinstance(raw, str):
-            return self.unit_enum(raw, COMPACTION_SCOPE, path, "CompactionScope")
-        key, inner = self._one_key(raw, path, "CompactionScope")
-        if key == "FixedCount":
-            return {"FixedCount": _unsigned(inner, (*path, key), U64_MAX, "usize")}
-        return self.unit_enum(raw, COMPACTION_SCOPE, path, "CompactionScope")
+            return self.unit_enum(raw, variants, path, name)
+        key, inner = self._one_key(raw, path, name)
+        if key == variant:
+            return {key: read(inner, (*path, key))}
+        return self.unit_enum(raw, variants, path, name)
 
     # -- ToolExecutionStrategy (internally tagged; tag key from the tables) -----------------------
     def strategy(self, raw: Any, path: tuple[Any, ...]) -> dict[str, Any]:
         variants = tuple(self.spec.strategy_variants)
         tag = self.spec.strategy_tag
         if isinstance(raw, dict):
-            if tag not in raw:
-                raise Reject(path, f"missing field `{tag}`", "missing-key")
-            if isinstance(raw, DupDict) and tag in raw.duplicates:
-                raise Reject((*path, tag), f"duplicate field `{tag}`", "duplicate-key")
-            name = self._tag(raw[tag], variants, (*path, tag))
+            name = self._tag(tag_of(raw, tag, path), variants, (*path, tag))
             spec = self.spec.strategy_variants[name]
             if not spec.fields:
                 for key in raw:
@@ -304,19 +298,10 @@ class ConfigReader:
         if isinstance(raw, str):
             if raw in variants:
                 return raw
-            raise _unknown_variant(raw, variants, path)
+            raise unknown_variant(raw, variants, path)
         raise Reject(
             path, f"invalid type: {describe(raw)}, expected variant identifier", "wrong-type"
         )
-
-
-def _unsigned(raw: Any, path: tuple[Any, ...], limit: int, name: str) -> int:
-    if type(raw) is int:
-        if 0 <= raw <= limit:
-            return raw
-        kind = "negative-integer" if raw < 0 else "integer-overflow"
-        raise Reject(path, f"invalid value: integer `{raw}`, expected {name}", kind)
-    raise Reject(path, f"invalid type: {describe(raw)}, expected {name}", "wrong-type")
 
 
 def _copy(value: Any) -> Any:

@@ -19,8 +19,7 @@ from ..errors import ConversationError, Problem, decode_utf8, pointer
 from .config_read import ConfigReader
 from .config_spec import CONFIG_TYPES, config_revisions, config_spec, resolve_config
 from .config_write import ConfigWriter
-from .jsontext import parse_record
-from .model import locate
+from .jsontext import locate, parse_record
 from .types import ConfigValue
 
 

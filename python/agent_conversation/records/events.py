@@ -25,7 +25,8 @@ from .event_models import (
     history_roles,
     revert_rule,
 )
-from .model import ModelReader, to_json
+from .jsontext import to_json
+from .model import ModelReader
 from .types import AgentEvent
 
 _ROOT = "AgentEvent"  # the root type of every events schema (its $ref)

@@ -20,19 +20,27 @@ would write, floats wrapped where the text differs (:class:`F32`).
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from ..codec.jsonparse import DupDict, JsonSyntaxError, position, value_positions
-from ..codec.numbers import U32_MAX, U64_MAX, format_f64
+from ..codec.jsonparse import DupDict
+from ..codec.numbers import U32_MAX, U64_MAX
 from ..codec.reader import Reader, Reject, describe
 from ..codec.spec import Spec
 from ..codec.wirefacts import is_extension_record
 from ..codec.writer import Writer
-from ..errors import Problem, pointer
-from .floats import format_f32, to_f32
+from .serde_rules import (
+    boolean,
+    f32,
+    number,
+    refuse_duplicates,
+    rfc3339,
+    string,
+    tag_of,
+    unknown_variant,
+    unsigned,
+)
 
 
 @dataclass(frozen=True)
@@ -59,10 +67,6 @@ class Enum:
     variants: dict[str, Any]  # None (unit), list[F] (struct variant) or a type (newtype)
     tag: str | None = None  # internally tagged by this key
     aliases: dict[str, str] = field(default_factory=dict)
-
-
-class F32(float):
-    """An f32 value (written with f32's shortest digits)."""
 
 
 @dataclass
@@ -111,7 +115,7 @@ class ModelReader:
         if scalar is not None:
             return scalar(raw, path)
         if type_ == "value":
-            return _sorted_value(raw)
+            return sorted_value(raw)
         if type_ == "raw":
             return raw
         if type_ in ("agent_message", "message"):
@@ -159,7 +163,7 @@ class ModelReader:
             return rec
         wire = writer.record(rec, 0)
         if writer.spec.sorted_keys and not is_extension_record(rec):
-            return _sorted_value(wire)
+            return sorted_value(wire)
         return wire
 
     # -- structs -----------------------------------------------------------------------------------
@@ -175,11 +179,7 @@ class ModelReader:
     def struct_map(
         self, raw: dict[str, Any], fields: list[F], path: tuple[Any, ...], skip: str
     ) -> dict[str, Any]:
-        names = {f.name for f in fields}
-        if isinstance(raw, DupDict):
-            for key in raw.duplicates:
-                if key in names or key == skip:
-                    raise Reject((*path, key), f"duplicate field `{key}`", "duplicate-key")
+        refuse_duplicates(raw, {f.name for f in fields}, path, skip)
         out: dict[str, Any] = {}
         for f in fields:
             if f.name in raw:
@@ -225,10 +225,7 @@ class ModelReader:
             raise Reject(path, f"invalid type: {describe(raw)}, expected variant identifier")
         name = enum.aliases.get(raw, raw)
         if name not in enum.variants:
-            expected = ", ".join(f"`{v}`" for v in enum.variants)
-            raise Reject(
-                path, f"unknown variant `{raw}`, expected one of {expected}", "unknown-variant"
-            )
+            raise unknown_variant(raw, tuple(enum.variants), path)
         return name
 
     def enum(self, raw: Any, enum: Enum, path: tuple[Any, ...], type_name: str) -> Any:
@@ -261,11 +258,7 @@ class ModelReader:
         tag = enum.tag
         assert tag is not None
         if isinstance(raw, dict):
-            if tag not in raw:
-                raise Reject(path, f"missing field `{tag}`", "missing-key")
-            if isinstance(raw, DupDict) and tag in raw.duplicates:
-                raise Reject((*path, tag), f"duplicate field `{tag}`", "duplicate-key")
-            name = self.variant_name(raw[tag], enum, (*path, tag))
+            name = self.variant_name(tag_of(raw, tag, path), enum, (*path, tag))
             fields = enum.variants[name] or []
             return {tag: name, **self.struct_map(raw, fields, path, skip=tag)}
         if isinstance(raw, list):
@@ -289,186 +282,22 @@ def _skipped(f: F, value: Any) -> bool:
     return bool(f.skip) and f.skip(value)
 
 
-# -- scalars --------------------------------------------------------------------------------------
-def _str(raw: Any, path: tuple[Any, ...]) -> str:
-    if isinstance(raw, str):
-        return raw
-    raise Reject(path, f"invalid type: {describe(raw)}, expected a string", "wrong-type")
-
-
-def _unsigned(limit: int, name: str) -> Any:
-    def read(raw: Any, path: tuple[Any, ...]) -> int:
-        if type(raw) is int:
-            if 0 <= raw <= limit:
-                return raw
-            kind = "negative-integer" if raw < 0 else "integer-overflow"
-            raise Reject(path, f"invalid value: integer `{raw}`, expected {name}", kind)
-        raise Reject(path, f"invalid type: {describe(raw)}, expected {name}", "wrong-type")
-
-    return read
-
-
-def _bool(raw: Any, path: tuple[Any, ...]) -> bool:
-    if raw is True or raw is False:
-        return raw
-    raise Reject(path, f"invalid type: {describe(raw)}, expected a boolean", "wrong-type")
-
-
-def _f64(raw: Any, path: tuple[Any, ...]) -> float:
-    if isinstance(raw, bool) or not isinstance(raw, (int, float)):
-        raise Reject(path, f"invalid type: {describe(raw)}, expected f64", "wrong-type")
-    return float(raw)
-
-
-def _f32(raw: Any, path: tuple[Any, ...]) -> F32:
-    return F32(to_f32(_f64(raw, path)))
-
-
-_RFC3339 = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|z|[+-]\d{2}:\d{2})\Z"
-)
-
-
-def _datetime(raw: Any, path: tuple[Any, ...]) -> str:
-    """chrono ``DateTime<Utc>``: RFC 3339 in, ``to_rfc3339_opts(AutoSi, true)`` out."""
-    if not isinstance(raw, str):
-        raise Reject(path, f"invalid type: {describe(raw)}, expected a formatted date and time")
-    m = _RFC3339.match(raw)
-    if not m:
-        raise Reject(path, f"input contains invalid characters or is not RFC 3339: {raw!r}")
-    year, month, day, hour, minute, second, frac, offset = m.groups()
-    try:
-        base = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second))
-    except ValueError:
-        raise Reject(path, f"input is out of range: {raw!r}", "out-of-range") from None
-    nanos = int((frac or "0")[:9].ljust(9, "0"))
-    if offset not in ("Z", "z"):
-        sign = 1 if offset[0] == "+" else -1
-        base -= sign * timedelta(hours=int(offset[1:3]), minutes=int(offset[4:6]))
-    base = base.replace(tzinfo=timezone.utc)
-    text = base.strftime("%Y-%m-%dT%H:%M:%S")
-    if nanos:
-        if nanos % 1_000_000 == 0:
-            text += f".{nanos // 1_000_000:03d}"
-        elif nanos % 1000 == 0:
-            text += f".{nanos // 1000:06d}"
-        else:
-            text += f".{nanos:09d}"
-    return text + "Z"
-
-
-_SCALARS = {
-    "str": _str,
-    "u64": _unsigned(U64_MAX, "u64"),
-    "usize": _unsigned(U64_MAX, "usize"),
-    "u32": _unsigned(U32_MAX, "u32"),
-    "bool": _bool,
-    "f64": _f64,
-    "f32": _f32,
-    "datetime": _datetime,
+_SCALARS: dict[str, Callable[[Any, tuple[Any, ...]], Any]] = {
+    "str": string,
+    "u64": lambda raw, path: unsigned(raw, path, U64_MAX, "u64"),
+    "usize": lambda raw, path: unsigned(raw, path, U64_MAX, "usize"),
+    "u32": lambda raw, path: unsigned(raw, path, U32_MAX, "u32"),
+    "bool": boolean,
+    "f64": number,
+    "f32": f32,
+    "datetime": rfc3339,
 }
 
 
-def _sorted_value(value: Any) -> Any:
+def sorted_value(value: Any) -> Any:
+    """A ``serde_json::Value`` as written: object keys sorted at every depth."""
     if isinstance(value, dict):
-        return {k: _sorted_value(value[k]) for k in sorted(value)}
+        return {k: sorted_value(value[k]) for k in sorted(value)}
     if isinstance(value, list):
-        return [_sorted_value(v) for v in value]
+        return [sorted_value(v) for v in value]
     return value
-
-
-# -- writing --------------------------------------------------------------------------------------
-def _scalar(value: Any, plus: bool) -> str:
-    import orjson
-
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, F32):
-        return format_f32(value, plus) if _finite(value) else "null"
-    if isinstance(value, float):
-        return format_f64(value, plus) if _finite(value) else "null"
-    if isinstance(value, int):
-        return str(value)
-    return orjson.dumps(value).decode("utf-8")
-
-
-def _finite(value: float) -> bool:
-    return value == value and value not in (float("inf"), float("-inf"))
-
-
-def to_json(value: Any, float_format: str = "ryu") -> str:
-    """``serde_json::to_string`` of a written form."""
-    plus = float_format == "zmij"
-    parts: list[str] = []
-
-    def emit(v: Any) -> None:
-        if isinstance(v, dict):
-            parts.append("{")
-            for i, (k, item) in enumerate(v.items()):
-                if i:
-                    parts.append(",")
-                parts.append(_scalar(k, plus) + ":")
-                emit(item)
-            parts.append("}")
-        elif isinstance(v, list):
-            parts.append("[")
-            for i, item in enumerate(v):
-                if i:
-                    parts.append(",")
-                emit(item)
-            parts.append("]")
-        else:
-            parts.append(_scalar(v, plus))
-
-    emit(value)
-    return "".join(parts)
-
-
-def to_json_pretty(value: Any, float_format: str = "ryu") -> str:
-    """``serde_json::to_string_pretty``: two-space indent, ``": "``, ``[]``/``{}`` when empty."""
-    plus = float_format == "zmij"
-    parts: list[str] = []
-
-    def emit(v: Any, indent: str) -> None:
-        inner = indent + "  "
-        if isinstance(v, dict):
-            if not v:
-                parts.append("{}")
-                return
-            parts.append("{")
-            for i, (k, item) in enumerate(v.items()):
-                parts.append(("," if i else "") + "\n" + inner + _scalar(k, plus) + ": ")
-                emit(item, inner)
-            parts.append("\n" + indent + "}")
-        elif isinstance(v, list):
-            if not v:
-                parts.append("[]")
-                return
-            parts.append("[")
-            for i, item in enumerate(v):
-                parts.append(("," if i else "") + "\n" + inner)
-                emit(item, inner)
-            parts.append("\n" + indent + "]")
-        else:
-            parts.append(_scalar(v, plus))
-
-    emit(value, "")
-    return "".join(parts)
-
-
-def locate(text: str, path: tuple[Any, ...], message: str, kind: str) -> Problem:
-    """A problem at ``path`` of a whole document, placed at the deepest value of it that parses."""
-    start = len(text) - len(text.lstrip(" \t\r\n"))
-    try:
-        positions = value_positions(text, start, ())
-    except (JsonSyntaxError, RecursionError):
-        positions = {}
-    probe = path
-    while probe and probe not in positions:
-        probe = probe[:-1]
-    line, column = position(text, positions.get(probe, start))
-    return Problem(None, pointer(path), line, column + 1, message, kind)

@@ -21,8 +21,8 @@ from ..dialects import resolve
 from ..errors import ConversationError, Problem, pointer
 from ..models.wire import REVISIONS
 from .event_models import _crates, in_range, model_of
-from .jsontext import parse_record
-from .model import Model, ModelReader, locate, to_json_pretty
+from .jsontext import locate, parse_record, to_json_pretty
+from .model import Model, ModelReader
 from .tables import SESSIONS
 from .types import Session
 
