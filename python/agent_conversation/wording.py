@@ -191,15 +191,17 @@ def _too_many(cause: Cause, name: NameDialect) -> str:
     return f"invalid length {cause['count']}, expected at most {cause['expected_count']} elements"
 
 
+# an ``alias`` note's words by the form the value was written in
+_ALIAS_FORMS = {
+    "sequence": "written as a sequence; the crate writes an object",
+    "index": "variant given by index {index}; written as {variant!r}",
+    "map": 'written as a map; the crate writes "{variant}"',
+    "alias": "`{key}` is read as `{wire}` and written so",
+}
+
+
 def _alias(cause: Cause, name: NameDialect) -> str:
-    form = cause["form"]
-    if form == "sequence":
-        return "written as a sequence; the crate writes an object"
-    if form == "index":
-        return f"variant given by index {cause['index']}; written as {cause['variant']!r}"
-    if form == "map":
-        return f'written as a map; the crate writes "{cause["variant"]}"'
-    return f"`{cause['key']}` is read as `{cause['wire']}` and written so"
+    return _ALIAS_FORMS.get(cause["form"], _ALIAS_FORMS["alias"]).format(**cause)
 
 
 def _metadata_dropped(cause: Cause, name: NameDialect) -> str:

@@ -8,6 +8,20 @@ from typing import Any
 from . import wirefacts as facts
 from .spec import MESSAGE_ROLES, MESSAGE_TAG, get_spec
 
+# (signal, keys): a message, or its usage, holding any of these keys shows the signal
+_MESSAGE_KEYS = (("phi", facts.PHI_METADATA), ("camel", facts.CAMEL_ASSISTANT))
+_USAGE_KEYS = (
+    ("phi", facts.PHI_ONLY_USAGE),
+    ("camel", facts.CAMEL_USAGE),
+    ("snake", facts.SNAKE_USAGE),
+)
+
+
+def _mark(found: dict[str, bool], keys: Any, table: tuple[tuple[str, Any], ...]) -> None:
+    for signal, names in table:
+        if not names.isdisjoint(keys):
+            found[signal] = True
+
 
 def signals(tree: list[Any]) -> dict[str, bool]:
     """Cheap hints of which crate wrote a document (looks at the first LLM messages); every key
@@ -22,10 +36,7 @@ def signals(tree: list[Any]) -> dict[str, bool]:
         keys = list(m)
         if keys and keys[0] != MESSAGE_TAG and keys == sorted(keys):
             found["phi"] = True
-        if not facts.PHI_METADATA.isdisjoint(m):
-            found["phi"] = True
-        if not facts.CAMEL_ASSISTANT.isdisjoint(m):
-            found["camel"] = True
+        _mark(found, m, _MESSAGE_KEYS)
         stop = m.get(facts.STOP_KEY)
         if not isinstance(stop, str):
             pass
@@ -35,12 +46,7 @@ def signals(tree: list[Any]) -> dict[str, bool]:
             found["phi"] = True
         usage = m.get(facts.USAGE_KEY)
         if isinstance(usage, dict):
-            if not facts.PHI_ONLY_USAGE.isdisjoint(usage):
-                found["phi"] = True
-            if not facts.CAMEL_USAGE.isdisjoint(usage):
-                found["camel"] = True
-            if not facts.SNAKE_USAGE.isdisjoint(usage):
-                found["snake"] = True
+            _mark(found, usage, _USAGE_KEYS)
         content = m.get(facts.CONTENT_KEY)
         if isinstance(content, list):
             for block in content:

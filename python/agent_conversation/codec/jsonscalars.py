@@ -222,22 +222,16 @@ class ScalarParser:
         return j
 
 
+_DEBUG_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\0": "\\0"}
+
+
 def rust_debug_str(value: str) -> str:
     """Rust's ``{:?}`` rendering of a string, as serde uses it in ``invalid type`` messages."""
     out = ['"']
     for ch in value:
-        if ch == '"':
-            out.append('\\"')
-        elif ch == "\\":
-            out.append("\\\\")
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch == "\0":
-            out.append("\\0")
+        escaped = _DEBUG_ESCAPES.get(ch)
+        if escaped is not None:
+            out.append(escaped)
         elif ord(ch) < 0x20 or ord(ch) == 0x7F:
             out.append(f"\\u{{{ord(ch):x}}}")
         else:

@@ -27,24 +27,13 @@ class Reject(Exception):
         cause: Cause | None = None,
         context: tuple[Note, ...] = (),
     ) -> None:
-        self.note = Note(path, kind, message if cause is None else cause, context)
+        self.note = note = Note(path, kind, message if cause is None else cause, context)
         super().__init__(message)
-
-    @property
-    def path(self) -> tuple[Any, ...]:
-        return self.note.path
-
-    @property
-    def kind(self) -> str:
-        return self.note.kind
-
-    @property
-    def cause(self) -> Cause:
-        return self.note.cause
-
-    @property
-    def context(self) -> tuple[Note, ...]:
-        return self.note.context
+        # the note's parts, as a refusal is asked for them
+        self.path: tuple[Any, ...] = note.path
+        self.kind: str = note.kind
+        self.cause: Cause = note.cause
+        self.context: tuple[Note, ...] = note.context
 
     @property
     def message(self) -> str:

@@ -20,11 +20,11 @@ from .config_spec import ConfigField, ConfigSpec, StructSpec
 from .floats import to_f32
 from .serde_rules import (
     boolean,
+    known_variant,
     number,
     refuse_duplicates,
     string,
     tag_of,
-    unknown_variant,
     unsigned,
 )
 
@@ -209,12 +209,9 @@ class ConfigReader:
     ) -> str:
         """An externally tagged enum of unit variants: ``"v"`` or ``{"v": null}``."""
         if isinstance(raw, str):
-            if raw in variants:
-                return raw
-            raise unknown_variant(raw, variants, path)
+            return known_variant(raw, variants, path)
         key, inner = self._one_key(raw, path, name)
-        if key not in variants:
-            raise unknown_variant(key, variants, path)
+        known_variant(key, variants, path)
         if inner is not None:
             raise Reject(
                 (*path, key), f"invalid type: {describe(inner)}, expected unit", "wrong-type"
@@ -296,9 +293,7 @@ class ConfigReader:
     @staticmethod
     def _tag(raw: Any, variants: tuple[str, ...], path: tuple[Any, ...]) -> str:
         if isinstance(raw, str):
-            if raw in variants:
-                return raw
-            raise unknown_variant(raw, variants, path)
+            return known_variant(raw, variants, path)
         raise Reject(
             path, f"invalid type: {describe(raw)}, expected variant identifier", "wrong-type"
         )

@@ -91,6 +91,13 @@ def unknown_variant(name: str, variants: tuple[str, ...], path: tuple[Any, ...])
     return Reject(path, f"unknown variant `{name}`, expected one of {expected}", "unknown-variant")
 
 
+def known_variant(name: str, variants: tuple[str, ...], path: tuple[Any, ...]) -> str:
+    """``name`` when it is one of ``variants``, else serde's ``unknown variant``."""
+    if name in variants:
+        return name
+    raise unknown_variant(name, variants, path)
+
+
 def refuse_duplicates(
     raw: dict[str, Any], known: Any, path: tuple[Any, ...], tag: str = ""
 ) -> None:

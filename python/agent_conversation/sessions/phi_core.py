@@ -148,22 +148,14 @@ def _phi_sites(root: Any) -> tuple[list[tuple[tuple[Any, ...], Any, bool]], list
     sites: list[tuple[tuple[Any, ...], Any, bool]] = []
     problems: list[Problem] = []
 
+    def refuse(path: tuple[Any, ...], words: str, kind: str) -> None:
+        problems.append(Problem(None, pointer(path), None, None, words, kind))
+
     def need_array(container: dict[str, Any], key: str, path: tuple[Any, ...]) -> None:
         if key not in container:
-            problems.append(
-                Problem(None, pointer(path), None, None, f"missing field `{key}`", "missing-key")
-            )
+            refuse(path, f"missing field `{key}`", "missing-key")
         elif not isinstance(container[key], list):
-            problems.append(
-                Problem(
-                    None,
-                    pointer((*path, key)),
-                    None,
-                    None,
-                    f"`{key}` must be an array",
-                    "wrong-type",
-                )
-            )
+            refuse((*path, key), f"`{key}` must be an array", "wrong-type")
         else:
             sites.append(((*path, key), container[key], False))
 
@@ -171,51 +163,25 @@ def _phi_sites(root: Any) -> tuple[list[tuple[tuple[Any, ...], Any, bool]], list
         for i, record in enumerate(root["loops"]):
             where = ("loops", i)
             if not isinstance(record, dict):
-                problems.append(
-                    Problem(
-                        None, pointer(where), None, None, "a loop must be an object", "wrong-type"
-                    )
-                )
+                refuse(where, "a loop must be an object", "wrong-type")
                 continue
             need_array(record, "messages", where)
             turns = record.get("turns")  # #[serde(default)]
             if turns is None and "turns" not in record:
                 continue
             if not isinstance(turns, list):
-                problems.append(
-                    Problem(
-                        None,
-                        pointer((*where, "turns")),
-                        None,
-                        None,
-                        "`turns` must be an array",
-                        "wrong-type",
-                    )
-                )
+                refuse((*where, "turns"), "`turns` must be an array", "wrong-type")
                 continue
             for j, turn in enumerate(turns):
                 at = (*where, "turns", j)
                 if not isinstance(turn, dict):
-                    problems.append(
-                        Problem(
-                            None, pointer(at), None, None, "a turn must be an object", "wrong-type"
-                        )
-                    )
+                    refuse(at, "a turn must be an object", "wrong-type")
                     continue
                 need_array(turn, "input_messages", at)
                 if "output_message" in turn:
                     sites.append(((*at, "output_message"), turn["output_message"], True))
                 else:
-                    problems.append(
-                        Problem(
-                            None,
-                            pointer(at),
-                            None,
-                            None,
-                            "missing field `output_message`",
-                            "missing-key",
-                        )
-                    )
+                    refuse(at, "missing field `output_message`", "missing-key")
                 need_array(turn, "tool_results", at)
         return sites, problems, "session"
 
