@@ -33,11 +33,7 @@ def export(
 ) -> dict[str, Any]:
     messages: list[dict[str, Any]] = []
     calls: dict[str, str] = {}
-    for index, record in enumerate(records):
-        if report.lose_extension(index, record, sent_by_the_crates=False):
-            continue
-        role = record[MESSAGE.role]
-        report.bookkeeping(index, record)
+    for index, record, role in report.sendable(records, sent_by_the_crates=False):
         if role == ROLE.tool_result:
             messages.append(_tool_result(record, index, report, calls))
             continue
@@ -166,14 +162,7 @@ def _tool_use(
             BLOCK.arguments,
         )
         arguments = {}
-    if BLOCK.provider_metadata in block:
-        report.lose(
-            index,
-            here + "/" + BLOCK.provider_metadata,
-            "tool call provider metadata",
-            f"{report.fmt} tool_use blocks have no place for it",
-            "field",
-        )
+    report.lose_call_metadata(index, here, block, f"{ANT.tool_use} blocks")
     calls[block[BLOCK.id]] = block[BLOCK.name]
     return {
         ANT.type: ANT.tool_use,

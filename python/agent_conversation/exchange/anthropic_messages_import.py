@@ -9,44 +9,25 @@ from __future__ import annotations
 from typing import Any
 
 from ..conversation import text_block
-from ..record_names import BLOCK, CONTENT, MESSAGE, ROLE
+from ..record_names import BLOCK, CONTENT, MESSAGE
 from .anthropic_messages import ANT, OWN_PROTOCOL
 from .common import Fill, Report, expect
-from .records import arguments_value, assistant_record, filled_timestamp
+from .records import Importing, arguments_value, request_messages
 
 
 def import_document(document: Any, report: Report, fill: Fill) -> list[dict[str, Any]]:
     """Records for ``{"system": ..., "messages": [...]}`` (or the bare messages array)."""
-    if isinstance(document, list):
-        messages, base = document, ""
-    else:
-        expect(
-            isinstance(document, dict),
+    if isinstance(document, dict) and document.get(ANT.system):
+        report.lose(
             None,
-            "",
-            'expected {"messages": [...]} or an array of messages',
+            "/" + ANT.system,
+            "system prompt",
+            "a saved history has no system prompt: give it to the agent instead",
+            ANT.system,
         )
-        if document.get(ANT.system):
-            report.lose(
-                None,
-                "/" + ANT.system,
-                "system prompt",
-                "a saved history has no system prompt: give it to the agent instead",
-                ANT.system,
-            )
-        for key in document:
-            if key not in (ANT.system, ANT.messages):
-                report.lose(
-                    None, f"/{key}", f"request field `{key}`", "not part of a history", "request"
-                )
-        messages, base = document.get(ANT.messages), "/" + ANT.messages
-    expect(isinstance(messages, list), None, base, "`messages` must be an array")
-    out: list[dict[str, Any]] = report.records()
-    names: dict[str, str] = {}
-    for i, message in enumerate(messages):
-        here = f"{base}/{i}"
-        report.at(i, here)
-        expect(isinstance(message, dict), i, here, "a message must be a JSON object")
+    messages, base = request_messages(document, report, ANT.messages, (ANT.system,))
+    importing = Importing(report, fill)
+    for i, message, here in importing.messages(messages, base):
         role = message.get(ANT.role)
         expect(
             role in (ANT.user, ANT.assistant),
@@ -54,7 +35,7 @@ def import_document(document: Any, report: Report, fill: Fill) -> list[dict[str,
             f"{here}/{ANT.role}",
             f"role must be user or assistant, not {role!r}",
         )
-        content = message.get(ANT.content)
+        content: Any = message.get(ANT.content)
         if isinstance(content, str):
             content = [{ANT.type: ANT.text, ANT.text: content}]
         expect(
@@ -64,57 +45,33 @@ def import_document(document: Any, report: Report, fill: Fill) -> list[dict[str,
             "content must be a string or an array",
         )
         if role == ANT.assistant:
-            blocks = _import_assistant_blocks(content, i, here, report, names)
-            out.append(assistant_record(blocks, i, here, report, fill, len(out)))
+            importing.assistant(_import_assistant_blocks(content, i, here, importing), i, here)
         else:
-            _import_user(content, i, here, report, fill, names, out)
-    return out
+            _import_user(content, i, here, importing)
+    return importing.out
 
 
-def _import_user(
-    content: list[Any],
-    i: int,
-    here: str,
-    report: Report,
-    fill: Fill,
-    names: dict[str, str],
-    out: list[dict[str, Any]],
-) -> None:
+def _import_user(content: list[Any], i: int, here: str, importing: Importing) -> None:
     """A user message: its tool results become toolResult records, its other blocks user ones."""
+    report = importing.report
     pending: list[dict[str, Any]] = []
-    started = len(out)
-
-    def flush() -> None:
-        if pending:
-            out.append(
-                {
-                    MESSAGE.role: ROLE.user,
-                    MESSAGE.content: list(pending),
-                    MESSAGE.timestamp: filled_timestamp(fill, len(out), i, here, report),
-                }
-            )
-            pending.clear()
-
+    started = len(importing.out)
     for j, block in enumerate(content):
         at = f"{here}/{ANT.content}/{j}"
         report.at(i, here)
         expect(isinstance(block, dict), i, at, "a content block must be a JSON object")
         if block.get(ANT.type) == ANT.tool_result:
-            flush()
+            if pending:
+                importing.user(list(pending), i, here)
+                pending.clear()
             report.at(i, at)
-            out.append(_import_tool_result(block, i, at, report, fill, len(out), names))
+            _import_tool_result(block, i, at, importing)
             continue
         converted = _plain_block(block, i, at, report)
         if converted is not None:
             pending.append(converted)
-    if pending or len(out) == started:
-        out.append(
-            {
-                MESSAGE.role: ROLE.user,
-                MESSAGE.content: list(pending),
-                MESSAGE.timestamp: filled_timestamp(fill, len(out), i, here, report),
-            }
-        )
+    if pending or len(importing.out) == started:
+        importing.user(list(pending), i, here)
 
 
 def _plain_block(block: dict[str, Any], i: int, at: str, report: Report) -> dict[str, Any] | None:
@@ -151,8 +108,9 @@ def _plain_block(block: dict[str, Any], i: int, at: str, report: Report) -> dict
 
 
 def _import_assistant_blocks(
-    content: list[Any], i: int, here: str, report: Report, names: dict[str, str]
+    content: list[Any], i: int, here: str, importing: Importing
 ) -> list[dict[str, Any]]:
+    report = importing.report
     blocks: list[dict[str, Any]] = []
     for j, block in enumerate(content):
         at = f"{here}/{ANT.content}/{j}"
@@ -183,18 +141,10 @@ def _import_assistant_blocks(
                 at,
                 "tool_use needs a string id and name",
             )
-            names[call_id] = name
             value = block.get(ANT.input)
             if isinstance(value, str):  # some producers stream the input as text
                 value = arguments_value(value, i, f"{at}/{ANT.input}", report)
-            blocks.append(
-                {
-                    BLOCK.type: CONTENT.tool_call,
-                    BLOCK.id: call_id,
-                    BLOCK.name: name,
-                    BLOCK.arguments: value,
-                }
-            )
+            blocks.append(importing.tool_call(call_id, name, value))
         else:
             converted = _plain_block(block, i, at, report)
             if converted is not None:
@@ -202,23 +152,11 @@ def _import_assistant_blocks(
     return blocks
 
 
-def _import_tool_result(
-    block: dict[str, Any],
-    i: int,
-    at: str,
-    report: Report,
-    fill: Fill,
-    position: int,
-    names: dict[str, str],
-) -> dict[str, Any]:
+def _import_tool_result(block: dict[str, Any], i: int, at: str, importing: Importing) -> None:
+    report = importing.report
     call_id: Any = block.get(ANT.tool_use_id)
     expect(isinstance(call_id, str), i, f"{at}/{ANT.tool_use_id}", "tool_use_id must be a string")
-    name = names.get(call_id)
-    if name is None:
-        name = ""
-        report.fill(
-            i, f"{at}/{MESSAGE.tool_name}", "tool name ''", "no earlier tool_use has this id"
-        )
+    name = importing.tool_name(call_id, i, at, ANT.tool_use)
     value = block.get(ANT.content, "")
     content: list[dict[str, Any]] = []
     if isinstance(value, str):
@@ -240,11 +178,5 @@ def _import_tool_result(
             converted = _plain_block(part, i, f"{at}/{ANT.content}/{k}", report)
             if converted is not None:
                 content.append(converted)
-    return {
-        MESSAGE.role: ROLE.tool_result,
-        MESSAGE.tool_call_id: call_id,
-        MESSAGE.tool_name: name,
-        MESSAGE.content: content,
-        MESSAGE.is_error: bool(block.get(ANT.is_error, False)),
-        MESSAGE.timestamp: filled_timestamp(fill, position, i, at, report),
-    }
+    failed = bool(block.get(ANT.is_error, False))
+    importing.tool_result((call_id, name), content, failed, i, at)

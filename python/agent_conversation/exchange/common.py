@@ -13,7 +13,7 @@ provider, usage, stop reasons, tool names), taken from ``Fill`` or defaulted, ea
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +23,7 @@ from ..codec.numbers import format_f64
 from ..conversion import ConversionRefused, ConversionResult, Loss
 from ..conversion_losses import show
 from ..errors import ConversationError, lost
-from ..record_names import MESSAGE, PHI_METADATA, ROLE
+from ..record_names import BLOCK, MESSAGE, PHI_METADATA, ROLE
 
 OMITTED = "omitted"
 FILLED = "filled"
@@ -96,6 +96,35 @@ class Report:
         what = f"extension record (kind {record[MESSAGE.kind]!r})"
         self.lose(index, f"/{index}", what, why, ROLE.extension)
         return True
+
+    def sendable(
+        self,
+        records: list[dict[str, Any]],
+        *,
+        sent_by_the_crates: bool = True,
+        keep: tuple[str, ...] = (),
+    ) -> Iterator[tuple[int, dict[str, Any], str]]:
+        """The records an export carries, each with its index and role: an extension record is
+        a loss, each bookkeeping key but ``keep`` an omission (:meth:`bookkeeping`)."""
+        for index, record in enumerate(records):
+            if self.lose_extension(index, record, sent_by_the_crates=sent_by_the_crates):
+                continue
+            role = record[MESSAGE.role]
+            self.bookkeeping(index, record, keep)
+            yield index, record, role
+
+    def lose_call_metadata(
+        self, index: int, here: str, block: dict[str, Any], calls: str = "tool calls"
+    ) -> None:
+        """A tool call's provider metadata, which no provider request carries (a loss)."""
+        if BLOCK.provider_metadata in block:
+            self.lose(
+                index,
+                here + "/" + BLOCK.provider_metadata,
+                "tool call provider metadata",
+                f"{self.fmt} {calls} have no place for it",
+                "field",
+            )
 
     def omit(self, index: int | None, here: str, what: str, why: str) -> None:
         self.omitted.append(lost(index, here, what, why, OMITTED))

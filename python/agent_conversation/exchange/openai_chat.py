@@ -33,11 +33,7 @@ def export_messages(
     messages: list[dict[str, Any]] = []
     tools: list[str] = []
     calls: dict[str, str] = {}
-    for index, record in enumerate(records):
-        if report.lose_extension(index, record, sent_by_the_crates=False):
-            continue
-        role = record[MESSAGE.role]
-        report.bookkeeping(index, record)
+    for index, record, role in report.sendable(records, sent_by_the_crates=False):
         if role == ROLE.user:
             messages.append(
                 {CHAT.role: CHAT.user, CHAT.content: _user_content(record, index, report)}
@@ -135,14 +131,7 @@ def _assistant(
                     },
                 }
             )
-            if BLOCK.provider_metadata in block:
-                report.lose(
-                    index,
-                    here + "/" + BLOCK.provider_metadata,
-                    "tool call provider metadata",
-                    f"{report.fmt} tool calls have no place for it",
-                    "field",
-                )
+            report.lose_call_metadata(index, here, block)
         else:
             _unsent(report, index, here, block)
     message: dict[str, Any] = {CHAT.role: CHAT.assistant}

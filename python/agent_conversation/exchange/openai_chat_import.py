@@ -9,23 +9,18 @@ from __future__ import annotations
 from typing import Any
 
 from ..conversation import text_block
-from ..record_names import BLOCK, CONTENT, MESSAGE, ROLE
+from ..record_names import BLOCK, CONTENT, MESSAGE
 from .common import Fill, Report, expect
 from .openai_chat import CHAT
-from .records import arguments_value, assistant_record, data_url_image, filled_timestamp
+from .records import Importing, arguments_value, data_url_image, request_messages
 
 
 def import_messages(
     messages: Any, report: Report, fill: Fill, base: str = "/" + CHAT.messages
 ) -> list[dict[str, Any]]:
     """Records for a ``messages`` array (pointers into the document under ``base``)."""
-    expect(isinstance(messages, list), None, base, "`messages` must be an array")
-    out: list[dict[str, Any]] = report.records()
-    names: dict[str, str] = {}
-    for i, message in enumerate(messages):
-        here = f"{base}/{i}"
-        report.at(i, here)
-        expect(isinstance(message, dict), i, here, "a message must be a JSON object")
+    importing = Importing(report, fill)
+    for i, message, here in importing.messages(messages, base):
         role = message.get(CHAT.role)
         if role in (CHAT.system, CHAT.developer):
             report.lose(
@@ -44,21 +39,14 @@ def import_messages(
                 i, f"{here}/{key}", f"`{key}`", "the crates' messages have no such field", "field"
             )
         if role == CHAT.user:
-            content = _import_content(message.get(CHAT.content), i, here, report)
-            out.append(
-                {
-                    MESSAGE.role: ROLE.user,
-                    MESSAGE.content: content,
-                    MESSAGE.timestamp: filled_timestamp(fill, len(out), i, here, report),
-                }
-            )
+            importing.user(_import_content(message.get(CHAT.content), i, here, report), i, here)
         elif role == CHAT.assistant:
-            out.append(_import_assistant(message, i, here, report, fill, len(out), names))
+            importing.assistant(_import_assistant(message, i, here, importing), i, here)
         elif role in (CHAT.tool, CHAT.function):
-            out.append(_import_tool(message, role, i, here, report, fill, len(out), names))
+            _import_tool(message, role, i, here, importing)
         else:
             expect(False, i, f"{here}/{CHAT.role}", f"unknown role {role!r}")
-    return out
+    return importing.out
 
 
 def _import_content(content: Any, i: int, here: str, report: Report) -> list[dict[str, Any]]:
@@ -112,14 +100,10 @@ def _import_content(content: Any, i: int, here: str, report: Report) -> list[dic
 
 
 def _import_assistant(
-    message: dict[str, Any],
-    i: int,
-    here: str,
-    report: Report,
-    fill: Fill,
-    position: int,
-    names: dict[str, str],
-) -> dict[str, Any]:
+    message: dict[str, Any], i: int, here: str, importing: Importing
+) -> list[dict[str, Any]]:
+    """An assistant message's blocks: reasoning as thinking, content, refusal, tool calls."""
+    report = importing.report
     blocks: list[dict[str, Any]] = []
     for key in (CHAT.reasoning_content, CHAT.reasoning):
         if isinstance(message.get(key), str) and message[key]:
@@ -151,40 +135,21 @@ def _import_assistant(
             f"{at}/{CHAT.function}/{CHAT.name}",
             "the function name must be a string",
         )
-        expect(
-            isinstance(text, str),
-            i,
-            f"{at}/{CHAT.function}/{CHAT.arguments}",
-            "arguments must be a string",
-        )
+        arguments_at = f"{at}/{CHAT.function}/{CHAT.arguments}"
+        expect(isinstance(text, str), i, arguments_at, "arguments must be a string")
         call_id: Any = call.get(CHAT.id)
         expect(isinstance(call_id, str), i, f"{at}/{CHAT.id}", "the tool call id must be a string")
-        names[call_id] = name
-        blocks.append(
-            {
-                BLOCK.type: CONTENT.tool_call,
-                BLOCK.id: call_id,
-                BLOCK.name: name,
-                BLOCK.arguments: arguments_value(
-                    text, i, f"{at}/{CHAT.function}/{CHAT.arguments}", report
-                ),
-            }
-        )
-    return assistant_record(blocks, i, here, report, fill, position)
+        arguments = arguments_value(text, i, arguments_at, report)
+        blocks.append(importing.tool_call(call_id, name, arguments))
+    return blocks
 
 
 def _import_tool(
-    message: dict[str, Any],
-    role: str,
-    i: int,
-    here: str,
-    report: Report,
-    fill: Fill,
-    position: int,
-    names: dict[str, str],
-) -> dict[str, Any]:
+    message: dict[str, Any], role: str, i: int, here: str, importing: Importing
+) -> None:
+    """A ``tool`` message, or a ``function`` one (a result without a call id)."""
+    report = importing.report
     call_id: Any
-    name: Any
     if role == CHAT.function:
         call_id, name = "", message.get(CHAT.name) or ""
         report.fill(
@@ -198,37 +163,17 @@ def _import_tool(
             f"{here}/{CHAT.tool_call_id}",
             "tool_call_id must be a string",
         )
-        name = names.get(call_id)
-        if name is None:
-            name = ""
-            report.fill(
-                i, f"{here}/{MESSAGE.tool_name}", "tool name ''", "no earlier tool call has this id"
-            )
+        name = importing.tool_name(call_id, i, here, "tool call")
     content = _import_content(message.get(CHAT.content), i, here, report)
-    return {
-        MESSAGE.role: ROLE.tool_result,
-        MESSAGE.tool_call_id: call_id,
-        MESSAGE.tool_name: name,
-        MESSAGE.content: content,
-        MESSAGE.is_error: False,
-        MESSAGE.timestamp: filled_timestamp(fill, position, i, here, report),
-    }
+    importing.tool_result((call_id, name), content, False, i, here)
 
 
 def import_document(document: Any, report: Report, fill: Fill) -> list[dict[str, Any]]:
     """Records for an OpenAI chat document (``{"messages": [...], ...}`` or the array)."""
-    if isinstance(document, list):
-        return import_messages(document, report, fill, "")
-    expect(
-        isinstance(document, dict), None, "", 'expected {"messages": [...]} or an array of messages'
-    )
-    tools_lost(document.get(CHAT.tools), report)
-    for key in document:
-        if key not in (CHAT.messages, CHAT.tools):
-            report.lose(
-                None, f"/{key}", f"request field `{key}`", "not part of a history", "request"
-            )
-    return import_messages(document.get(CHAT.messages), report, fill)
+    if isinstance(document, dict):
+        tools_lost(document.get(CHAT.tools), report)
+    messages, base = request_messages(document, report, CHAT.messages, (CHAT.tools,))
+    return import_messages(messages, report, fill, base)
 
 
 def tools_lost(tools: Any, report: Report) -> None:

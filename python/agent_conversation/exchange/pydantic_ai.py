@@ -56,11 +56,7 @@ def iso(ms: int) -> str | None:
 def export(records: list[dict[str, Any]], report: Report) -> list[dict[str, Any]]:
     messages: list[dict[str, Any]] = []
     request: list[dict[str, Any]] | None = None
-    for index, record in enumerate(records):
-        if report.lose_extension(index, record):
-            continue
-        role = record[MESSAGE.role]
-        report.bookkeeping(index, record, keep=MESSAGE_BOOKKEEPING)
+    for index, record, role in report.sendable(records, keep=MESSAGE_BOOKKEEPING):
         if role == ROLE.assistant:
             request = None
             messages.append(_response(record, index, report))

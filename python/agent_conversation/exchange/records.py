@@ -7,10 +7,11 @@ as serde_json reads them; an image is kept only as base64 data (``data:`` URLs).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from ..record_names import BLOCK, CONTENT, MESSAGE, ROLE, STOP, USAGE_COUNTS
-from .common import Fill, Report
+from .common import Fill, Report, expect
 
 NO_VALUE = "the document gives none"
 
@@ -91,3 +92,95 @@ def assistant_record(
         MESSAGE.usage: usage,
         MESSAGE.timestamp: timestamp,
     }
+
+
+def request_messages(
+    document: Any, report: Report, messages_key: str, other_keys: tuple[str, ...]
+) -> tuple[Any, str]:
+    """The messages of a request-shaped document (``{"messages": [...], ...}`` or the bare
+    array) and their pointer; each request field but ``other_keys`` is a loss."""
+    if isinstance(document, list):
+        return document, ""
+    expect(
+        isinstance(document, dict), None, "", 'expected {"messages": [...]} or an array of messages'
+    )
+    for key in document:
+        if key != messages_key and key not in other_keys:
+            report.lose(
+                None, f"/{key}", f"request field `{key}`", "not part of a history", "request"
+            )
+    return document.get(messages_key), "/" + messages_key
+
+
+class Importing:
+    """One import under way: the records made so far (each remembering where in the document
+    it came from), the report, the fill-ins and the tool names by call id. Each record's
+    timestamp is filled for its position."""
+
+    def __init__(self, report: Report, fill: Fill) -> None:
+        self.report = report
+        self.fill = fill
+        self.out: list[dict[str, Any]] = report.records()
+        self.names: dict[str, str] = {}
+
+    def messages(self, messages: Any, base: str) -> Iterator[tuple[int, dict[str, Any], str]]:
+        """Each message of a ``messages`` array (at ``base``) with its index and pointer; the
+        records made from now on come from it."""
+        expect(isinstance(messages, list), None, base, "`messages` must be an array")
+        for i, message in enumerate(messages):
+            here = f"{base}/{i}"
+            self.report.at(i, here)
+            expect(isinstance(message, dict), i, here, "a message must be a JSON object")
+            yield i, message, here
+
+    def timestamp(self, i: int, here: str) -> int:
+        return filled_timestamp(self.fill, len(self.out), i, here, self.report)
+
+    def user(self, content: list[dict[str, Any]], i: int, here: str) -> None:
+        self.out.append(
+            {
+                MESSAGE.role: ROLE.user,
+                MESSAGE.content: content,
+                MESSAGE.timestamp: self.timestamp(i, here),
+            }
+        )
+
+    def assistant(self, blocks: list[dict[str, Any]], i: int, here: str) -> None:
+        self.out.append(assistant_record(blocks, i, here, self.report, self.fill, len(self.out)))
+
+    def tool_call(self, call_id: str, name: str, arguments: Any) -> dict[str, Any]:
+        """A tool-call block; its name is remembered for the results that answer it."""
+        self.names[call_id] = name
+        return {
+            BLOCK.type: CONTENT.tool_call,
+            BLOCK.id: call_id,
+            BLOCK.name: name,
+            BLOCK.arguments: arguments,
+        }
+
+    def tool_name(self, call_id: str, i: int, here: str, call: str) -> str:
+        """The name of the tool ``call_id`` called; ``''`` (filled) when no earlier ``call``
+        has this id."""
+        name = self.names.get(call_id)
+        if name is None:
+            name = ""
+            self.report.fill(
+                i, f"{here}/{MESSAGE.tool_name}", "tool name ''", f"no earlier {call} has this id"
+            )
+        return name
+
+    def tool_result(
+        self, call: tuple[str, str], content: list[dict[str, Any]], failed: bool, i: int, here: str
+    ) -> None:
+        """A tool-result record answering ``call`` (its id and the tool's name)."""
+        call_id, name = call
+        self.out.append(
+            {
+                MESSAGE.role: ROLE.tool_result,
+                MESSAGE.tool_call_id: call_id,
+                MESSAGE.tool_name: name,
+                MESSAGE.content: content,
+                MESSAGE.is_error: failed,
+                MESSAGE.timestamp: self.timestamp(i, here),
+            }
+        )
