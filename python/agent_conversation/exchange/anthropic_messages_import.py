@@ -12,7 +12,7 @@ from ..conversation import text_block
 from ..record_names import BLOCK, CONTENT, MESSAGE
 from .anthropic_messages import ANT, OWN_PROTOCOL
 from .common import Fill, Report, expect
-from .records import Importing, arguments_value, request_messages
+from .records import Importing, arguments_value, objects, request_messages
 
 
 def import_document(document: Any, report: Report, fill: Fill) -> list[dict[str, Any]]:
@@ -56,10 +56,8 @@ def _import_user(content: list[Any], i: int, here: str, importing: Importing) ->
     report = importing.report
     pending: list[dict[str, Any]] = []
     started = len(importing.out)
-    for j, block in enumerate(content):
-        at = f"{here}/{ANT.content}/{j}"
+    for at, block in objects(content, i, f"{here}/{ANT.content}", "a content block"):
         report.at(i, here)
-        expect(isinstance(block, dict), i, at, "a content block must be a JSON object")
         if block.get(ANT.type) == ANT.tool_result:
             if pending:
                 importing.user(list(pending), i, here)
@@ -112,9 +110,7 @@ def _import_assistant_blocks(
 ) -> list[dict[str, Any]]:
     report = importing.report
     blocks: list[dict[str, Any]] = []
-    for j, block in enumerate(content):
-        at = f"{here}/{ANT.content}/{j}"
-        expect(isinstance(block, dict), i, at, "a content block must be a JSON object")
+    for at, block in objects(content, i, f"{here}/{ANT.content}", "a content block"):
         kind = block.get(ANT.type)
         if kind == ANT.thinking:
             out: dict[str, Any] = {
@@ -134,7 +130,8 @@ def _import_assistant_blocks(
                 }
             )
         elif kind == ANT.tool_use:
-            call_id, name = block.get(ANT.id), block.get(ANT.name)
+            call_id: Any = block.get(ANT.id)
+            name: Any = block.get(ANT.name)
             expect(
                 isinstance(call_id, str) and isinstance(name, str),
                 i,
@@ -168,14 +165,8 @@ def _import_tool_result(block: dict[str, Any], i: int, at: str, importing: Impor
             f"{at}/{ANT.content}",
             "content must be a string or an array",
         )
-        for k, part in enumerate(value):
-            expect(
-                isinstance(part, dict),
-                i,
-                f"{at}/{ANT.content}/{k}",
-                "a content block must be a JSON object",
-            )
-            converted = _plain_block(part, i, f"{at}/{ANT.content}/{k}", report)
+        for part_at, part in objects(value, i, f"{at}/{ANT.content}", "a content block"):
+            converted = _plain_block(part, i, part_at, report)
             if converted is not None:
                 content.append(converted)
     failed = bool(block.get(ANT.is_error, False))

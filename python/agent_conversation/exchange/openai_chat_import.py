@@ -12,7 +12,7 @@ from ..conversation import text_block
 from ..record_names import BLOCK, CONTENT, MESSAGE
 from .common import Fill, Report, expect
 from .openai_chat import CHAT
-from .records import Importing, arguments_value, data_url_image, request_messages
+from .records import Importing, arguments_value, data_url_image, objects, request_messages
 
 
 def import_messages(
@@ -61,9 +61,7 @@ def _import_content(content: Any, i: int, here: str, report: Report) -> list[dic
         "content must be a string or an array",
     )
     blocks: list[dict[str, Any]] = []
-    for j, part in enumerate(content):
-        at = f"{here}/{CHAT.content}/{j}"
-        expect(isinstance(part, dict), i, at, "a content part must be a JSON object")
+    for at, part in objects(content, i, f"{here}/{CHAT.content}", "a content part"):
         kind = part.get(CHAT.type)
         if kind == CHAT.text:
             expect(
@@ -114,9 +112,7 @@ def _import_assistant(
         report.lose(i, f"{here}/{CHAT.refusal}", CHAT.refusal, "kept as plain text", CHAT.refusal)
     calls = message.get(CHAT.tool_calls) or []
     expect(isinstance(calls, list), i, f"{here}/{CHAT.tool_calls}", "tool_calls must be an array")
-    for j, call in enumerate(calls):
-        at = f"{here}/{CHAT.tool_calls}/{j}"
-        expect(isinstance(call, dict), i, at, "a tool call must be a JSON object")
+    for at, call in objects(calls, i, f"{here}/{CHAT.tool_calls}", "a tool call"):
         function = call.get(CHAT.function)
         if call.get(CHAT.type, CHAT.function) != CHAT.function or not isinstance(function, dict):
             report.lose(

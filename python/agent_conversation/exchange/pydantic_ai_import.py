@@ -17,7 +17,7 @@ from ..conversation import text_block
 from ..record_names import BLOCK, CONTENT, MESSAGE, ROLE, USAGE
 from .common import Fill, Report, expect, json_text
 from .pydantic_ai import EPOCH, FINISH, PAI, PROVIDER_NAMES, REDACTED_ID
-from .records import arguments_value, assistant_record, data_url_image
+from .records import arguments_value, assistant_record, data_url_image, objects
 
 _ISO = re.compile(
     r"(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:?\d\d)?$"
@@ -219,9 +219,7 @@ def _import_response(
     position: int,
 ) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = []
-    for j, part in enumerate(parts):
-        at = f"{here}/{PAI.parts}/{j}"
-        expect(isinstance(part, dict), i, at, "a part must be a JSON object")
+    for at, part in objects(parts, i, f"{here}/{PAI.parts}", "a part"):
         block = _import_response_part(part, i, at, report)
         if block is not None:
             blocks.append(block)

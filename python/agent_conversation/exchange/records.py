@@ -94,6 +94,15 @@ def assistant_record(
     }
 
 
+def objects(items: list[Any], i: int, base: str, what: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each item of an array of message ``i`` (at ``base``) with its pointer; an item that is not
+    a JSON object is refused (``what`` names it: ``a content block``)."""
+    for j, item in enumerate(items):
+        at = f"{base}/{j}"
+        expect(isinstance(item, dict), i, at, f"{what} must be a JSON object")
+        yield at, item
+
+
 def request_messages(
     document: Any, report: Report, messages_key: str, other_keys: tuple[str, ...]
 ) -> tuple[Any, str]:
