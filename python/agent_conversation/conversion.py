@@ -39,18 +39,30 @@ ids, parents, entry timestamps and labels are kept. Reading them is ``sessions.l
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .api import _collector_paused, loads, render
 from .codec.spec import Spec, get_spec
 from .codec.wirefacts import STOP_KEY, is_extension_record
 from .conversation import Conversation
-from .conversion_losses import _drifts, _dropped_note, _not_lost, _null_metadata, _writer_loss
+from .conversion_losses import (
+    LossReport,
+    _drifts,
+    _dropped_note,
+    _not_lost,
+    _null_metadata,
+    _writer_loss,
+    only_lost,
+)
+from .conversion_options import SavedConvertOptions, Target, check_keywords, target_of
 from .dialects import resolve
 from .errors import ConversationError, Loss, Problem, lost
 from .models.wire import REVISIONS
 from .sessions.lines import MESSAGE as ENTRY_MESSAGE
 from .sessions.lines import session_line
+
+if TYPE_CHECKING:  # pragma: no cover
+    from typing_extensions import Unpack
 
 __all__ = [
     "ConversionRefused",
@@ -75,7 +87,7 @@ class ConversionRefused(ConversationError):
         super().__init__([loss.problem() for loss in losses])
 
 
-class ConversionResult:
+class ConversionResult(LossReport):
     """The converted conversation, the exact text the target writes, and what was lost.
 
     ``losses`` also holds the stop reasons mapped as asked (``kind == "mapped"``); ``lost`` and
@@ -103,19 +115,6 @@ class ConversionResult:
             self._conversation = loads(self.text, self.target)
         return self._conversation
 
-    @property
-    def lost(self) -> list[Loss]:
-        return [loss for loss in self.losses if not loss.is_change and not loss.is_warning]
-
-    @property
-    def warnings(self) -> list[Loss]:
-        """Floats of the converted text the target's restore changes (kind ``float-drift``)."""
-        return [loss for loss in self.losses if loss.is_warning]
-
-    @property
-    def changed(self) -> list[Loss]:
-        return [loss for loss in self.losses if loss.is_change]
-
     def __repr__(self) -> str:
         return (
             f"<ConversionResult {self.source} → {self.target}: {len(self.lost)} lost, "
@@ -124,41 +123,30 @@ class ConversionResult:
 
 
 def convert(
-    conv: Conversation,
-    to: str,
-    *,
-    allow_loss: bool = False,
-    stop_reason_map: Mapping[str, str] | None = None,
-    float_format: str = "auto",
-    as_saved: bool = True,
+    conv: Conversation, to: str, **options: Unpack[SavedConvertOptions]
 ) -> ConversionResult:
     """Convert ``conv`` to dialect ``to`` (``yoagent@0.18.0``, ``phi-core``, ...).
 
-    Raises ``ConversionRefused`` (a ``ConversationError``) listing every loss unless
-    ``allow_loss``; a stop reason the target lacks is refused even then unless
-    ``stop_reason_map`` maps it (``{"refusal": "guardRail"}``). ``float_format`` as in ``dumps``
-    (``auto``: the conversation's own). ``as_saved`` (default): floats as the agent held them,
-    so the target restores what the source crate would; ``False``: as serde read them back.
+    Options (:mod:`.conversion_options`): ``allow_loss``, ``stop_reason_map``, ``float_format``
+    (``auto``: the conversation's own), ``as_saved``. Raises ``ConversionRefused`` (a
+    ``ConversationError``) listing every loss unless ``allow_loss``; a stop reason the target
+    lacks is refused even then unless ``stop_reason_map`` maps it (``{"refusal": "guardRail"}``).
     """
-    target = resolve(to)
-    name = _display(to, target)
-    _check_options(target, name, stop_reason_map, float_format)
-    chosen = conv.float_format if float_format == "auto" else float_format
+    check_keywords("convert", options, SavedConvertOptions)
+    target = target_of(to, options)
+    chosen = conv.float_format if target.float_format == "auto" else target.float_format
     with _collector_paused():
-        mapping = stop_reason_map or {}
         text, losses = _convert_records(
             conv.records,
             conv.dialect,
             conv.notes,
             conv,
             target,
-            name,
-            mapping,
             chosen,
-            conv.memory if as_saved else None,
+            conv.memory if target.as_saved else None,
         )
-    _refuse_if_needed(losses, name, allow_loss)
-    return ConversionResult(text, losses, conv.dialect, target)
+    _refuse_if_needed(losses, target.name, target.allow_loss)
+    return ConversionResult(text, losses, conv.dialect, target.dialect)
 
 
 # -- sessions -----------------------------------------------------------------------------------
@@ -188,33 +176,26 @@ class SessionConversionResult(ConversionResult):
 
 
 def convert_session(
-    session: Any,
-    to: str,
-    *,
-    allow_loss: bool = False,
-    stop_reason_map: Mapping[str, str] | None = None,
-    float_format: str = "auto",
-    as_saved: bool = True,
+    session: Any, to: str, **options: Unpack[SavedConvertOptions]
 ) -> SessionConversionResult:
     """Convert a yoagent session (``sessions.loads_session``) to another yoagent version.
 
-    Each entry's message is converted as in ``convert`` (floats too); ids, parents, entry
-    timestamps and labels are kept. Loss pointers are inside the entry (``/message/...``), with
-    its line.
+    Each entry's message is converted as in ``convert`` (the same options, floats too); ids,
+    parents, entry timestamps and labels are kept. Loss pointers are inside the entry
+    (``/message/...``), with its line.
     """
     from .dialects import has_sessions, sessions_from
 
-    target = resolve(to)
+    check_keywords("convert_session", options, SavedConvertOptions)
+    resolve(to)  # an unknown dialect is refused before anything else
     if not has_sessions(to):
         raise ConversationError(
             f"{to} has no session files ({sessions_from()} and later write them); "
             "convert the messages as a conversation instead"
         )
-    name = _display(to, target)
-    _check_options(target, name, stop_reason_map, float_format)
-    chosen = session.float_format if float_format == "auto" else float_format
-    memory = session.memory if as_saved else None
-    mapping = stop_reason_map or {}
+    target = target_of(to, options)
+    chosen = session.float_format if target.float_format == "auto" else target.float_format
+    memory = session.memory if target.as_saved else None
     notes_by_entry: dict[int, list[Problem]] = {}
     losses: list[Loss] = []
     for note in session.notes:
@@ -223,19 +204,15 @@ def convert_session(
         elif note.kind in DROPPED_NOTES:  # a key of the entry itself
             losses.append(_dropped_note(note, session.dialect, note.pointer, note.line))
     with _collector_paused():
-        lines = _session_lines(
-            session, notes_by_entry, target, name, mapping, (chosen, memory), losses
-        )
-    _refuse_if_needed(losses, name, allow_loss)
-    return SessionConversionResult("\n".join(lines), losses, session.dialect, target)
+        lines = _session_lines(session, notes_by_entry, target, (chosen, memory), losses)
+    _refuse_if_needed(losses, target.name, target.allow_loss)
+    return SessionConversionResult("\n".join(lines), losses, session.dialect, target.dialect)
 
 
 def _session_lines(
     session: Any,
     notes_by_entry: dict[int, list[Problem]],
-    target: str,
-    name: str,
-    mapping: Mapping[str, str],
+    target: Target,
     floats: tuple[str, dict[int, tuple[float, float]] | None],
     losses: list[Loss],
 ) -> list[str]:
@@ -247,7 +224,7 @@ def _session_lines(
             for n in notes_by_entry.get(index, [])
         ]
         text, entry_losses = _convert_records(
-            [entry.message], session.dialect, notes, None, target, name, mapping, *floats
+            [entry.message], session.dialect, notes, None, target, *floats
         )
         losses += [
             lost(
@@ -267,47 +244,24 @@ def _session_lines(
 # -- the work -----------------------------------------------------------------------------------
 
 
-def _display(to: str, target: str) -> str:
-    """How messages name the target: as the user did when they gave a version
-    (``yoagent@0.18.0``), else by its revision (``phi-core`` → ``phi-core@0.9``)."""
-    version = to.partition("@")[2]
-    return to if version not in ("", "latest") else target
-
-
-def _check_options(
-    target: str, name: str, mapping: Mapping[str, str] | None, float_format: str
-) -> None:
-    from .api import check_float_format
-
-    check_float_format(float_format)
-    allowed = get_spec(target).stop_order
-    for source_reason, target_reason in (mapping or {}).items():
-        if target_reason not in allowed:
-            raise ConversationError(
-                f"stop reason map {source_reason}={target_reason}: {name} has no stop reason "
-                f"{target_reason!r} (it has {', '.join(allowed)})"
-            )
-
-
 def _convert_records(
     records: list[dict[str, Any]],
     source: str | None,
     notes: list[Problem],
     conv: Conversation | None,
-    target: str,
-    name: str,
-    mapping: Mapping[str, str],
+    target: Target,
     float_format: str,
     memory: dict[int, tuple[float, float]] | None = None,
 ) -> tuple[str, list[Loss]]:
     """The target's text for ``records`` (read as ``source``) and everything lost or changed;
     ``memory``: floats to write as the agent held them (``as_saved``)."""
-    spec = get_spec(target)
+    spec = get_spec(target.dialect)
+    name = target.name
     source_spec = get_spec(source) if source in REVISIONS else None
-    mapped, changes = _map_stop_reasons(records, mapping, spec, name)
+    mapped, changes = _map_stop_reasons(records, target.mapping, spec, name)
     if changes or conv is None:
         conv = Conversation(mapped, dialect=None if changes else source)
-    text, raw = render(conv, target, float_format, memory)
+    text, raw = render(conv, target.dialect, float_format, memory)
     losses = [_writer_loss(w.path, w.kind, mapped, source_spec, spec, name) for w in raw]
     losses += [
         _dropped_note(note, source, note.pointer)
@@ -322,7 +276,7 @@ def _convert_records(
 
 
 def _refuse_if_needed(losses: list[Loss], target: str, allow_loss: bool) -> None:
-    lost = [loss for loss in losses if not loss.is_change and not loss.is_warning]
+    lost = only_lost(losses)
     if not lost:
         return
     # A message cannot be written without a stop reason the target has: allowing the loss is

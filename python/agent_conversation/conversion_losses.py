@@ -20,6 +20,31 @@ from .errors import Loss, Problem, lost, pointer
 from .models.wire import REVISIONS
 
 
+def only_lost(losses: list[Loss]) -> list[Loss]:
+    """What is gone: neither a change made as asked nor a float warning."""
+    return [loss for loss in losses if not loss.is_change and not loss.is_warning]
+
+
+class LossReport:
+    """A conversion's ``losses``, split: ``lost``, ``warnings``, ``changed``."""
+
+    losses: list[Loss]
+
+    @property
+    def lost(self) -> list[Loss]:
+        return only_lost(self.losses)
+
+    @property
+    def warnings(self) -> list[Loss]:
+        """Floats of the converted text the target's restore changes (kind ``float-drift``)."""
+        return [loss for loss in self.losses if loss.is_warning]
+
+    @property
+    def changed(self) -> list[Loss]:
+        """Stop reasons mapped as asked (kind ``mapped``)."""
+        return [loss for loss in self.losses if loss.is_change]
+
+
 def _writer_loss(
     path: tuple[Any, ...],
     kind: str,

@@ -10,13 +10,19 @@ one batch of elements (about 1 MB of text, or one element if larger) and what th
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from .codec.dialect_hints import likely_order
 from .codec.document import parse, read
 from .codec.read_result import ReadResult
-from .errors import ConversationError, Problem
+from .conversion_losses import LossReport
+from .conversion_options import ConvertOptions, Target, check_keywords, target_of
+from .errors import ConversationError, Loss, Problem
+
+if TYPE_CHECKING:  # pragma: no cover
+    from typing_extensions import Unpack
 
 
 def read_stream(
@@ -52,42 +58,22 @@ def read_stream(
     return best
 
 
-class StreamedConversion:
+@dataclass
+class StreamedConversion(LossReport):
     """A conversion made batch by batch: the target's bytes (``payload``) and the losses, as
-    :class:`~.convert.ConversionResult` has them."""
+    :class:`~.conversion.ConversionResult` has them."""
 
-    def __init__(
-        self,
-        payload: bytearray,
-        losses: list[Any],
-        source: str,
-        target: str,
-        assumed: bool = False,
-    ) -> None:
-        self.payload = payload
-        self.losses = losses
-        self.source = source
-        self.target = target
-        # the float layout was assumed (zmij: the input did not show its writer) and the output
-        # holds a float that ryu and zmij write differently
-        self.assumed = assumed
+    payload: bytearray
+    losses: list[Loss]
+    source: str
+    target: str
+    # the float layout was assumed (zmij: the input did not show its writer) and the output
+    # holds a float that ryu and zmij write differently
+    assumed: bool = False
 
     @property
     def text(self) -> str:
         return self.payload.decode("utf-8")
-
-    @property
-    def lost(self) -> list[Any]:
-        return [loss for loss in self.losses if not loss.is_change and not loss.is_warning]
-
-    @property
-    def warnings(self) -> list[Any]:
-        """Floats of the converted text the target's restore changes (kind ``float-drift``)."""
-        return [loss for loss in self.losses if loss.is_warning]
-
-    @property
-    def changed(self) -> list[Any]:
-        return [loss for loss in self.losses if loss.is_change]
 
 
 class _ConvertSink:
@@ -99,14 +85,12 @@ class _ConvertSink:
     shows it or the document ends (then zmij: ``assumed``).
     """
 
-    def __init__(
-        self, source: str, target: str, name: str, mapping: Mapping[str, str], fmt: str
-    ) -> None:
+    def __init__(self, source: str, target: Target) -> None:
         self.source = source  # the dialect being tried
-        self.target = target
-        self.name = name
-        self.mapping = mapping
-        self.float_format = fmt
+        self.target = target.dialect
+        self.name = target.name
+        self.mapping = target.mapping
+        self.float_format = target.float_format
         self.records: list[dict[str, Any]] = []
         self.base = 0
         self.count = 0
@@ -195,34 +179,23 @@ def _shift(loss: Any, base: int) -> Any:
 
 
 def convert_stream(
-    data: bytes,
-    source: str,
-    to: str,
-    *,
-    allow_loss: bool = False,
-    stop_reason_map: Mapping[str, str] | None = None,
-    float_format: str = "auto",
+    data: bytes, source: str, to: str, **options: Unpack[ConvertOptions]
 ) -> tuple[StreamedConversion, int]:
     """``convert(loads(data, source), to, ...)`` batch by batch: the same bytes and losses
     (raises the same ConversionRefused), without the whole document's records in memory."""
     from .conversion import (
         DROPPED_NOTES,
-        _check_options,
-        _display,
         _dropped_note,
         _not_lost,
         _null_metadata,
         _refuse_if_needed,
     )
-    from .dialects import resolve
 
-    target = resolve(to)
-    name = _display(to, target)
-    _check_options(target, name, stop_reason_map, float_format)
-    mapping = stop_reason_map or {}
+    check_keywords("convert_stream", options, ConvertOptions)
+    target = target_of(to, options)
 
     def make_sink(dialect: str) -> _ConvertSink:
-        return _ConvertSink(dialect, target, name, mapping, float_format)
+        return _ConvertSink(dialect, target)
 
     result, sink = read_stream(data, source, make_sink)
     sink.end_batch(final=True)
@@ -236,7 +209,7 @@ def convert_stream(
     losses += _not_lost(sink.drift_losses, losses)
     losses += sink.changes
     losses.sort(key=lambda loss: -1 if loss.index is None else loss.index)
-    _refuse_if_needed(losses, name, allow_loss)
+    _refuse_if_needed(losses, target.name, target.allow_loss)
     sink.out += b"]"
-    conversion = StreamedConversion(sink.out, losses, result.dialect, target, sink.assumed)
+    conversion = StreamedConversion(sink.out, losses, result.dialect, target.dialect, sink.assumed)
     return conversion, sink.count

@@ -275,4 +275,4 @@ def _check_phi_session(data: bytes, options: Options, result: FileResult) -> Non
         )
     from ..records.check import check_phi_document
 
-    check_phi_document(data, options, result, session.root, session.memo())
+    check_phi_document(data, options, result, session)

@@ -10,11 +10,11 @@ the target lacks must be mapped (``stop_reason_map``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..conversation import Conversation
 from ..conversion import Loss, convert
+from ..conversion_options import ConvertOptions, check_keywords
 from ..dialects import resolve
 from ..errors import ConversationError, Problem, lost
 from . import (
@@ -35,6 +35,9 @@ from .common import (
     document_text,
     refuse_if_needed,
 )
+
+if TYPE_CHECKING:  # pragma: no cover
+    from typing_extensions import Unpack
 
 __all__ = ["FORMATS", "ExportResult", "Fill", "ImportResult", "export", "import_", "is_format"]
 
@@ -97,23 +100,23 @@ def import_(
     fmt: str,
     to: str,
     *,
-    allow_loss: bool = False,
-    stop_reason_map: Mapping[str, str] | None = None,
-    float_format: str = "auto",
     fill: Fill | None = None,
     line: int | None = None,
+    **options: Unpack[ConvertOptions],
 ) -> ImportResult:
     """A ``fmt`` document (JSON text, bytes, or the parsed value) as ``to``'s saved history.
 
     What the document lacks and the crate needs comes from ``fill`` (or defaults) and is listed
     in ``filled``; what the target cannot hold is a loss, refused unless ``allow_loss``.
     ``line``: which line of a fine-tuning JSONL file (1-based; needed when there are several).
-    ``float_format``: as in ``convert`` (``auto``: these formats do not show serde_json's float
-    layout, so zmij, what a fresh build of the target writes).
+    The options are ``convert``'s (:mod:`..conversion_options`); ``float_format`` ``auto``:
+    these formats do not show serde_json's float layout, so zmij, what a fresh build of the
+    target writes.
     """
+    check_keywords("import_", options, ConvertOptions)
     _check_format(fmt)
     resolve(to)
-    check_float_format(float_format)
+    check_float_format(options.get("float_format", "auto"))
     document = _parse(data, fmt, line)
     report = Report(fmt)
     fill = fill or Fill()
@@ -123,17 +126,13 @@ def import_(
         records = anthropic_messages_import.import_document(document, report, fill)
     else:
         records = pydantic_ai_import.import_document(document, report, fill)
-    result = convert(
-        Conversation(records),
-        to,
-        allow_loss=True,
-        stop_reason_map=stop_reason_map,
-        float_format=float_format,
-    )
+    losses_told: ConvertOptions = {**options, "allow_loss": True}  # refused below, if need be
+    result = convert(Conversation(records), to, **losses_told)
     target_losses = [_in_document(loss, report) for loss in result.losses]
     losses = report.losses + [loss for loss in target_losses if loss.kind != "mapped"]
     changes = [loss for loss in target_losses if loss.kind == "mapped"]
-    refuse_if_needed(losses, result.target if to == result.target else to, allow_loss)
+    target = result.target if to == result.target else to
+    refuse_if_needed(losses, target, options.get("allow_loss", False))
     return ImportResult(result, fmt, losses + changes, report.filled)
 
 

@@ -8,6 +8,7 @@ from ..errors import ConversationError, Problem
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..cli.results import FileResult, Options
+    from ..sessions.phi_core import PhiSession
 
 CONFIG_PREFIX = "config:"
 
@@ -109,15 +110,11 @@ def check_events(data: bytes, options: Options, result: FileResult) -> None:
 
 
 def check_phi_document(
-    data: bytes,
-    options: Options,
-    result: FileResult,
-    root: Any = None,
-    memo: dict[int, Any] | None = None,
+    data: bytes, options: Options, result: FileResult, session: PhiSession | None = None
 ) -> None:
     """The whole phi-core session document as ``load_session`` reads it, by layout; with
-    ``--canonical`` byte for byte against what ``save_session`` writes. Parsed once: ``root``
-    is the message check's tree when it is provably serde_json's, ``memo`` its messages."""
+    ``--canonical`` byte for byte against what ``save_session`` writes. Parsed once: the message
+    check's ``session`` gives its tree when it is provably serde_json's, and its messages."""
     from ..cli.canonical import difference_problem
     from ..codec.jsonparse import JsonSyntaxError, parse_value
     from .phi_sessions import (
@@ -129,9 +126,9 @@ def check_phi_document(
     )
 
     text: str | bytes = data  # decoded when a problem is placed, or to parse it
-    if root is None:
-        memo = None  # the message check's readings are of another tree
-    memo = {} if memo is None else memo  # messages read, shared by the layouts of one spec
+    root = session.root if session is not None else None
+    # messages read, shared by the layouts of one spec (the message check's, of the same tree)
+    memo = session.memo() if session is not None and root is not None else {}
     written = options.canonical  # else only the verdict matters
     try:
         if root is None:
