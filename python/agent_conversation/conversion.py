@@ -39,6 +39,7 @@ ids, parents, entry timestamps and labels are kept. Reading them is ``sessions.l
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .api import _collector_paused, loads, render
@@ -87,6 +88,7 @@ class ConversionRefused(ConversationError):
         super().__init__([loss.problem() for loss in losses])
 
 
+@dataclass(eq=False)
 class ConversionResult(LossReport):
     """The converted conversation, the exact text the target writes, and what was lost.
 
@@ -95,19 +97,11 @@ class ConversionResult(LossReport):
     first use).
     """
 
-    def __init__(
-        self,
-        text: str,
-        losses: list[Loss],
-        source: str | None,
-        target: str,
-        conversation: Conversation | None = None,
-    ) -> None:
-        self.text = text
-        self.losses = losses
-        self.source = source
-        self.target = target
-        self._conversation = conversation
+    text: str
+    losses: list[Loss]
+    source: str | None
+    target: str
+    _conversation: Conversation | None = field(default=None, repr=False)
 
     @property
     def conversation(self) -> Conversation:
