@@ -32,30 +32,24 @@ def read_stream(
     made by ``make_sink(dialect)`` (one per dialect tried); the result and the chosen sink."""
     from .api import _explain_auto
     from .codec.parsed import BATCH_BYTES
-    from .dialects import known_dialects, resolve
+    from .dialects import known_dialects, least_noted, resolve
 
     # one batch or less: keep it (parsed once for every dialect tried); else stream
     parsed = parse(data, keep=len(data) <= BATCH_BYTES)
     auto = requested == "auto"
     order = likely_order(parsed.head(), known_dialects()) if auto else [resolve(requested)]
-    best: tuple[ReadResult, Any] | None = None
-    first_error: ConversationError | None = None
-    for name in order:
-        sink = make_sink(name)
-        probe = [p.index for p in first_error.problems] if first_error else []
-        try:
-            found = read(parsed, name, sink=sink, fail_fast=first_error is not None, probe=probe)
-        except ConversationError as err:
-            first_error = first_error or err
-            continue
-        if best is None or len(found.notes) < len(best[0].notes):
-            best = (found, sink)
-        if not found.notes:
-            break
-    if best is None:
-        assert first_error is not None
-        raise _explain_auto(first_error, order) if auto else first_error
-    return best
+    sinks: dict[str, Any] = {}
+
+    def attempt(name: str, refused: ConversationError | None) -> ReadResult:
+        sinks[name] = sink = make_sink(name)
+        probe = [p.index for p in refused.problems] if refused else []
+        return read(parsed, name, sink=sink, fail_fast=refused is not None, probe=probe)
+
+    try:
+        found = least_noted(order, attempt)
+    except ConversationError as err:
+        raise _explain_auto(err, order) if auto else err from None
+    return found, sinks[found.dialect]
 
 
 @dataclass

@@ -18,7 +18,7 @@ from ..codec.jsonparse import JsonSyntaxError, parse_value, position, value_posi
 from ..codec.numbers import DEFAULT_FLOAT_FORMAT
 from ..codec.reader import Bail, Reader, Reject
 from ..codec.spec import get_spec
-from ..dialects import known_dialects, resolve
+from ..dialects import known_dialects, least_noted, resolve
 from ..errors import (
     ConversationError,
     Problem,
@@ -113,22 +113,8 @@ def loads_phi_session_exact(data: str | bytes, dialect: str = "auto") -> PhiSess
             ]
         )
     names = [resolve(dialect)] if dialect != "auto" else phi_session_dialects()
-    first_error: ConversationError | None = None
-    best: PhiSession | None = None
-    for name in names:
-        try:
-            session = _read_phi(sites, name, locate, layout)
-        except ConversationError as err:
-            first_error = first_error or err
-            continue
-        if not session.notes:
-            return _phi_floats(session, text, floats)
-        if best is None or len(session.notes) < len(best.notes):
-            best = session
-    if best is not None:
-        return _phi_floats(best, text, floats)
-    assert first_error is not None
-    raise first_error
+    session = least_noted(names, lambda name, _: _read_phi(sites, name, locate, layout))
+    return _phi_floats(session, text, floats)
 
 
 def _phi_floats(session: PhiSession, text: str, floats: FloatLog) -> PhiSession:
