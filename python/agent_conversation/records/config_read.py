@@ -21,11 +21,13 @@ from .floats import to_f32
 from .serde_rules import (
     boolean,
     known_variant,
+    missing,
     number,
     refuse_duplicates,
     string,
     tag_of,
     unsigned,
+    wrong_type,
 )
 
 NANOS_PER_SEC = 1_000_000_000
@@ -57,9 +59,7 @@ class ConfigReader:
         if isinstance(value, list):
             self.note(path, "written as a sequence; the crate writes an object", "alias")
             return self.struct_seq(value, spec, path)
-        raise Reject(
-            path, f"invalid type: {describe(value)}, expected struct {spec.name}", "wrong-type"
-        )
+        raise wrong_type(path, value, f"struct {spec.name}")
 
     def struct_map(
         self, value: dict[str, Any], spec: StructSpec, path: tuple[Any, ...], skip: str = ""
@@ -77,7 +77,7 @@ class ConfigReader:
         for f in spec.fields:
             if f.name not in value:
                 if f.required:
-                    raise Reject(path, f"missing field `{f.name}`", "missing-key")
+                    raise missing(path, f.name)
                 out[f.name] = _copy(f.default)
                 continue
             out[f.name] = self.field(value[f.name], f, (*path, f.name))
@@ -156,7 +156,7 @@ class ConfigReader:
 
     def map(self, raw: Any, path: tuple[Any, ...]) -> dict[str, int]:
         if not isinstance(raw, dict):
-            raise Reject(path, f"invalid type: {describe(raw)}, expected a map", "wrong-type")
+            raise wrong_type(path, raw, "a map")
         if isinstance(raw, DupDict):
             for key in raw.duplicates:
                 self.note((*path, key), f"key `{key}` repeated; the last one wins", "duplicate-key")
@@ -178,7 +178,7 @@ class ConfigReader:
                     )
             for key in ("secs", "nanos"):
                 if key not in raw:
-                    raise Reject(path, f"missing field `{key}`", "missing-key")
+                    raise missing(path, key)
             secs_raw, nanos_raw = raw["secs"], raw["nanos"]
             at: tuple[Any, Any] = ("secs", "nanos")
         elif isinstance(raw, list):
@@ -191,9 +191,7 @@ class ConfigReader:
                 raise Reject((*path, 2), "trailing characters: Duration has 2 fields", "wrong-type")
             secs_raw, nanos_raw, at = raw[0], raw[1], (0, 1)
         else:
-            raise Reject(
-                path, f"invalid type: {describe(raw)}, expected struct Duration", "wrong-type"
-            )
+            raise wrong_type(path, raw, "struct Duration")
         secs = unsigned(secs_raw, (*path, at[0]), U64_MAX, "u64")
         nanos = unsigned(nanos_raw, (*path, at[1]), U32_MAX, "u32")
         if nanos >= NANOS_PER_SEC:
@@ -213,9 +211,7 @@ class ConfigReader:
         key, inner = self._one_key(raw, path, name)
         known_variant(key, variants, path)
         if inner is not None:
-            raise Reject(
-                (*path, key), f"invalid type: {describe(inner)}, expected unit", "wrong-type"
-            )
+            raise wrong_type((*path, key), inner, "unit")
         self.note(path, f'written as a map; the crate writes "{key}"', "alias")
         return key
 
@@ -273,7 +269,7 @@ class ConfigReader:
             return {tag: name, **self.struct_map(raw, spec, path, skip=tag)}
         if isinstance(raw, list):
             if not raw:
-                raise Reject(path, f"missing field `{tag}`", "missing-key")
+                raise missing(path, tag)
             name = self._tag(raw[0], variants, (*path, 0))
             self.note(path, "written as a sequence; the crate writes an object", "alias")
             spec = self.spec.strategy_variants[name]
@@ -294,9 +290,7 @@ class ConfigReader:
     def _tag(raw: Any, variants: tuple[str, ...], path: tuple[Any, ...]) -> str:
         if isinstance(raw, str):
             return known_variant(raw, variants, path)
-        raise Reject(
-            path, f"invalid type: {describe(raw)}, expected variant identifier", "wrong-type"
-        )
+        raise wrong_type(path, raw, "variant identifier")
 
 
 def _copy(value: Any) -> Any:

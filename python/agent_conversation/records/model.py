@@ -26,13 +26,14 @@ from typing import Any
 
 from ..codec.jsonparse import DupDict
 from ..codec.numbers import U32_MAX, U64_MAX
-from ..codec.reader import Reader, Reject, describe
+from ..codec.reader import Reader, Reject
 from ..codec.spec import Spec
 from ..codec.wirefacts import is_extension_record
 from ..codec.writer import Writer
 from .serde_rules import (
     boolean,
     f32,
+    missing,
     number,
     refuse_duplicates,
     rfc3339,
@@ -40,6 +41,7 @@ from .serde_rules import (
     tag_of,
     unknown_variant,
     unsigned,
+    wrong_type,
 )
 
 
@@ -104,11 +106,11 @@ class ModelReader:
                 return type_[2] if raw is None else self.read(raw, type_[1], path)
             if head == "vec":
                 if not isinstance(raw, list):
-                    raise Reject(path, f"invalid type: {describe(raw)}, expected a sequence")
+                    raise wrong_type(path, raw, "a sequence")
                 return [self.read(v, type_[1], (*path, i)) for i, v in enumerate(raw)]
             if head == "map":
                 if not isinstance(raw, dict):
-                    raise Reject(path, f"invalid type: {describe(raw)}, expected a map")
+                    raise wrong_type(path, raw, "a map")
                 return {k: self.read(v, type_[1], (*path, k)) for k, v in raw.items()}
             raise AssertionError(type_)  # pragma: no cover
         scalar = _SCALARS.get(type_)
@@ -171,9 +173,7 @@ class ModelReader:
         if isinstance(raw, list):
             return self.struct_seq(raw, fields, path, name)
         if not isinstance(raw, dict):
-            raise Reject(
-                path, f"invalid type: {describe(raw)}, expected struct {name}", "wrong-type"
-            )
+            raise wrong_type(path, raw, f"struct {name}")
         return self.struct_map(raw, fields, path, skip="")
 
     def struct_map(
@@ -189,7 +189,7 @@ class ModelReader:
             elif isinstance(f.type, tuple) and f.type[0] == "opt":
                 value = None
             else:
-                raise Reject(path, f"missing field `{f.name}`", "missing-key")
+                raise missing(path, f.name)
             if _skipped(f, value):
                 continue
             out[f.name] = value
@@ -222,7 +222,7 @@ class ModelReader:
     # -- enums -------------------------------------------------------------------------------------
     def variant_name(self, raw: Any, enum: Enum, path: tuple[Any, ...]) -> str:
         if not isinstance(raw, str):
-            raise Reject(path, f"invalid type: {describe(raw)}, expected variant identifier")
+            raise wrong_type(path, raw, "variant identifier")
         name = enum.aliases.get(raw, raw)
         if name not in enum.variants:
             raise unknown_variant(raw, tuple(enum.variants), path)
@@ -237,16 +237,14 @@ class ModelReader:
                 raise Reject(path, "invalid type: unit variant, expected a variant with data")
             return name
         if not isinstance(raw, dict) or len(raw) != 1 or isinstance(raw, DupDict):
-            raise Reject(
-                path, f"invalid type: {describe(raw)}, expected enum {type_name}", "wrong-type"
-            )
+            raise wrong_type(path, raw, f"enum {type_name}")
         ((key, inner),) = raw.items()
         name = self.variant_name(key, enum, path)
         variant = enum.variants[name]
         vpath = (*path, key)
         if variant is None:
             if inner is not None:
-                raise Reject(vpath, f"invalid type: {describe(inner)}, expected unit")
+                raise wrong_type(vpath, inner, "unit")
             return name
         if isinstance(variant, list):
             return {name: self.struct(inner, variant, vpath, name)}
@@ -263,7 +261,7 @@ class ModelReader:
             return {tag: name, **self.struct_map(raw, fields, path, skip=tag)}
         if isinstance(raw, list):
             if not raw:
-                raise Reject(path, f"missing field `{tag}`", "missing-key")
+                raise missing(path, tag)
             name = self.variant_name(raw[0], enum, (*path, 0))
             fields = enum.variants[name] or []
             if not fields:
@@ -271,9 +269,7 @@ class ModelReader:
                     raise Reject((*path, 1), "invalid length", "wrong-type")
                 return {tag: name}
             return {tag: name, **self.struct_seq(raw, fields, path, name, offset=1)}
-        raise Reject(
-            path, f"invalid type: {describe(raw)}, expected enum {type_name}", "wrong-type"
-        )
+        raise wrong_type(path, raw, f"enum {type_name}")
 
 
 def _skipped(f: F, value: Any) -> bool:

@@ -12,7 +12,9 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from ..codec.jsonparse import DupDict
-from ..codec.reader import Reject, describe
+from ..codec.reader import Reject
+from ..codec.reject import out_of_range, wrong_type
+from ..codec.reject import unknown_variant as codec_unknown_variant
 from .floats import to_f32
 
 
@@ -25,27 +27,26 @@ def unsigned(raw: Any, path: tuple[Any, ...], limit: int, name: str) -> int:
     if type(raw) is int:
         if 0 <= raw <= limit:
             return raw
-        kind = "negative-integer" if raw < 0 else "integer-overflow"
-        raise Reject(path, f"invalid value: integer `{raw}`, expected {name}", kind)
-    raise Reject(path, f"invalid type: {describe(raw)}, expected {name}", "wrong-type")
+        raise out_of_range(path, raw, name)
+    raise wrong_type(path, raw, name)
 
 
 def boolean(raw: Any, path: tuple[Any, ...]) -> bool:
     if raw is True or raw is False:
         return raw
-    raise Reject(path, f"invalid type: {describe(raw)}, expected a boolean", "wrong-type")
+    raise wrong_type(path, raw, "a boolean")
 
 
 def string(raw: Any, path: tuple[Any, ...]) -> str:
     if isinstance(raw, str):
         return raw
-    raise Reject(path, f"invalid type: {describe(raw)}, expected a string", "wrong-type")
+    raise wrong_type(path, raw, "a string")
 
 
 def number(raw: Any, path: tuple[Any, ...], name: str = "f64") -> float:
     """A float (``f64`` or ``f32``: integers too, booleans not), as f64."""
     if isinstance(raw, bool) or not isinstance(raw, (int, float)):
-        raise Reject(path, f"invalid type: {describe(raw)}, expected {name}", "wrong-type")
+        raise wrong_type(path, raw, name)
     return float(raw)
 
 
@@ -61,7 +62,7 @@ _RFC3339 = re.compile(
 def rfc3339(raw: Any, path: tuple[Any, ...]) -> str:
     """chrono ``DateTime<Utc>``: RFC 3339 in, ``to_rfc3339_opts(AutoSi, true)`` out."""
     if not isinstance(raw, str):
-        raise Reject(path, f"invalid type: {describe(raw)}, expected a formatted date and time")
+        raise wrong_type(path, raw, "a formatted date and time")
     m = _RFC3339.match(raw)
     if not m:
         raise Reject(path, f"input contains invalid characters or is not RFC 3339: {raw!r}")
@@ -87,8 +88,12 @@ def rfc3339(raw: Any, path: tuple[Any, ...]) -> str:
 
 
 def unknown_variant(name: str, variants: tuple[str, ...], path: tuple[Any, ...]) -> Reject:
-    expected = ", ".join(f"`{v}`" for v in variants)
-    return Reject(path, f"unknown variant `{name}`, expected one of {expected}", "unknown-variant")
+    return codec_unknown_variant(name, variants, path, "")
+
+
+def missing(path: tuple[Any, ...], key: str) -> Reject:
+    """serde's ``missing field``."""
+    return Reject(path, kind="missing-key", cause={"key": key})
 
 
 def known_variant(name: str, variants: tuple[str, ...], path: tuple[Any, ...]) -> str:
@@ -111,7 +116,7 @@ def refuse_duplicates(
 def tag_of(raw: dict[str, Any], tag: str, path: tuple[Any, ...]) -> Any:
     """An internally tagged enum's tag value: refused when missing or repeated."""
     if tag not in raw:
-        raise Reject(path, f"missing field `{tag}`", "missing-key")
+        raise missing(path, tag)
     if isinstance(raw, DupDict) and tag in raw.duplicates:
         raise Reject((*path, tag), f"duplicate field `{tag}`", "duplicate-key")
     return raw[tag]
