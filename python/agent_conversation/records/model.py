@@ -234,7 +234,9 @@ class ModelReader:
         if isinstance(raw, str):
             name = self.variant_name(raw, enum, path)
             if enum.variants[name] is not None:
-                raise Reject(path, "invalid type: unit variant, expected a variant with data")
+                raise Reject(
+                    path, "invalid type: unit variant, expected a variant with data", "wrong-type"
+                )
             return name
         if not isinstance(raw, dict) or len(raw) != 1 or isinstance(raw, DupDict):
             raise wrong_type(path, raw, f"enum {type_name}")
