@@ -5,10 +5,31 @@ For every wire revision ``schema/<crate>/<revision>/conversation.wire.schema.jso
 
 - ``models/<crate>_<revision>.py``: pydantic v2 models made by datamodel-code-generator (run as
   ``python -m datamodel_code_generator`` from this interpreter; pinned to 0.89.0) from the wire
-  view file as it stands (the form the crate writes; discriminated unions from its ``oneOf`` +
-  ``discriminator``). A class the generator emits identically in several revisions (together
-  with every class it refers to) is kept in the first module that has it; the later modules
-  import it from there (``share_classes``).
+  view (the form the crate writes; discriminated unions from its ``oneOf`` + ``discriminator``).
+  Each definition is written once:
+
+  - Named definitions stay named (``--use-type-alias``): ``timestamp: U64``, ``list[Content]``,
+    ``StopReason``, ``ProvenanceHint`` are aliases of the schema's $defs, not copies inlined
+    into every field (U64/U32 keep their bounds; the values are plain ints).
+  - The code generator reads the wire view with two definitions moved (``codegen_view``; the
+    same JSON Schema, the files under schema/ are untouched): the unions of the saved array's
+    items (AgentMessage, Message) are written in place, so ``SavedConversation`` lists the
+    message classes; phi-core's message metadata keys (``x-metadata``) move to one class per
+    revision that adds keys (``MetadataSince07``, ``MetadataSince08(MetadataSince07)``, ...),
+    which the message classes extend (``allOf``), instead of being repeated in each message.
+  - A definition the generator emits identically in several revisions (together with every
+    definition it refers to) is kept in the first module that has it; the later modules import
+    it from there (``share_classes``). Definitions of one name and text whose referents differ
+    (yoagent 0.8's ``UserMessage`` lists 0.8's ``ToolCallContent``) stay apart: each revision
+    keeps its own classes, so ``isinstance`` and ``model_validate`` tell revisions apart.
+  - The root alias becomes ``Message`` (the union of one saved message, for type checkers:
+    agent_conversation.typed_dialects) and ``class SavedConversation(RootModel[list[Message]])``.
+
+  What ``duplicates`` still pairs across these modules is that last kind: a message class (or
+  ``Content``, ``Message``, ``SavedConversation``) of the same text in two revisions whose names
+  refer to different classes. One generic definition could not serve them without changing what
+  the modules export (a class per revision, named after its schema definition): the per-revision
+  bindings would repeat the same names again.
 - ``models/wire.json``: the wire tables the codec reads, taken from the ``x-`` annotations of the
   wire views and, for what acceptance adds (required keys, aliases, duplicate-key rules), of the
   reader views, of the conversation schemas (``REVISIONS``) and of the configuration schemas
@@ -26,7 +47,6 @@ import argparse
 import ast
 import difflib
 import json
-import re
 import subprocess
 import sys
 import tempfile
