@@ -286,7 +286,8 @@ def _saved_conversation(body: str) -> str:
     TypeAliasType("SavedConversation", Annotated[list[<items>], Field(...)])`` and its docstring)
     into ``Message = <items>`` (the union of one saved message, for type checkers:
     ``agent_conversation.typed_dialects``) and ``class SavedConversation(RootModel[list[Message]])``
-    (``model_validate`` on a whole saved array)."""
+    (``model_validate`` on a whole saved array), its description the docstring, its title in
+    ``model_config``."""
     tree = ast.parse(body)
     nodes = list(tree.body)
     root = next(
@@ -303,27 +304,28 @@ def _saved_conversation(body: str) -> str:
     annotated = call.args[1].slice
     assert isinstance(annotated, ast.Tuple)
     items, field = annotated.elts
-    assert isinstance(items, ast.Subscript)
+    assert isinstance(items, ast.Subscript) and isinstance(field, ast.Call)
     union = " ".join(ast.unparse(items.slice).split())
-    field_source = ast.get_source_segment(body, field, padded=False)
+    title = next(ast.literal_eval(k.value) for k in field.keywords if k.arg == "title")
     lines = body.splitlines()
     after = nodes[root + 1] if root + 1 < len(nodes) else None
-    doc = ""
     end = nodes[root].end_lineno or 0
-    if isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant):
-        doc = after.value.value
-        end = after.end_lineno or end
+    if not (isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant)):
+        raise SystemExit("no docstring after the SavedConversation alias")
+    doc, end = str(after.value.value).strip(), after.end_lineno or end
     head = "\n".join(lines[: nodes[root].lineno - 1]).rstrip("\n")
     tail = "\n".join(lines[end:]).strip("\n")
     saved = (
         "# The union of one saved message (SavedConversation's items).\n"
         f"Message = {union}\n\n\n"
         "class SavedConversation(RootModel[list[Message]]):\n"
-        f'    """\n    {doc.strip()}\n    """\n\n'
-        f"    root: Annotated[\n        list[Message],\n        {field_source},\n    ]\n"
+        f'    """\n    {doc}\n    """\n\n'
+        f"    model_config = ConfigDict(title={json.dumps(title)})\n"
     )
     text = head + "\n\n\n" + saved + (f"\n\n{tail}\n" if tail else "")
-    return text.replace("from pydantic import Field\n", "from pydantic import Field, RootModel\n")
+    return text.replace(
+        "from pydantic import Field\n", "from pydantic import ConfigDict, Field, RootModel\n"
+    )
 
 
 # ---------------------------------------------------------------------------------------------

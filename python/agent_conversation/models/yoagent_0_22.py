@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from agent_conversation.models._base import WireModel
-from pydantic import Field, RootModel
+from pydantic import ConfigDict, Field, RootModel
 from typing_extensions import TypeAliasType
 
 # Classes identical in an earlier revision are imported from its module.
@@ -120,10 +120,4 @@ class SavedConversation(RootModel[list[Message]]):
     What save_messages() writes (the wire view: each type in the one form the crate writes, canonical keys, no aliases). What restore_messages() accepts is the reader view, conversation.reader.schema.json.
     """
 
-    root: Annotated[
-        list[Message],
-        Field(
-            description="What save_messages() writes (the wire view: each type in the one form the crate writes, canonical keys, no aliases). What restore_messages() accepts is the reader view, conversation.reader.schema.json.",
-            title="yoagent 0.22 saved conversation (wire view)",
-        ),
-    ]
+    model_config = ConfigDict(title="yoagent 0.22 saved conversation (wire view)")
