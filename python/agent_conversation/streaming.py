@@ -52,7 +52,7 @@ def read_stream(
     return found, sinks[found.dialect]
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # compared by identity; its payload may be large
 class StreamedConversion(LossReport):
     """A conversion made batch by batch: the target's bytes (``payload``) and the losses, as
     :class:`~.conversion.ConversionResult` has them."""
