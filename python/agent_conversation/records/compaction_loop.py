@@ -202,4 +202,4 @@ class RunCompaction:
 
 
 def _problem(line: int, message: str) -> Problem:
-    return Problem(None, "", line, None, message, "shape")
+    return Problem(None, "", line, 1, message, "shape")  # the event line, from its start
