@@ -49,8 +49,9 @@ def _assistant(rng: random.Random, ts: int, calls: list[str], v26: bool) -> dict
         args = {"part": i, "path": "/tmp/" + rng.choice(WORDS)}
         if rng.random() < 0.3:
             args["list"] = [1, 2.5, None, True]
-        content.append({"type": "toolCall", "id": call, "name": rng.choice(["dump", "bash", "grep"]),
-                        "arguments": dict(sorted(args.items()))})  # fmt: skip
+        name = rng.choice(["dump", "bash", "grep"])
+        arguments = dict(sorted(args.items()))  # serde_json's Map (no preserve_order) sorts
+        content.append({"type": "toolCall", "id": call, "name": name, "arguments": arguments})
     n = ts % 97
     usage = {"input": 100 * n + 7, "output": 20 + n, "cacheRead": 50, "cacheWrite": 3,
              "totalTokens": 180 + 101 * n}  # fmt: skip
@@ -62,8 +63,10 @@ def _result(rng: random.Random, ts: int, call: str, name: str) -> dict[str, Any]
     blocks = [{"type": "text", "text": _text(rng, rng.choice([0, 1, 3, 8, 20, 60]))}
               for _ in range(rng.choice([1, 1, 1, 2, 3]))]  # fmt: skip
     if rng.random() < 0.1:
-        blocks.insert(rng.randint(0, len(blocks)),
-                      {"type": "image", "data": "QUJD" * 100, "mimeType": "image/png"})
+        blocks.insert(
+            rng.randint(0, len(blocks)),
+            {"type": "image", "data": "QUJD" * 100, "mimeType": "image/png"},
+        )
     return {"role": "toolResult", "toolCallId": call, "toolName": name, "content": blocks,
             "isError": rng.random() < 0.1, "timestamp": ts}  # fmt: skip
 

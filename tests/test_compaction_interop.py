@@ -138,7 +138,9 @@ def test_history_from_events_replays_the_loop_s_compaction(loops_bin: Path, vers
     bad = []
     for case, theirs in zip(cases, answers, strict=True):
         events = "".join(line + "\n" for line in theirs["events"])
-        compacted += sum(json.loads(e).get("stats", {}).get("compactions", 0) for e in theirs["events"])
+        compacted += sum(
+            json.loads(e).get("stats", {}).get("compactions", 0) for e in theirs["events"]
+        )
         expected = ac.dumps(ac.loads(theirs["messages"], dialect), float_format="zmij")
         ours = history_from_events(events, dialect, context_config=case["config"])
         if ac.dumps(ours, float_format="zmij") != expected:

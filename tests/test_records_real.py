@@ -91,7 +91,9 @@ def test_history_from_events_is_what_save_messages_returned(run: Path) -> None:
     expected = meta.get("restore_save") or (run / "messages.json").read_text(encoding="utf-8")
     limit = HISTORY_LIMITS.get(run.name)
     config = _context_config(meta)
-    ours = ac.dumps(history_from_events(events, dialect, context_config=config), float_format="zmij")
+    ours = ac.dumps(
+        history_from_events(events, dialect, context_config=config), float_format="zmij"
+    )
     if limit is None:
         assert ours == expected
     else:

@@ -158,14 +158,14 @@ def _head_tail(text: str, max_lines: int) -> str:
 def _block_budgets(content: list[Any], max_lines: int) -> list[int]:
     """``block_budgets`` (0.26.6): one line cap shared by a result's text blocks."""
     counts = [
-        len(rust_lines(b[BLOCK.text])) if b[BLOCK.type] == CONTENT.text else None
-        for b in content
+        len(rust_lines(b[BLOCK.text])) if b[BLOCK.type] == CONTENT.text else None for b in content
     ]
     budgets = [USIZE_MAX] * len(content)
     if min(sum(n for n in counts if n is not None), USIZE_MAX) <= max_lines:
         return budgets
     order = sorted((n, i) for i, n in enumerate(counts) if n is not None)
-    left, rest, cut = max_lines, len(order), []
+    left, rest = max_lines, len(order)
+    cut: list[int] = []
     for n, i in order:
         if not cut and n <= left // rest:
             budgets[i] = n
@@ -205,18 +205,8 @@ def user_text(text: str, timestamp: int) -> Message:
     return {MESSAGE.role: ROLE.user, MESSAGE.content: [block], MESSAGE.timestamp: timestamp}
 
 
-def _timestamp(message: Message) -> int:
-    return 0 if message.get(MESSAGE.role) == ROLE.extension else message[MESSAGE.timestamp]
-
-
 def _is(message: Message, role: str) -> bool:
     return message.get(MESSAGE.role) == role
-
-
-def _opens_calls(message: Message) -> bool:
-    return _is(message, ROLE.assistant) and any(
-        b[BLOCK.type] == CONTENT.tool_call for b in message[MESSAGE.content]
-    )
 
 
 def _level2(messages: list[Message], keep_recent: int) -> list[Message]:
@@ -242,7 +232,9 @@ def _level2(messages: list[Message], keep_recent: int) -> list[Message]:
                 and len(b[BLOCK.text].encode("utf-8")) <= _SUMMARY_TEXT_MAX
             ]
             calls = sum(1 for b in content if b[BLOCK.type] == CONTENT.tool_call)
-            summary = " ".join(texts) if texts else _TOOLS_USED.format(calls) if calls else _RESPONSE
+            summary = (
+                " ".join(texts) if texts else _TOOLS_USED.format(calls) if calls else _RESPONSE
+            )
             out.append(user_text(SUMMARY_PREFIX + summary, message[MESSAGE.timestamp]))
             i += 1
             while i < boundary and _is(messages[i], ROLE.tool_result):
@@ -254,9 +246,7 @@ def _level2(messages: list[Message], keep_recent: int) -> list[Message]:
     return out + messages[boundary:]
 
 
-def compact_messages(
-    messages: list[Message], config: Settings, rules: Rules
-) -> list[Message]:
+def compact_messages(messages: list[Message], config: Settings, rules: Rules) -> list[Message]:
     """``compact_messages(messages, config)`` of the crate version ``rules`` describe."""
     from .compaction_drop import level3
 

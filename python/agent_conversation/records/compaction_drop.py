@@ -136,7 +136,9 @@ def _keep_protected(
         starts = (s for s in range(head_end, turn) if not _is(messages[s], ROLE.tool_result))
         return build(True, ask, next((s for s in starts if size(s) <= target), turn))
     ask = _latest_ask(messages, 0, length)
-    tails = [s for s in range(turn, length + 1) if s == length or not _is(messages[s], ROLE.tool_result)]
+    tails = [
+        s for s in range(turn, length + 1) if s == length or not _is(messages[s], ROLE.tool_result)
+    ]
     tries = [(ask, turn), (None, turn)] + [(a, s) for a in (ask, None) for s in tails]
     for a, s in tries:
         if marker_tokens + ask_tokens(a, s) + suffix[s] <= budget:

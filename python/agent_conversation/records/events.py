@@ -18,6 +18,8 @@ from ..codec.jsonparse import JsonSyntaxError, parse_value, position, value_posi
 from ..codec.reader import Reject
 from ..conversation import Conversation
 from ..errors import ConversationError, Problem, decode_utf8, pointer
+from .compaction_loop import RunCompaction
+from .configs import Config
 from .event_models import (
     EVENT_VERSIONS,
     event_model,
@@ -25,8 +27,6 @@ from .event_models import (
     history_roles,
     revert_rule,
 )
-from .compaction_loop import RunCompaction
-from .configs import Config
 from .model import ModelReader, to_json
 from .types import AgentEvent
 

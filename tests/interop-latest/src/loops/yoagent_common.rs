@@ -509,7 +509,8 @@ async fn compaction() -> RunOutput {
     config.keep_recent = 2;
     config.keep_first = 1;
     config.tool_output_max_lines = 6;
-    let context_config = serde_json::to_string(&config).expect("ContextConfig");
+    // Through a Value: its map is sorted, so the override HashMap's order does not vary per run.
+    let context_config = serde_json::to_value(&config).expect("ContextConfig").to_string();
     let mut agent = base_agent(replies).with_context_config(config);
     let mut events = Vec::new();
     prompt(&mut agent, user("Read the logs, part by part."), &mut events).await;
