@@ -95,9 +95,9 @@ def _turns(n: int, lines: int) -> list[dict[str, Any]]:
     ]
     for i in range(n):
         call = {"type": "toolCall", "id": f"c{i}", "name": "bash", "arguments": {"i": i}}
+        usage = dict.fromkeys(["input", "output", "cacheRead", "cacheWrite", "totalTokens"], 0)
         out.append({"role": "assistant", "content": [call], "stopReason": "toolUse",
-                    "model": "m", "provider": "p", "usage": {"input": 0, "output": 0,
-                    "cacheRead": 0, "cacheWrite": 0, "totalTokens": 0}, "timestamp": 2 + i})  # fmt: skip
+                    "model": "m", "provider": "p", "usage": usage, "timestamp": 2 + i})  # fmt: skip
         out.append({**_result(_lines(f"{i}-", lines)), "toolCallId": f"c{i}", "timestamp": 2 + i})
     return out
 
