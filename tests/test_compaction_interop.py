@@ -15,6 +15,7 @@ import json
 import os
 import random
 import subprocess
+import tempfile
 import threading
 from collections import Counter
 from pathlib import Path
@@ -68,11 +69,14 @@ def loops_bin() -> Path:
 
 
 def _answers_cases(binary: Path) -> bool:
+    """Whether ``binary`` has the ``--compaction`` mode (one without it would take the flag for
+    its output directory: it runs in a scratch directory)."""
     probe = {"mode": "compact", "config": config(random.Random(0), 10), "messages": "[]"}
-    proc = subprocess.run(
-        [str(binary), "--compaction", "yoagent-0.26.6"], input=json.dumps(probe) + "\n",
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+    with tempfile.TemporaryDirectory() as scratch:
+        proc = subprocess.run(
+            [str(binary), "--compaction", "yoagent-0.26.6"], input=json.dumps(probe) + "\n",
+            capture_output=True, text=True, timeout=120, cwd=scratch,
+        )  # fmt: skip
     return proc.stdout.strip() == '{"messages":"[]"}'
 
 
