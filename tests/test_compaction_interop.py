@@ -84,7 +84,7 @@ def run_cases(binary: Path, version: str, cases: list[dict[str, Any]]) -> list[d
     lines = "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases)
     proc = subprocess.Popen(
         [str(binary), "--compaction", f"yoagent-{version}"], stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE, text=True, encoding="utf-8",
+        stdout=subprocess.PIPE, text=True, encoding="utf-8", cwd=tempfile.gettempdir(),
     )  # fmt: skip
     assert proc.stdin is not None and proc.stdout is not None
 
