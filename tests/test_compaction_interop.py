@@ -16,7 +16,6 @@ import os
 import random
 import subprocess
 import tempfile
-import threading
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,7 @@ from agent_conversation.records.compaction_loop import context_settings
 from agent_conversation.records.events import _start_messages, history_from_events
 from agent_conversation.records.model import to_json
 from compaction_cases import config, history, script
-from interop_harness import cargo
+from interop_harness import cargo, pipe_json_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = ROOT / "tests" / "interop-latest" / "Cargo.toml"
@@ -81,26 +80,8 @@ def _answers_cases(binary: Path) -> bool:
 
 
 def run_cases(binary: Path, version: str, cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    lines = "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases)
-    proc = subprocess.Popen(
-        [str(binary), "--compaction", f"yoagent-{version}"], stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE, text=True, encoding="utf-8", cwd=tempfile.gettempdir(),
-    )  # fmt: skip
-    assert proc.stdin is not None and proc.stdout is not None
-
-    def feed() -> None:
-        assert proc.stdin is not None
-        proc.stdin.write(lines)
-        proc.stdin.close()
-
-    writer = threading.Thread(target=feed)
-    writer.start()
-    out = proc.stdout.read()
-    writer.join()
-    assert proc.wait(timeout=300) == 0
-    answers = [json.loads(line) for line in out.split("\n") if line.strip()]
-    assert len(answers) == len(cases)
-    return answers
+    command = [str(binary), "--compaction", f"yoagent-{version}"]
+    return pipe_json_lines(command, cases, cwd=tempfile.gettempdir())
 
 
 def _level(before: list[Any], after: list[Any], rules: Any) -> str:
