@@ -146,6 +146,13 @@ def test_history_from_events_replays_the_loop_s_compaction(loops_bin: Path, vers
         ours = history_from_events(events, dialect, context_config=case["config"])
         if ac.dumps(ours, float_format="zmij") != expected:
             bad.append((case, theirs))
+        # Cut before the last AgentEnd: the last run from its MessageEnd events, whose tool
+        # results are the whole outputs (the loop appended them cut to the line cap).
+        assert json.loads(theirs["events"][-1])["type"] == "agentEnd"
+        cut = "".join(line + "\n" for line in theirs["events"][:-1])
+        ours = history_from_events(cut, dialect, context_config=case["config"])
+        if ac.dumps(ours, float_format="zmij") != expected:
+            bad.append((case, "cut before the last AgentEnd"))
     print(f"\nagent loop {version}: {len(cases) - len(bad)}/{len(cases)} histories agree "
           f"({compacted} compactions)")  # fmt: skip
     assert not bad, bad[0]

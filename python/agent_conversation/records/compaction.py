@@ -55,6 +55,7 @@ class Settings:
     overrides: Mapping[str, int]  # tool_output_max_lines_overrides
     compact_target_ratio: float
     compact_headroom_turns: int | None
+    truncate_on_append: bool = False  # truncate_tool_output_on_append
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,16 @@ from typing import Any
 
 from ..errors import ConversationError, Problem
 from ..record_names import MESSAGE, ROLE, USAGE, Names
-from .compaction import RULES, Message, Rules, Settings, compact_messages, f32, total_tokens
+from .compaction import (
+    RULES,
+    Message,
+    Rules,
+    Settings,
+    compact_messages,
+    f32,
+    total_tokens,
+    truncate_tool_output,
+)
 from .config_spec import config_revisions, config_spec
 from .configs import Config, dumps_config, loads_config
 
@@ -64,6 +73,7 @@ def context_settings(config: Config | str | bytes | Mapping[str, Any], dialect: 
         overrides=dict(value.get(CONTEXT.tool_output_max_lines_overrides) or {}),
         compact_target_ratio=f32(ratio),
         compact_headroom_turns=value.get(CONTEXT.compact_headroom_turns),
+        truncate_on_append=bool(value.get(CONTEXT.truncate_tool_output_on_append)),
     )
 
 
@@ -147,11 +157,19 @@ class _Loop:
 
 
 def replay_run(
-    history: list[Message], new: list[Message], config: Settings, rules: Rules
+    history: list[Message],
+    new: list[Message],
+    config: Settings,
+    rules: Rules,
+    announced: bool = False,
 ) -> tuple[list[Message], int]:
     """The history after a run (and how many times it was compacted): ``new`` appended the way
     the loop appends it, compacting before each model reply. The messages before the run's
-    first assistant message are its prompts (appended before the loop starts)."""
+    first assistant message are its prompts (appended before the loop starts).
+
+    ``announced``: ``new`` are the run's ``MessageEnd`` messages (it has no ``AgentEnd``), whose
+    tool results carry the whole output: the loop appends them cut to the line cap when
+    ``truncate_tool_output_on_append`` is set (without a stash key: no ``shared_state``)."""
     loop = _Loop(config, rules)
     context = list(history)
     for message in new:
@@ -159,6 +177,8 @@ def replay_run(
             context = loop.compact(context)
             context.append(message)
             loop.record(message, len(context) - 1)
+        elif announced and config.truncate_on_append:
+            context.append(truncate_tool_output(message, config, rules))
         else:
             context.append(message)
     return context, loop.compactions
@@ -181,7 +201,12 @@ class RunCompaction:
             self.settings = context_settings(config, name)
 
     def apply(
-        self, history: list[Message], new: list[Message], reported: int | None, line: int
+        self,
+        history: list[Message],
+        new: list[Message],
+        reported: int | None,
+        line: int,
+        ended: bool = True,
     ) -> list[Message]:
         """``history`` after the run whose new messages are ``new``; ``reported``: its
         ``AgentEnd`` compaction count (None: the run did not end, or the crate has none)."""
@@ -192,7 +217,7 @@ class RunCompaction:
                     "no event records: pass the ContextConfig the agent ran with "
                     "(context_config=) to replay them"))])  # fmt: skip
             return history + new
-        after, count = replay_run(history, new, self.settings, self.rules)
+        after, count = replay_run(history, new, self.settings, self.rules, not ended)
         if reported is not None and count != reported:
             raise ConversationError([_problem(line, (
                 f"the run's AgentEnd reports {reported} compaction(s), replaying it with "

@@ -227,6 +227,9 @@ def history_from_events(
     without one runs with ``ContextConfig::default()`` or ``from_context_window``) and each run
     is replayed as the crate's loop does it (:mod:`.compaction_loop`; yoagent 0.18.x and
     0.26.6), checked against that count. A run that reports compactions without it is refused.
+    A run without ``AgentEnd`` is rebuilt from its ``MessageEnd`` messages, whose tool results
+    carry the whole output: with ``context_config`` they are cut to the line cap as the loop
+    appended them (``truncate_tool_output_on_append``); without it they stay whole.
 
     What no event carries, so no stream can tell: records the app adds between runs (an Agent
     API ``append_message``, a yoagent session fork with ``replace_messages``) — cut the stream
@@ -260,7 +263,7 @@ def history_from_events(
         if marks == "run-start":
             if not ended:
                 new = _tagged(run, messages, reverts, stream.dialect)
-                messages = compaction.apply(messages, new, None, last)
+                messages = compaction.apply(messages, new, None, last, ended=False)
             run, ended, turn, reverts = [], False, 0, []
         elif marks == "turn-start":
             turn = event[role["index"]] + 1
@@ -276,7 +279,7 @@ def history_from_events(
         last = line
     if not ended:
         new = _tagged(run, messages, reverts, stream.dialect)
-        messages = compaction.apply(messages, new, None, last)
+        messages = compaction.apply(messages, new, None, last, ended=False)
     return loads(to_json(messages), resolve(stream.dialect))
 
 
