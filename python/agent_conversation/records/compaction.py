@@ -13,6 +13,7 @@ The crate's texts (markers, summaries) are its constants, copied below with thei
 from __future__ import annotations
 
 import math
+import struct
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -71,17 +72,19 @@ class Rules:
 
 def f32(value: float) -> float:
     """``value as f32`` (round to nearest, overflow to infinity)."""
-    import struct
-
     try:
         return float(struct.unpack("f", struct.pack("f", value))[0])
     except OverflowError:
         return math.copysign(math.inf, value)
 
 
+# The crate versions whose compaction is emulated (0.18.0 and 0.18.1 have the same context.rs
+# and loop); "0.18" names that revision.
+_V18 = Rules(f32(0.15), False, False, False, False)
 RULES = {
-    "0.18.0": Rules(f32(0.15), False, False, False, False),
-    "0.18.1": Rules(f32(0.15), False, False, False, False),
+    "0.18": _V18,
+    "0.18.0": _V18,
+    "0.18.1": _V18,
     "0.26.6": Rules(f32(0.30), True, True, True, True),
 }
 
