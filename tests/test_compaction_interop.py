@@ -25,7 +25,7 @@ import pytest
 from agent_conversation.records.compaction import RULES, compact_messages, total_tokens
 from agent_conversation.records.compaction_loop import context_settings
 from agent_conversation.records.events import _start_messages, history_from_events
-from agent_conversation.records.model import to_json
+from agent_conversation.records.jsontext import to_json
 from compaction_cases import config, history, script
 from interop_harness import cargo, pipe_json_lines
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..record_names import BLOCK, CONTENT, MESSAGE, ROLE
-from .model import to_json
+from .jsontext import to_json
 
 USIZE_MAX = 2**64 - 1
 # context.rs: the truncation marker takes 3 lines; a cut block keeps at least 5 (0.26.6).
