@@ -172,83 +172,86 @@ class Parser(ScalarParser):
         spans: list[tuple[int, int]] | None,
         first: bool,
     ) -> tuple[list[Any], int]:
-        """An array's elements from ``i`` (after ``[`` or after an element) to its ``]``."""
+        """An array's elements from ``i`` (after ``[`` or after an element) to its ``]``; with
+        ``spans``, each element's (start, end)."""
+        items, i = self.members(i, path, out, spans, first)
+        assert isinstance(items, list)
+        return items, i
+
+    def obj(self, i: int, path: tuple[Any, ...]) -> tuple[dict[str, Any], int]:
+        self._enter(i)
+        entries, i = self.members(i + 1, path, {}, None, True)
+        assert isinstance(entries, dict)
+        return entries, i
+
+    def members(
+        self,
+        i: int,
+        path: tuple[Any, ...],
+        out: list[Any] | dict[str, Any],
+        spans: list[tuple[int, int]] | None,
+        first: bool,
+    ) -> tuple[list[Any] | dict[str, Any], int]:
+        """A container's members from ``i`` to its closing bracket, as serde steps between
+        them: an array's elements appended to the list ``out``, an object's entries put in the
+        dict ``out`` (a :class:`DupDict` once a key repeats)."""
         text = self.text
+        close = "]" if type(out) is list else "}"
+        at_end, comma_first, no_comma = _BETWEEN_MEMBERS[close]
         while True:
-            i = self.member(i, "]", first)
-            if text[i] == "]":
+            i = self.ws(i)
+            if i >= self.n:
+                raise self.peek_fail(at_end, i)
+            c = text[i]
+            if c == close:
                 self.depth += 1
                 return out, i + 1
+            if c == ",":
+                if first:
+                    raise self.peek_fail(comma_first, i)
+                i = self.ws(i + 1)
+                if i >= self.n:
+                    raise self.peek_fail("EOF while parsing a value", i)
+                c = text[i]
+                if c == close:
+                    raise self.peek_fail("trailing comma", i)
+            elif not first:
+                raise self.peek_fail(no_comma, i)
             first = False
-            if spans is None:
+            if not isinstance(out, list):  # an object's entry: "key": value
+                if c != '"':
+                    raise self.peek_fail("key must be a string", i)
+                m = SIMPLE_STR.match(text, i)
+                if m is not None:
+                    key, i = m.group(1), m.end()
+                else:
+                    key, i = self.string(i + 1)
+                i = self.ws(i)
+                if i >= self.n:
+                    raise self.peek_fail("EOF while parsing an object", i)
+                if text[i] != ":":
+                    raise self.peek_fail("expected `:`", i)
+                i = self.ws(i + 1)
+                if i >= self.n:
+                    raise self.peek_fail("EOF while parsing a value", i)
+                value, i = self.value(i, (*path, key))
+                if key in out:
+                    if not isinstance(out, DupDict):
+                        dup = DupDict()
+                        dup.update(out)
+                        out = dup
+                    out.duplicates.append(key)
+                out[key] = value
+            elif spans is None:
                 value, i = self.value(i, (*path, len(out)))
+                out.append(value)
             else:
                 start = i
                 self.element = len(out)
                 value, i = self.value(i, (*path, len(out)))
                 self.element = None
                 spans.append((start, i))
-            out.append(value)
-
-    def member(self, i: int, close: str, first: bool) -> int:
-        """serde's step to a container's next member from ``i``: past whitespace and, unless
-        ``first``, a comma. Where the member starts, or where ``close`` ends the container."""
-        text = self.text
-        at_end, comma_first, no_comma = _BETWEEN_MEMBERS[close]
-        i = self.ws(i)
-        if i >= self.n:
-            raise self.peek_fail(at_end, i)
-        c = text[i]
-        if c == close:
-            return i
-        if c == ",":
-            if first:
-                raise self.peek_fail(comma_first, i)
-            i = self.ws(i + 1)
-            if i >= self.n:
-                raise self.peek_fail("EOF while parsing a value", i)
-            if text[i] == close:
-                raise self.peek_fail("trailing comma", i)
-        elif not first:
-            raise self.peek_fail(no_comma, i)
-        return i
-
-    def obj(self, i: int, path: tuple[Any, ...]) -> tuple[dict[str, Any], int]:
-        text = self.text
-        self._enter(i)
-        i += 1
-        out: dict[str, Any] = {}
-        first = True
-        while True:
-            i = self.member(i, "}", first)
-            c = text[i]
-            if c == "}":
-                self.depth += 1
-                return out, i + 1
-            first = False
-            if c != '"':
-                raise self.peek_fail("key must be a string", i)
-            m = SIMPLE_STR.match(text, i)
-            if m is not None:
-                key, i = m.group(1), m.end()
-            else:
-                key, i = self.string(i + 1)
-            i = self.ws(i)
-            if i >= self.n:
-                raise self.peek_fail("EOF while parsing an object", i)
-            if text[i] != ":":
-                raise self.peek_fail("expected `:`", i)
-            i = self.ws(i + 1)
-            if i >= self.n:
-                raise self.peek_fail("EOF while parsing a value", i)
-            value, i = self.value(i, (*path, key))
-            if key in out:
-                if not isinstance(out, DupDict):
-                    dup = DupDict()
-                    dup.update(out)
-                    out = dup
-                out.duplicates.append(key)
-            out[key] = value
+                out.append(value)
 
 
 def parse_document(text: str) -> tuple[list[Any], list[tuple[int, int]]]:
