@@ -41,7 +41,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .api import _collector_paused, loads, render
+from .api import _collector_paused, loads
+from .rendering import render
 from .codec.spec import Spec, get_spec
 from .codec.wirefacts import STOP_KEY, is_extension_record
 from .conversation import Conversation

@@ -144,7 +144,7 @@ class _ConvertSink:
         if self.waiting and self.style is None and not final:
             return
         self.waiting = False
-        from .api import render
+        from .rendering import render_bytes
         from .codec.numbers import DEFAULT_FLOAT_FORMAT
         from .codec.spec import get_spec
         from .conversation import Conversation
@@ -159,7 +159,7 @@ class _ConvertSink:
         if fmt == "auto":
             fmt = self.style or DEFAULT_FLOAT_FORMAT
         memory = self.memory or None
-        text, raw = render(conv, self.target, fmt, memory)
+        data, raw = render_bytes(conv, self.target, fmt, memory)
         base = self.base
         self.writer_losses += [
             _shift(_writer_loss(w.path, w.kind, mapped, source_spec, spec, self.name), base)
@@ -173,7 +173,7 @@ class _ConvertSink:
         self.memory = {}
         self.check = [i for i in self.check if i >= end]
         self.changes += [_shift(c, base) for c in changes]
-        body = text.encode("utf-8")[1:-1]
+        body = data[1:-1]
         if len(self.out) > 1:
             self.out += b","
         self.out += body

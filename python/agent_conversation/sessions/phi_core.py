@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..best_reading import best_reading
 from ..codec.fastread import FastReader
 from ..codec.floats import FloatLog, drift_cause, surviving
 from ..codec.jsonparse import JsonSyntaxError, parse_value, position, value_positions
@@ -113,22 +114,10 @@ def loads_phi_session_exact(data: str | bytes, dialect: str = "auto") -> PhiSess
             ]
         )
     names = [resolve(dialect)] if dialect != "auto" else phi_session_dialects()
-    first_error: ConversationError | None = None
-    best: PhiSession | None = None
-    for name in names:
-        try:
-            session = _read_phi(sites, name, locate, layout)
-        except ConversationError as err:
-            first_error = first_error or err
-            continue
-        if not session.notes:
-            return _phi_floats(session, text, floats)
-        if best is None or len(session.notes) < len(best.notes):
-            best = session
-    if best is not None:
-        return _phi_floats(best, text, floats)
-    assert first_error is not None
-    raise first_error
+    best = best_reading(
+        names, lambda name, _: _read_phi(sites, name, locate, layout), lambda s: s.notes
+    )
+    return _phi_floats(best, text, floats)
 
 
 def _phi_floats(session: PhiSession, text: str, floats: FloatLog) -> PhiSession:

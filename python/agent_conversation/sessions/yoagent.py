@@ -12,6 +12,7 @@ reader (:mod:`.yoagent_exact`), which property tests prove gives the same result
 
 from __future__ import annotations
 
+from ..best_reading import best_reading
 from ..codec.spec import get_spec
 from ..codec.writer import write
 from ..dialects import has_sessions, known_dialects, resolve, sessions_from
@@ -68,22 +69,8 @@ def loads_session(
 def loads_session_exact(data: str | bytes, names: list[str], float_format: str) -> Session:
     """The exact reader over the whole file (the reference the fast path is tested against)."""
     text = decode_utf8(data)
-    first_error: ConversationError | None = None
-    best: Session | None = None
-    for name in names:
-        try:
-            session = read_exact(text, name)
-        except ConversationError as err:
-            first_error = first_error or err
-            continue
-        if not session.notes:
-            return with_floats(session, float_format)
-        if best is None or len(session.notes) < len(best.notes):
-            best = session
-    if best is not None:
-        return with_floats(best, float_format)
-    assert first_error is not None
-    raise first_error
+    best = best_reading(names, lambda name, _: read_exact(text, name), lambda s: s.notes)
+    return with_floats(best, float_format)
 
 
 def dumps_session(
