@@ -42,7 +42,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from .api import _collector_paused, loads
-from .rendering import render
 from .codec.spec import Spec, get_spec
 from .codec.wirefacts import STOP_KEY, is_extension_record
 from .conversation import Conversation
@@ -50,6 +49,7 @@ from .conversion_losses import _drifts, _dropped_note, _not_lost, _null_metadata
 from .dialects import resolve
 from .errors import ConversationError, Loss, Problem, lost
 from .models.wire import REVISIONS
+from .rendering import render
 from .sessions.lines import MESSAGE as ENTRY_MESSAGE
 from .sessions.lines import session_line
 

@@ -144,12 +144,12 @@ class _ConvertSink:
         if self.waiting and self.style is None and not final:
             return
         self.waiting = False
-        from .rendering import render_bytes
         from .codec.numbers import DEFAULT_FLOAT_FORMAT
         from .codec.spec import get_spec
         from .conversation import Conversation
         from .conversion import _drifts, _map_stop_reasons, _writer_loss
         from .models.wire import REVISIONS
+        from .rendering import render_bytes
 
         spec = get_spec(self.target)
         source_spec = get_spec(self.source) if self.source in REVISIONS else None

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -898,15 +899,20 @@ def signals(tree: list[Any]) -> dict[str, bool]:
 def likely_order(tree: list[Any], dialects: list[str]) -> list[str]:
     """Dialects ordered from most to least likely to have written this document."""
     hint = signals(tree)
+    return list(_order(hint["phi"], hint["camel"], tuple(dialects)))
+
+
+@lru_cache(maxsize=16)
+def _order(phi_hint: bool, camel_hint: bool, dialects: tuple[str, ...]) -> tuple[str, ...]:
     yo = [d for d in reversed(dialects) if d.startswith("yoagent@")]
     phi = [d for d in reversed(dialects) if d.startswith("phi-core@")]
     camel = [d for d in yo if _is_camel(d)]
     snake = [d for d in yo if not _is_camel(d)]
-    if hint["phi"]:
-        return phi + camel + snake
-    if hint["camel"]:
-        return camel + snake + phi
-    return snake + camel + phi
+    if phi_hint:
+        return (*phi, *camel, *snake)
+    if camel_hint:
+        return (*camel, *snake, *phi)
+    return (*snake, *camel, *phi)
 
 
 def _is_camel(dialect: str) -> bool:
