@@ -851,55 +851,46 @@ def locate(parsed: Parsed, note: Finding) -> Problem:
     return Problem.of(index, note, *place(note), place=place)
 
 
-def signals(tree: list[Any]) -> dict[str, bool]:
-    """Cheap hints of which crate wrote a document (looks at the first LLM messages); every key
-    and value comes from the wire tables (:mod:`.wirefacts`)."""
-    found = dict(camel=False, snake=False, phi=False, yoagent_stop=False, provider_snake=False)
+def signals(tree: list[Any]) -> tuple[bool, bool]:
+    """Cheap hints of which crate wrote a document (looks at the first LLM messages): (phi-core,
+    camelCase yoagent); every key and value comes from the wire tables (:mod:`.wirefacts`)."""
+    camel = False
     seen = 0
     for m in tree:
-        role = m.get(MESSAGE_TAG) if isinstance(m, dict) else None
-        if not isinstance(role, str) or role not in MESSAGE_ROLES:
+        role = m.get(MESSAGE_TAG) if type(m) is dict else None
+        if type(role) is not str or role not in MESSAGE_ROLES:
             continue
         seen += 1
         keys = list(m)
         if keys and keys[0] != MESSAGE_TAG and keys == sorted(keys):
-            found["phi"] = True
-        if not facts.PHI_METADATA.isdisjoint(m):
-            found["phi"] = True
-        if not facts.CAMEL_ASSISTANT.isdisjoint(m):
-            found["camel"] = True
+            return True, camel
         stop = m.get(facts.STOP_KEY)
-        if not isinstance(stop, str):
-            pass
-        elif stop in facts.YOAGENT_ONLY_STOPS:
-            found["yoagent_stop"] = True
-        elif stop in facts.PHI_ONLY_STOPS:
-            found["phi"] = True
+        if not facts.PHI_METADATA.isdisjoint(m) or (
+            type(stop) is str and stop in facts.PHI_ONLY_STOPS
+        ):
+            return True, camel
+        if not camel and not facts.CAMEL_ASSISTANT.isdisjoint(m):
+            camel = True
         usage = m.get(facts.USAGE_KEY)
-        if isinstance(usage, dict):
+        if type(usage) is dict:
             if not facts.PHI_ONLY_USAGE.isdisjoint(usage):
-                found["phi"] = True
-            if not facts.CAMEL_USAGE.isdisjoint(usage):
-                found["camel"] = True
-            if not facts.SNAKE_USAGE.isdisjoint(usage):
-                found["snake"] = True
-        content = m.get(facts.CONTENT_KEY)
-        if isinstance(content, list):
-            for block in content:
-                if isinstance(block, dict):
-                    if not facts.CAMEL_TOOL_CALL.isdisjoint(block):
-                        found["camel"] = True
-                    elif not facts.SNAKE_TOOL_CALL.isdisjoint(block):
-                        found["provider_snake"] = True
+                return True, camel
+            if not camel and not facts.CAMEL_USAGE.isdisjoint(usage):
+                camel = True
+        if not camel:
+            content = m.get(facts.CONTENT_KEY)
+            if type(content) is list:
+                camel = any(
+                    type(b) is dict and not facts.CAMEL_TOOL_CALL.isdisjoint(b) for b in content
+                )
         if seen >= 64:
             break
-    return found
+    return False, camel
 
 
 def likely_order(tree: list[Any], dialects: list[str]) -> list[str]:
     """Dialects ordered from most to least likely to have written this document."""
-    hint = signals(tree)
-    return list(_order(hint["phi"], hint["camel"], tuple(dialects)))
+    return list(_order(*signals(tree), tuple(dialects)))
 
 
 @lru_cache(maxsize=16)
