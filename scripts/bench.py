@@ -159,8 +159,13 @@ def make(family: str, mb: float, out: Path) -> None:
         # the session around the messages as phi-core 0.15.2 saved it (fixtures/real)
         doc = json.loads(PHI_SESSION.read_text(encoding="utf-8"))
         template = doc["loops"][0]
+        # four loops, each a run of whole turns (a loop starts at a user message: no tool call
+        # is answered in another loop, as in a real session)
+        starts = [i for i, m in enumerate(messages) if m.get("role") == "user"]
+        cuts = [0, *(starts[len(starts) * k // 4] for k in (1, 2, 3)), len(messages)]
         doc["loops"] = [
-            {**template, "loop_id": f"loop-{k}", "messages": messages[k::4]} for k in range(4)
+            {**template, "loop_id": f"loop-{k}", "messages": messages[cuts[k] : cuts[k + 1]]}
+            for k in range(4)
         ]
         data = json.dumps(doc, indent=2, ensure_ascii=False).encode()
     else:

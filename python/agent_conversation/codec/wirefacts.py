@@ -93,7 +93,7 @@ EXTENSION_ONLY_KEYS = frozenset(
 
 def is_extension_record(record: dict[str, Any]) -> bool:
     """An internal record is an extension record when it has the extension-only keys."""
-    return any(key in record for key in EXTENSION_ONLY_KEYS)
+    return not EXTENSION_ONLY_KEYS.isdisjoint(record)
 
 
 SESSION_TYPE = type_name("SessionEntry")
