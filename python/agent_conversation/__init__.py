@@ -21,7 +21,6 @@ __all__ = [
     "detect",
     "dump",
     "dumps",
-    "dumps_bytes",
     "dumps_config",
     "dumps_events",
     "export",
@@ -46,7 +45,6 @@ _LAZY = {
     "detect": "agent_conversation.api",
     "dump": "agent_conversation.api",
     "dumps": "agent_conversation.api",
-    "dumps_bytes": "agent_conversation.api",
     "load": "agent_conversation.api",
     "loads": "agent_conversation.api",
     "known_dialects": "agent_conversation.dialects",
@@ -61,7 +59,7 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:  # pragma: no cover
-    from agent_conversation.api import detect, dump, dumps, dumps_bytes, load, loads
+    from agent_conversation.api import detect, dump, dumps, load, loads
     from agent_conversation.conversation import Conversation
     from agent_conversation.conversion import ConversionResult, convert
     from agent_conversation.dialects import known_dialects

@@ -19,7 +19,7 @@ from .codec.numbers import DEFAULT_FLOAT_FORMAT, FLOAT_FORMAT_CHOICES
 from .conversation import Conversation
 from .dialects import crate_of, known_dialects, resolve
 from .errors import AUTO, ConversationError
-from .rendering import loss_problems, render_bytes
+from .rendering import loss_problems
 from .rendering import render as render
 
 if TYPE_CHECKING:
@@ -157,19 +157,7 @@ def dumps(
     float_format: str = "auto",
     as_saved: bool = False,
 ) -> str:
-    """The exact text that dialect's ``save_messages()`` writes for this history (see
-    :func:`dumps_bytes`)."""
-    return dumps_bytes(conv, dialect, float_format=float_format, as_saved=as_saved).decode()
-
-
-def dumps_bytes(
-    conv: Conversation,
-    dialect: str | None = None,
-    *,
-    float_format: str = "auto",
-    as_saved: bool = False,
-) -> bytes:
-    """The exact bytes (UTF-8) that dialect's ``save_messages()`` writes for this history.
+    """The exact text that dialect's ``save_messages()`` writes for this history.
 
     Writing to another version of the same crate is allowed when nothing is lost; anything
     that would be lost raises ConversationError naming it. Cross-crate: see ``convert``.
@@ -184,6 +172,11 @@ def dumps_bytes(
     agent held it when it saved: the bytes ``save_messages()`` wrote for this history (what
     ``validate-conversation --canonical`` compares).
     """
+    return _encoded(conv, dialect, float_format, as_saved).decode()
+
+
+def _encoded(conv: Conversation, dialect: str | None, float_format: str, as_saved: bool) -> bytes:
+    """:func:`dumps` as UTF-8 bytes (what :func:`dump` writes: no ``str`` made)."""
     check_float_format(float_format)
     target = resolve(dialect) if dialect is not None else conv.dialect
     if target is None:
@@ -194,7 +187,7 @@ def dumps_bytes(
             "which reports what is lost"
         )
     chosen = conv.float_format if float_format == "auto" else float_format
-    data, losses = render_bytes(conv, target, chosen, conv.memory if as_saved else None)
+    data, losses = render(conv, target, chosen, conv.memory if as_saved else None)
     if losses:
         raise ConversationError(loss_problems(losses, target))
     return data
@@ -227,5 +220,4 @@ def dump(
 
     ``float_format`` and ``as_saved`` as in :func:`dumps`.
     """
-    data = dumps_bytes(conv, dialect, float_format=float_format, as_saved=as_saved)
-    write_atomic(Path(path), data)
+    write_atomic(Path(path), _encoded(conv, dialect, float_format, as_saved))

@@ -308,7 +308,8 @@ def _convert_records(
     mapped, changes = _map_stop_reasons(records, mapping, spec, name)
     if changes or conv is None:
         conv = Conversation(mapped, dialect=None if changes else source)
-    text, raw = render(conv, target, float_format, memory)
+    data, raw = render(conv, target, float_format, memory)
+    text = data.decode()
     losses = [_writer_loss(w.path, w.kind, mapped, source_spec, spec, name) for w in raw]
     losses += [
         _dropped_note(note, source, note.pointer)

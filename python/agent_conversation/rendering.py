@@ -9,23 +9,12 @@ import orjson
 from .codec.numbers import DEFAULT_FLOAT_FORMAT
 from .codec.reader import Reader, Reject
 from .codec.spec import get_spec, internal_spec
-from .codec.writer import ORJSON_WRITES_ZMIJ, write_bytes
+from .codec.writer import ORJSON_WRITES_ZMIJ, write
 from .conversation import Conversation
 from .errors import LOSS, ConversationError, Note, Problem, element_index
 
 
 def render(
-    conv: Conversation,
-    target: str,
-    float_format: str = DEFAULT_FLOAT_FORMAT,
-    memory: dict[int, tuple[float, float]] | None = None,
-) -> tuple[str, list[Note]]:
-    """Write ``conv`` for ``target`` as text (see :func:`render_bytes`)."""
-    data, losses = render_bytes(conv, target, float_format, memory)
-    return data.decode(), losses
-
-
-def render_bytes(
     conv: Conversation,
     target: str,
     float_format: str = DEFAULT_FLOAT_FORMAT,
@@ -48,7 +37,7 @@ def render_bytes(
     if not conv.pristine:
         records, has_float = validate_records(conv.records)
     passthrough = conv.pristine and conv.dialect == target and _identity_names(target)
-    return write_bytes(
+    return write(
         records,
         spec,
         has_float,

@@ -149,7 +149,7 @@ class _ConvertSink:
         from .conversation import Conversation
         from .conversion import _drifts, _map_stop_reasons, _writer_loss
         from .models.wire import REVISIONS
-        from .rendering import render_bytes
+        from .rendering import render
 
         spec = get_spec(self.target)
         source_spec = get_spec(self.source) if self.source in REVISIONS else None
@@ -159,7 +159,7 @@ class _ConvertSink:
         if fmt == "auto":
             fmt = self.style or DEFAULT_FLOAT_FORMAT
         memory = self.memory or None
-        data, raw = render_bytes(conv, self.target, fmt, memory)
+        data, raw = render(conv, self.target, fmt, memory)
         base = self.base
         self.writer_losses += [
             _shift(_writer_loss(w.path, w.kind, mapped, source_spec, spec, self.name), base)

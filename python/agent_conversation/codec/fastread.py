@@ -269,6 +269,7 @@ class FastReader:
         BTreeMap's: sorted) at every depth, in place (a JSON object written by Python keeps
         its insertion order)."""
         t = type(value)
+        items: Any
         if t is dict:
             if depth > FREE_DEPTH_LIMIT:
                 raise Bail
@@ -276,47 +277,36 @@ class FastReader:
             if len(keys) > 1:
                 ordered = sorted(keys)
                 if keys != ordered:
-                    items = [(k, value[k]) for k in ordered]
+                    pairs = [(k, value[k]) for k in ordered]
                     value.clear()
-                    value.update(items)
+                    value.update(pairs)
             self.keys += len(keys)
-            nested = depth + 1
-            for k, v in value.items():
-                tv = type(v)
-                if tv is float:
-                    self.has_float = True
-                    if not -EXPONENT_FROM < v < EXPONENT_FROM:
-                        self.big_floats.append(v)
-                    if not easy_float(v) and not self.trusted:
-                        if not self.fix:
-                            raise Bail
-                        self.hard.append((value, k))
-                elif (tv is dict or tv is list) and not self.free_in_place(v, nested):
-                    return False
-            return True
-        if t is list:
+            items = value.items()
+        elif t is list:
             if depth > FREE_DEPTH_LIMIT:
                 raise Bail
-            nested = depth + 1
-            for k, v in enumerate(value):
-                tv = type(v)
-                if tv is float:
-                    self.has_float = True
-                    if not -EXPONENT_FROM < v < EXPONENT_FROM:
-                        self.big_floats.append(v)
-                    if not easy_float(v) and not self.trusted:
-                        if not self.fix:
-                            raise Bail
-                        self.hard.append((value, k))
-                elif (tv is dict or tv is list) and not self.free_in_place(v, nested):
-                    return False
+            items = enumerate(value)
+        else:
+            if t is float:
+                self.has_float = True
+                if not -EXPONENT_FROM < value < EXPONENT_FROM:
+                    self.big_floats.append(value)
+                if not easy_float(value) and not self.trusted:
+                    raise Bail  # a bare float as the whole value: the exact path decides
             return True
-        if t is float:
-            self.has_float = True
-            if not -EXPONENT_FROM < value < EXPONENT_FROM:
-                self.big_floats.append(value)
-            if not easy_float(value) and not self.trusted:
-                raise Bail  # a bare float as the whole value: the exact path decides
+        nested = depth + 1
+        for k, v in items:
+            tv = type(v)
+            if tv is float:
+                self.has_float = True
+                if not -EXPONENT_FROM < v < EXPONENT_FROM:
+                    self.big_floats.append(v)
+                if not easy_float(v) and not self.trusted:
+                    if not self.fix:
+                        raise Bail
+                    self.hard.append((value, k))
+            elif (tv is dict or tv is list) and not self.free_in_place(v, nested):
+                return False
         return True
 
     def message(self, m: dict[str, Any]) -> dict[str, Any] | None:

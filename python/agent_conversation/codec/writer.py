@@ -159,19 +159,6 @@ def write(
     passthrough: bool = False,
     float_format: str = DEFAULT_FLOAT_FORMAT,
     memory: Memory | None = None,
-) -> tuple[str, list[Note]]:
-    """Serialize records for ``spec`` as text (see :func:`write_bytes`)."""
-    data, losses = write_bytes(records, spec, has_float, passthrough, float_format, memory)
-    return data.decode(), losses
-
-
-def write_bytes(
-    records: list[dict[str, Any]],
-    spec: Spec,
-    has_float: bool,
-    passthrough: bool = False,
-    float_format: str = DEFAULT_FLOAT_FORMAT,
-    memory: Memory | None = None,
 ) -> tuple[bytes, list[Note]]:
     """Serialize records for ``spec`` as UTF-8 bytes; ``passthrough`` when records already are
     its wire form.

@@ -95,9 +95,10 @@ def dumps_session(
     lines = []
     problems: list[Problem] = []
     for index, entry in enumerate(session.entries):
-        text, losses = write(
+        data, losses = write(
             [entry.message], spec, has_float=True, float_format=chosen, memory=memory or None
         )
+        text = data.decode()
         problems += [
             Problem(
                 index,
