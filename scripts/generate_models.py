@@ -5,10 +5,31 @@ For every wire revision ``schema/<crate>/<revision>/conversation.wire.schema.jso
 
 - ``models/<crate>_<revision>.py``: pydantic v2 models made by datamodel-code-generator (run as
   ``python -m datamodel_code_generator`` from this interpreter; pinned to 0.89.0) from the wire
-  view file as it stands (the form the crate writes; discriminated unions from its ``oneOf`` +
-  ``discriminator``). A class the generator emits identically in several revisions (together
-  with every class it refers to) is kept in the first module that has it; the later modules
-  import it from there (``share_classes``).
+  view (the form the crate writes; discriminated unions from its ``oneOf`` + ``discriminator``).
+  Each definition is written once:
+
+  - Named definitions stay named (``--use-type-alias``): ``timestamp: U64``, ``list[Content]``,
+    ``StopReason``, ``ProvenanceHint`` are aliases of the schema's $defs, not copies inlined
+    into every field (U64/U32 keep their bounds; the values are plain ints).
+  - The code generator reads the wire view with two definitions moved (``codegen_view``; the
+    same JSON Schema, the files under schema/ are untouched): the unions of the saved array's
+    items (AgentMessage, Message) are written in place, so ``SavedConversation`` lists the
+    message classes; phi-core's message metadata keys (``x-metadata``) move to one class per
+    revision that adds keys (``MetadataSince07``, ``MetadataSince08(MetadataSince07)``, ...),
+    which the message classes extend (``allOf``), instead of being repeated in each message.
+  - A definition the generator emits identically in several revisions (together with every
+    definition it refers to) is kept in the first module that has it; the later modules import
+    it from there (``share_classes``). Definitions of one name and text whose referents differ
+    (yoagent 0.8's ``UserMessage`` lists 0.8's ``ToolCallContent``) stay apart: each revision
+    keeps its own classes, so ``isinstance`` and ``model_validate`` tell revisions apart.
+  - The root alias becomes ``Message`` (the union of one saved message, for type checkers:
+    agent_conversation.typed_dialects) and ``class SavedConversation(RootModel[list[Message]])``.
+
+  What ``duplicates`` still pairs across these modules is that last kind: a message class (or
+  ``Content``, ``Message``, ``SavedConversation``) of the same text in two revisions whose names
+  refer to different classes. One generic definition could not serve them without changing what
+  the modules export (a class per revision, named after its schema definition): the per-revision
+  bindings would repeat the same names again.
 - ``models/wire.json``: the wire tables the codec reads, taken from the ``x-`` annotations of the
   wire views and, for what acceptance adds (required keys, aliases, duplicate-key rules), of the
   reader views, of the conversation schemas (``REVISIONS``) and of the configuration schemas
@@ -26,7 +47,6 @@ import argparse
 import ast
 import difflib
 import json
-import re
 import subprocess
 import sys
 import tempfile
@@ -57,7 +77,7 @@ CODEGEN_ARGS = [
     "--use-double-quotes",
     "--use-schema-description",
     "--strict-nullable",
-    "--collapse-root-models",
+    "--use-type-alias",
     "--enum-field-as-literal",
     "all",
     "--formatters",
@@ -143,9 +163,102 @@ def _check_codegen_version() -> None:
         )
 
 
-def generate_model_module(path: Path) -> str:
+def _is_union(definition: dict[str, Any]) -> bool:
+    branches = definition.get("anyOf") or definition.get("oneOf")
+    return "properties" not in definition and bool(branches) and all("$ref" in b for b in branches)
+
+
+def _root_unions(schema: dict[str, Any]) -> set[str]:
+    """The unions a saved array's items are made of (AgentMessage, Message): from the root's
+    ``items`` down to the first object definitions."""
+    defs, found = schema["$defs"], set()
+    todo = [schema["items"]]
+    while todo:
+        name = _ref_name(todo.pop())
+        if name is not None and name not in found and _is_union(defs[name]):
+            found.add(name)
+            todo.extend(defs[name].get("anyOf") or defs[name].get("oneOf"))
+    return found
+
+
+def metadata_groups(paths: list[Path]) -> dict[Path, list[tuple[str, str, list[str]]]]:
+    """Per revision, its message metadata keys (``x-metadata``) grouped by the revision of its
+    crate that first writes them: ``[("MetadataSince07", "0.7", ["turnId"]), ("MetadataSince08",
+    "0.8", ["nodeId", ...]), ...]``. A crate's later revisions must keep every earlier key."""
+    groups: dict[Path, list[tuple[str, str, list[str]]]] = {}
+    chain: dict[str, list[tuple[str, str, list[str]]]] = {}
+    for path in paths:
+        crate, keys = path.parent.parent.name, list(load(path)["x-metadata"])
+        known = [k for _, _, group in chain.get(crate, []) for k in group]
+        if known and keys[: len(known)] != known:
+            raise SystemExit(f"{path}: x-metadata {keys} drops or reorders earlier keys {known}")
+        new = keys[len(known) :]
+        if new:
+            revision = path.parent.name
+            chain.setdefault(crate, []).append(
+                (f"MetadataSince{revision.replace('.', '')}", revision, new)
+            )
+        groups[path] = list(chain.get(crate, []))
+    return groups
+
+
+def codegen_view(
+    schema: dict[str, Any], groups: list[tuple[str, str, list[str]]]
+) -> dict[str, Any]:
+    """The wire view as given to the code generator; the same JSON Schema, two definitions moved:
+
+    - the unions of the saved array's items (AgentMessage, Message) are written in place of their
+      ``$ref``s, so that ``SavedConversation`` lists the message classes themselves;
+    - the message metadata keys (``x-metadata``, the same schema in every message) move to one
+      definition per group of ``metadata_groups`` (each extending the group before), and each
+      message becomes ``allOf`` [its group, its own keys]: one class holds them."""
+    view = json.loads(json.dumps(schema))
+    defs = view["$defs"]
+    unions = _root_unions(view)
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            name = _ref_name(node)
+            if name in unions:
+                return inline({k: v for k, v in schema["$defs"][name].items()})
+            return {k: inline(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [inline(v) for v in node]
+        return node
+
+    for name in unions:
+        del defs[name]
+    view = inline(view)
+    defs = view["$defs"]
+    if not groups:
+        return view
+    shared: dict[str, Any] = {}
+    for name, definition in list(defs.items()):
+        if "x-metadata" not in definition:
+            continue
+        own = dict(definition, properties=dict(definition["properties"]))
+        keys = {k: own["properties"].pop(k) for k in definition["x-metadata"]}
+        if shared and keys != shared:
+            raise SystemExit(f"{name}: its metadata keys differ from another message's")
+        shared = keys
+        defs[name] = {
+            "description": own.pop("description"),
+            "allOf": [{"$ref": f"#/$defs/{groups[-1][0]}"}, own],
+        }
+    base: list[dict[str, Any]] = []
+    for name, first, keys in groups:
+        group = {"type": "object", "properties": {k: shared[k] for k in keys}}
+        description = f"The message metadata keys written since {schema['x-crate']} {first}."
+        defs[name] = {"description": description, **({"allOf": [*base, group]} if base else group)}
+        base = [{"$ref": f"#/$defs/{name}"}]
+    return view
+
+
+def generate_model_module(path: Path, groups: list[tuple[str, str, list[str]]]) -> str:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out.py"
+        view = Path(tmp) / path.name
+        view.write_text(json.dumps(codegen_view(load(path), groups)), encoding="utf-8")
         cmd = [
             sys.executable,
             "-m",
@@ -153,7 +266,7 @@ def generate_model_module(path: Path) -> str:
             "--class-name",
             "SavedConversation",
             "--input",
-            str(path),
+            str(view),
             "--output",
             str(out),
             *CODEGEN_ARGS,
@@ -165,20 +278,53 @@ def generate_model_module(path: Path) -> str:
     noise = ("# generated by datamodel-codegen", "#   filename:", "#   timestamp:")
     lines = [line for line in body.splitlines() if not line.startswith(noise)]
     source = path.relative_to(ROOT).as_posix()
-    return (
-        HEADER.format(source=source) + "\n".join(lines).lstrip("\n") + "\n" + _message_alias(body)
+    return HEADER.format(source=source) + _saved_conversation("\n".join(lines).lstrip("\n"))
+
+
+def _saved_conversation(body: str) -> str:
+    """Turn the root alias the code generator writes (``SavedConversation =
+    TypeAliasType("SavedConversation", Annotated[list[<items>], Field(...)])`` and its docstring)
+    into ``Message = <items>`` (the union of one saved message, for type checkers:
+    ``agent_conversation.typed_dialects``) and ``class SavedConversation(RootModel[list[Message]])``
+    (``model_validate`` on a whole saved array), its description the docstring, its title in
+    ``model_config``."""
+    tree = ast.parse(body)
+    nodes = list(tree.body)
+    root = next(
+        (
+            i
+            for i, n in enumerate(nodes)
+            if isinstance(n, ast.Assign) and ast.unparse(n.targets[0]) == "SavedConversation"
+        ),
+        None,
     )
-
-
-def _message_alias(body: str) -> str:
-    """``Message``: the union of one saved message (the items of ``SavedConversation``), for type
-    checkers (``agent_conversation.typed_dialects``)."""
-    items = re.search(r"class SavedConversation\(\s*RootModel\[list\[(.+?)\]\]", body, re.S)
-    if items is None:
-        raise SystemExit("no SavedConversation(RootModel[list[...]]) in the generated module")
-    return (
-        "\n\n# The union of one saved message (SavedConversation's items).\n"
-        f"Message = {' '.join(items.group(1).split())}\n"
+    call = nodes[root].value if root is not None else None
+    if not (isinstance(call, ast.Call) and isinstance(call.args[1], ast.Subscript)):
+        raise SystemExit("no SavedConversation = TypeAliasType(...) in the generated module")
+    annotated = call.args[1].slice
+    assert isinstance(annotated, ast.Tuple)
+    items, field = annotated.elts
+    assert isinstance(items, ast.Subscript) and isinstance(field, ast.Call)
+    union = " ".join(ast.unparse(items.slice).split())
+    title = next(ast.literal_eval(k.value) for k in field.keywords if k.arg == "title")
+    lines = body.splitlines()
+    after = nodes[root + 1] if root + 1 < len(nodes) else None
+    end = nodes[root].end_lineno or 0
+    if not (isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant)):
+        raise SystemExit("no docstring after the SavedConversation alias")
+    doc, end = str(after.value.value).strip(), after.end_lineno or end
+    head = "\n".join(lines[: nodes[root].lineno - 1]).rstrip("\n")
+    tail = "\n".join(lines[end:]).strip("\n")
+    saved = (
+        "# The union of one saved message (SavedConversation's items).\n"
+        f"Message = {union}\n\n\n"
+        "class SavedConversation(RootModel[list[Message]]):\n"
+        f'    """\n    {doc}\n    """\n\n'
+        f"    model_config = ConfigDict(title={json.dumps(title)})\n"
+    )
+    text = head + "\n\n\n" + saved + (f"\n\n{tail}\n" if tail else "")
+    return text.replace(
+        "from pydantic import Field\n", "from pydantic import ConfigDict, Field, RootModel\n"
     )
 
 
@@ -201,6 +347,10 @@ def _top_level(text: str) -> tuple[str, dict[str, str], dict[str, set[str]]]:
         source = "\n".join(lines[first - 1 : node.end_lineno])
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             imports.append(node)
+            continue
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and blocks:
+            name = next(reversed(blocks))  # an alias's docstring goes with the alias
+            blocks[name] += "\n" + source
             continue
         if isinstance(node, ast.ClassDef):
             name = node.name
@@ -504,7 +654,8 @@ def generate_init(paths: list[Path]) -> str:
 def outputs() -> dict[Path, str]:
     _check_codegen_version()
     paths = revisions()
-    generated = {module_name(p): generate_model_module(p) for p in paths}
+    groups = metadata_groups(paths)
+    generated = {module_name(p): generate_model_module(p, groups[p]) for p in paths}
     files = {MODELS / f"{name}.py": text for name, text in share_classes(generated).items()}
     files.update(generate_wire(paths, config_schemas()))
     files[MODELS / "__init__.py"] = generate_init(paths)

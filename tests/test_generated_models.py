@@ -11,7 +11,15 @@ from typing import Any
 
 import agent_conversation as ac
 import pytest
-from agent_conversation.models import MODULES, phi_core_0_9, wire, yoagent_0_4, yoagent_0_13
+from agent_conversation.models import (
+    MODULES,
+    phi_core_0_7,
+    phi_core_0_8,
+    phi_core_0_9,
+    wire,
+    yoagent_0_4,
+    yoagent_0_13,
+)
 from pydantic import ValidationError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -134,8 +142,7 @@ def test_phi_core_metadata_is_typed() -> None:
     user = phi_core_0_9.UserMessage.model_validate(wire_user)
     assert user.turn_id is not None and user.turn_id.turn_index == 3
     assert user.node_id == 7 and user.parent_id is None
-    assert user.tags is not None  # list items typed u64 are U64 root models (codegen 0.89.0)
-    assert [n.root for n in user.tags[0].abandoned_node_ids] == [2, 3]
+    assert user.tags is not None and user.tags[0].abandoned_node_ids == [2, 3]  # U64: plain ints
     assert type(user.provenance_hint).__name__ == "ProvenanceIdentityBlock"
     assert user.model_dump(exclude_none=True) == wire_user
     loop_turn = {
@@ -146,6 +153,30 @@ def test_phi_core_metadata_is_typed() -> None:
     }
     hinted = phi_core_0_9.UserMessage.model_validate({**wire_user, "provenanceHint": loop_turn})
     assert type(hinted.provenance_hint).__name__ == "ProvenanceLoopTurn"
+    negative = {**wire_user["tags"][0], "abandoned_node_ids": [-1]}
+    with pytest.raises(ValidationError):
+        phi_core_0_9.UserMessage.model_validate({**wire_user, "tags": [negative]})
+
+
+def test_one_class_per_definition_yet_each_revision_its_own_messages() -> None:
+    # A definition generated alike in several revisions is one class (imported by the later
+    # modules); classes whose referents differ stay apart, so isinstance keeps the revision.
+    assert phi_core_0_9.TextContent is yoagent_0_4.TextContent
+    assert phi_core_0_9.UserMessage is not phi_core_0_8.UserMessage
+    assert not issubclass(phi_core_0_9.UserMessage, phi_core_0_8.UserMessage)
+    # phi-core's metadata keys live in one class per revision that adds them.
+    assert issubclass(phi_core_0_9.AssistantMessage, phi_core_0_8.MetadataSince08)
+    assert list(phi_core_0_7.MetadataSince07.model_fields) == ["turn_id"]
+    assert set(phi_core_0_9.UserMessage.model_fields) == {
+        "role",
+        "content",
+        "timestamp",
+        "turn_id",
+        "node_id",
+        "parent_id",
+        "tags",
+        "provenance_hint",
+    }
 
 
 def test_saved_conversation_types_each_written_record() -> None:

@@ -4,6 +4,7 @@ outside the clone, they validate offline and drive --list-dialects / --print-sch
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import site
 import subprocess
@@ -42,6 +43,7 @@ print(json.dumps({
         {"id": "e1", "parent_id": None, "message": doc[0], "timestamp": 1}),
     "reader_path": str(s.schema_path("yoagent@0.18.0")),
     "wire_path": str(s.schema_path("yoagent@0.18.0", view="wire")),
+    "config_path": str(s.schema_path("yoagent@0.18.0", kind="config")),
 }))
 """
 
@@ -107,19 +109,64 @@ def test_the_installed_wheel_validates_offline(installed: Path) -> None:
     assert str(ROOT) not in result["reader_path"] and Path(result["reader_path"]).is_file()
 
 
+# Any download fails: a schema that is not self-contained cannot pass by fetching its $refs.
+OFFLINE = {"HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9"}
+
+
+def check_jsonschema(schema: str | Path, document: Path) -> int:
+    """check-jsonschema as a user runs it: the schema file alone, no ``--base-uri``, offline."""
+    env = {**os.environ, **OFFLINE, "NO_PROXY": ""}
+    proc = subprocess.run(
+        [CHECK, "--no-cache", "--schemafile", str(schema), str(document)],
+        capture_output=True, text=True, env=env, timeout=300,
+    )  # fmt: skip
+    assert "Unresolvable" not in proc.stdout + proc.stderr, proc.stdout + proc.stderr
+    return proc.returncode
+
+
 def test_check_jsonschema_with_the_installed_schema_files(installed: Path, tmp_path: Path) -> None:
     proc = run(installed, "-c", PROBE, json.dumps(CONVERSATION))
     paths = json.loads(proc.stdout)
     good, bad = tmp_path / "good.json", tmp_path / "bad.json"
     good.write_text(json.dumps(CONVERSATION))
     bad.write_text(json.dumps([{**CONVERSATION[1], "stopReason": "end_turn"}]))
-    wire = paths["wire_path"]  # self-contained
-    assert subprocess.run([CHECK, "--schemafile", wire, str(good)]).returncode == 0
-    assert subprocess.run([CHECK, "--schemafile", wire, str(bad)]).returncode == 1
-    reader = Path(paths["reader_path"])  # $refs its wire view beside it
-    cmd = [CHECK, "--base-uri", reader.as_uri(), "--schemafile", str(reader)]
-    assert subprocess.run([*cmd, str(good)]).returncode == 0
-    assert subprocess.run([*cmd, str(bad)]).returncode == 1
+    for key in ("wire_path", "reader_path", "config_path"):  # each usable on its own
+        assert check_jsonschema(paths[key], good if key != "config_path" else bad) == (
+            0 if key != "config_path" else 1
+        )
+    assert check_jsonschema(paths["wire_path"], bad) == 1
+    assert check_jsonschema(paths["reader_path"], bad) == 1
+    printed = tmp_path / "printed.json"  # what --print-schema prints is self-contained too
+    main = (
+        "import sys; from agent_conversation.cli.validate import run; sys.exit(run(sys.argv[1:]))"
+    )
+    printed.write_text(run(installed, "-c", main, "--print-schema", "yoagent@0.18.0").stdout)
+    assert check_jsonschema(printed, good) == 0 and check_jsonschema(printed, bad) == 1
+
+
+# The type a schema's root is (or, for a conversation, holds), by the bundle's file-name stem.
+ROOT_TYPES = {"conversation": "AgentMessage", "config": "ExecutionLimits", "events": "AgentEvent",
+              "session": "Session"}  # fmt: skip
+
+
+def test_every_bundle_validates_its_examples_offline(installed: Path, tmp_path: Path) -> None:
+    """Every shipped ``*.bundle.json`` (event, session and config schemas too) works alone: an
+    example of its root type passes check-jsonschema with no network, a mangled one fails."""
+    probe = run(installed, "-c", PROBE, json.dumps(CONVERSATION))
+    shipped = Path(json.loads(probe.stdout)["reader_path"])
+    schema_root = next(p for p in shipped.parents if p.name == "schema")
+    bundles = sorted(schema_root.rglob("*.bundle.json"))
+    assert len(bundles) == len(list((ROOT / "schema").rglob("*.bundle.json"))) > 20
+    for n, bundle in enumerate(bundles):
+        stem = bundle.name.split(".")[0]
+        examples = sorted((bundle.parent / "examples" / ROOT_TYPES[stem]).glob("*.json"))
+        assert examples, bundle
+        value = json.loads(examples[0].read_text(encoding="utf-8"))
+        good, bad = tmp_path / f"good{n}.json", tmp_path / f"bad{n}.json"
+        good.write_text(json.dumps([value] if stem == "conversation" else value))
+        bad.write_text(json.dumps([[1]] if stem == "conversation" else [1]))
+        assert check_jsonschema(bundle, good) == 0, (bundle, examples[0])
+        assert check_jsonschema(bundle, bad) == 1, bundle
 
 
 def test_list_dialects_and_print_schema_from_the_wheel(installed: Path) -> None:
@@ -143,3 +190,13 @@ def test_list_dialects_and_print_schema_from_the_wheel(installed: Path) -> None:
     )
     unknown = run(installed, "-c", main, "--print-schema", "nope@1")
     assert unknown.returncode == 2 and "unknown dialect" in unknown.stderr
+
+
+def test_the_bundles_are_generated_from_the_sources() -> None:
+    """``*.bundle.json`` are what scripts/generate_schema_bundles.py makes of the sources."""
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "generate_schema_bundles.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr

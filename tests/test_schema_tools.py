@@ -72,6 +72,15 @@ def test_every_schema_compiles_in_ajv_strict_mode_with_the_vocabulary() -> None:
     assert len(compiled) == len(list(SCHEMA_DIR.rglob("*.schema.json")))
 
 
+def test_every_bundle_compiles_alone_in_ajv_strict_mode() -> None:
+    """A ``*.bundle.json`` is self-contained: a fresh ajv (the vocabulary, no other schema)
+    compiles it, so one file is all a JavaScript user needs."""
+    proc = node("bundles", str(SCHEMA_DIR))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    compiled = [line for line in proc.stdout.splitlines() if line.startswith("ok ")]
+    assert len(compiled) == len(list(SCHEMA_DIR.rglob("*.bundle.json"))) > 20
+
+
 def test_ajv_strict_refuses_the_schemas_without_the_vocabulary(tmp_path: Path) -> None:
     """The vocabulary file is what makes strict mode pass (it is not switched off)."""
     shutil.copytree(SCHEMA_DIR, tmp_path / "schema")

@@ -351,26 +351,26 @@ def test_check_jsonschema_cli_validates_documents_with_the_published_files(
 
     def run(schema: str, *names: str) -> subprocess.CompletedProcess[str]:
         files = [str(tmp_path / n) for n in names]
-        path = SCHEMA_DIR / schema  # the reader view $refs its wire view: resolve it locally
+        path = SCHEMA_DIR / schema  # the bundle: the reader view with its wire view inside
         return subprocess.run(
-            [CHECK, "--base-uri", path.as_uri(), "--schemafile", str(path), *files],
+            [CHECK, "--schemafile", str(path), *files],
             capture_output=True,
             text=True,
         )
 
-    ok = run("yoagent/0.13/conversation.reader.schema.json", "seed.json", "frozen.json")
+    ok = run("yoagent/0.13/conversation.reader.bundle.json", "seed.json", "frozen.json")
     assert ok.returncode == 0, ok.stdout + ok.stderr
-    assert run("phi-core/0.9/conversation.reader.schema.json", "seed.json").returncode == 0
-    bad = run("yoagent/0.13/conversation.reader.schema.json", "bad-stop.json")
+    assert run("phi-core/0.9/conversation.reader.bundle.json", "seed.json").returncode == 0
+    bad = run("yoagent/0.13/conversation.reader.bundle.json", "bad-stop.json")
     assert bad.returncode == 1
     # if/then dispatch: the best match names the key that is wrong, in the branch that was meant
     best = bad.stdout.split("Best Match:", 1)[1]
     assert "$[1].stopReason: 'end_turn' is not one of" in best.splitlines()[1]
     assert (
-        run("yoagent/0.13/conversation.reader.schema.json", "both-spellings.json").returncode == 1
+        run("yoagent/0.13/conversation.reader.bundle.json", "both-spellings.json").returncode == 1
     )
-    assert run("yoagent/0.9/conversation.reader.schema.json", "both-spellings.json").returncode == 0
-    assert run("yoagent/config/0.18/config.reader.schema.json", "limits.json").returncode == 0
+    assert run("yoagent/0.9/conversation.reader.bundle.json", "both-spellings.json").returncode == 0
+    assert run("yoagent/config/0.18/config.reader.bundle.json", "limits.json").returncode == 0
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,8 +8,13 @@ writes, and the *reader* view, what ``restore_messages()`` accepts (it ``$ref``s
 True
 >>> schemas.schema_path("yoagent@0.18.0", view="wire").name
 'conversation.wire.schema.json'
+>>> schemas.schema_path("yoagent@0.18.0").name  # the reader view, bundled with its wire view
+'conversation.reader.bundle.json'
 
-Every ``$id`` resolves offline through :func:`registry`; nothing is fetched.
+Every ``$id`` resolves offline through :func:`registry`; nothing is fetched. A source file that
+references another (a reader view its wire view) has a generated bundle beside it
+(``*.bundle.json``, by ``scripts/generate_schema_bundles.py``): :func:`schema_path` and
+:func:`schema` give that, so any validator can use the one file offline.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ View = Literal["reader", "wire"]
 Kind = Literal["conversation", "config"]
 VIEWS: tuple[View, ...] = ("reader", "wire")
 VOCABULARY = "vocabulary.json"
+SOURCE_SUFFIX, BUNDLE_SUFFIX = ".schema.json", ".bundle.json"
 
 
 def schema_dir() -> Path:
@@ -76,8 +82,18 @@ def config_revision(dialect: str) -> str:
 
 
 def schema_path(dialect: str, view: View = "reader", kind: Kind = "conversation") -> Path:
-    """The file of a dialect's schema: ``schema/<crate>/<revision>/conversation.<view>.schema.json``
-    (``kind="config"``: ``schema/<crate>/config/<revision>/config.<view>.schema.json``)."""
+    """A file any validator can use on its own (no ``--base-uri``, nothing fetched): the source
+    ``schema/<crate>/<revision>/conversation.<view>.schema.json`` (``kind="config"``:
+    ``schema/<crate>/config/<revision>/config.<view>.schema.json``) when it references no other
+    file, else its generated bundle beside it (``conversation.reader.bundle.json``)."""
+    source = source_path(dialect, view, kind)
+    bundled = source.with_name(source.name.removesuffix(SOURCE_SUFFIX) + BUNDLE_SUFFIX)
+    return bundled if bundled.is_file() else source
+
+
+def source_path(dialect: str, view: View = "reader", kind: Kind = "conversation") -> Path:
+    """The source file of a dialect's schema (``conversation.<view>.schema.json``): where its
+    ``$id`` points; its references to other files resolve through :func:`registry`."""
     _check_view(view)
     if kind == "config":
         crate, revision = config_revision(dialect).split("@")
@@ -100,12 +116,12 @@ def schema(
     type: str | None = None,  # noqa: A002 - the issue's name for it
     kind: Kind = "conversation",
 ) -> dict[str, Any]:
-    """A schema as a dict: the whole file, or with ``type`` (a ``$defs`` entry such as
-    ``"AssistantMessage"`` or ``"SessionEntry"``) a small schema that ``$ref``s that entry by
-    ``$id`` (resolve it with :func:`registry`)."""
-    root = _load(schema_path(dialect, view, kind))
+    """A schema as a dict: the whole of :func:`schema_path` (self-contained), or with ``type`` (a
+    ``$defs`` entry such as ``"AssistantMessage"`` or ``"SessionEntry"``) a small schema that
+    ``$ref``s that entry by ``$id`` (resolve it with :func:`registry`)."""
     if type is None:
-        return dict(root)
+        return dict(_load(schema_path(dialect, view, kind)))
+    root = _load(source_path(dialect, view, kind))
     if type not in root["$defs"]:
         known = ", ".join(root["$defs"])
         raise ConversationError(f"{root['$id']} has no type {type!r}; known: {known}")
@@ -121,7 +137,7 @@ def registry() -> referencing.Registry[Any]:
     from referencing import Registry, Resource
 
     resources = []
-    for path in sorted(schema_dir().rglob("*.schema.json")):
+    for path in sorted(schema_dir().rglob(f"*{SOURCE_SUFFIX}")):
         contents = _load(path)
         resources.append((contents["$id"], Resource.from_contents(contents)))
     return Registry().with_resources(resources).crawl()
@@ -185,6 +201,7 @@ __all__ = [
     "schema",
     "schema_dir",
     "schema_path",
+    "source_path",
     "validator",
     "vocabulary",
 ]

@@ -4,6 +4,8 @@
 //                                                one {"id", "valid"} per line out (JSON.parse: lossy
 //                                                above 2^53, see schema/README.md)
 //   node check.mjs types SCHEMA_DIR OUT_DIR      json-schema-to-typescript of every wire view
+//   node check.mjs bundles SCHEMA_DIR            ajv strict compile of every *.bundle.json alone
+//                                                (a fresh ajv each: nothing else registered)
 import { readFileSync, readdirSync, statSync, writeFileSync, mkdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { createInterface } from "node:readline";
@@ -13,17 +15,17 @@ import { compile } from "json-schema-to-typescript";
 // The ajv options documented in schema/README.md.
 export const AJV_OPTIONS = { strict: true, strictTuples: true, strictRequired: true, allowUnionTypes: true };
 
-function schemaFiles(dir) {
+function schemaFiles(dir, suffix = ".schema.json") {
   const out = [];
   for (const name of readdirSync(dir).sort()) {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...schemaFiles(path));
-    else if (name.endsWith(".schema.json")) out.push(path);
+    if (statSync(path).isDirectory()) out.push(...schemaFiles(path, suffix));
+    else if (name.endsWith(suffix)) out.push(path);
   }
   return out;
 }
 
-function makeAjv(dir) {
+function ajvWithVocabulary(dir) {
   const ajv = new Ajv2020.default(AJV_OPTIONS);
   const vocabulary = JSON.parse(readFileSync(join(dir, "vocabulary.json"), "utf8"));
   for (const [keyword, spec] of Object.entries(vocabulary.keywords)) {
@@ -32,6 +34,11 @@ function makeAjv(dir) {
     if (metaSchema.items) delete metaSchema.items.format;
     ajv.addKeyword({ keyword, metaSchema });
   }
+  return ajv;
+}
+
+function makeAjv(dir) {
+  const ajv = ajvWithVocabulary(dir);
   const files = schemaFiles(dir);
   for (const file of files) ajv.addSchema(JSON.parse(readFileSync(file, "utf8")));
   return { ajv, files };
@@ -39,6 +46,19 @@ function makeAjv(dir) {
 
 async function main() {
   const [mode, dir, outDir] = process.argv.slice(2);
+  if (mode === "bundles") {
+    let failed = 0;
+    for (const file of schemaFiles(dir, ".bundle.json")) {
+      try {
+        ajvWithVocabulary(dir).compile(JSON.parse(readFileSync(file, "utf8")));
+        console.log(`ok ${relative(dir, file)}`);
+      } catch (err) {
+        failed += 1;
+        console.log(`FAIL ${relative(dir, file)}: ${err.message}`);
+      }
+    }
+    process.exit(failed ? 1 : 0);
+  }
   const { ajv, files } = makeAjv(dir);
   if (mode === "compile") {
     let failed = 0;
@@ -88,7 +108,7 @@ async function main() {
     }
     return;
   }
-  console.error("usage: node check.mjs compile|verdicts|types SCHEMA_DIR [OUT_DIR]");
+  console.error("usage: node check.mjs compile|verdicts|types|bundles SCHEMA_DIR [OUT_DIR]");
   process.exit(2);
 }
 

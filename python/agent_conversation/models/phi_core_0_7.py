@@ -5,10 +5,22 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from agent_conversation.models._base import WireModel
-from pydantic import Field, RootModel
+from pydantic import ConfigDict, Field, RootModel
+from typing_extensions import TypeAliasType
 
 # Classes identical in an earlier revision are imported from its module.
-from agent_conversation.models.yoagent_0_4 import ImageContent, TextContent, ThinkingContent, ToolCallContent
+from agent_conversation.models.yoagent_0_4 import Content, ImageContent, TextContent, ThinkingContent, ToolCallContent, U32, U64
+
+
+StopReason = TypeAliasType(
+    "StopReason",
+    Annotated[
+        Literal["stop", "length", "toolUse", "error", "aborted", "maxTurns", "userStop", "handoff", "guardRail", "contextCompacted", "paused"],
+        Field(
+            description="Why generation stopped: a unit variant, written as its name."
+        ),
+    ],
+)
 
 
 class Usage(WireModel):
@@ -16,54 +28,12 @@ class Usage(WireModel):
     Token counts (all u64; missing counts default to 0).
     """
 
-    input: Annotated[
-        int,
-        Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
-    output: Annotated[
-        int,
-        Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
-    reasoning: Annotated[
-        int,
-        Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
-    cache_read: Annotated[
-        int,
-        Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
-    cache_write: Annotated[
-        int,
-        Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
-    total_tokens: Annotated[
-        int,
-        Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
+    input: U64
+    output: U64
+    reasoning: U64
+    cache_read: U64
+    cache_write: U64
+    total_tokens: U64
 
 
 class ExtensionMessage(WireModel):
@@ -85,81 +55,49 @@ class TurnId(WireModel):
     """
 
     loop_id: Annotated[str, Field(alias="loopId")]
-    turn_index: Annotated[
-        int, Field(alias="turnIndex", description="Rust u32.", ge=0, le=4294967295)
-    ]
+    turn_index: Annotated[U32, Field(alias="turnIndex")]
 
 
-class UserMessage(WireModel):
+class MetadataSince07(WireModel):
+    """
+    The message metadata keys written since phi-core 0.7.
+    """
+
+    turn_id: Annotated[
+        TurnId | None,
+        Field(
+            alias="turnId",
+            description="phi-core >= 0.7: a malformed value is silently dropped.",
+        ),
+    ] = None
+
+
+class UserMessage(MetadataSince07):
     """
     A user turn.
     """
 
     role: Literal["user"]
-    content: list[
-        Annotated[
-            TextContent | ImageContent | ThinkingContent | ToolCallContent,
-            Field(discriminator="type"),
-        ]
-    ]
-    timestamp: Annotated[
-        int,
-        Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
-    turn_id: Annotated[
-        TurnId | None,
-        Field(
-            alias="turnId",
-            description="phi-core >= 0.7: a malformed value is silently dropped.",
-        ),
-    ] = None
+    content: list[Content]
+    timestamp: U64
 
 
-class AssistantMessage(WireModel):
+class AssistantMessage(MetadataSince07):
     """
     An assistant turn.
     """
 
     role: Literal["assistant"]
-    content: list[
-        Annotated[
-            TextContent | ImageContent | ThinkingContent | ToolCallContent,
-            Field(discriminator="type"),
-        ]
-    ]
-    stop_reason: Annotated[
-        Literal["stop", "length", "toolUse", "error", "aborted", "maxTurns", "userStop", "handoff", "guardRail", "contextCompacted", "paused"],
-        Field(
-            alias="stopReason",
-            description="Why generation stopped: a unit variant, written as its name.",
-        ),
-    ]
+    content: list[Content]
+    stop_reason: Annotated[StopReason, Field(alias="stopReason")]
     model: str
     provider: str
     usage: Usage
-    timestamp: Annotated[
-        int,
-        Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
+    timestamp: U64
     error_message: str | None = None
-    turn_id: Annotated[
-        TurnId | None,
-        Field(
-            alias="turnId",
-            description="phi-core >= 0.7: a malformed value is silently dropped.",
-        ),
-    ] = None
 
 
-class ToolResultMessage(WireModel):
+class ToolResultMessage(MetadataSince07):
     """
     The result of a tool call.
     """
@@ -167,45 +105,18 @@ class ToolResultMessage(WireModel):
     role: Literal["toolResult"]
     tool_call_id: Annotated[str, Field(alias="toolCallId")]
     tool_name: Annotated[str, Field(alias="toolName")]
-    content: list[
-        Annotated[
-            TextContent | ImageContent | ThinkingContent | ToolCallContent,
-            Field(discriminator="type"),
-        ]
-    ]
+    content: list[Content]
     is_error: Annotated[bool, Field(alias="isError")]
-    timestamp: Annotated[
-        int,
-        Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
-    turn_id: Annotated[
-        TurnId | None,
-        Field(
-            alias="turnId",
-            description="phi-core >= 0.7: a malformed value is silently dropped.",
-        ),
-    ] = None
+    timestamp: U64
 
 
-class SavedConversation(
-    RootModel[list[ExtensionMessage | UserMessage | AssistantMessage | ToolResultMessage]]
-):
+# The union of one saved message (SavedConversation's items).
+Message = UserMessage | AssistantMessage | ToolResultMessage | ExtensionMessage
+
+
+class SavedConversation(RootModel[list[Message]]):
     """
     What save_messages() writes (the wire view: each type in the one form the crate writes, canonical keys, no aliases). What restore_messages() accepts is the reader view, conversation.reader.schema.json.
     """
 
-    root: Annotated[
-        list[ExtensionMessage | UserMessage | AssistantMessage | ToolResultMessage],
-        Field(
-            description="What save_messages() writes (the wire view: each type in the one form the crate writes, canonical keys, no aliases). What restore_messages() accepts is the reader view, conversation.reader.schema.json.",
-            title="phi-core 0.7 saved conversation (wire view)",
-        ),
-    ]
-
-
-# The union of one saved message (SavedConversation's items).
-Message = ExtensionMessage | UserMessage | AssistantMessage | ToolResultMessage
+    model_config = ConfigDict(title="phi-core 0.7 saved conversation (wire view)")

@@ -5,22 +5,15 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from agent_conversation.models._base import WireModel
-from pydantic import Field, RootModel
+from pydantic import ConfigDict, Field, RootModel
+from typing_extensions import TypeAliasType
 
 # Classes identical in an earlier revision are imported from its module.
-from agent_conversation.models.yoagent_0_4 import ImageContent, TextContent, ThinkingContent, ToolCallContent
-from agent_conversation.models.phi_core_0_7 import ExtensionMessage, TurnId, Usage
+from agent_conversation.models.yoagent_0_4 import Content, ImageContent, TextContent, ThinkingContent, ToolCallContent, U32, U64
+from agent_conversation.models.phi_core_0_7 import ExtensionMessage, MetadataSince07, StopReason, TurnId, Usage
 
 
-class U64(RootModel[int]):
-    root: Annotated[
-        int,
-        Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
+TagKind = TypeAliasType("TagKind", Literal["lesson", "finding", "outcome", "checkpoint"])
 
 
 class NodeTag(WireModel):
@@ -28,132 +21,80 @@ class NodeTag(WireModel):
     A summary annotation attached by a revert.
     """
 
-    kind: Literal["lesson", "finding", "outcome", "checkpoint"]
+    kind: TagKind
     text: str
-    created_at_turn: Annotated[int, Field(description="Rust u32.", ge=0, le=4294967295)]
+    created_at_turn: U32
     abandoned_node_ids: list[U64]
 
 
-class UserMessage(WireModel):
+NodeTagList = TypeAliasType(
+    "NodeTagList",
+    Annotated[
+        list[NodeTag],
+        Field(
+            description="phi-core >= 0.8 summary tags; an empty list is not written.",
+            min_length=1,
+        ),
+    ],
+)
+"""
+phi-core >= 0.8 summary tags; an empty list is not written.
+"""
+
+
+class MetadataSince08(MetadataSince07):
+    """
+    The message metadata keys written since phi-core 0.8.
+    """
+
+    node_id: Annotated[
+        U64 | None,
+        Field(
+            alias="nodeId",
+            description="phi-core >= 0.8: a tree node id (u64); a malformed value is dropped.",
+        ),
+    ] = None
+    parent_id: Annotated[
+        U64 | None,
+        Field(
+            alias="parentId",
+            description="phi-core >= 0.8: a tree node id (u64); a malformed value is dropped.",
+        ),
+    ] = None
+    tags: Annotated[
+        NodeTagList | None,
+        Field(
+            description="phi-core >= 0.8: summary tags; empty or malformed lists are not written."
+        ),
+    ] = None
+
+
+class UserMessage(MetadataSince08):
     """
     A user turn.
     """
 
     role: Literal["user"]
-    content: list[
-        Annotated[
-            TextContent | ImageContent | ThinkingContent | ToolCallContent,
-            Field(discriminator="type"),
-        ]
-    ]
-    timestamp: Annotated[
-        int,
-        Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
-    turn_id: Annotated[
-        TurnId | None,
-        Field(
-            alias="turnId",
-            description="phi-core >= 0.7: a malformed value is silently dropped.",
-        ),
-    ] = None
-    node_id: Annotated[
-        int | None,
-        Field(
-            alias="nodeId",
-            description="phi-core >= 0.8: a tree node id (u64); a malformed value is dropped.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ] = None
-    parent_id: Annotated[
-        int | None,
-        Field(
-            alias="parentId",
-            description="phi-core >= 0.8: a tree node id (u64); a malformed value is dropped.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ] = None
-    tags: Annotated[
-        list[NodeTag] | None,
-        Field(
-            description="phi-core >= 0.8: summary tags; empty or malformed lists are not written.",
-            min_length=1,
-        ),
-    ] = None
+    content: list[Content]
+    timestamp: U64
 
 
-class AssistantMessage(WireModel):
+class AssistantMessage(MetadataSince08):
     """
     An assistant turn.
     """
 
     role: Literal["assistant"]
-    content: list[
-        Annotated[
-            TextContent | ImageContent | ThinkingContent | ToolCallContent,
-            Field(discriminator="type"),
-        ]
-    ]
-    stop_reason: Annotated[
-        Literal["stop", "length", "toolUse", "error", "aborted", "maxTurns", "userStop", "handoff", "guardRail", "contextCompacted", "paused"],
-        Field(
-            alias="stopReason",
-            description="Why generation stopped: a unit variant, written as its name.",
-        ),
-    ]
+    content: list[Content]
+    stop_reason: Annotated[StopReason, Field(alias="stopReason")]
     model: str
     provider: str
     usage: Usage
-    timestamp: Annotated[
-        int,
-        Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
+    timestamp: U64
     error_message: str | None = None
-    turn_id: Annotated[
-        TurnId | None,
-        Field(
-            alias="turnId",
-            description="phi-core >= 0.7: a malformed value is silently dropped.",
-        ),
-    ] = None
-    node_id: Annotated[
-        int | None,
-        Field(
-            alias="nodeId",
-            description="phi-core >= 0.8: a tree node id (u64); a malformed value is dropped.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ] = None
-    parent_id: Annotated[
-        int | None,
-        Field(
-            alias="parentId",
-            description="phi-core >= 0.8: a tree node id (u64); a malformed value is dropped.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ] = None
-    tags: Annotated[
-        list[NodeTag] | None,
-        Field(
-            description="phi-core >= 0.8: summary tags; empty or malformed lists are not written.",
-            min_length=1,
-        ),
-    ] = None
 
 
-class ToolResultMessage(WireModel):
+class ToolResultMessage(MetadataSince08):
     """
     The result of a tool call.
     """
@@ -161,70 +102,18 @@ class ToolResultMessage(WireModel):
     role: Literal["toolResult"]
     tool_call_id: Annotated[str, Field(alias="toolCallId")]
     tool_name: Annotated[str, Field(alias="toolName")]
-    content: list[
-        Annotated[
-            TextContent | ImageContent | ThinkingContent | ToolCallContent,
-            Field(discriminator="type"),
-        ]
-    ]
+    content: list[Content]
     is_error: Annotated[bool, Field(alias="isError")]
-    timestamp: Annotated[
-        int,
-        Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
-    turn_id: Annotated[
-        TurnId | None,
-        Field(
-            alias="turnId",
-            description="phi-core >= 0.7: a malformed value is silently dropped.",
-        ),
-    ] = None
-    node_id: Annotated[
-        int | None,
-        Field(
-            alias="nodeId",
-            description="phi-core >= 0.8: a tree node id (u64); a malformed value is dropped.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ] = None
-    parent_id: Annotated[
-        int | None,
-        Field(
-            alias="parentId",
-            description="phi-core >= 0.8: a tree node id (u64); a malformed value is dropped.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ] = None
-    tags: Annotated[
-        list[NodeTag] | None,
-        Field(
-            description="phi-core >= 0.8: summary tags; empty or malformed lists are not written.",
-            min_length=1,
-        ),
-    ] = None
+    timestamp: U64
 
 
-class SavedConversation(
-    RootModel[list[ExtensionMessage | UserMessage | AssistantMessage | ToolResultMessage]]
-):
+# The union of one saved message (SavedConversation's items).
+Message = UserMessage | AssistantMessage | ToolResultMessage | ExtensionMessage
+
+
+class SavedConversation(RootModel[list[Message]]):
     """
     What save_messages() writes (the wire view: each type in the one form the crate writes, canonical keys, no aliases). What restore_messages() accepts is the reader view, conversation.reader.schema.json.
     """
 
-    root: Annotated[
-        list[ExtensionMessage | UserMessage | AssistantMessage | ToolResultMessage],
-        Field(
-            description="What save_messages() writes (the wire view: each type in the one form the crate writes, canonical keys, no aliases). What restore_messages() accepts is the reader view, conversation.reader.schema.json.",
-            title="phi-core 0.8 saved conversation (wire view)",
-        ),
-    ]
-
-
-# The union of one saved message (SavedConversation's items).
-Message = ExtensionMessage | UserMessage | AssistantMessage | ToolResultMessage
+    model_config = ConfigDict(title="phi-core 0.8 saved conversation (wire view)")

@@ -5,12 +5,22 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from agent_conversation.models._base import WireModel
-from pydantic import Field, RootModel
+from pydantic import ConfigDict, Field, RootModel
+from typing_extensions import TypeAliasType
 
 # Classes identical in an earlier revision are imported from its module.
-from agent_conversation.models.phi_core_0_8 import NodeTag, U64
-from agent_conversation.models.yoagent_0_4 import ImageContent, TextContent, ThinkingContent, ToolCallContent
-from agent_conversation.models.phi_core_0_7 import ExtensionMessage, TurnId, Usage
+from agent_conversation.models.yoagent_0_4 import Content, ImageContent, TextContent, ThinkingContent, ToolCallContent, U32, U64
+from agent_conversation.models.phi_core_0_7 import ExtensionMessage, MetadataSince07, StopReason, TurnId, Usage
+from agent_conversation.models.phi_core_0_8 import MetadataSince08, NodeTag, NodeTagList, TagKind
+
+
+ProvenanceRole = TypeAliasType(
+    "ProvenanceRole",
+    Annotated[
+        Literal["user-message", "assistant-response", "tool-call-request", "tool-call-result"],
+        Field(description="Sub-role of a loop-turn block (kebab-case unit variants)."),
+    ],
+)
 
 
 class ProvenanceSystemPrompt(WireModel):
@@ -28,7 +38,7 @@ class ProvenanceIdentityBlock(WireModel):
 
     kind: Literal["identity-block"]
     name: str
-    order: Annotated[int, Field(description="Rust u32.", ge=0, le=4294967295)]
+    order: U32
 
 
 class ProvenanceMemoryTier(WireModel):
@@ -47,26 +57,9 @@ class ProvenanceLoopTurn(WireModel):
     """
 
     kind: Literal["loop-turn"]
-    turn_index: Annotated[
-        int,
-        Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
-    role: Annotated[
-        Literal["user-message", "assistant-response", "tool-call-request", "tool-call-result"],
-        Field(description="Sub-role of a loop-turn block (kebab-case unit variants)."),
-    ]
-    message_index: Annotated[
-        int,
-        Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
+    turn_index: U64
+    role: ProvenanceRole
+    message_index: U64
 
 
 class ProvenanceSteering(WireModel):
@@ -93,142 +86,58 @@ class ProvenanceUnknown(WireModel):
     kind: Literal["unknown"]
 
 
-class UserMessage(WireModel):
+ProvenanceHint = TypeAliasType(
+    "ProvenanceHint",
+    Annotated[
+        ProvenanceSystemPrompt | ProvenanceIdentityBlock | ProvenanceMemoryTier | ProvenanceLoopTurn | ProvenanceSteering | ProvenanceFollowUp | ProvenanceUnknown,
+        Field(
+            description="BlockProvenance, internally tagged by `kind` (kebab-case); a oneOf of const-tagged variants.",
+            discriminator="kind",
+        ),
+    ],
+)
+
+
+class MetadataSince09(MetadataSince08):
+    """
+    The message metadata keys written since phi-core 0.9.
+    """
+
+    provenance_hint: Annotated[
+        ProvenanceHint | None,
+        Field(
+            alias="provenanceHint",
+            description="phi-core >= 0.9: where a message came from; a malformed value is dropped.",
+        ),
+    ] = None
+
+
+class UserMessage(MetadataSince09):
     """
     A user turn.
     """
 
     role: Literal["user"]
-    content: list[
-        Annotated[
-            TextContent | ImageContent | ThinkingContent | ToolCallContent,
-            Field(discriminator="type"),
-        ]
-    ]
-    timestamp: Annotated[
-        int,
-        Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
-    turn_id: Annotated[
-        TurnId | None,
-        Field(
-            alias="turnId",
-            description="phi-core >= 0.7: a malformed value is silently dropped.",
-        ),
-    ] = None
-    node_id: Annotated[
-        int | None,
-        Field(
-            alias="nodeId",
-            description="phi-core >= 0.8: a tree node id (u64); a malformed value is dropped.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ] = None
-    parent_id: Annotated[
-        int | None,
-        Field(
-            alias="parentId",
-            description="phi-core >= 0.8: a tree node id (u64); a malformed value is dropped.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ] = None
-    tags: Annotated[
-        list[NodeTag] | None,
-        Field(
-            description="phi-core >= 0.8: summary tags; empty or malformed lists are not written.",
-            min_length=1,
-        ),
-    ] = None
-    provenance_hint: Annotated[
-        ProvenanceSystemPrompt | ProvenanceIdentityBlock | ProvenanceMemoryTier | ProvenanceLoopTurn | ProvenanceSteering | ProvenanceFollowUp | ProvenanceUnknown | None,
-        Field(
-            alias="provenanceHint",
-            description="phi-core >= 0.9: where a message came from; a malformed value is dropped.",
-            discriminator="kind",
-        ),
-    ] = None
+    content: list[Content]
+    timestamp: U64
 
 
-class AssistantMessage(WireModel):
+class AssistantMessage(MetadataSince09):
     """
     An assistant turn.
     """
 
     role: Literal["assistant"]
-    content: list[
-        Annotated[
-            TextContent | ImageContent | ThinkingContent | ToolCallContent,
-            Field(discriminator="type"),
-        ]
-    ]
-    stop_reason: Annotated[
-        Literal["stop", "length", "toolUse", "error", "aborted", "maxTurns", "userStop", "handoff", "guardRail", "contextCompacted", "paused"],
-        Field(
-            alias="stopReason",
-            description="Why generation stopped: a unit variant, written as its name.",
-        ),
-    ]
+    content: list[Content]
+    stop_reason: Annotated[StopReason, Field(alias="stopReason")]
     model: str
     provider: str
     usage: Usage
-    timestamp: Annotated[
-        int,
-        Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
+    timestamp: U64
     error_message: str | None = None
-    turn_id: Annotated[
-        TurnId | None,
-        Field(
-            alias="turnId",
-            description="phi-core >= 0.7: a malformed value is silently dropped.",
-        ),
-    ] = None
-    node_id: Annotated[
-        int | None,
-        Field(
-            alias="nodeId",
-            description="phi-core >= 0.8: a tree node id (u64); a malformed value is dropped.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ] = None
-    parent_id: Annotated[
-        int | None,
-        Field(
-            alias="parentId",
-            description="phi-core >= 0.8: a tree node id (u64); a malformed value is dropped.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ] = None
-    tags: Annotated[
-        list[NodeTag] | None,
-        Field(
-            description="phi-core >= 0.8: summary tags; empty or malformed lists are not written.",
-            min_length=1,
-        ),
-    ] = None
-    provenance_hint: Annotated[
-        ProvenanceSystemPrompt | ProvenanceIdentityBlock | ProvenanceMemoryTier | ProvenanceLoopTurn | ProvenanceSteering | ProvenanceFollowUp | ProvenanceUnknown | None,
-        Field(
-            alias="provenanceHint",
-            description="phi-core >= 0.9: where a message came from; a malformed value is dropped.",
-            discriminator="kind",
-        ),
-    ] = None
 
 
-class ToolResultMessage(WireModel):
+class ToolResultMessage(MetadataSince09):
     """
     The result of a tool call.
     """
@@ -236,78 +145,18 @@ class ToolResultMessage(WireModel):
     role: Literal["toolResult"]
     tool_call_id: Annotated[str, Field(alias="toolCallId")]
     tool_name: Annotated[str, Field(alias="toolName")]
-    content: list[
-        Annotated[
-            TextContent | ImageContent | ThinkingContent | ToolCallContent,
-            Field(discriminator="type"),
-        ]
-    ]
+    content: list[Content]
     is_error: Annotated[bool, Field(alias="isError")]
-    timestamp: Annotated[
-        int,
-        Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
-    turn_id: Annotated[
-        TurnId | None,
-        Field(
-            alias="turnId",
-            description="phi-core >= 0.7: a malformed value is silently dropped.",
-        ),
-    ] = None
-    node_id: Annotated[
-        int | None,
-        Field(
-            alias="nodeId",
-            description="phi-core >= 0.8: a tree node id (u64); a malformed value is dropped.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ] = None
-    parent_id: Annotated[
-        int | None,
-        Field(
-            alias="parentId",
-            description="phi-core >= 0.8: a tree node id (u64); a malformed value is dropped.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ] = None
-    tags: Annotated[
-        list[NodeTag] | None,
-        Field(
-            description="phi-core >= 0.8: summary tags; empty or malformed lists are not written.",
-            min_length=1,
-        ),
-    ] = None
-    provenance_hint: Annotated[
-        ProvenanceSystemPrompt | ProvenanceIdentityBlock | ProvenanceMemoryTier | ProvenanceLoopTurn | ProvenanceSteering | ProvenanceFollowUp | ProvenanceUnknown | None,
-        Field(
-            alias="provenanceHint",
-            description="phi-core >= 0.9: where a message came from; a malformed value is dropped.",
-            discriminator="kind",
-        ),
-    ] = None
+    timestamp: U64
 
 
-class SavedConversation(
-    RootModel[list[ExtensionMessage | UserMessage | AssistantMessage | ToolResultMessage]]
-):
+# The union of one saved message (SavedConversation's items).
+Message = UserMessage | AssistantMessage | ToolResultMessage | ExtensionMessage
+
+
+class SavedConversation(RootModel[list[Message]]):
     """
     What save_messages() writes (the wire view: each type in the one form the crate writes, canonical keys, no aliases). What restore_messages() accepts is the reader view, conversation.reader.schema.json.
     """
 
-    root: Annotated[
-        list[ExtensionMessage | UserMessage | AssistantMessage | ToolResultMessage],
-        Field(
-            description="What save_messages() writes (the wire view: each type in the one form the crate writes, canonical keys, no aliases). What restore_messages() accepts is the reader view, conversation.reader.schema.json.",
-            title="phi-core 0.9 saved conversation (wire view)",
-        ),
-    ]
-
-
-# The union of one saved message (SavedConversation's items).
-Message = ExtensionMessage | UserMessage | AssistantMessage | ToolResultMessage
+    model_config = ConfigDict(title="phi-core 0.9 saved conversation (wire view)")

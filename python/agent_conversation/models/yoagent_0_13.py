@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from agent_conversation.models._base import WireModel
-from pydantic import Field, RootModel
+from pydantic import ConfigDict, Field, RootModel
+from typing_extensions import TypeAliasType
 
 # Classes identical in an earlier revision are imported from its module.
-from agent_conversation.models.yoagent_0_4 import ExtensionMessage, ImageContent, TextContent, ThinkingContent, U32
+from agent_conversation.models.yoagent_0_4 import ExtensionMessage, ImageContent, TextContent, ThinkingContent, U32, U64
+from agent_conversation.models.yoagent_0_9 import StopReason
 
 
 class ToolCallContent(WireModel):
@@ -37,49 +39,23 @@ class Usage(WireModel):
     Token counts (all u64; missing counts default to 0).
     """
 
-    input: Annotated[
-        int,
+    input: U64
+    output: U64
+    cache_read: Annotated[U64, Field(alias="cacheRead")]
+    cache_write: Annotated[U64, Field(alias="cacheWrite")]
+    total_tokens: Annotated[U64, Field(alias="totalTokens")]
+
+
+Content = TypeAliasType(
+    "Content",
+    Annotated[
+        TextContent | ImageContent | ThinkingContent | ToolCallContent,
         Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
+            description="A content block, internally tagged by `type` (a oneOf of const-tagged variants).",
+            discriminator="type",
         ),
-    ]
-    output: Annotated[
-        int,
-        Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
-    cache_read: Annotated[
-        int,
-        Field(
-            alias="cacheRead",
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
-    cache_write: Annotated[
-        int,
-        Field(
-            alias="cacheWrite",
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
-    total_tokens: Annotated[
-        int,
-        Field(
-            alias="totalTokens",
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
+    ],
+)
 
 
 class UserMessage(WireModel):
@@ -88,20 +64,8 @@ class UserMessage(WireModel):
     """
 
     role: Literal["user"]
-    content: list[
-        Annotated[
-            TextContent | ImageContent | ThinkingContent | ToolCallContent,
-            Field(discriminator="type"),
-        ]
-    ]
-    timestamp: Annotated[
-        int,
-        Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
+    content: list[Content]
+    timestamp: U64
 
 
 class AssistantMessage(WireModel):
@@ -110,30 +74,12 @@ class AssistantMessage(WireModel):
     """
 
     role: Literal["assistant"]
-    content: list[
-        Annotated[
-            TextContent | ImageContent | ThinkingContent | ToolCallContent,
-            Field(discriminator="type"),
-        ]
-    ]
-    stop_reason: Annotated[
-        Literal["stop", "length", "toolUse", "error", "aborted", "refusal"],
-        Field(
-            alias="stopReason",
-            description="Why generation stopped: a unit variant, written as its name.",
-        ),
-    ]
+    content: list[Content]
+    stop_reason: Annotated[StopReason, Field(alias="stopReason")]
     model: str
     provider: str
     usage: Usage
-    timestamp: Annotated[
-        int,
-        Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
+    timestamp: U64
     error_message: Annotated[str | None, Field(alias="errorMessage")] = None
 
 
@@ -145,21 +91,9 @@ class ToolResultMessage(WireModel):
     role: Literal["toolResult"]
     tool_call_id: Annotated[str, Field(alias="toolCallId")]
     tool_name: Annotated[str, Field(alias="toolName")]
-    content: list[
-        Annotated[
-            TextContent | ImageContent | ThinkingContent | ToolCallContent,
-            Field(discriminator="type"),
-        ]
-    ]
+    content: list[Content]
     is_error: Annotated[bool, Field(alias="isError")]
-    timestamp: Annotated[
-        int,
-        Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
+    timestamp: U64
 
 
 class SessionEntry(WireModel):
@@ -170,37 +104,22 @@ class SessionEntry(WireModel):
     id: str
     parent_id: str | None
     message: Annotated[
-        ExtensionMessage | UserMessage | AssistantMessage | ToolResultMessage,
+        UserMessage | AssistantMessage | ToolResultMessage | ExtensionMessage,
         Field(
             description="serde-untagged: read as an LLM Message, and if that fails for any reason, as an ExtensionMessage."
         ),
     ]
-    timestamp: Annotated[
-        int,
-        Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
+    timestamp: U64
     label: str | None = None
 
 
-class SavedConversation(
-    RootModel[list[ExtensionMessage | UserMessage | AssistantMessage | ToolResultMessage]]
-):
+# The union of one saved message (SavedConversation's items).
+Message = UserMessage | AssistantMessage | ToolResultMessage | ExtensionMessage
+
+
+class SavedConversation(RootModel[list[Message]]):
     """
     What save_messages() writes (the wire view: each type in the one form the crate writes, canonical keys, no aliases). What restore_messages() accepts is the reader view, conversation.reader.schema.json.
     """
 
-    root: Annotated[
-        list[ExtensionMessage | UserMessage | AssistantMessage | ToolResultMessage],
-        Field(
-            description="What save_messages() writes (the wire view: each type in the one form the crate writes, canonical keys, no aliases). What restore_messages() accepts is the reader view, conversation.reader.schema.json.",
-            title="yoagent 0.13 saved conversation (wire view)",
-        ),
-    ]
-
-
-# The union of one saved message (SavedConversation's items).
-Message = ExtensionMessage | UserMessage | AssistantMessage | ToolResultMessage
+    model_config = ConfigDict(title="yoagent 0.13 saved conversation (wire view)")

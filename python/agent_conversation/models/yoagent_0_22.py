@@ -5,11 +5,22 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from agent_conversation.models._base import WireModel
-from pydantic import Field, RootModel
+from pydantic import ConfigDict, Field, RootModel
+from typing_extensions import TypeAliasType
 
 # Classes identical in an earlier revision are imported from its module.
-from agent_conversation.models.yoagent_0_4 import ExtensionMessage, ImageContent, TextContent, U32
+from agent_conversation.models.yoagent_0_4 import ExtensionMessage, ImageContent, TextContent, U32, U64
+from agent_conversation.models.yoagent_0_9 import StopReason
 from agent_conversation.models.yoagent_0_13 import ToolCallContent, Usage
+
+
+ApiProtocol = TypeAliasType(
+    "ApiProtocol",
+    Annotated[
+        Literal["anthropic_messages", "open_ai_completions", "open_ai_responses", "azure_open_ai_responses", "google_generative_ai", "google_vertex", "bedrock_converse_stream"],
+        Field(description="yoagent's ApiProtocol (snake_case)."),
+    ],
+)
 
 
 class ThinkingContent(WireModel):
@@ -25,12 +36,24 @@ class ThinkingContent(WireModel):
         Field(description="Encrypted reasoning, replayed only to `redactedProtocol`."),
     ] = None
     redacted_protocol: Annotated[
-        Literal["anthropic_messages", "open_ai_completions", "open_ai_responses", "azure_open_ai_responses", "google_generative_ai", "google_vertex", "bedrock_converse_stream"] | None,
+        ApiProtocol | None,
         Field(
             alias="redactedProtocol",
             description="An ApiProtocol name; an unrecognised value loads as absent.",
         ),
     ] = None
+
+
+Content = TypeAliasType(
+    "Content",
+    Annotated[
+        TextContent | ImageContent | ThinkingContent | ToolCallContent,
+        Field(
+            description="A content block, internally tagged by `type` (a oneOf of const-tagged variants).",
+            discriminator="type",
+        ),
+    ],
+)
 
 
 class UserMessage(WireModel):
@@ -39,20 +62,8 @@ class UserMessage(WireModel):
     """
 
     role: Literal["user"]
-    content: list[
-        Annotated[
-            TextContent | ImageContent | ThinkingContent | ToolCallContent,
-            Field(discriminator="type"),
-        ]
-    ]
-    timestamp: Annotated[
-        int,
-        Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
+    content: list[Content]
+    timestamp: U64
 
 
 class AssistantMessage(WireModel):
@@ -61,30 +72,12 @@ class AssistantMessage(WireModel):
     """
 
     role: Literal["assistant"]
-    content: list[
-        Annotated[
-            TextContent | ImageContent | ThinkingContent | ToolCallContent,
-            Field(discriminator="type"),
-        ]
-    ]
-    stop_reason: Annotated[
-        Literal["stop", "length", "toolUse", "error", "aborted", "refusal"],
-        Field(
-            alias="stopReason",
-            description="Why generation stopped: a unit variant, written as its name.",
-        ),
-    ]
+    content: list[Content]
+    stop_reason: Annotated[StopReason, Field(alias="stopReason")]
     model: str
     provider: str
     usage: Usage
-    timestamp: Annotated[
-        int,
-        Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
+    timestamp: U64
     error_message: Annotated[str | None, Field(alias="errorMessage")] = None
 
 
@@ -96,21 +89,9 @@ class ToolResultMessage(WireModel):
     role: Literal["toolResult"]
     tool_call_id: Annotated[str, Field(alias="toolCallId")]
     tool_name: Annotated[str, Field(alias="toolName")]
-    content: list[
-        Annotated[
-            TextContent | ImageContent | ThinkingContent | ToolCallContent,
-            Field(discriminator="type"),
-        ]
-    ]
+    content: list[Content]
     is_error: Annotated[bool, Field(alias="isError")]
-    timestamp: Annotated[
-        int,
-        Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
+    timestamp: U64
 
 
 class SessionEntry(WireModel):
@@ -121,37 +102,22 @@ class SessionEntry(WireModel):
     id: str
     parent_id: str | None
     message: Annotated[
-        ExtensionMessage | UserMessage | AssistantMessage | ToolResultMessage,
+        UserMessage | AssistantMessage | ToolResultMessage | ExtensionMessage,
         Field(
             description="serde-untagged: read as an LLM Message, and if that fails for any reason, as an ExtensionMessage."
         ),
     ]
-    timestamp: Annotated[
-        int,
-        Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
+    timestamp: U64
     label: str | None = None
 
 
-class SavedConversation(
-    RootModel[list[ExtensionMessage | UserMessage | AssistantMessage | ToolResultMessage]]
-):
+# The union of one saved message (SavedConversation's items).
+Message = UserMessage | AssistantMessage | ToolResultMessage | ExtensionMessage
+
+
+class SavedConversation(RootModel[list[Message]]):
     """
     What save_messages() writes (the wire view: each type in the one form the crate writes, canonical keys, no aliases). What restore_messages() accepts is the reader view, conversation.reader.schema.json.
     """
 
-    root: Annotated[
-        list[ExtensionMessage | UserMessage | AssistantMessage | ToolResultMessage],
-        Field(
-            description="What save_messages() writes (the wire view: each type in the one form the crate writes, canonical keys, no aliases). What restore_messages() accepts is the reader view, conversation.reader.schema.json.",
-            title="yoagent 0.22 saved conversation (wire view)",
-        ),
-    ]
-
-
-# The union of one saved message (SavedConversation's items).
-Message = ExtensionMessage | UserMessage | AssistantMessage | ToolResultMessage
+    model_config = ConfigDict(title="yoagent 0.22 saved conversation (wire view)")

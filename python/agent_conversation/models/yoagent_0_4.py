@@ -5,12 +5,38 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from agent_conversation.models._base import WireModel
-from pydantic import Field, RootModel
+from pydantic import ConfigDict, Field, RootModel
+from typing_extensions import TypeAliasType
 
 
 
-class U32(RootModel[int]):
-    root: Annotated[int, Field(description="Rust u32.", ge=0, le=4294967295)]
+U64 = TypeAliasType(
+    "U64",
+    Annotated[
+        int,
+        Field(
+            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
+            ge=0,
+            le=18446744073709551615,
+        ),
+    ],
+)
+
+
+U32 = TypeAliasType(
+    "U32", Annotated[int, Field(description="Rust u32.", ge=0, le=4294967295)]
+)
+
+
+StopReason = TypeAliasType(
+    "StopReason",
+    Annotated[
+        Literal["stop", "length", "toolUse", "error", "aborted"],
+        Field(
+            description="Why generation stopped: a unit variant, written as its name."
+        ),
+    ],
+)
 
 
 class TextContent(WireModel):
@@ -61,46 +87,11 @@ class Usage(WireModel):
     Token counts (all u64; missing counts default to 0).
     """
 
-    input: Annotated[
-        int,
-        Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
-    output: Annotated[
-        int,
-        Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
-    cache_read: Annotated[
-        int,
-        Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
-    cache_write: Annotated[
-        int,
-        Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
-    total_tokens: Annotated[
-        int,
-        Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
+    input: U64
+    output: U64
+    cache_read: U64
+    cache_write: U64
+    total_tokens: U64
 
 
 class ExtensionMessage(WireModel):
@@ -116,26 +107,26 @@ class ExtensionMessage(WireModel):
     ]
 
 
+Content = TypeAliasType(
+    "Content",
+    Annotated[
+        TextContent | ImageContent | ThinkingContent | ToolCallContent,
+        Field(
+            description="A content block, internally tagged by `type` (a oneOf of const-tagged variants).",
+            discriminator="type",
+        ),
+    ],
+)
+
+
 class UserMessage(WireModel):
     """
     A user turn.
     """
 
     role: Literal["user"]
-    content: list[
-        Annotated[
-            TextContent | ImageContent | ThinkingContent | ToolCallContent,
-            Field(discriminator="type"),
-        ]
-    ]
-    timestamp: Annotated[
-        int,
-        Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
+    content: list[Content]
+    timestamp: U64
 
 
 class AssistantMessage(WireModel):
@@ -144,30 +135,12 @@ class AssistantMessage(WireModel):
     """
 
     role: Literal["assistant"]
-    content: list[
-        Annotated[
-            TextContent | ImageContent | ThinkingContent | ToolCallContent,
-            Field(discriminator="type"),
-        ]
-    ]
-    stop_reason: Annotated[
-        Literal["stop", "length", "toolUse", "error", "aborted"],
-        Field(
-            alias="stopReason",
-            description="Why generation stopped: a unit variant, written as its name.",
-        ),
-    ]
+    content: list[Content]
+    stop_reason: Annotated[StopReason, Field(alias="stopReason")]
     model: str
     provider: str
     usage: Usage
-    timestamp: Annotated[
-        int,
-        Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
+    timestamp: U64
     error_message: str | None = None
 
 
@@ -179,38 +152,18 @@ class ToolResultMessage(WireModel):
     role: Literal["toolResult"]
     tool_call_id: Annotated[str, Field(alias="toolCallId")]
     tool_name: Annotated[str, Field(alias="toolName")]
-    content: list[
-        Annotated[
-            TextContent | ImageContent | ThinkingContent | ToolCallContent,
-            Field(discriminator="type"),
-        ]
-    ]
+    content: list[Content]
     is_error: Annotated[bool, Field(alias="isError")]
-    timestamp: Annotated[
-        int,
-        Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
+    timestamp: U64
 
 
-class SavedConversation(
-    RootModel[list[ExtensionMessage | UserMessage | AssistantMessage | ToolResultMessage]]
-):
+# The union of one saved message (SavedConversation's items).
+Message = UserMessage | AssistantMessage | ToolResultMessage | ExtensionMessage
+
+
+class SavedConversation(RootModel[list[Message]]):
     """
     What save_messages() writes (the wire view: each type in the one form the crate writes, canonical keys, no aliases). What restore_messages() accepts is the reader view, conversation.reader.schema.json.
     """
 
-    root: Annotated[
-        list[ExtensionMessage | UserMessage | AssistantMessage | ToolResultMessage],
-        Field(
-            description="What save_messages() writes (the wire view: each type in the one form the crate writes, canonical keys, no aliases). What restore_messages() accepts is the reader view, conversation.reader.schema.json.",
-            title="yoagent 0.4 saved conversation (wire view)",
-        ),
-    ]
-
-
-# The union of one saved message (SavedConversation's items).
-Message = ExtensionMessage | UserMessage | AssistantMessage | ToolResultMessage
+    model_config = ConfigDict(title="yoagent 0.4 saved conversation (wire view)")

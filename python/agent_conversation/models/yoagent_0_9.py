@@ -5,11 +5,23 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from agent_conversation.models._base import WireModel
-from pydantic import Field, RootModel
+from pydantic import ConfigDict, Field, RootModel
+from typing_extensions import TypeAliasType
 
 # Classes identical in an earlier revision are imported from its module.
-from agent_conversation.models.yoagent_0_4 import ExtensionMessage, ImageContent, TextContent, ThinkingContent, U32, Usage
-from agent_conversation.models.yoagent_0_8 import ToolCallContent, ToolResultMessage, UserMessage
+from agent_conversation.models.yoagent_0_4 import ExtensionMessage, ImageContent, TextContent, ThinkingContent, U32, U64, Usage
+from agent_conversation.models.yoagent_0_8 import Content, ToolCallContent, ToolResultMessage, UserMessage
+
+
+StopReason = TypeAliasType(
+    "StopReason",
+    Annotated[
+        Literal["stop", "length", "toolUse", "error", "aborted", "refusal"],
+        Field(
+            description="Why generation stopped: a unit variant, written as its name."
+        ),
+    ],
+)
 
 
 class AssistantMessage(WireModel):
@@ -18,30 +30,12 @@ class AssistantMessage(WireModel):
     """
 
     role: Literal["assistant"]
-    content: list[
-        Annotated[
-            TextContent | ImageContent | ThinkingContent | ToolCallContent,
-            Field(discriminator="type"),
-        ]
-    ]
-    stop_reason: Annotated[
-        Literal["stop", "length", "toolUse", "error", "aborted", "refusal"],
-        Field(
-            alias="stopReason",
-            description="Why generation stopped: a unit variant, written as its name.",
-        ),
-    ]
+    content: list[Content]
+    stop_reason: Annotated[StopReason, Field(alias="stopReason")]
     model: str
     provider: str
     usage: Usage
-    timestamp: Annotated[
-        int,
-        Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
+    timestamp: U64
     error_message: str | None = None
 
 
@@ -53,37 +47,22 @@ class SessionEntry(WireModel):
     id: str
     parent_id: str | None
     message: Annotated[
-        ExtensionMessage | UserMessage | AssistantMessage | ToolResultMessage,
+        UserMessage | AssistantMessage | ToolResultMessage | ExtensionMessage,
         Field(
             description="serde-untagged: read as an LLM Message, and if that fails for any reason, as an ExtensionMessage."
         ),
     ]
-    timestamp: Annotated[
-        int,
-        Field(
-            description="Rust u64. serde refuses floats such as 1.0, which JSON Schema counts as integers.",
-            ge=0,
-            le=18446744073709551615,
-        ),
-    ]
+    timestamp: U64
     label: str | None = None
 
 
-class SavedConversation(
-    RootModel[list[ExtensionMessage | UserMessage | AssistantMessage | ToolResultMessage]]
-):
+# The union of one saved message (SavedConversation's items).
+Message = UserMessage | AssistantMessage | ToolResultMessage | ExtensionMessage
+
+
+class SavedConversation(RootModel[list[Message]]):
     """
     What save_messages() writes (the wire view: each type in the one form the crate writes, canonical keys, no aliases). What restore_messages() accepts is the reader view, conversation.reader.schema.json.
     """
 
-    root: Annotated[
-        list[ExtensionMessage | UserMessage | AssistantMessage | ToolResultMessage],
-        Field(
-            description="What save_messages() writes (the wire view: each type in the one form the crate writes, canonical keys, no aliases). What restore_messages() accepts is the reader view, conversation.reader.schema.json.",
-            title="yoagent 0.9 saved conversation (wire view)",
-        ),
-    ]
-
-
-# The union of one saved message (SavedConversation's items).
-Message = ExtensionMessage | UserMessage | AssistantMessage | ToolResultMessage
+    model_config = ConfigDict(title="yoagent 0.9 saved conversation (wire view)")
