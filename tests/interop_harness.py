@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import threading
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = ROOT / "tests" / "interop" / "Cargo.toml"
@@ -96,3 +97,23 @@ def _feed(proc: subprocess.Popen, lines: str) -> None:
     assert proc.stdin is not None
     proc.stdin.write(lines)
     proc.stdin.close()
+
+
+def pipe_json_lines(
+    command: list[str], requests: list[Any], timeout: float = 300, cwd: str | None = None
+) -> list[Any]:
+    """Each request as one JSON line on the command's stdin; its JSON answer lines, in order
+    (one per request; the process must exit 0)."""
+    lines = "".join(json.dumps(r) + "\n" for r in requests)
+    proc = subprocess.Popen(
+        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8",
+        cwd=cwd,
+    )  # fmt: skip
+    writer = threading.Thread(target=_feed, args=(proc, lines))
+    writer.start()
+    out = proc.stdout.read()  # type: ignore[union-attr]
+    writer.join()
+    assert proc.wait(timeout=timeout) == 0, f"{command[0]} exited with {proc.returncode}"
+    answers = [json.loads(line) for line in out.split("\n") if line.strip()]
+    assert len(answers) == len(requests), "the harness did not answer every request"
+    return answers

@@ -11,7 +11,6 @@ import json
 import os
 import random
 import subprocess
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,7 @@ from agent_conversation.records.phi_sessions import (
     dumps_phi_document,
     loads_phi_document,
 )
-from interop_harness import cargo
+from interop_harness import cargo, pipe_json_lines
 from records_cases import (
     _pretty,
     config_cases,
@@ -63,27 +62,8 @@ def build_records() -> Path:
 
 def run_records(binary: Path, requests: list[tuple[str, str, str]]) -> list[dict[str, Any]]:
     """Answers of the records bin to (crate_version, type, doc) requests, in order."""
-    lines = "".join(
-        json.dumps({"crate_version": v, "type": t, "doc": doc}) + "\n" for v, t, doc in requests
-    )
-    proc = subprocess.Popen(
-        [str(binary)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8"
-    )
-    assert proc.stdin is not None and proc.stdout is not None
-
-    def feed() -> None:
-        assert proc.stdin is not None
-        proc.stdin.write(lines)
-        proc.stdin.close()
-
-    writer = threading.Thread(target=feed)
-    writer.start()
-    out = proc.stdout.read()
-    writer.join()
-    proc.wait(timeout=120)
-    answers = [json.loads(line) for line in out.split("\n") if line.strip()]
-    assert len(answers) == len(requests)
-    return answers
+    lines = [{"crate_version": v, "type": t, "doc": doc} for v, t, doc in requests]
+    return pipe_json_lines([str(binary)], lines, timeout=120)
 
 
 @pytest.fixture(scope="module")

@@ -32,17 +32,15 @@ HISTORY_LIMITS = {
     # Session::seek_checkpoint + Agent::replace_messages fork the history between runs 2 and 3;
     # the stream's runs then do not follow each other. Solved per run with `start`.
     "session": "history forked outside the loop",
-    # Not solvable from events: see RUN_LIMITS.
-    "compaction": "compacted by DefaultCompaction, which emits no event",
 }
-# Runs (scenario, index) whose history a stream cannot give even from the history the run
-# started from. yoagent's agent_loop runs `compaction_strategy.compact(context.messages, ..)`
-# (DefaultCompaction unless the app sets one; agent_loop.rs) before every turn when the context
-# is over budget: in the second run it drops the middle of the history and inserts a marker
-# message. AgentEnd.messages carries only the run's new messages, and no event reports the
-# rewrite (ContextCompacted is sent by LlmCompaction only, with counts, not the result); the
-# ContextConfig that decides it is in no event either. So the result is not in the stream.
-RUN_LIMITS = {("compaction", 1): "DefaultCompaction rewrote the earlier history, no event"}
+
+
+def _context_config(meta: dict) -> str | None:
+    """The ContextConfig the agent ran with (serde_json::to_string), when the scenario set one:
+    yoagent's DefaultCompaction rewrites the history with no event but AgentEnd's count, so
+    history_from_events replays it from this (records/compaction_loop.py)."""
+    return meta.get("context_config")
+
 
 needs_real = pytest.mark.skipif(not RUNS, reason="fixtures/real is not in this checkout")
 
@@ -92,7 +90,10 @@ def test_history_from_events_is_what_save_messages_returned(run: Path) -> None:
     meta = json.loads((run / "meta.json").read_text(encoding="utf-8"))
     expected = meta.get("restore_save") or (run / "messages.json").read_text(encoding="utf-8")
     limit = HISTORY_LIMITS.get(run.name)
-    ours = ac.dumps(history_from_events(events, dialect), float_format="zmij")
+    config = _context_config(meta)
+    ours = ac.dumps(
+        history_from_events(events, dialect, context_config=config), float_format="zmij"
+    )
     if limit is None:
         assert ours == expected
     else:
@@ -111,8 +112,10 @@ def test_each_run_from_the_history_it_started_from(run: Path) -> None:
     before, after = meta["history_before_runs"], meta["history_after_runs"]
     assert len(runs) == len(before) == len(after)
     assert after[-1] == (run / "messages.json").read_text(encoding="utf-8")
+    config = _context_config(meta)
     for k, text in enumerate(runs):
-        ours = ac.dumps(history_from_events(text, dialect, start=before[k]), float_format="zmij")
+        conversation = history_from_events(text, dialect, start=before[k], context_config=config)
+        ours = ac.dumps(conversation, float_format="zmij")
         # what restore_messages() + save_messages() give for the saved history (the crate's
         # own bytes for the last run; floats held correctly rounded can read back 1 ulp off)
         expected = (
@@ -120,11 +123,26 @@ def test_each_run_from_the_history_it_started_from(run: Path) -> None:
             if k == len(runs) - 1
             else ac.dumps(ac.loads(after[k], dialect), float_format="zmij")
         )
-        if (run.name, k) in RUN_LIMITS:
-            assert ours != expected  # documented: a rewrite no event carries
-        else:
-            assert ours == expected, f"run {k}"
+        assert ours == expected, f"run {k}"
         start = ac.loads(before[k], dialect)  # a Conversation works as well as its text
-        assert (
-            ac.dumps(history_from_events(text, dialect, start=start), float_format="zmij") == ours
-        )
+        again = history_from_events(text, dialect, start=start, context_config=config)
+        assert ac.dumps(again, float_format="zmij") == ours
+
+
+@needs_real
+@pytest.mark.parametrize("version", ["0.18.1", "0.26.6"])
+def test_compaction_needs_the_context_config_the_agent_ran_with(version: str) -> None:
+    """Without it the compacted run is refused (AgentEnd counts the rewrite); with a config
+    the agent did not run with, the replay disagrees with that count and is refused too."""
+    run = REAL / f"yoagent-{version}" / "compaction"
+    events = (run / "events.jsonl").read_text(encoding="utf-8")
+    meta = json.loads((run / "meta.json").read_text(encoding="utf-8"))
+    dialect = f"yoagent@{version}"
+    with pytest.raises(ConversationError, match=r"reports 1 compaction.*context_config="):
+        history_from_events(events, dialect)
+    config = loads_config(meta["context_config"], dialect, "ContextConfig")
+    ours = history_from_events(events, dialect, context_config=config)  # a loaded Config
+    assert ac.dumps(ours, float_format="zmij") == meta["restore_save"]
+    roomy = json.loads(meta["context_config"]) | {"max_context_tokens": 100_000}
+    with pytest.raises(ConversationError, match="reports 1 compaction.*gives 0"):
+        history_from_events(events, dialect, context_config=roomy)  # a record works too

@@ -18,6 +18,8 @@ from ..codec.jsonparse import JsonSyntaxError, parse_value, position, value_posi
 from ..codec.reader import Reject
 from ..conversation import Conversation
 from ..errors import ConversationError, Problem, decode_utf8, pointer
+from .compaction_loop import RunCompaction
+from .configs import Config
 from .event_models import (
     EVENT_VERSIONS,
     event_model,
@@ -204,7 +206,10 @@ def split_runs(data: str | bytes, dialect: str = "auto") -> list[str]:
 
 
 def history_from_events(
-    data: str | bytes, dialect: str = "auto", start: str | bytes | Conversation | None = None
+    data: str | bytes,
+    dialect: str = "auto",
+    start: str | bytes | Conversation | None = None,
+    context_config: Config | str | bytes | Mapping[str, Any] | None = None,
 ) -> Conversation:
     """The conversation an event stream describes, as a :class:`~..conversation.Conversation`.
 
@@ -215,19 +220,31 @@ def history_from_events(
     a run that did not end, the ``MessageEnd`` messages seen. phi-core's ``RevertApplied`` tags
     the target message the way that crate version's loop does (the event carries what it needs).
 
+    yoagent's ``DefaultCompaction`` rewrites the history before a model request when it is over
+    the ``ContextConfig`` budget and emits no event; ``AgentEnd`` only counts it
+    (``stats.compactions``). Pass ``context_config`` (the ``ContextConfig`` the agent ran with:
+    a :class:`~.configs.Config` from ``loads_config``, its JSON text or its record; an ``Agent``
+    without one runs with ``ContextConfig::default()`` or ``from_context_window``) and each run
+    is replayed as the crate's loop does it (:mod:`.compaction_loop`; yoagent 0.18.x and
+    0.26.6), checked against that count. A run that reports compactions without it is refused.
+    A run without ``AgentEnd`` is rebuilt from its ``MessageEnd`` messages, whose tool results
+    carry the whole output: with ``context_config`` they are cut to the line cap as the loop
+    appended them (``truncate_tool_output_on_append``); without it they stay whole.
+
     What no event carries, so no stream can tell: records the app adds between runs (an Agent
     API ``append_message``, a yoagent session fork with ``replace_messages``) — cut the stream
-    with :func:`split_runs` and pass each run the history the app held when it started; and
-    compaction, which rewrites the earlier history: yoagent's default ``DefaultCompaction``
-    runs before every turn and emits nothing (only ``LlmCompaction`` emits
-    ``ContextCompacted``, which carries counts, not the result), phi-core's ``CompactionEnded``
-    and ``PrunApplied`` carry counts too. Streams with such an event are refused.
+    with :func:`split_runs` and pass each run the history the app held when it started. Nor the
+    result of ``LlmCompaction`` (its ``ContextCompacted`` carries counts and the summary, not
+    the history) or of phi-core's ``CompactionEnded`` and ``PrunApplied``: streams with such
+    an event are refused.
     """
     from ..api import loads
     from ..dialects import resolve
 
     stream = loads_events(data, dialect)
     messages: list[Any] = _start_messages(start, stream.dialect)
+    compaction = RunCompaction(dialect, stream.dialect, context_config)
+    last = 0  # the line of the event seen last
     run: list[Any] = []
     ended = False
     turn = 0
@@ -245,7 +262,8 @@ def history_from_events(
             )  # fmt: skip
         if marks == "run-start":
             if not ended:
-                messages += _tagged(run, messages, reverts, stream.dialect)
+                new = _tagged(run, messages, reverts, stream.dialect)
+                messages = compaction.apply(messages, new, None, last, ended=False)
             run, ended, turn, reverts = [], False, 0, []
         elif marks == "turn-start":
             turn = event[role["index"]] + 1
@@ -254,10 +272,14 @@ def history_from_events(
         elif marks == "revert" and event[role["applied"]] and event[role["target"]] is not None:
             reverts.append((_revert_event(event, role), turn))
         elif marks == "run-end":
-            messages += _tagged(event[role["messages"]], messages, reverts, stream.dialect)
+            new = _tagged(event[role["messages"]], messages, reverts, stream.dialect)
+            reported = event[role["stats"]][role["compactions"]] if "stats" in role else None
+            messages = compaction.apply(messages, new, reported, line)
             run, ended, reverts = [], True, []
+        last = line
     if not ended:
-        messages += _tagged(run, messages, reverts, stream.dialect)
+        new = _tagged(run, messages, reverts, stream.dialect)
+        messages = compaction.apply(messages, new, None, last, ended=False)
     return loads(to_json(messages), resolve(stream.dialect))
 
 

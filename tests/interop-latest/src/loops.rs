@@ -290,7 +290,39 @@ mod phi_core_15;
 #[path = "loops/phi_core_8.rs"]
 mod phi_core_8;
 
+/// `loops --compaction CRATE-VERSION`: one JSON case per stdin line, one JSON answer per stdout
+/// line (see `compaction_case` in loops/yoagent_common.rs).
+async fn compaction_cases(version: &str) {
+    use std::io::{BufRead, Write};
+    let stdin = std::io::stdin();
+    let mut stdout = std::io::stdout();
+    for line in stdin.lock().lines() {
+        let line = line.expect("stdin");
+        if line.trim().is_empty() {
+            continue;
+        }
+        let case: Value = serde_json::from_str(&line).expect("a JSON case");
+        let answer = match version {
+            "yoagent-0.26.6" => yoagent_26::compaction_case(&case).await,
+            "yoagent-0.18.1" => yoagent_18::compaction_case(&case).await,
+            other => json!({"error": format!("no compaction cases for {other}")}),
+        };
+        writeln!(stdout, "{}", serde_json::to_string(&answer).expect("answer")).expect("stdout");
+        stdout.flush().expect("stdout");
+    }
+}
+
 fn main() {
+    if std::env::args().nth(1).as_deref() == Some("--compaction") {
+        let version = std::env::args().nth(2).unwrap_or_default();
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("tokio runtime");
+        runtime.block_on(compaction_cases(&version));
+        return;
+    }
     let out: PathBuf = match std::env::args_os().nth(1) {
         Some(dir) => dir.into(),
         None => {

@@ -148,8 +148,16 @@ impl AgentTool for Dump {
     }
     async fn execute(&self, params: Value, _ctx: ToolContext) -> Result<ToolResult, ToolError> {
         let part = params["part"].as_u64().unwrap_or(0);
-        let text = (1..=200).map(|i| format!("part {part} line {i:03}: lorem ipsum dolor sit amet \u{e9}")).collect::<Vec<_>>().join("\n");
-        Ok(ToolResult { content: vec![Content::Text { text }], details: Value::Null })
+        // `blocks` (generated compaction cases): one text block per entry, that many lines.
+        let blocks: Vec<u64> = match params["blocks"].as_array() {
+            Some(b) => b.iter().map(|n| n.as_u64().unwrap_or(0)).collect(),
+            None => vec![200],
+        };
+        let content = blocks.iter().map(|&n| {
+            let text = (1..=n).map(|i| format!("part {part} line {i:03}: lorem ipsum dolor sit amet \u{e9}")).collect::<Vec<_>>().join("\n");
+            Content::Text { text }
+        }).collect();
+        Ok(ToolResult { content, details: Value::Null })
     }
 }
 
@@ -501,13 +509,15 @@ async fn compaction() -> RunOutput {
     config.keep_recent = 2;
     config.keep_first = 1;
     config.tool_output_max_lines = 6;
+    // Through a Value: its map is sorted, so the override HashMap's order does not vary per run.
+    let context_config = serde_json::to_value(&config).expect("ContextConfig").to_string();
     let mut agent = base_agent(replies).with_context_config(config);
     let mut events = Vec::new();
     prompt(&mut agent, user("Read the logs, part by part."), &mut events).await;
     prompt(&mut agent, user("One more part."), &mut events).await;
     finish("compaction",
            "the built-in DefaultCompaction with a tiny context budget (450 tokens, tool outputs cut to 6 lines, keep_first 1, keep_recent 2) over long tool outputs: what compaction leaves in the saved history",
-           &agent, events, None, json!({}))
+           &agent, events, None, json!({"context_config": context_config}))
 }
 
 async fn limits() -> RunOutput {
@@ -575,3 +585,43 @@ pub async fn run_all(out: &Path) {
     compat::configs(out);
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// Generated compaction cases (`loops --compaction <crate-version>`, tests/test_compaction_interop.py).
+
+/// A scripted reply from a case: `{"thinking": [..], "text": .., "calls": [[id, name, args], ..]}`.
+#[allow(dead_code)] // yoagent 0.12 includes this driver too but runs no cases
+fn case_reply(reply: &Value) -> Reply {
+    let calls: Vec<Call> = reply["calls"].as_array().map(|c| c.iter().map(|call| {
+        let id: &'static str = Box::leak(call[0].as_str().expect("call id").to_string().into_boxed_str());
+        let name: &'static str = Box::leak(call[1].as_str().expect("call name").to_string().into_boxed_str());
+        crate::call(id, name, call[2].as_str().expect("call args"))
+    }).collect()).unwrap_or_default();
+    let thinking = reply["thinking"].as_array().map(|t| t.iter().map(|x| (x.as_str().unwrap_or("").to_string(), None)).collect()).unwrap_or_default();
+    let stop = if calls.is_empty() { Stop::Stop } else { Stop::ToolUse };
+    Reply::Answer { thinking, text: reply["text"].as_str().map(Into::into), calls, stop, error: None }
+}
+
+/// One case: `{"mode": "loop", "config": <ContextConfig text>, "replies": [..], "prompts": [..]}`
+/// runs the real Agent (one run per prompt) and answers `{"events": [..], "messages": ..}`;
+/// `{"mode": "compact", "config": .., "messages": <saved history>}` answers the history
+/// `context::compact_messages` returns, as `save_messages` would write it.
+#[allow(dead_code)]
+pub async fn compaction_case(case: &Value) -> Value {
+    let config: y::context::ContextConfig =
+        serde_json::from_str(case["config"].as_str().expect("config")).expect("ContextConfig");
+    if case["mode"] == "compact" {
+        let messages: Vec<AgentMessage> =
+            serde_json::from_str(case["messages"].as_str().expect("messages")).expect("messages");
+        let out = y::context::compact_messages(messages, &config);
+        return json!({"messages": serde_json::to_string(&out).expect("messages")});
+    }
+    let replies = case["replies"].as_array().expect("replies").iter().map(case_reply).collect();
+    let mut agent = base_agent(replies).with_context_config(config);
+    let mut events = Vec::new();
+    for p in case["prompts"].as_array().expect("prompts") {
+        prompt(&mut agent, user(p.as_str().expect("prompt")), &mut events).await;
+    }
+    crate::take_history_around_runs(&mut json!({}));
+    json!({"events": events, "messages": agent.save_messages().expect("save_messages")})
+}
