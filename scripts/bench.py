@@ -17,14 +17,17 @@ own. Each command is a whole process, timed against the orjson floor measured in
   session       a yoagent session (JSONL)                         orjson.loads of every line,
                                                                   the values kept
   phi-session   a phi-core session document (pretty-printed)      orjson.loads(file)
-  dumps         ac.dumps of a loaded yoagent conversation + write orjson.dumps(tree) + write
+  dumps         ac.dump of a loaded yoagent conversation (bytes,  orjson.dumps(tree) + write
+                atomic: temporary file, fsync, rename)
   convert       convert-conversation yoagent -> phi-core          orjson loads + dumps + write
 
-Prints one row per family and size: the ratio of wall time to the floor (best of --repeat
-runs each) and of peak memory. Targets (issue 11): valid families <= 1.5x time, <= 1.3x
+Prints one row per family and size: the ratio of wall time to the floor and of peak memory,
+each the median over --repeat paired runs (ours, then the floor, back to back, so that a
+change in the machine's load hits both; the median, not the best, so one lucky run does not
+decide). Targets (issue 11): valid families <= 1.5x time, <= 1.3x
 memory; invalid <= 2x; many <= 1.5x; dumps/convert <= 2x.
 
-Usage: scripts/bench.py [--quick] [--sizes 1,10,100] [--repeat 3] [--only yoagent,...]
+Usage: scripts/bench.py [--quick] [--sizes 1,10,100] [--repeat 5] [--only yoagent,...]
 Not a test: timings depend on the machine and its load. Exits 0.
 """
 
@@ -35,6 +38,7 @@ import json
 import os
 import platform
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -159,8 +163,13 @@ def make(family: str, mb: float, out: Path) -> None:
         # the session around the messages as phi-core 0.15.2 saved it (fixtures/real)
         doc = json.loads(PHI_SESSION.read_text(encoding="utf-8"))
         template = doc["loops"][0]
+        # four loops, each a run of whole turns (a loop starts at a user message: no tool call
+        # is answered in another loop, as in a real session)
+        starts = [i for i, m in enumerate(messages) if m.get("role") == "user"]
+        cuts = [0, *(starts[len(starts) * k // 4] for k in (1, 2, 3)), len(messages)]
         doc["loops"] = [
-            {**template, "loop_id": f"loop-{k}", "messages": messages[k::4]} for k in range(4)
+            {**template, "loop_id": f"loop-{k}", "messages": messages[cuts[k] : cuts[k + 1]]}
+            for k in range(4)
         ]
         data = json.dumps(doc, indent=2, ensure_ascii=False).encode()
     else:
@@ -185,9 +194,24 @@ def run(cmd: list[str]) -> tuple[float, int, int]:
     return elapsed, usage.ru_maxrss, code
 
 
-def best(cmd: list[str], repeat: int) -> tuple[float, int, int]:
-    runs = [run(cmd) for _ in range(repeat)]
-    return min(r[0] for r in runs), max(r[1] for r in runs), runs[-1][2]
+def paired(
+    ours: list[str], floor: list[str], repeat: int
+) -> tuple[float, float, float, float, int]:
+    """Medians over ``repeat`` paired runs: (time ratio, memory ratio, our seconds, the floor's
+    seconds, our last exit code)."""
+    pairs = []
+    for _ in range(repeat):
+        t_ours, m_ours, code = run(ours)
+        t_floor, m_floor, _ = run(floor)
+        pairs.append((t_ours, t_floor, m_ours, m_floor))
+    median = statistics.median
+    return (
+        median(p[0] / p[1] for p in pairs),
+        median(p[2] / p[3] for p in pairs),
+        median(p[0] for p in pairs),
+        median(p[1] for p in pairs),
+        code,
+    )
 
 
 FLOOR_LOAD = "import orjson, sys\norjson.loads(open(sys.argv[1], 'rb').read())"
@@ -206,22 +230,21 @@ FLOOR_CONVERT = (
     "tree = orjson.loads(open(sys.argv[1], 'rb').read())\n"
     "open(sys.argv[2], 'wb').write(orjson.dumps(tree))"
 )
-# dumps: load once (not timed), then time writing the file both ways, in one process.
+# dumps: load once (not timed), then time writing the file both ways, in one process, paired;
+# prints the median ratio and the median times.
 DUMPS = (
-    "import sys, time, orjson, agent_conversation as ac\n"
+    "import statistics, sys, time, orjson, agent_conversation as ac\n"
     "data = open(sys.argv[1], 'rb').read()\n"
     "conv = ac.loads(data, 'yoagent@0.18'); tree = orjson.loads(data)\n"
     "def floor():\n"
     "    open(sys.argv[2], 'wb').write(orjson.dumps(tree))\n"
     "def ours():\n"
-    "    open(sys.argv[2], 'wb').write(ac.dumps(conv).encode())\n"
-    "t = {}\n"
-    "for name, f in (('floor', floor), ('ours', ours)):\n"
-    "    runs = []\n"
-    "    for _ in range(int(sys.argv[3])):\n"
-    "        s = time.perf_counter(); f(); runs.append(time.perf_counter() - s)\n"
-    "    t[name] = min(runs)\n"
-    "print(t['ours'], t['floor'])\n"
+    "    ac.dump(conv, sys.argv[2])\n"
+    "def timed(f):\n"
+    "    s = time.perf_counter(); f(); return time.perf_counter() - s\n"
+    "pairs = [(timed(ours), timed(floor)) for _ in range(int(sys.argv[3]))]\n"
+    "m = statistics.median\n"
+    "print(m(a / b for a, b in pairs), m(a for a, _ in pairs), m(b for _, b in pairs))\n"
 )
 
 
@@ -230,9 +253,10 @@ def measure(family: str, folder: Path, repeat: int) -> tuple[float, float | None
     py = sys.executable
     if family == "many":
         many = str(folder / "many")
-        t_ours, m_ours, code = best([VALIDATE, "-q", many], repeat)
-        t_floor, m_floor, _ = best([py, "-c", FLOOR_MANY, many], repeat)
-        return t_ours / t_floor, m_ours / m_floor, f"exit {code}"
+        t, m, ours, floor, code = paired(
+            [VALIDATE, "-q", many], [py, "-c", FLOOR_MANY, many], repeat
+        )
+        return t, m, f"{ours:.2f} s vs {floor:.2f} s" + ("" if code == 0 else f", EXIT {code}")
     if family == "dumps":
         out = folder / "out.json"
         proc = subprocess.run(
@@ -241,24 +265,26 @@ def measure(family: str, folder: Path, repeat: int) -> tuple[float, float | None
             text=True,
             check=True,
         )
-        ours, floor = (float(x) for x in proc.stdout.split())
+        ratio, ours, floor = (float(x) for x in proc.stdout.split())
         out.unlink()
-        return ours / floor, None, f"{ours:.2f} s vs {floor:.2f} s in process"
+        return ratio, None, f"{ours:.2f} s vs {floor:.2f} s in process"
     if family == "convert":
         src, out = str(folder / "convert.json"), str(folder / "out.json")
-        t_ours, m_ours, code = best(
-            [CONVERT, "-q", src, "--to", "phi-core@0.10", "-o", out], repeat
+        t, m, ours, floor, code = paired(
+            [CONVERT, "-q", src, "--to", "phi-core@0.10", "-o", out],
+            [py, "-c", FLOOR_CONVERT, src, out],
+            repeat,
         )
-        t_floor, m_floor, _ = best([py, "-c", FLOOR_CONVERT, src, out], repeat)
         os.unlink(out)
-        return t_ours / t_floor, m_ours / m_floor, f"exit {code}"
+        return t, m, f"{ours:.2f} s vs {floor:.2f} s" + ("" if code == 0 else f", EXIT {code}")
     name = folder / (f"{family}.jsonl" if family == "session" else f"{family}.json")
     floor = FLOOR_LINES if family == "session" else FLOOR_LOAD
-    t_ours, m_ours, code = best([VALIDATE, "-q", str(name)], repeat)
-    t_floor, m_floor, _ = best([py, "-c", floor, str(name)], repeat)
+    t, m, ours, floor_s, code = paired(
+        [VALIDATE, "-q", str(name)], [py, "-c", floor, str(name)], repeat
+    )
     expected = 1 if family == "invalid" else 0
-    remark = f"{t_ours:.2f} s vs {t_floor:.2f} s" + ("" if code == expected else f", EXIT {code}")
-    return t_ours / t_floor, m_ours / m_floor, remark
+    remark = f"{ours:.2f} s vs {floor_s:.2f} s" + ("" if code == expected else f", EXIT {code}")
+    return t, m, remark
 
 
 def _compile_package() -> None:
@@ -278,9 +304,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--quick", action="store_true", help="10 MB only, one run each")
+    parser.add_argument("--quick", action="store_true", help="10 MB only, one pair of runs each")
     parser.add_argument("--sizes", default="1,10,100", help="sizes in MB (comma-separated)")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (best)")
+    parser.add_argument(
+        "--repeat", type=int, default=5, help="paired runs per measurement (median)"
+    )
     parser.add_argument("--only", help="families to run (comma-separated)")
     parser.add_argument("--make", nargs=3, metavar=("FAMILY", "MB", "DIR"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -290,13 +318,13 @@ def main() -> None:
         return
     _compile_package()
     sizes = [10.0] if args.quick else [float(s) for s in args.sizes.split(",")]
-    repeat = 1 if args.quick and args.repeat == 3 else args.repeat
+    repeat = 1 if args.quick and args.repeat == 5 else args.repeat
     families = args.only.split(",") if args.only else list(FAMILIES)
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     print(
         f"{now}; {platform.machine()} {os.cpu_count()} CPUs, {platform.system()}; "
         f"python {platform.python_version()}; load average {os.getloadavg()[0]:.1f}; "
-        f"best of {repeat} runs"
+        f"median of {repeat} paired runs"
     )
     print(f"{'family':<12} {'size':>6} {'time':>7} {'memory':>7}  remark")
     for mb in sizes:

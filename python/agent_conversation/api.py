@@ -2,31 +2,28 @@
 
 from __future__ import annotations
 
-import errno
 import gc
 import os
-import stat
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
-import orjson
-
+from .atomic_write import check_target as check_target
+from .atomic_write import write_atomic as write_atomic
+from .best_reading import best_reading
 from .codec.dialect_hints import likely_order
 from .codec.document import parse, read
 from .codec.floats import memory_of
 from .codec.numbers import DEFAULT_FLOAT_FORMAT, FLOAT_FORMAT_CHOICES
 from .codec.parsed import Parsed
 from .codec.read_result import ReadResult, drift_notes
-from .codec.reader import Reader, Reject
-from .codec.spec import get_spec, internal_spec
-from .codec.writer import ORJSON_WRITES_ZMIJ, write
 from .conversation import Conversation
 from .dialects import crate_of, known_dialects, resolve
-from .errors import AUTO, LOSS, ConversationError, Note, Problem, element_index
+from .errors import AUTO, ConversationError
+from .rendering import loss_problems
+from .rendering import render as render
 
 if TYPE_CHECKING:
     from .conversation import M
@@ -88,23 +85,18 @@ def _loads(data: str | bytes, dialect: str, float_format: str) -> Conversation:
     if dialect != "auto":
         return _conversation(read(parsed, resolve(dialect)), parsed, float_format)
     order = likely_order(parsed.tree, known_dialects())
-    best: ReadResult | None = None
-    first_error: ConversationError | None = None
-    for name in order:
-        try:
-            probe = [p.index for p in first_error.problems] if first_error else []
-            result = read(parsed, name, fail_fast=first_error is not None, probe=probe)
-        except ConversationError as err:
-            first_error = first_error or err
-            continue
-        if not result.notes:
-            return _conversation(result, parsed, float_format)
-        if best is None or len(result.notes) < len(best.notes):
-            best = result
-    if best is not None:
-        return _conversation(best, parsed, float_format)
-    assert first_error is not None
-    raise _explain_auto(first_error, order)
+
+    def trial(name: str, first_error: ConversationError | None) -> ReadResult:
+        # once a dialect has refused, the others stop at their first problem, and look first
+        # at the messages it refused
+        probe = [p.index for p in first_error.problems] if first_error else []
+        return read(parsed, name, fail_fast=first_error is not None, probe=probe)
+
+    try:
+        result = best_reading(order, trial, lambda found: found.notes)
+    except ConversationError as err:
+        raise _explain_auto(err, order) from None
+    return _conversation(result, parsed, float_format)
 
 
 def _explain_auto(error: ConversationError, order: list[str]) -> ConversationError:
@@ -183,6 +175,11 @@ def dumps(
     agent held it when it saved: the bytes ``save_messages()`` wrote for this history (what
     ``validate-conversation --canonical`` compares).
     """
+    return _encoded(conv, dialect, float_format, as_saved).decode()
+
+
+def _encoded(conv: Conversation, dialect: str | None, float_format: str, as_saved: bool) -> bytes:
+    """:func:`dumps` as UTF-8 bytes (what :func:`dump` writes: no ``str`` made)."""
     check_float_format(float_format)
     target = resolve(dialect) if dialect is not None else conv.dialect
     if target is None:
@@ -193,80 +190,10 @@ def dumps(
             "which reports what is lost"
         )
     chosen = conv.float_format if float_format == "auto" else float_format
-    text, losses = render(conv, target, chosen, conv.memory if as_saved else None)
+    data, losses = render(conv, target, chosen, conv.memory if as_saved else None)
     if losses:
         raise ConversationError(loss_problems(losses, target))
-    return text
-
-
-def render(
-    conv: Conversation,
-    target: str,
-    float_format: str = DEFAULT_FLOAT_FORMAT,
-    memory: dict[int, tuple[float, float]] | None = None,
-) -> tuple[str, list[Note]]:
-    """Write ``conv`` for ``target``, returning the text and what could not be carried.
-
-    ``memory`` (``conv.memory``): write those floats as the agent held them (``as_saved``).
-    """
-    spec = get_spec(target)
-    if conv.wire is not None and conv.pristine and conv.dialect == target and not memory:
-        # read as exactly this dialect's wire form. orjson writes floats as zmij does; ryu
-        # differs only by the `+` of a positive exponent: without `e+` the text is the same.
-        out = orjson.dumps(conv.wire)
-        if not conv.has_float or (
-            ORJSON_WRITES_ZMIJ and (float_format == "zmij" or b"e+" not in out)
-        ):
-            return out.decode(), []
-    records, has_float = conv.records, conv.has_float
-    if not conv.pristine:
-        records, has_float = validate_records(conv.records)
-    passthrough = conv.pristine and conv.dialect == target and _identity_names(target)
-    return write(
-        records,
-        spec,
-        has_float,
-        passthrough=passthrough,
-        float_format=float_format,
-        memory=memory or None,
-    )
-
-
-def validate_records(records: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], bool]:
-    """Check hand-built records by the same serde rules, normalising free values."""
-    reader = Reader(internal_spec())
-    out: list[dict[str, Any]] = []
-    problems: list[Problem] = []
-    for index, record in enumerate(records):
-        try:
-            out.append(reader.message(record, index))
-        except Reject as why:
-            problems.append(Problem.of(index, why.note))
-    if problems:
-        raise ConversationError(problems)
-    unknown = [n for n in reader.notes if n.kind == "unknown-key"]
-    if unknown:
-        raise ConversationError([Problem.of(element_index(n.path), n) for n in unknown])
-    return out, reader.has_float
-
-
-def _identity_names(dialect: str) -> bool:
-    spec = get_spec(dialect)
-    return all(f.wire == f.ir for t in spec.types.values() for f in t.fields)
-
-
-def loss_problems(losses: list[Note], target: str) -> list[Problem]:
-    return [
-        Problem(
-            element_index(loss.path),
-            loss.path,
-            None,
-            None,
-            {"target": target, "loss_kind": loss.kind, "loss": loss.cause},
-            LOSS,
-        )
-        for loss in losses
-    ]
+    return data
 
 
 @overload
@@ -296,126 +223,4 @@ def dump(
 
     ``float_format`` and ``as_saved`` as in :func:`dumps`.
     """
-    text = dumps(conv, dialect, float_format=float_format, as_saved=as_saved)
-    write_atomic(Path(path), text.encode("utf-8"))
-
-
-def check_target(path: str | os.PathLike[str]) -> os.stat_result | None:
-    """Whether :func:`write_atomic` may write ``path``: its status, or None if it does not exist.
-
-    One rule for every write (``dump``, ``-o``, ``--in-place``): symlinks are followed (the file
-    a link points to is replaced, the link stays); that file must be a regular file or not exist
-    yet; a directory, device node, FIFO or socket is refused, never replaced; so is a file with
-    more than one hard link, because an atomic replace would split the links. Raises OSError
-    naming ``path``.
-    """
-    name = os.fspath(path)
-    try:
-        info = os.stat(name)  # follows symlinks, /proc/self/fd/N magic links too
-    except FileNotFoundError:
-        return None
-    mode = info.st_mode
-    if not stat.S_ISREG(mode):
-        kind = _kind(mode)
-        raise OSError(
-            errno.EISDIR if stat.S_ISDIR(mode) else errno.EINVAL,
-            f"is a {kind}, not a regular file: only regular files are written "
-            "(write to standard output instead)",
-            name,
-        )
-    if info.st_nlink == 0:  # e.g. /proc/self/fd/N of a deleted file: no name to replace
-        raise OSError(errno.ENOENT, "names a deleted file: nothing to replace", name)
-    if info.st_nlink > 1:
-        raise OSError(
-            errno.EMLINK,
-            f"has {info.st_nlink} hard links: replacing it atomically would split them; write "
-            "to another file (or to standard output) and copy it over",
-            name,
-        )
-    return info
-
-
-def _kind(mode: int) -> str:
-    for test, words in (
-        (stat.S_ISDIR, "directory"),
-        (stat.S_ISFIFO, "FIFO (named pipe)"),
-        (stat.S_ISCHR, "character device"),
-        (stat.S_ISBLK, "block device"),
-        (stat.S_ISSOCK, "socket"),
-    ):
-        if test(mode):
-            return words
-    return "special file"
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see either the old file or the whole new one.
-
-    The data goes to a temporary file in the target's folder, is flushed to disk, then renamed
-    over the target (see :func:`check_target` for which targets are refused). A replaced file
-    keeps its mode, owner and group (if the owner cannot be kept the write is refused rather
-    than locking the owner out); a new file gets the mode ``open()`` would give it
-    (0666 minus the umask). On any failure, or an exception such as KeyboardInterrupt, the
-    temporary file is removed and the target is untouched.
-    """
-    name = os.fspath(path)
-    info = check_target(name)
-    target = Path(os.path.realpath(name))
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    except OSError as err:  # e.g. a read-only folder: name the target, not a temporary name
-        raise type(err)(err.errno, err.strerror, name) from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            if info is None:
-                os.fchmod(fd, 0o666 & ~_umask())
-            else:
-                _keep_owner(fd, info, name)
-                os.fchmod(fd, stat.S_IMODE(info.st_mode))
-            os.fsync(fd)
-        check_target(name)  # again, just before the rename: still not a device, FIFO, link set
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    _sync_folder(target.parent)
-
-
-def _keep_owner(fd: int, info: os.stat_result, name: str) -> None:
-    mine = os.fstat(fd)
-    if (mine.st_uid, mine.st_gid) == (info.st_uid, info.st_gid):
-        return
-    try:
-        os.fchown(fd, info.st_uid, info.st_gid)
-    except PermissionError:
-        raise PermissionError(
-            errno.EPERM,
-            f"cannot keep its owner and group ({info.st_uid}:{info.st_gid}) in a replacement; "
-            "refusing to replace it",
-            name,
-        ) from None
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename durable (best effort: not every file system lets a folder be synced)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    write_atomic(Path(path), _encoded(conv, dialect, float_format, as_saved))

@@ -42,7 +42,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .api import _collector_paused, loads, render
+from .api import _collector_paused, loads
 from .codec.spec import Spec, get_spec
 from .codec.wirefacts import STOP_KEY, is_extension_record
 from .conversation import Conversation
@@ -59,6 +59,7 @@ from .conversion_options import SavedConvertOptions, Target, check_keywords, tar
 from .dialects import resolve
 from .errors import ConversationError, Loss, Problem, lost
 from .models.wire import REVISIONS
+from .rendering import render
 from .sessions.lines import MESSAGE as ENTRY_MESSAGE
 from .sessions.lines import session_line
 
@@ -255,7 +256,8 @@ def _convert_records(
     mapped, changes = _map_stop_reasons(records, target.mapping, spec, name)
     if changes or conv is None:
         conv = Conversation(mapped, dialect=None if changes else source)
-    text, raw = render(conv, target.dialect, float_format, memory)
+    data, raw = render(conv, target.dialect, float_format, memory)
+    text = data.decode()
     losses = [_writer_loss(w.path, w.kind, mapped, source_spec, spec, name) for w in raw]
     losses += [
         _dropped_note(note, source, note.pointer)

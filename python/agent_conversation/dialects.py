@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Protocol, TypeVar
+from typing import Any
 
 from .errors import ConversationError
 from .models.wire import REVISIONS
@@ -179,33 +179,3 @@ def _unknown(name: str, why: str | None) -> str:
         f"unknown dialect {name!r}: use 'auto', a crate name ('yoagent', 'phi-core') or "
         f"crate@version; known revisions: {ranges}"
     )
-
-
-class _Reading(Protocol):
-    @property
-    def notes(self) -> Sequence[Any]: ...
-
-
-_R = TypeVar("_R", bound=_Reading)
-
-
-def least_noted(names: Iterable[str], attempt: Callable[[str, ConversationError | None], _R]) -> _R:
-    """The reading under the first dialect of ``names`` that has no note, else under the one
-    with the fewest notes (the first of those); ``attempt(name, refusal)`` reads under one,
-    told the first refusal so far. When every dialect refuses, the first refusal is raised."""
-    best: _R | None = None
-    first_error: ConversationError | None = None
-    for name in names:
-        try:
-            found = attempt(name, first_error)
-        except ConversationError as err:
-            first_error = first_error or err
-            continue
-        if not found.notes:
-            return found
-        if best is None or len(found.notes) < len(best.notes):
-            best = found
-    if best is not None:
-        return best
-    assert first_error is not None
-    raise first_error

@@ -31,8 +31,9 @@ def read_stream(
     """Read ``data`` as ``requested`` (``auto`` or a dialect), feeding each record to a sink
     made by ``make_sink(dialect)`` (one per dialect tried); the result and the chosen sink."""
     from .api import _explain_auto
+    from .best_reading import best_reading
     from .codec.parsed import BATCH_BYTES
-    from .dialects import known_dialects, least_noted, resolve
+    from .dialects import known_dialects, resolve
 
     # one batch or less: keep it (parsed once for every dialect tried); else stream
     parsed = parse(data, keep=len(data) <= BATCH_BYTES)
@@ -46,7 +47,7 @@ def read_stream(
         return read(parsed, name, sink=sink, fail_fast=refused is not None, probe=probe)
 
     try:
-        found = least_noted(order, attempt)
+        found = best_reading(order, attempt, lambda r: r.notes)
     except ConversationError as err:
         raise _explain_auto(err, order) if auto else err from None
     return found, sinks[found.dialect]
@@ -124,12 +125,12 @@ class _ConvertSink:
         if self.waiting and self.style is None and not final:
             return
         self.waiting = False
-        from .api import render
         from .codec.numbers import DEFAULT_FLOAT_FORMAT
         from .codec.spec import get_spec
         from .conversation import Conversation
         from .conversion import _drifts, _map_stop_reasons, _writer_loss
         from .models.wire import REVISIONS
+        from .rendering import render
 
         spec = get_spec(self.target)
         source_spec = get_spec(self.source) if self.source in REVISIONS else None
@@ -139,7 +140,7 @@ class _ConvertSink:
         if fmt == "auto":
             fmt = self.style or DEFAULT_FLOAT_FORMAT
         memory = self.memory or None
-        text, raw = render(conv, self.target, fmt, memory)
+        data, raw = render(conv, self.target, fmt, memory)
         base = self.base
         self.writer_losses += [
             _shift(_writer_loss(w.path, w.kind, mapped, source_spec, spec, self.name), base)
@@ -153,7 +154,7 @@ class _ConvertSink:
         self.memory = {}
         self.check = [i for i in self.check if i >= end]
         self.changes += [_shift(c, base) for c in changes]
-        body = text.encode("utf-8")[1:-1]
+        body = data[1:-1]
         if len(self.out) > 1:
             self.out += b","
         self.out += body

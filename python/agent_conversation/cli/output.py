@@ -27,10 +27,10 @@ def write(output: Path | None, payload: bytes) -> None:
 def destination(args: argparse.Namespace) -> Path | None:
     """Where to write (None: standard output), refusing to overwrite the input by accident.
 
-    ``-o`` and ``--in-place`` follow one rule (api.check_target): through symlinks to a regular
+    ``-o`` and ``--in-place`` follow one rule (check_target): through symlinks to a regular
     file, which is replaced atomically; devices, FIFOs, sockets and hard-linked files are
     refused before anything is read."""
-    from ..api import check_target
+    from ..atomic_write import check_target
 
     if args.in_place:
         if args.input == "-":
@@ -59,9 +59,9 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def _write_file(output: Path, payload: bytes) -> None:
-    """Atomically: api.write_atomic (temporary file in the same folder, then a rename; a new
+    """Atomically: write_atomic (temporary file in the same folder, then a rename; a new
     file gets the usual 0666-minus-umask mode, a replaced one keeps mode, owner and group)."""
-    from ..api import write_atomic
+    from ..atomic_write import write_atomic
 
     write_atomic(output, payload)
 

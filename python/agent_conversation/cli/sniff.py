@@ -27,15 +27,16 @@ def sniff(data: bytes, name: str) -> str:
     """conversation, session (yoagent JSONL) or phi-session, judged by the content (without
     copying it: inputs may be large)."""
     start = _LEADING_SPACE.match(data).end()  # type: ignore[union-attr]
+    jsonl = name.lower().split("?", 1)[0].endswith(".jsonl")
+    if data[start : start + 1] != b"{":  # no record is anything but an object
+        return "session" if jsonl else "conversation"
     from ..records.detect import sniff_record
 
     record = sniff_record(data, start, name)
     if record is not None:
         return record
-    if name.lower().split("?", 1)[0].endswith(".jsonl"):
+    if jsonl:
         return "session"
-    if data[start : start + 1] != b"{":
-        return "conversation"
     newline = data.find(b"\n", start)
     first = data[start:] if newline < 0 else data[start:newline]
     more = newline >= 0 and _SPACE.match(data, newline).end() < len(data)  # type: ignore[union-attr]

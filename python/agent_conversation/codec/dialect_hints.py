@@ -3,75 +3,66 @@ first. Every key and value comes from the wire tables (:mod:`.wirefacts`)."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from . import wirefacts as facts
 from .spec import MESSAGE_ROLES, MESSAGE_TAG, get_spec
 
-# (signal, keys): a message, or its usage, holding any of these keys shows the signal
-_MESSAGE_KEYS = (("phi", facts.PHI_METADATA), ("camel", facts.CAMEL_ASSISTANT))
-_USAGE_KEYS = (
-    ("phi", facts.PHI_ONLY_USAGE),
-    ("camel", facts.CAMEL_USAGE),
-    ("snake", facts.SNAKE_USAGE),
-)
 
-
-def _mark(found: dict[str, bool], keys: Any, table: tuple[tuple[str, Any], ...]) -> None:
-    for signal, names in table:
-        if not names.isdisjoint(keys):
-            found[signal] = True
-
-
-def signals(tree: list[Any]) -> dict[str, bool]:
-    """Cheap hints of which crate wrote a document (looks at the first LLM messages); every key
-    and value comes from the wire tables (:mod:`.wirefacts`)."""
-    found = dict(camel=False, snake=False, phi=False, yoagent_stop=False, provider_snake=False)
+def signals(tree: list[Any]) -> tuple[bool, bool]:
+    """Cheap hints of which crate wrote a document (looks at the first LLM messages): (phi-core,
+    camelCase yoagent); every key and value comes from the wire tables (:mod:`.wirefacts`)."""
+    camel = False
     seen = 0
     for m in tree:
-        role = m.get(MESSAGE_TAG) if isinstance(m, dict) else None
-        if not isinstance(role, str) or role not in MESSAGE_ROLES:
+        role = m.get(MESSAGE_TAG) if type(m) is dict else None
+        if type(role) is not str or role not in MESSAGE_ROLES:
             continue
         seen += 1
         keys = list(m)
         if keys and keys[0] != MESSAGE_TAG and keys == sorted(keys):
-            found["phi"] = True
-        _mark(found, m, _MESSAGE_KEYS)
+            return True, camel
         stop = m.get(facts.STOP_KEY)
-        if not isinstance(stop, str):
-            pass
-        elif stop in facts.YOAGENT_ONLY_STOPS:
-            found["yoagent_stop"] = True
-        elif stop in facts.PHI_ONLY_STOPS:
-            found["phi"] = True
+        if not facts.PHI_METADATA.isdisjoint(m) or (
+            type(stop) is str and stop in facts.PHI_ONLY_STOPS
+        ):
+            return True, camel
+        if not camel and not facts.CAMEL_ASSISTANT.isdisjoint(m):
+            camel = True
         usage = m.get(facts.USAGE_KEY)
-        if isinstance(usage, dict):
-            _mark(found, usage, _USAGE_KEYS)
-        content = m.get(facts.CONTENT_KEY)
-        if isinstance(content, list):
-            for block in content:
-                if isinstance(block, dict):
-                    if not facts.CAMEL_TOOL_CALL.isdisjoint(block):
-                        found["camel"] = True
-                    elif not facts.SNAKE_TOOL_CALL.isdisjoint(block):
-                        found["provider_snake"] = True
+        if type(usage) is dict:
+            if not facts.PHI_ONLY_USAGE.isdisjoint(usage):
+                return True, camel
+            if not camel and not facts.CAMEL_USAGE.isdisjoint(usage):
+                camel = True
+        if not camel:
+            content = m.get(facts.CONTENT_KEY)
+            if type(content) is list:
+                camel = any(
+                    type(b) is dict and not facts.CAMEL_TOOL_CALL.isdisjoint(b) for b in content
+                )
         if seen >= 64:
             break
-    return found
+    return False, camel
 
 
 def likely_order(tree: list[Any], dialects: list[str]) -> list[str]:
     """Dialects ordered from most to least likely to have written this document."""
-    hint = signals(tree)
+    return list(_order(*signals(tree), tuple(dialects)))
+
+
+@lru_cache(maxsize=16)
+def _order(phi_hint: bool, camel_hint: bool, dialects: tuple[str, ...]) -> tuple[str, ...]:
     yo = [d for d in reversed(dialects) if d.startswith("yoagent@")]
     phi = [d for d in reversed(dialects) if d.startswith("phi-core@")]
     camel = [d for d in yo if _is_camel(d)]
     snake = [d for d in yo if not _is_camel(d)]
-    if hint["phi"]:
-        return phi + camel + snake
-    if hint["camel"]:
-        return camel + snake + phi
-    return snake + camel + phi
+    if phi_hint:
+        return (*phi, *camel, *snake)
+    if camel_hint:
+        return (*camel, *snake, *phi)
+    return (*snake, *camel, *phi)
 
 
 def _is_camel(dialect: str) -> bool:

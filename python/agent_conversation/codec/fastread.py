@@ -9,8 +9,6 @@ plain types is turned into its record directly. Anything else goes to the genera
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from itertools import combinations
 from typing import Any
 
 import orjson
@@ -25,51 +23,24 @@ from .spec import (
     MESSAGE_TAG,
     STOP_KIND,
     USAGE_KIND,
-    Field,
     Spec,
-    TypeSpec,
 )
+from .wire_layouts import compile_check, key_orders, key_sets
 from .wirefacts import EXTENSION_KEYS, USAGE_TYPE
 
 # An extension record's keys in written order (the unpacking fails loudly if that ever changes).
 _ROLE, _KIND, _DATA = EXTENSION_KEYS
 
 
-class _Layout:
-    """One accepted key set of one type: which wire key feeds which record key, and how."""
-
-    __slots__ = ("pairs",)
-
-    def __init__(self, pairs: list[tuple[Any, str, str]]) -> None:
-        self.pairs = pairs  # (wire key, record key, kind) or (default value, record key, "default")
-
-
-def _present_sets(ts: TypeSpec, may_be_absent: Any) -> Iterator[list[Field]]:
-    """Every choice of present fields, in declaration order, where only the fields for which
-    ``may_be_absent(field)`` holds may be left out."""
-    optional = [f for f in ts.fields if may_be_absent(f)]
-    for n in range(len(optional) + 1):
-        for extra in combinations(optional, n):
-            yield [f for f in ts.fields if not may_be_absent(f) or f in extra]
-
-
-def _layouts(ts: TypeSpec, tag: str | None) -> dict[frozenset[str], _Layout]:
-    """Every key set a reader accepts (defaulted keys may be missing) → how to read it."""
-    out: dict[frozenset[str], _Layout] = {}
-    for present in _present_sets(ts, lambda f: not f.required):
-        chosen = {f.wire for f in present}
-        # An absent serde(default) field reads as its default: kind "default" carries it.
-        pairs = [
-            (f.wire, f.ir, f.kind) if f.wire in chosen else (f.default, f.ir, "default")
-            for f in ts.fields
-            if f.wire in chosen or (f.has_default and f.default is not None)
-        ]
-        keys = frozenset(chosen | ({tag} if tag else set()))
-        out[keys] = _Layout(pairs)
-    return out
-
-
 _CACHE = threading.local()
+
+
+def _tag(value: Any, key: str) -> str | None:
+    """The tag of an internally tagged object (the str under ``key``); None for anything else."""
+    if type(value) is not dict:
+        return None
+    tag = value.get(key)
+    return tag if type(tag) is str else None
 
 
 class FastReader:
@@ -108,9 +79,9 @@ class FastReader:
         self.spec = spec
         self.generic = Reader(spec, fast=True)
         types = spec.types
-        self.messages = {role: _layouts(types[role], MESSAGE_TAG) for role in MESSAGE_ROLES}
-        self.blocks = {kind: _layouts(types[kind], CONTENT_TAG) for kind in CONTENT_TYPES}
-        self.usage = _layouts(types[USAGE_TYPE], None)
+        self.messages = {role: key_sets(types[role], MESSAGE_TAG) for role in MESSAGE_ROLES}
+        self.blocks = {kind: key_sets(types[kind], CONTENT_TAG) for kind in CONTENT_TYPES}
+        self.usage = key_sets(types[USAGE_TYPE], None)
         # Option<Value> keys (providerMetadata): null reads as absent, which the reader notes.
         self.optional_free = {
             f.ir for t in types.values() for f in t.fields if f.optional and f.kind == "free"
@@ -135,10 +106,10 @@ class FastReader:
         # The key orders this dialect's writer emits: declaration order, or sorted (phi-core).
         self.sorted = spec.sorted_keys
         self.msg_order = {
-            role: self._orders(types[role], MESSAGE_TAG, self.sorted) for role in self.messages
+            role: key_orders(types[role], MESSAGE_TAG, self.sorted) for role in self.messages
         }
         self.block_order = {
-            kind: self._orders(types[kind], CONTENT_TAG, self.sorted) for kind in self.blocks
+            kind: key_orders(types[kind], CONTENT_TAG, self.sorted) for kind in self.blocks
         }
         usage_keys = [f.wire for f in types[USAGE_TYPE].fields]
         self.usage_order = tuple(sorted(usage_keys) if self.sorted else usage_keys)
@@ -154,10 +125,8 @@ class FastReader:
 
     def in_place(self, m: Any) -> bool:
         """True when one message is exactly as this dialect writes it (checked in place)."""
-        if type(m) is not dict:
-            return False
-        role = m.get(MESSAGE_TAG)
-        if type(role) is not str:
+        role = _tag(m, MESSAGE_TAG)
+        if role is None:
             return False
         by_order = self.msg_check.get(role)
         if by_order is None:
@@ -217,31 +186,15 @@ class FastReader:
             raise Bail
         return out
 
-    @staticmethod
-    def _orders(ts: TypeSpec, tag: str, sort: bool) -> dict[tuple[str, ...], list[tuple[str, str]]]:
-        """Canonical key orders (optional keys present or not) → (key, kind) pairs.
-
-        Only serde(default) fields that are always written may not be absent; Option fields
-        may be absent.
-        """
-        out = {}
-        for present in _present_sets(ts, lambda f: f.optional):
-            order = [tag, *(f.wire for f in present)]
-            out[tuple(sorted(order) if sort else order)] = [
-                (f.wire, "optional-" + f.kind if f.optional and f.kind == "free" else f.kind)
-                for f in present
-            ]
-        return out
-
     def compile_checks(self) -> None:
         """Straight-line checker functions per canonical key order (no per-field dispatch)."""
         env = {"stops": self.stops, "usage_order": self.usage_order, "reader": self}
         self.msg_check = {
-            role: {order: _compile(pairs, env) for order, pairs in orders.items()}
+            role: {order: compile_check(pairs, env) for order, pairs in orders.items()}
             for role, orders in self.msg_order.items()
         }
         self.block_check = {
-            kind: {order: _compile(pairs, env) for order, pairs in orders.items()}
+            kind: {order: compile_check(pairs, env) for order, pairs in orders.items()}
             for kind, orders in self.block_order.items()
         }
 
@@ -249,10 +202,8 @@ class FastReader:
         checks = self.block_check
         n = 0
         for block in blocks:
-            if type(block) is not dict:
-                return False
-            kind = block.get(CONTENT_TAG)
-            if type(kind) is not str:
+            kind = _tag(block, CONTENT_TAG)
+            if kind is None:
                 return False
             by_order = checks.get(kind)
             if by_order is None:
@@ -269,6 +220,7 @@ class FastReader:
         BTreeMap's: sorted) at every depth, in place (a JSON object written by Python keeps
         its insertion order)."""
         t = type(value)
+        items: Any
         if t is dict:
             if depth > FREE_DEPTH_LIMIT:
                 raise Bail
@@ -276,47 +228,29 @@ class FastReader:
             if len(keys) > 1:
                 ordered = sorted(keys)
                 if keys != ordered:
-                    items = [(k, value[k]) for k in ordered]
+                    pairs = [(k, value[k]) for k in ordered]
                     value.clear()
-                    value.update(items)
+                    value.update(pairs)
             self.keys += len(keys)
-            nested = depth + 1
-            for k, v in value.items():
-                tv = type(v)
-                if tv is float:
-                    self.has_float = True
-                    if not -EXPONENT_FROM < v < EXPONENT_FROM:
-                        self.big_floats.append(v)
-                    if not easy_float(v) and not self.trusted:
-                        if not self.fix:
-                            raise Bail
-                        self.hard.append((value, k))
-                elif (tv is dict or tv is list) and not self.free_in_place(v, nested):
-                    return False
-            return True
-        if t is list:
+            items = value.items()
+        elif t is list:
             if depth > FREE_DEPTH_LIMIT:
                 raise Bail
-            nested = depth + 1
-            for k, v in enumerate(value):
-                tv = type(v)
-                if tv is float:
-                    self.has_float = True
-                    if not -EXPONENT_FROM < v < EXPONENT_FROM:
-                        self.big_floats.append(v)
-                    if not easy_float(v) and not self.trusted:
-                        if not self.fix:
-                            raise Bail
-                        self.hard.append((value, k))
-                elif (tv is dict or tv is list) and not self.free_in_place(v, nested):
-                    return False
-            return True
-        if t is float:
-            self.has_float = True
-            if not -EXPONENT_FROM < value < EXPONENT_FROM:
-                self.big_floats.append(value)
-            if not easy_float(value) and not self.trusted:
+            items = enumerate(value)
+        else:
+            if t is float and self._hard_float(value):
                 raise Bail  # a bare float as the whole value: the exact path decides
+            return True
+        nested = depth + 1
+        for k, v in items:
+            tv = type(v)
+            if tv is float:
+                if self._hard_float(v):
+                    if not self.fix:
+                        raise Bail
+                    self.hard.append((value, k))
+            elif (tv is dict or tv is list) and not self.free_in_place(v, nested):
+                return False
         return True
 
     def message(self, m: dict[str, Any]) -> dict[str, Any] | None:
@@ -399,10 +333,8 @@ class FastReader:
             return None
         out = []
         for block in blocks:
-            if type(block) is not dict:
-                return None
-            kind = block.get(CONTENT_TAG)
-            if type(kind) is not str:
+            kind = _tag(block, CONTENT_TAG)
+            if kind is None:
                 return None
             layouts = self.blocks.get(kind)
             if layouts is None:
@@ -448,55 +380,20 @@ class FastReader:
                 raise Bail
             nested = depth + 1
             return [self.free(v, nested) for v in value]
-        if t is float:
-            self.has_float = True
-            if not -EXPONENT_FROM < value < EXPONENT_FROM:
-                self.big_floats.append(value)
-            if not easy_float(value) and not self.trusted:
-                if not self.fix:
-                    raise Bail
-                literal = orjson.dumps(value).decode()
-                serde = parse_literal(literal)
-                if serde != value:
-                    self.rereads.append((literal, float(serde)))
-                    return serde
+        if t is float and self._hard_float(value):
+            if not self.fix:
+                raise Bail
+            literal = orjson.dumps(value).decode()
+            serde = parse_literal(literal)
+            if serde != value:
+                self.rereads.append((literal, float(serde)))
+                return serde
         return value
 
-
-_CHECKS = {
-    "str": "    if type(m[{k!r}]) is not str: return False",
-    "u64": "    v = m[{k!r}]\n    if type(v) is not int or v < 0: return False",
-    "bool": "    v = m[{k!r}]\n    if v is not True and v is not False: return False",
-    STOP_KIND: "    v = m[{k!r}]\n    if type(v) is not str or v not in stops: return False",
-    CONTENT_KIND: (
-        "    v = m[{k!r}]\n"
-        "    if type(v) is not list or not reader.blocks_in_place(v): return False"
-    ),
-    USAGE_KIND: (
-        "    v = m[{k!r}]\n"
-        "    if type(v) is not dict or tuple(v) != usage_order: return False\n"
-        "    for x in v.values():\n"
-        "        if type(x) is not int or x < 0: return False\n"
-        "    reader.keys += len(v)"
-    ),
-    "free": "    if not reader.free_in_place(m[{k!r}], 5): return False",
-    # An Option<Value> given as null reads as absent (a note): the general reader decides.
-    "optional-free": (
-        "    v = m[{k!r}]\n    if v is None or not reader.free_in_place(v, 5): return False"
-    ),
-}
-
-
-def _compile(pairs: list[tuple[str, str]], env: dict[str, Any]) -> Any:
-    """Build ``check(m) -> bool`` for one canonical key order, as straight-line code."""
-    lines = ["def check(m):"]
-    for key, kind in pairs:
-        template = _CHECKS.get(kind)
-        if template is None:
-            lines.append("    return False")
-            break
-        lines.append(template.format(k=key))
-    lines.append("    return True")
-    namespace = dict(env)
-    exec("\n".join(lines), namespace)  # noqa: S102 - generated from the wire tables only
-    return namespace["check"]
+    def _hard_float(self, value: float) -> bool:
+        """Note a float (one from 1e16 on shows the writer); True when serde_json may read its
+        shortest text 1 ulp away from orjson's value (and the values are not serde's yet)."""
+        self.has_float = True
+        if not -EXPONENT_FROM < value < EXPONENT_FROM:
+            self.big_floats.append(value)
+        return not easy_float(value) and not self.trusted

@@ -71,7 +71,6 @@ CONTENT_KEY = key_of_kind("[Content]")
 _phi_stops = {s for r in _PHI for s in r["stop_reasons"]}
 _yoagent_stops = {s for r in _YOAGENT for s in r["stop_reasons"]}
 PHI_ONLY_STOPS = frozenset(_phi_stops - _yoagent_stops)
-YOAGENT_ONLY_STOPS = frozenset(_yoagent_stops - _phi_stops)
 PHI_METADATA = frozenset(k for r in _PHI for k in r["metadata"])
 PHI_ONLY_USAGE = frozenset(_record_keys(_PHI, USAGE_TYPE) - _record_keys(_YOAGENT, USAGE_TYPE))
 SNAKE_USAGE, CAMEL_USAGE = _spellings("Usage")
@@ -94,7 +93,7 @@ EXTENSION_ONLY_KEYS = frozenset(
 
 def is_extension_record(record: dict[str, Any]) -> bool:
     """An internal record is an extension record when it has the extension-only keys."""
-    return any(key in record for key in EXTENSION_ONLY_KEYS)
+    return not EXTENSION_ONLY_KEYS.isdisjoint(record)
 
 
 SESSION_TYPE = type_name("SessionEntry")

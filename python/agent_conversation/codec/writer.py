@@ -159,8 +159,9 @@ def write(
     passthrough: bool = False,
     float_format: str = DEFAULT_FLOAT_FORMAT,
     memory: Memory | None = None,
-) -> tuple[str, list[Note]]:
-    """Serialize records for ``spec``; ``passthrough`` when records already are its wire form.
+) -> tuple[bytes, list[Note]]:
+    """Serialize records for ``spec`` as UTF-8 bytes; ``passthrough`` when records already are
+    its wire form.
 
     ``float_format`` is ``ryu`` (serde_json <= 1.0.146) or ``zmij`` (1.0.147 and later).
     ``memory``: floats to write as the agent held them rather than as serde read them back.
@@ -168,9 +169,9 @@ def write(
     if has_float and ORJSON_WRITES_ZMIJ and not memory:
         # orjson writes floats as zmij does; ryu differs only by the `+` of a positive
         # exponent, so floats are pre-rendered only when the text has an `e+` somewhere.
-        text, losses = _write(records, spec, False, passthrough, float_format)
-        if float_format == "zmij" or "e+" not in text:
-            return text, losses
+        data, losses = _write(records, spec, False, passthrough, float_format)
+        if float_format == "zmij" or b"e+" not in data:
+            return data, losses
     return _write(records, spec, has_float, passthrough, float_format, memory)
 
 
@@ -181,14 +182,14 @@ def _write(
     passthrough: bool,
     float_format: str,
     memory: Memory | None = None,
-) -> tuple[str, list[Note]]:
+) -> tuple[bytes, list[Note]]:
     writer = Writer(spec, floats=floats, float_format=float_format, memory=memory)
     if passthrough and not floats and not spec.sorted_keys:
         wire = records
     else:
         wire = [writer.record(rec, i) for i, rec in enumerate(records)]
     if not spec.sorted_keys:
-        return orjson.dumps(wire).decode(), writer.losses
+        return orjson.dumps(wire), writer.losses
     sort = orjson.OPT_SORT_KEYS
     parts = [orjson.dumps(w) if EXTENSION_MARK in w else orjson.dumps(w, option=sort) for w in wire]
-    return (b"[" + b",".join(parts) + b"]").decode(), writer.losses
+    return b"[" + b",".join(parts) + b"]", writer.losses

@@ -107,6 +107,8 @@ class ModelReader:
             if head == "vec":
                 if not isinstance(raw, list):
                     raise wrong_type(path, raw, "a sequence")
+                if type_[1] == "agent_message" and not self.written and self.memo is not None:
+                    return self._checked_messages(raw, path)
                 return [self.read(v, type_[1], (*path, i)) for i, v in enumerate(raw)]
             if head == "map":
                 if not isinstance(raw, dict):
@@ -146,6 +148,21 @@ class ModelReader:
         if memo is not None:
             memo[key] = (raw, wire)
         return wire
+
+    def _checked_messages(self, raw: list[Any], path: tuple[Any, ...]) -> list[Any]:
+        """A list of AgentMessages when only the verdict is wanted: those the message check
+        read already (the memo's records) are taken as they are, without a call each."""
+        memo = self.memo
+        assert memo is not None
+        out = []
+        for i, v in enumerate(raw):
+            known = memo.get((id(v), "record"))
+            out.append(
+                known[1]
+                if known is not None and known[0] is v
+                else self.message(v, (*path, i), False)
+            )
+        return out
 
     def _message(self, raw: Any, path: tuple[Any, ...], llm_only: bool) -> Any:
         reader, writer = (self.plain_reader, self.plain_writer) if llm_only else (

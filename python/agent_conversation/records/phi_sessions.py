@@ -102,9 +102,14 @@ def read_phi_document(
     """
     first: tuple[str, Reject] | None = None
     for version in versions:
-        reader = ModelReader(session_model(version), memo, written)
+        model, name = session_model(version), SESSIONS[f"phi-core@{version}"]["root"]
+        missing = None if locate_problems else _missing_field(model, root, name, ())
+        if missing is not None:  # the verdict, without reading the messages before it
+            first = first or (version, missing)
+            continue
+        reader = ModelReader(model, memo, written)
         try:
-            value = reader.read(root, SESSIONS[f"phi-core@{version}"]["root"], ())
+            value = reader.read(root, name, ())
         except Reject as why:
             first = first or (version, why)
             continue
@@ -118,6 +123,34 @@ def read_phi_document(
     if isinstance(text, bytes):
         text = text.decode("utf-8", "surrogateescape")
     raise ConversationError([locate(text, refused.path, words, refused.kind)])
+
+
+def _missing_field(
+    model: Model, raw: Any, name: str, path: tuple[Any, ...], depth: int = 2
+) -> Reject | None:
+    """A field serde requires that the struct ``name`` at ``raw`` lacks, or one of the structs
+    in its list fields ``depth`` levels down (a loop's ``events`` for phi-core 0.8): the
+    document is refused whatever else it holds. None: not known without reading it all."""
+    fields = model.structs.get(name)
+    if fields is None or type(raw) is not dict:
+        return None
+    for f in fields:
+        value = raw.get(f.name, raw)  # raw itself: absent
+        if value is raw:
+            if not f.has_default and not (isinstance(f.type, tuple) and f.type[0] == "opt"):
+                return Reject(path, f"missing field `{f.name}`", "missing-key")
+        elif (
+            depth
+            and isinstance(f.type, tuple)
+            and f.type[0] == "vec"
+            and f.type[1] in model.structs
+            and type(value) is list
+        ):
+            for i, item in enumerate(value):
+                found = _missing_field(model, item, f.type[1], (*path, f.name, i), depth - 1)
+                if found is not None:
+                    return found
+    return None
 
 
 def dumps_phi_document(doc: PhiSessionDocument, float_format: str = "ryu") -> str:

@@ -12,13 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..best_reading import best_reading
 from ..codec.fastread import FastReader
 from ..codec.floats import FloatLog, drift_cause, surviving
 from ..codec.jsonparse import JsonSyntaxError, parse_value, position, value_positions
 from ..codec.numbers import DEFAULT_FLOAT_FORMAT
 from ..codec.reader import Bail, Reader, Reject
 from ..codec.spec import get_spec
-from ..dialects import known_dialects, least_noted, resolve
+from ..dialects import known_dialects, resolve
 from ..errors import (
     ConversationError,
     Problem,
@@ -113,8 +114,10 @@ def loads_phi_session_exact(data: str | bytes, dialect: str = "auto") -> PhiSess
             ]
         )
     names = [resolve(dialect)] if dialect != "auto" else phi_session_dialects()
-    session = least_noted(names, lambda name, _: _read_phi(sites, name, locate, layout))
-    return _phi_floats(session, text, floats)
+    best = best_reading(
+        names, lambda name, _: _read_phi(sites, name, locate, layout), lambda s: s.notes
+    )
+    return _phi_floats(best, text, floats)
 
 
 def _phi_floats(session: PhiSession, text: str, floats: FloatLog) -> PhiSession:

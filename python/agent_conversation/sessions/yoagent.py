@@ -12,9 +12,10 @@ reader (:mod:`.yoagent_exact`), which property tests prove gives the same result
 
 from __future__ import annotations
 
+from ..best_reading import best_reading
 from ..codec.spec import get_spec
 from ..codec.writer import write
-from ..dialects import has_sessions, known_dialects, least_noted, resolve, sessions_from
+from ..dialects import has_sessions, known_dialects, resolve, sessions_from
 from ..errors import ConversationError, Problem, decode_utf8, pointer, require_document
 from .fast import read_fast
 from .lines import MESSAGE, session_line
@@ -68,7 +69,8 @@ def loads_session(
 def loads_session_exact(data: str | bytes, names: list[str], float_format: str) -> Session:
     """The exact reader over the whole file (the reference the fast path is tested against)."""
     text = decode_utf8(data)
-    return with_floats(least_noted(names, lambda name, _: read_exact(text, name)), float_format)
+    best = best_reading(names, lambda name, _: read_exact(text, name), lambda s: s.notes)
+    return with_floats(best, float_format)
 
 
 def dumps_session(
@@ -93,9 +95,10 @@ def dumps_session(
     lines = []
     problems: list[Problem] = []
     for index, entry in enumerate(session.entries):
-        text, losses = write(
+        data, losses = write(
             [entry.message], spec, has_float=True, float_format=chosen, memory=memory or None
         )
+        text = data.decode()
         problems += [
             Problem(
                 index,
