@@ -38,6 +38,15 @@ class SavedConvertOptions(ConvertOptions, total=False):
     as_saved: bool
 
 
+class DumpOptions(TypedDict, total=False):
+    """The keywords of writing a history as a version of its own crate, as ``dumps`` takes them
+    (``dumps_session`` too): ``float_format`` (``auto``, the default: the history's own) and
+    ``as_saved`` (default ``False``: each float as serde read it back)."""
+
+    float_format: str
+    as_saved: bool
+
+
 @dataclass(frozen=True)
 class Target:
     """A conversion's target dialect, how messages name it, and its options with defaults."""

@@ -12,15 +12,21 @@ reader (:mod:`.yoagent_exact`), which property tests prove gives the same result
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..best_reading import best_reading
 from ..codec.spec import get_spec
 from ..codec.writer import write
+from ..conversion_options import DumpOptions, check_keywords
 from ..dialects import has_sessions, known_dialects, resolve, sessions_from
 from ..errors import ConversationError, Problem, decode_utf8, pointer, require_document
 from .fast import read_fast
 from .lines import MESSAGE, session_line
 from .model import Session, SessionEntry
 from .yoagent_exact import read_exact, with_floats
+
+if TYPE_CHECKING:  # pragma: no cover
+    from typing_extensions import Unpack
 
 __all__ = [
     "Session",
@@ -74,11 +80,7 @@ def loads_session_exact(data: str | bytes, names: list[str], float_format: str) 
 
 
 def dumps_session(
-    session: Session,
-    dialect: str | None = None,
-    *,
-    float_format: str = "auto",
-    as_saved: bool = False,
+    session: Session, dialect: str | None = None, **options: Unpack[DumpOptions]
 ) -> str:
     """The exact text ``Session::to_jsonl`` writes for these entries.
 
@@ -87,9 +89,11 @@ def dumps_session(
     """
     from ..api import check_float_format
 
+    check_keywords("dumps_session", options, DumpOptions)
+    float_format = options.get("float_format", "auto")
     check_float_format(float_format)
     chosen = session.float_format if float_format == "auto" else float_format
-    memory = session.memory if as_saved else None
+    memory = session.memory if options.get("as_saved", False) else None
     target = resolve(dialect) if dialect else session.dialect
     spec = get_spec(target)
     lines = []
