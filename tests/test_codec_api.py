@@ -298,3 +298,26 @@ def test_syntax_errors_sit_where_serde_puts_them(doc: str, words: str | None, co
     assert (last.line, last.column) == (1, column)
     if words is not None:
         assert last.message == words
+
+
+def test_public_signatures_resolve_at_run_time() -> None:
+    """``typing.get_type_hints`` (documentation tools, pydantic's validate_call) resolves every
+    public function's annotations, the ``**options: Unpack[...]`` keywords included."""
+    import inspect
+    import typing
+
+    from agent_conversation import exchange, streaming
+    from agent_conversation.sessions import yoagent as yoagent_sessions
+
+    # (not `schemas`: its validator()/registry() name jsonschema/referencing types, imported
+    # only when called, so that `import agent_conversation` stays fast)
+    modules = [ac, exchange, streaming, yoagent_sessions]
+    checked = 0
+    for module in modules:
+        for name in getattr(module, "__all__", []):
+            value = getattr(module, name)
+            if inspect.isfunction(value):
+                typing.get_type_hints(value)
+                checked += 1
+    assert checked > 20
+    assert "options" in typing.get_type_hints(ac.convert)

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .api import _collector_paused, loads
 from .codec.spec import Spec, get_spec
@@ -55,16 +55,13 @@ from .conversion_losses import (
     _writer_loss,
     only_lost,
 )
-from .conversion_options import SavedConvertOptions, Target, check_keywords, target_of
+from .conversion_options import SavedConvertOptions, Target, Unpack, check_keywords, target_of
 from .dialects import resolve
 from .errors import ConversationError, Loss, Problem, lost
 from .models.wire import REVISIONS
 from .rendering import render
 from .sessions.lines import MESSAGE as ENTRY_MESSAGE
 from .sessions.lines import session_line
-
-if TYPE_CHECKING:  # pragma: no cover
-    from typing_extensions import Unpack
 
 __all__ = [
     "ConversionRefused",

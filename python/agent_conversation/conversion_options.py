@@ -15,9 +15,17 @@ the same keywords (:class:`ConvertOptions`; the first two also ``as_saved``):
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypedDict
+
+# ``**options: Unpack[ConvertOptions]`` in the public signatures; real at run time, so that
+# ``typing.get_type_hints()`` (documentation tools, pydantic) resolves them.
+if sys.version_info >= (3, 11):
+    from typing import Unpack as Unpack
+else:  # pragma: no cover - Python 3.10
+    from typing_extensions import Unpack as Unpack
 
 from .codec.spec import get_spec
 from .dialects import resolve

@@ -12,17 +12,14 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .codec.dialect_hints import likely_order
 from .codec.document import parse, read
 from .codec.read_result import ReadResult
 from .conversion_losses import LossReport
-from .conversion_options import ConvertOptions, Target, check_keywords, target_of
+from .conversion_options import ConvertOptions, Target, Unpack, check_keywords, target_of
 from .errors import ConversationError, Loss, Problem
-
-if TYPE_CHECKING:  # pragma: no cover
-    from typing_extensions import Unpack
 
 
 def read_stream(

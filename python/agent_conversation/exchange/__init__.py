@@ -10,11 +10,11 @@ the target lacks must be mapped (``stop_reason_map``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..conversation import Conversation
 from ..conversion import Loss, convert
-from ..conversion_options import ConvertOptions, check_keywords
+from ..conversion_options import ConvertOptions, Unpack, check_keywords
 from ..dialects import resolve
 from ..errors import ConversationError, Problem, lost
 from . import (
@@ -35,9 +35,6 @@ from .common import (
     document_text,
     refuse_if_needed,
 )
-
-if TYPE_CHECKING:  # pragma: no cover
-    from typing_extensions import Unpack
 
 __all__ = ["FORMATS", "ExportResult", "Fill", "ImportResult", "export", "import_", "is_format"]
 

@@ -12,21 +12,16 @@ reader (:mod:`.yoagent_exact`), which property tests prove gives the same result
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ..best_reading import best_reading
 from ..codec.spec import get_spec
 from ..codec.writer import write
-from ..conversion_options import DumpOptions, check_keywords
+from ..conversion_options import DumpOptions, Unpack, check_keywords
 from ..dialects import has_sessions, known_dialects, resolve, sessions_from
 from ..errors import ConversationError, Problem, decode_utf8, pointer, require_document
 from .fast import read_fast
 from .lines import MESSAGE, session_line
 from .model import Session, SessionEntry
 from .yoagent_exact import read_exact, with_floats
-
-if TYPE_CHECKING:  # pragma: no cover
-    from typing_extensions import Unpack
 
 __all__ = [
     "Session",
