@@ -19,6 +19,8 @@ from .common import Fill, Report, expect, json_text
 from .pydantic_ai import EPOCH, FINISH, PAI, PROVIDER_NAMES, REDACTED_ID
 from .records import arguments_value, assistant_record, data_url_image, objects
 
+_STOP_REASONS = {finish: stop for stop, finish in FINISH.items()}  # finish_reason -> ours
+_PROTOCOLS = {name: protocol for protocol, name in PROVIDER_NAMES.items()}
 _ISO = re.compile(
     r"(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:?\d\d)?$"
 )
@@ -111,13 +113,7 @@ def _import_files(content: Any, i: int, here: str, report: Report) -> list[dict[
         if isinstance(item, str):
             blocks.append(text_block(item))
         elif isinstance(item, dict) and item.get(PAI.kind) == PAI.binary:
-            blocks.append(
-                {
-                    BLOCK.type: CONTENT.image,
-                    BLOCK.data: _b64(item.get(PAI.data)),
-                    BLOCK.mime_type: str(item.get(PAI.media_type, "")),
-                }
-            )
+            blocks.append(_image(item))
         elif (
             isinstance(item, dict)
             and item.get(PAI.kind) == PAI.image_url
@@ -147,6 +143,15 @@ def _import_files(content: Any, i: int, here: str, report: Report) -> list[dict[
     return blocks
 
 
+def _image(binary: dict[str, Any]) -> dict[str, Any]:
+    """An image block for a ``binary`` content item (a user prompt's, or a ``file`` part's)."""
+    return {
+        BLOCK.type: CONTENT.image,
+        BLOCK.data: _b64(binary.get(PAI.data)),
+        BLOCK.mime_type: str(binary.get(PAI.media_type, "")),
+    }
+
+
 def _b64(data: Any) -> str:
     """pydantic-ai writes bytes as base64; normalise any valid encoding to the standard one."""
     if not isinstance(data, str):
@@ -162,21 +167,8 @@ def _import_request_part(
 ) -> dict[str, Any] | None:
     expect(isinstance(part, dict), i, here, "a part must be a JSON object")
     kind = part.get(PAI.part_kind)
-    if kind == PAI.user_prompt:
+    if kind in (PAI.user_prompt, PAI.tool_return, PAI.retry_prompt):
         content = part.get(PAI.content)
-        blocks = (
-            [text_block(content)]
-            if isinstance(content, str)
-            else _import_files(content, i, f"{here}/{PAI.content}", report)
-        )
-        return {
-            MESSAGE.role: ROLE.user,
-            MESSAGE.content: blocks,
-            MESSAGE.timestamp: _time(part.get(PAI.timestamp), fill, position, i, here, report),
-        }
-    if kind in (PAI.tool_return, PAI.retry_prompt):
-        content = part.get(PAI.content)
-        failed = kind == PAI.retry_prompt or part.get(PAI.outcome, PAI.success) != PAI.success
         if kind == PAI.retry_prompt and not isinstance(content, str):
             content = json_text(content)
         blocks = (
@@ -184,19 +176,17 @@ def _import_request_part(
             if isinstance(content, str)
             else _import_files(content, i, f"{here}/{PAI.content}", report)
         )
-        if not part.get(PAI.tool_name) and kind == PAI.retry_prompt:
-            return {
-                MESSAGE.role: ROLE.user,
-                MESSAGE.content: blocks,
-                MESSAGE.timestamp: _time(part.get(PAI.timestamp), fill, position, i, here, report),
-            }
+        timestamp = _time(part.get(PAI.timestamp), fill, position, i, here, report)
+        if kind == PAI.user_prompt or (kind == PAI.retry_prompt and not part.get(PAI.tool_name)):
+            return {MESSAGE.role: ROLE.user, MESSAGE.content: blocks, MESSAGE.timestamp: timestamp}
+        failed = kind == PAI.retry_prompt or part.get(PAI.outcome, PAI.success) != PAI.success
         return {
             MESSAGE.role: ROLE.tool_result,
             MESSAGE.tool_call_id: str(part.get(PAI.tool_call_id, "")),
             MESSAGE.tool_name: str(part.get(PAI.tool_name, "")),
             MESSAGE.content: blocks,
             MESSAGE.is_error: failed,
-            MESSAGE.timestamp: _time(part.get(PAI.timestamp), fill, position, i, here, report),
+            MESSAGE.timestamp: timestamp,
         }
     what = "system prompt" if kind == PAI.system_prompt else f"{kind} part"
     report.lose(
@@ -226,8 +216,7 @@ def _import_response(
     details = _object(message.get(PAI.provider_details))
     stop = details.get(PAI.stop_reason)
     if not isinstance(stop, str):
-        reverse = {v: k for k, v in FINISH.items()}
-        stop = reverse.get(message.get(PAI.finish_reason))  # type: ignore[arg-type]
+        stop = _STOP_REASONS.get(message.get(PAI.finish_reason))  # type: ignore[arg-type]
     usage = _usage(message.get(PAI.usage), details)
     model = message.get(PAI.model_name) if isinstance(message.get(PAI.model_name), str) else None
     provider = (
@@ -285,7 +274,7 @@ def _import_response_part(
     if kind == PAI.thinking:
         if part.get(PAI.id) == REDACTED_ID:
             provider: Any = part.get(PAI.provider_name)
-            protocol = {v: k for k, v in PROVIDER_NAMES.items()}.get(provider, provider)
+            protocol = _PROTOCOLS.get(provider, provider)
             block: dict[str, Any] = {
                 BLOCK.type: CONTENT.thinking,
                 BLOCK.thinking: str(part.get(PAI.content, "")),
@@ -317,11 +306,7 @@ def _import_response_part(
     if kind == PAI.file:
         content = part.get(PAI.content)
         if isinstance(content, dict) and content.get(PAI.kind) == PAI.binary:
-            return {
-                BLOCK.type: CONTENT.image,
-                BLOCK.data: _b64(content.get(PAI.data)),
-                BLOCK.mime_type: str(content.get(PAI.media_type, "")),
-            }
+            return _image(content)
     report.lose(
         i,
         at,
