@@ -103,14 +103,9 @@ def _files(content: list[dict[str, Any]], index: int, report: Report, single: bo
         if block[BLOCK.type] == CONTENT.text:
             items.append(block[BLOCK.text])
         elif block[BLOCK.type] == CONTENT.image:
-            if _binary_ok(block, index, j, report):
-                items.append(
-                    {
-                        PAI.data: block[BLOCK.data],
-                        PAI.media_type: block[BLOCK.mime_type],
-                        PAI.kind: PAI.binary,
-                    }
-                )
+            file = _binary(block, index, j, report)
+            if file is not None:
+                items.append(file)
         else:
             report.lose(
                 index,
@@ -215,18 +210,13 @@ def _response_part(
             ]
         part[PAI.part_kind] = "tool-call"
         return part
-    if not _binary_ok(block, index, j, report):
-        return None
-    file = {
-        PAI.data: block[BLOCK.data],
-        PAI.media_type: block[BLOCK.mime_type],
-        PAI.kind: PAI.binary,
-    }
-    return {PAI.content: file, PAI.part_kind: PAI.file}
+    file = _binary(block, index, j, report)
+    return None if file is None else {PAI.content: file, PAI.part_kind: PAI.file}
 
 
-def _binary_ok(block: dict[str, Any], index: int, j: int, report: Report) -> bool:
-    """pydantic-ai holds image bytes and writes them as standard base64: other data is lost."""
+def _binary(block: dict[str, Any], index: int, j: int, report: Report) -> dict[str, Any] | None:
+    """An image block as pydantic-ai's ``binary`` content; None (a loss) when its data is not
+    standard base64: pydantic-ai holds the bytes and writes them as standard base64."""
     data = block[BLOCK.data]
     try:
         ok = base64.b64encode(base64.b64decode(data, validate=True)).decode() == data
@@ -240,4 +230,5 @@ def _binary_ok(block: dict[str, Any], index: int, j: int, report: Report) -> boo
             f"{report.fmt} holds the decoded bytes of an image",
             CONTENT.image,
         )
-    return ok
+        return None
+    return {PAI.data: data, PAI.media_type: block[BLOCK.mime_type], PAI.kind: PAI.binary}
