@@ -202,14 +202,12 @@ def _tool_result(
                 "joined with a newline, as yoagent sends them",
             )
         value = "\n".join(texts)
-    if calls.get(record[MESSAGE.tool_call_id]) != record[MESSAGE.tool_name]:
-        report.lose(
-            index,
-            f"/{index}/{MESSAGE.tool_name}",
-            f"`{MESSAGE.tool_name}` = {record[MESSAGE.tool_name]!r}",
-            "no earlier tool_use with this id names it, and tool_result carries no name",
-            "tool-name",
-        )
+    report.lose_tool_name(
+        index,
+        record,
+        calls,
+        "no earlier tool_use with this id names it, and tool_result carries no name",
+    )
     block = {
         ANT.type: ANT.tool_result,
         ANT.tool_use_id: record[MESSAGE.tool_call_id],

@@ -126,6 +126,20 @@ class Report:
                 "field",
             )
 
+    def lose_tool_name(
+        self, index: int, record: dict[str, Any], calls: dict[str, str], why: str
+    ) -> None:
+        """A tool result's tool name, unless an earlier call (``calls``: id to name) with its id
+        names it: the format's tool results carry no name (a loss)."""
+        if calls.get(record[MESSAGE.tool_call_id]) != record[MESSAGE.tool_name]:
+            self.lose(
+                index,
+                f"/{index}/{MESSAGE.tool_name}",
+                f"`{MESSAGE.tool_name}` = {record[MESSAGE.tool_name]!r}",
+                why,
+                "tool-name",
+            )
+
     def omit(self, index: int | None, here: str, what: str, why: str) -> None:
         self.omitted.append(lost(index, here, what, why, OMITTED))
 

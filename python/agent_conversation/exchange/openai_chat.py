@@ -189,14 +189,12 @@ def _tool_bookkeeping(
             f"{report.fmt} tool messages cannot mark a failed call",
             "is-error",
         )
-    if calls.get(record[MESSAGE.tool_call_id]) != record[MESSAGE.tool_name]:
-        report.lose(
-            index,
-            f"/{index}/{MESSAGE.tool_name}",
-            f"`{MESSAGE.tool_name}` = {record[MESSAGE.tool_name]!r}",
-            "no earlier tool call with this id names it, and tool messages carry no name",
-            "tool-name",
-        )
+    report.lose_tool_name(
+        index,
+        record,
+        calls,
+        "no earlier tool call with this id names it, and tool messages carry no name",
+    )
 
 
 def _empty_text(report: Report, index: int, here: str) -> None:
