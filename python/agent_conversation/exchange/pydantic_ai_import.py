@@ -17,7 +17,13 @@ from ..conversation import text_block
 from ..record_names import BLOCK, CONTENT, MESSAGE, ROLE, USAGE
 from .common import Fill, Report, expect, json_text
 from .pydantic_ai import EPOCH, FINISH, PAI, PROVIDER_NAMES, REDACTED_ID
-from .records import arguments_value, assistant_record, data_url_image, objects
+from .records import (
+    arguments_value,
+    assistant_record,
+    data_url_image,
+    filled_timestamp,
+    objects,
+)
 
 _STOP_REASONS = {finish: stop for stop, finish in FINISH.items()}  # finish_reason -> ours
 _PROTOCOLS = {name: protocol for protocol, name in PROVIDER_NAMES.items()}
@@ -98,10 +104,7 @@ def import_document(document: Any, report: Report, fill: Fill) -> list[dict[str,
 def _time(value: Any, fill: Fill, position: int, i: int, here: str, report: Report) -> int:
     ms = millis(value)
     if ms is None:
-        ms = fill.timestamp(position)
-        report.fill(
-            i, f"{here}/{MESSAGE.timestamp}", f"timestamp {ms}", "the document gives no usable time"
-        )
+        ms = filled_timestamp(fill, position, i, here, report, "the document gives no usable time")
     return ms
 
 

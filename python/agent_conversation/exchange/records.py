@@ -16,13 +16,17 @@ from .common import Fill, Report, expect
 NO_VALUE = "the document gives none"
 
 
-def filled_timestamp(fill: Fill, position: int, i: int, here: str, report: Report) -> int:
+def filled_timestamp(
+    fill: Fill, position: int, i: int, here: str, report: Report, why: str | None = None
+) -> int:
+    """The timestamp ``fill`` gives the record at ``position``, reported as filled (``why``:
+    by default, the format's messages carry no time)."""
     value = fill.timestamp(position)
     report.fill(
         i,
         f"{here}/{MESSAGE.timestamp}",
         f"timestamp {value}",
-        f"{report.fmt} messages carry no time",
+        why or f"{report.fmt} messages carry no time",
     )
     return value
 
