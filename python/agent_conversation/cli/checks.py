@@ -80,6 +80,7 @@ def _check_conversation(data: bytes, options: Options, result: FileResult) -> No
         warnings = [*notes, *lint_problems]
         result.warnings = _with_positions(data, warnings) if warnings else warnings
         return
+    # --canonical: the whole history read, to be written back and compared
     try:
         conv = loads(data, options.dialect, float_format=options.float_format)
     except ConversationError as err:
@@ -91,8 +92,7 @@ def _check_conversation(data: bytes, options: Options, result: FileResult) -> No
     if warnings:  # located in their elements' spans: cheap at any size
         warnings = _with_positions(data, warnings)
     result.warnings = warnings
-    if options.canonical:
-        compare(data, lambda: dumps(conv, as_saved=True), result, options)
+    compare(data, lambda: dumps(conv, as_saved=True), result, options)
 
 
 def stream_conversation(
