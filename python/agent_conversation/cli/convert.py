@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from ._common import (
@@ -247,10 +248,21 @@ def _max_size(args: argparse.Namespace) -> int:
         raise UsageError(f"--max-size: {err}") from None
 
 
+def _prepare(args: argparse.Namespace) -> tuple[dict[str, str], Path | None, bytes, str]:
+    """What every conversion starts from: the stop-reason map, where to write (checked before
+    anything is read), the input's bytes and its name."""
+    from .output import destination
+
+    mapping = _mapping(args.map_stop_reason)
+    output = destination(args)
+    data = _read_input(args.input, _max_size(args))
+    return mapping, output, data, "<stdin>" if args.input == "-" else args.input
+
+
 def _run(args: argparse.Namespace) -> int:
     from ..dialects import resolve
     from ..exchange import cli as exchange
-    from .output import destination, write
+    from .output import write
     from .sniff import sniff
 
     if exchange.is_exchange(args):
@@ -258,10 +270,7 @@ def _run(args: argparse.Namespace) -> int:
     target = resolve(args.to)
     if args.source != "auto":
         resolve(args.source)
-    mapping = _mapping(args.map_stop_reason)
-    output = destination(args)
-    data = _read_input(args.input, _max_size(args))
-    name = "<stdin>" if args.input == "-" else args.input
+    mapping, output, data, name = _prepare(args)
     kind = args.kind or sniff(data, name)
     if kind == "session":
         result, count, assumed = _convert_session(data, args, mapping)
@@ -298,12 +307,9 @@ def _run(args: argparse.Namespace) -> int:
 def _run_exchange(args: argparse.Namespace) -> int:
     """--to or --from an exchange format (openai-chat, anthropic-messages, ...)."""
     from ..exchange import cli as exchange
-    from .output import destination, write
+    from .output import write
 
-    mapping = _mapping(args.map_stop_reason)
-    output = destination(args)
-    data = _read_input(args.input, _max_size(args))
-    name = "<stdin>" if args.input == "-" else args.input
+    mapping, output, data, name = _prepare(args)
     payload, summary = exchange.run(args, data, name, mapping, _report, _say)
     write(output, payload)
     if not args.quiet:
