@@ -27,15 +27,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
+from agent_conversation.schemas import BUNDLE_SUFFIX, SOURCE_SUFFIX, bundle_path
+
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "schema"
-SOURCE_SUFFIX = ".schema.json"
-BUNDLE_SUFFIX = ".bundle.json"
-
-
-def bundle_path(source: Path) -> Path:
-    """``conversation.reader.schema.json`` → ``conversation.reader.bundle.json``."""
-    return source.with_name(source.name.removesuffix(SOURCE_SUFFIX) + BUNDLE_SUFFIX)
 
 
 def _refs(node: Any) -> Iterator[str]:
