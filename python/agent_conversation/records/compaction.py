@@ -13,12 +13,12 @@ The crate's texts (markers, summaries) are its constants, copied below with thei
 from __future__ import annotations
 
 import math
-import struct
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ..record_names import BLOCK, CONTENT, MESSAGE, ROLE
+from .floats import to_f32
 from .jsontext import to_json
 
 USIZE_MAX = 2**64 - 1
@@ -70,22 +70,14 @@ class Rules:
     protected_tail: bool  # level 3 keeps the latest ask and the newest turn (keep_protected)
 
 
-def f32(value: float) -> float:
-    """``value as f32`` (round to nearest, overflow to infinity)."""
-    try:
-        return float(struct.unpack("f", struct.pack("f", value))[0])
-    except OverflowError:
-        return math.copysign(math.inf, value)
-
-
 # The crate versions whose compaction is emulated (0.18.0 and 0.18.1 have the same context.rs
 # and loop); "0.18" names that revision.
-_V18 = Rules(f32(0.15), False, False, False, False)
+_V18 = Rules(to_f32(0.15), False, False, False, False)
 RULES = {
     "0.18": _V18,
     "0.18.0": _V18,
     "0.18.1": _V18,
-    "0.26.6": Rules(f32(0.30), True, True, True, True),
+    "0.26.6": Rules(to_f32(0.30), True, True, True, True),
 }
 
 Message = dict[str, Any]
@@ -259,7 +251,7 @@ def compact_messages(messages: list[Message], config: Settings, rules: Rules) ->
     if size <= budget:
         return messages
     ratio = config.compact_target_ratio
-    ratio = min(max(ratio, f32(0.05)), 1.0) if math.isfinite(ratio) else 1.0
+    ratio = min(max(ratio, to_f32(0.05)), 1.0) if math.isfinite(ratio) else 1.0
     target = math.floor(budget * ratio)
     compacted = [truncate_tool_output(m, config, rules) for m in messages]
     if total_tokens(compacted, rules) <= budget:
