@@ -201,7 +201,7 @@ def user_text(text: str, timestamp: int) -> Message:
     return {MESSAGE.role: ROLE.user, MESSAGE.content: [block], MESSAGE.timestamp: timestamp}
 
 
-def _is(message: Message, role: str) -> bool:
+def has_role(message: Message, role: str) -> bool:
     return message.get(MESSAGE.role) == role
 
 
@@ -211,7 +211,7 @@ def _level2(messages: list[Message], keep_recent: int) -> list[Message]:
     if length <= keep_recent:
         return list(messages)
     boundary = length - keep_recent  # safe_turn_start
-    while 0 < boundary < length and _is(messages[boundary], ROLE.tool_result):
+    while 0 < boundary < length and has_role(messages[boundary], ROLE.tool_result):
         boundary -= 1
     if boundary == 0:
         return list(messages)
@@ -219,7 +219,7 @@ def _level2(messages: list[Message], keep_recent: int) -> list[Message]:
     i = 0
     while i < boundary:
         message = messages[i]
-        if _is(message, ROLE.assistant):
+        if has_role(message, ROLE.assistant):
             content = message[MESSAGE.content]
             texts = [
                 b[BLOCK.text]
@@ -233,10 +233,10 @@ def _level2(messages: list[Message], keep_recent: int) -> list[Message]:
             )
             out.append(user_text(SUMMARY_PREFIX + summary, message[MESSAGE.timestamp]))
             i += 1
-            while i < boundary and _is(messages[i], ROLE.tool_result):
+            while i < boundary and has_role(messages[i], ROLE.tool_result):
                 i += 1
             continue
-        if not _is(message, ROLE.tool_result):
+        if not has_role(message, ROLE.tool_result):
             out.append(message)
         i += 1
     return out + messages[boundary:]
