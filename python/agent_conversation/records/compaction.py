@@ -242,12 +242,16 @@ def _level2(messages: list[Message], keep_recent: int) -> list[Message]:
     return out + messages[boundary:]
 
 
-def compact_messages(messages: list[Message], config: Settings, rules: Rules) -> list[Message]:
-    """``compact_messages(messages, config)`` of the crate version ``rules`` describe."""
+def compact_messages(
+    messages: list[Message], config: Settings, rules: Rules, size: int | None = None
+) -> list[Message]:
+    """``compact_messages(messages, config)`` of the crate version ``rules`` describe (``size``:
+    the estimate of ``messages`` when the caller has it); ``messages`` itself when they fit."""
     from .compaction_drop import level3
 
     budget = max(config.max_context_tokens - config.system_prompt_tokens, 0)
-    size = total_tokens(messages, rules)
+    if size is None:
+        size = total_tokens(messages, rules)
     if size <= budget:
         return messages
     ratio = config.compact_target_ratio

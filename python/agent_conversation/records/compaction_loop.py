@@ -140,8 +140,8 @@ class _Loop:
             )
         ratio = _target_ratio(config, growth, self.rules)
         config = dataclasses.replace(config, compact_target_ratio=ratio)
-        after = compact_messages(context, config, self.rules)
-        after_tokens = self.tokens(after)
+        after = compact_messages(context, config, self.rules, estimated)
+        after_tokens = estimated if after is context else self.tokens(after)
         if len(after) != len(context) or after_tokens != estimated:
             self.usage = None
             self.compactions += 1
