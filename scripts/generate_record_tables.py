@@ -137,10 +137,7 @@ class Tables:
             for value, ref in schema["discriminator"]["mapping"].items():
                 vname = ref.removeprefix("#/$defs/")
                 obj = self.defs[vname]
-                (robj,) = [
-                    s for s in self.reader["$defs"][vname]["anyOf"] if s.get("type") == "object"
-                ]
-                variants[value] = self.fields(obj, robj, tag) or None
+                variants[value] = self.fields(obj, self._reader_object(vname), tag) or None
                 if "x-history" in obj:
                     self.history[value] = obj["x-history"]
                 if "x-revert-tag" in obj:

@@ -111,7 +111,7 @@ class Emitter:
         return self.done[name]
 
     def annotation(self, schema: dict[str, Any]) -> str:
-        if "$ref" in schema and len(schema) >= 1 and schema["$ref"].startswith("#/$defs/"):
+        if schema.get("$ref", "").startswith("#/$defs/"):
             return self.ref(schema["$ref"].removeprefix("#/$defs/"))
         if "const" in schema:
             return f"Literal[{json.dumps(schema['const'])}]"

@@ -27,17 +27,10 @@ from agent_conversation.records.compaction_loop import context_settings
 from agent_conversation.records.events import _start_messages, history_from_events
 from agent_conversation.records.jsontext import to_json
 from compaction_cases import config, history, script
-from interop_harness import cargo, pipe_json_lines
+from interop_harness import LATEST_MANIFEST, cargo, pipe_json_lines, target_dir
 
-ROOT = Path(__file__).resolve().parent.parent
-MANIFEST = ROOT / "tests" / "interop-latest" / "Cargo.toml"
 VERSIONS = ["0.18.1", "0.26.6"]
 SEED = int(os.environ.get("COMPACTION_SEED", "1212"))
-
-
-def _target_dir() -> Path:
-    default = Path.home() / ".cache" / "agent-conversation-format" / "interop-latest-target"
-    return Path(os.environ.get("INTEROP_LATEST_TARGET_DIR", default))
 
 
 @pytest.fixture(scope="module")
@@ -47,12 +40,12 @@ def loops_bin() -> Path:
         if os.environ.get("INTEROP_REQUIRED") == "1":
             pytest.fail("INTEROP_REQUIRED=1 but cargo is not installed")
         pytest.skip("cargo is not installed: the interop harness cannot be built")
-    binary = _target_dir() / "release" / "loops"
+    binary = target_dir(latest=True) / "release" / "loops"
     for _attempt in range(2):
         try:
             subprocess.run(
                 [exe, "build", "--release", "--quiet", "--bin", "loops", "--manifest-path",
-                 str(MANIFEST), "--target-dir", str(_target_dir())],
+                 str(LATEST_MANIFEST), "--target-dir", str(target_dir(latest=True))],
                 check=True,
             )  # fmt: skip
         except subprocess.CalledProcessError as err:
@@ -63,7 +56,7 @@ def loops_bin() -> Path:
             return binary
         # The target directory is shared: a build of another checkout (its dep-info paths are
         # relative) can leave a binary cargo takes as fresh. Newer sources make it rebuild.
-        (MANIFEST.parent / "src" / "loops.rs").touch()
+        (LATEST_MANIFEST.parent / "src" / "loops.rs").touch()
     pytest.fail("the loops binary does not answer --compaction cases")
 
 

@@ -13,12 +13,12 @@ The crate's texts (markers, summaries) are its constants, copied below with thei
 from __future__ import annotations
 
 import math
-import struct
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ..record_names import BLOCK, CONTENT, MESSAGE, ROLE
+from .floats import to_f32
 from .jsontext import to_json
 
 USIZE_MAX = 2**64 - 1
@@ -70,22 +70,14 @@ class Rules:
     protected_tail: bool  # level 3 keeps the latest ask and the newest turn (keep_protected)
 
 
-def f32(value: float) -> float:
-    """``value as f32`` (round to nearest, overflow to infinity)."""
-    try:
-        return float(struct.unpack("f", struct.pack("f", value))[0])
-    except OverflowError:
-        return math.copysign(math.inf, value)
-
-
 # The crate versions whose compaction is emulated (0.18.0 and 0.18.1 have the same context.rs
 # and loop); "0.18" names that revision.
-_V18 = Rules(f32(0.15), False, False, False, False)
+_V18 = Rules(to_f32(0.15), False, False, False, False)
 RULES = {
     "0.18": _V18,
     "0.18.0": _V18,
     "0.18.1": _V18,
-    "0.26.6": Rules(f32(0.30), True, True, True, True),
+    "0.26.6": Rules(to_f32(0.30), True, True, True, True),
 }
 
 Message = dict[str, Any]
@@ -209,7 +201,7 @@ def user_text(text: str, timestamp: int) -> Message:
     return {MESSAGE.role: ROLE.user, MESSAGE.content: [block], MESSAGE.timestamp: timestamp}
 
 
-def _is(message: Message, role: str) -> bool:
+def has_role(message: Message, role: str) -> bool:
     return message.get(MESSAGE.role) == role
 
 
@@ -219,7 +211,7 @@ def _level2(messages: list[Message], keep_recent: int) -> list[Message]:
     if length <= keep_recent:
         return list(messages)
     boundary = length - keep_recent  # safe_turn_start
-    while 0 < boundary < length and _is(messages[boundary], ROLE.tool_result):
+    while 0 < boundary < length and has_role(messages[boundary], ROLE.tool_result):
         boundary -= 1
     if boundary == 0:
         return list(messages)
@@ -227,7 +219,7 @@ def _level2(messages: list[Message], keep_recent: int) -> list[Message]:
     i = 0
     while i < boundary:
         message = messages[i]
-        if _is(message, ROLE.assistant):
+        if has_role(message, ROLE.assistant):
             content = message[MESSAGE.content]
             texts = [
                 b[BLOCK.text]
@@ -241,25 +233,29 @@ def _level2(messages: list[Message], keep_recent: int) -> list[Message]:
             )
             out.append(user_text(SUMMARY_PREFIX + summary, message[MESSAGE.timestamp]))
             i += 1
-            while i < boundary and _is(messages[i], ROLE.tool_result):
+            while i < boundary and has_role(messages[i], ROLE.tool_result):
                 i += 1
             continue
-        if not _is(message, ROLE.tool_result):
+        if not has_role(message, ROLE.tool_result):
             out.append(message)
         i += 1
     return out + messages[boundary:]
 
 
-def compact_messages(messages: list[Message], config: Settings, rules: Rules) -> list[Message]:
-    """``compact_messages(messages, config)`` of the crate version ``rules`` describe."""
+def compact_messages(
+    messages: list[Message], config: Settings, rules: Rules, size: int | None = None
+) -> list[Message]:
+    """``compact_messages(messages, config)`` of the crate version ``rules`` describe (``size``:
+    the estimate of ``messages`` when the caller has it); ``messages`` itself when they fit."""
     from .compaction_drop import level3
 
     budget = max(config.max_context_tokens - config.system_prompt_tokens, 0)
-    size = total_tokens(messages, rules)
+    if size is None:
+        size = total_tokens(messages, rules)
     if size <= budget:
         return messages
     ratio = config.compact_target_ratio
-    ratio = min(max(ratio, f32(0.05)), 1.0) if math.isfinite(ratio) else 1.0
+    ratio = min(max(ratio, to_f32(0.05)), 1.0) if math.isfinite(ratio) else 1.0
     target = math.floor(budget * ratio)
     compacted = [truncate_tool_output(m, config, rules) for m in messages]
     if total_tokens(compacted, rules) <= budget:

@@ -16,6 +16,7 @@ from .compaction import (
     Message,
     Rules,
     Settings,
+    has_role,
     is_loop_injected,
     message_tokens,
     total_tokens,
@@ -25,12 +26,8 @@ from .compaction import (
 
 def _marker(at: Message | None) -> Message:
     """``compaction_marker(message_timestamp(at))`` (0 for an extension message)."""
-    stamp = 0 if at is None or at.get(MESSAGE.role) == ROLE.extension else at[MESSAGE.timestamp]
+    stamp = 0 if at is None or has_role(at, ROLE.extension) else at[MESSAGE.timestamp]
     return user_text(COMPACTION_MARKER, stamp)
-
-
-def _is(message: Message, role: str) -> bool:
-    return message.get(MESSAGE.role) == role
 
 
 def _head_end(messages: list[Message], end: int, rules: Rules) -> int:
@@ -38,7 +35,7 @@ def _head_end(messages: list[Message], end: int, rules: Rules) -> int:
     its results)."""
 
     def opens(m: Message) -> bool:
-        blocks = m[MESSAGE.content] if _is(m, ROLE.assistant) else []
+        blocks = m[MESSAGE.content] if has_role(m, ROLE.assistant) else []
         return any(b[BLOCK.type] == CONTENT.tool_call for b in blocks)
 
     while end > 0 and (
@@ -46,7 +43,7 @@ def _head_end(messages: list[Message], end: int, rules: Rules) -> int:
         or (
             rules.head_skips_results
             and end < len(messages)
-            and _is(messages[end], ROLE.tool_result)
+            and has_role(messages[end], ROLE.tool_result)
         )
     ):
         end -= 1
@@ -55,7 +52,7 @@ def _head_end(messages: list[Message], end: int, rules: Rules) -> int:
 
 def _tail_start(messages: list[Message], start: int) -> int:
     """``safe_tail_start``: never open the tail on a tool result."""
-    while start < len(messages) and _is(messages[start], ROLE.tool_result):
+    while start < len(messages) and has_role(messages[start], ROLE.tool_result):
         start += 1
     return start
 
@@ -69,7 +66,7 @@ def _suffix(messages: list[Message], rules: Rules) -> list[int]:
 
 def _newest_turn(messages: list[Message], start: int) -> int | None:
     for i in range(len(messages) - 1, start - 1, -1):
-        if _is(messages[i], ROLE.assistant):
+        if has_role(messages[i], ROLE.assistant):
             return i
     return None
 
@@ -78,7 +75,7 @@ def _latest_ask(messages: list[Message], start: int, stop: int) -> int | None:
     """The latest user message in ``messages[start:stop]`` no loop wrote."""
     for i in range(stop - 1, start - 1, -1):
         m = messages[i]
-        if _is(m, ROLE.user) and not any(
+        if has_role(m, ROLE.user) and not any(
             b[BLOCK.type] == CONTENT.text and is_loop_injected(b[BLOCK.text])
             for b in m[MESSAGE.content]
         ):
@@ -133,11 +130,13 @@ def _keep_protected(
         return head_tokens + marker_tokens + ask_tokens(ask, start) + suffix[start]
 
     if size(turn) <= budget:
-        starts = (s for s in range(head_end, turn) if not _is(messages[s], ROLE.tool_result))
+        starts = (s for s in range(head_end, turn) if not has_role(messages[s], ROLE.tool_result))
         return build(True, ask, next((s for s in starts if size(s) <= target), turn))
     ask = _latest_ask(messages, 0, length)
     tails = [
-        s for s in range(turn, length + 1) if s == length or not _is(messages[s], ROLE.tool_result)
+        s
+        for s in range(turn, length + 1)
+        if s == length or not has_role(messages[s], ROLE.tool_result)
     ]
     tries = [(ask, turn), (None, turn)] + [(a, s) for a in (ask, None) for s in tails]
     for a, s in tries:

@@ -28,12 +28,12 @@ from .compaction import (
     Rules,
     Settings,
     compact_messages,
-    f32,
     total_tokens,
     truncate_tool_output,
 )
 from .config_spec import config_revisions, config_spec
 from .configs import Config, dumps_config, loads_config
+from .floats import to_f32
 
 _TYPE = "ContextConfig"
 
@@ -71,7 +71,7 @@ def context_settings(config: Config | str | bytes | Mapping[str, Any], dialect: 
         keep_first=value[CONTEXT.keep_first],
         tool_output_max_lines=value[CONTEXT.tool_output_max_lines],
         overrides=dict(value.get(CONTEXT.tool_output_max_lines_overrides) or {}),
-        compact_target_ratio=f32(ratio),
+        compact_target_ratio=to_f32(ratio),
         compact_headroom_turns=value.get(CONTEXT.compact_headroom_turns),
         truncate_on_append=bool(value.get(CONTEXT.truncate_tool_output_on_append)),
     )
@@ -100,7 +100,7 @@ def _target_ratio(config: Settings, growth: float, rules: Rules) -> float:
     budget = float(max(config.max_context_tokens - config.system_prompt_tokens, 0))
     if budget <= 0.0:
         return ratio
-    derived = f32((budget - float(turns) * growth) / budget)
+    derived = to_f32((budget - float(turns) * growth) / budget)
     return max(min(derived, ratio), rules.min_headroom_ratio)
 
 
@@ -140,8 +140,8 @@ class _Loop:
             )
         ratio = _target_ratio(config, growth, self.rules)
         config = dataclasses.replace(config, compact_target_ratio=ratio)
-        after = compact_messages(context, config, self.rules)
-        after_tokens = self.tokens(after)
+        after = compact_messages(context, config, self.rules, estimated)
+        after_tokens = estimated if after is context else self.tokens(after)
         if len(after) != len(context) or after_tokens != estimated:
             self.usage = None
             self.compactions += 1

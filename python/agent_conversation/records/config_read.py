@@ -256,16 +256,6 @@ class ConfigReader:
         if isinstance(raw, dict):
             name = self._tag(tag_of(raw, tag, path), variants, (*path, tag))
             spec = self.spec.strategy_variants[name]
-            if not spec.fields:
-                for key in raw:
-                    if key != tag:
-                        self.note(
-                            (*path, key),
-                            f"unknown key `{key}` is ignored by {self.spec.revision} and not "
-                            "written",
-                            "unknown-key",
-                        )
-                return {tag: name}
             return {tag: name, **self.struct_map(raw, spec, path, skip=tag)}
         if isinstance(raw, list):
             if not raw:

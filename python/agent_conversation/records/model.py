@@ -54,16 +54,6 @@ class F:
     skip: Any = False  # True: skip_serializing_if = "Option::is_none"; or a predicate
 
 
-def d(name: str, type_: Any, default: Any) -> F:
-    """A field with ``serde(default)``."""
-    return F(name, type_, default, True)
-
-
-def s(name: str, type_: Any) -> F:
-    """An ``Option`` with ``serde(default, skip_serializing_if = "Option::is_none")``."""
-    return F(name, ("opt", type_), None, True, True)
-
-
 @dataclass(frozen=True)
 class Enum:
     variants: dict[str, Any]  # None (unit), list[F] (struct variant) or a type (newtype)
