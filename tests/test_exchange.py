@@ -299,6 +299,23 @@ def test_import_pydantic_ai_history() -> None:
     assert records[2]["isError"] is True and records[2]["toolName"] == "bash"
 
 
+def test_import_pydantic_ai_reads_a_non_string_name_as_absent() -> None:
+    """A finish reason or a redacted thinking part's provider that is not a string (a list, an
+    object) reads as absent, as a non-string model name does: never an internal error."""
+    from pydantic_ai.messages import ModelMessagesTypeAdapter
+
+    document = json.loads(ModelMessagesTypeAdapter.dump_json(pydantic_ai_history()))
+    response = document[1]
+    response.pop("provider_details", None)
+    response["finish_reason"] = ["tool_call"]
+    redacted = {"part_kind": "thinking", "id": "redacted_thinking", "content": "",
+                "signature": "sig", "provider_name": {"name": "anthropic"}}  # fmt: skip
+    response["parts"].insert(0, redacted)
+    records = ac.loads(import_(json.dumps(document), "pydantic-ai", "yoagent@0.26.6").text).records
+    assert "stopReason" in records[1]  # filled in, as for an absent finish reason
+    assert records[1]["content"][0] == {"type": "thinking", "thinking": "", "redacted": "sig"}
+
+
 @pytest.mark.parametrize("dialect", ["yoagent@0.22", "phi-core@0.9", "yoagent@0.9"])
 def test_pydantic_ai_own_dump_round_trips_exactly(dialect: str) -> None:
     """Our export, read by pydantic-ai and written by it again, imports back to the same bytes."""

@@ -219,12 +219,10 @@ def _import_response(
     details = _object(message.get(PAI.provider_details))
     stop = details.get(PAI.stop_reason)
     if not isinstance(stop, str):
-        stop = _STOP_REASONS.get(message.get(PAI.finish_reason))  # type: ignore[arg-type]
+        stop = _STOP_REASONS.get(_string(message.get(PAI.finish_reason)) or "")
     usage = _usage(message.get(PAI.usage), details)
-    model = message.get(PAI.model_name) if isinstance(message.get(PAI.model_name), str) else None
-    provider = (
-        message.get(PAI.provider_name) if isinstance(message.get(PAI.provider_name), str) else None
-    )
+    model = _string(message.get(PAI.model_name))
+    provider = _string(message.get(PAI.provider_name))
     record = assistant_record(
         blocks,
         i,
@@ -245,6 +243,11 @@ def _import_response(
 
 def _object(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
+
+
+def _string(value: Any) -> str | None:
+    """A string field's value; anything else (a list, a number, …) reads as absent."""
+    return value if isinstance(value, str) else None
 
 
 def _usage(usage: Any, details: dict[str, Any]) -> dict[str, int]:
@@ -276,8 +279,8 @@ def _import_response_part(
         return text_block(str(part.get(PAI.content, "")))
     if kind == PAI.thinking:
         if part.get(PAI.id) == REDACTED_ID:
-            provider: Any = part.get(PAI.provider_name)
-            protocol = _PROTOCOLS.get(provider, provider)
+            provider = _string(part.get(PAI.provider_name))
+            protocol = _PROTOCOLS.get(provider, provider) if provider is not None else None
             block: dict[str, Any] = {
                 BLOCK.type: CONTENT.thinking,
                 BLOCK.thinking: str(part.get(PAI.content, "")),
