@@ -17,7 +17,7 @@ from typing import Any
 from .codec.dialect_hints import likely_order
 from .codec.document import parse, read
 from .codec.read_result import ReadResult
-from .conversion_losses import LossReport
+from .conversion_losses import LossReport, gathered
 from .conversion_options import ConvertOptions, Target, Unpack, check_keywords, target_of
 from .errors import ConversationError, Loss, Problem
 
@@ -175,13 +175,7 @@ def convert_stream(
 ) -> tuple[StreamedConversion, int]:
     """``convert(loads(data, source), to, ...)`` batch by batch: the same bytes and losses
     (raises the same ConversionRefused), without the whole document's records in memory."""
-    from .conversion import (
-        DROPPED_NOTES,
-        _dropped_note,
-        _not_lost,
-        _null_metadata,
-        _refuse_if_needed,
-    )
+    from .conversion import _refuse_if_needed
 
     check_keywords("convert_stream", options, ConvertOptions)
     target = target_of(to, options)
@@ -192,15 +186,7 @@ def convert_stream(
     result, sink = read_stream(data, source, make_sink)
     sink.end_batch(final=True)
     notes: list[Problem] = list(result.notes)
-    losses = list(sink.writer_losses)
-    losses += [
-        _dropped_note(note, result.dialect, note.pointer)
-        for note in notes
-        if note.kind in DROPPED_NOTES and not _null_metadata(note)
-    ]
-    losses += _not_lost(sink.drift_losses, losses)
-    losses += sink.changes
-    losses.sort(key=lambda loss: -1 if loss.index is None else loss.index)
+    losses = gathered(sink.writer_losses, notes, result.dialect, sink.drift_losses, sink.changes)
     _refuse_if_needed(losses, target.name, target.allow_loss)
     sink.out += b"]"
     conversion = StreamedConversion(sink.out, losses, result.dialect, target.dialect, sink.assumed)
