@@ -122,7 +122,7 @@ class _ConvertSink:
         if self.waiting and self.style is None and not final:
             return
         self.waiting = False
-        from .codec.numbers import DEFAULT_FLOAT_FORMAT
+        from .codec.numbers import chosen_format
         from .codec.spec import get_spec
         from .conversation import Conversation
         from .conversion import _drifts, _map_stop_reasons, _writer_loss
@@ -133,9 +133,7 @@ class _ConvertSink:
         source_spec = get_spec(self.source) if self.source in REVISIONS else None
         mapped, changes = _map_stop_reasons(self.records, self.mapping, spec, self.name)
         conv = Conversation(mapped, dialect=None if changes else self.source)
-        fmt = self.float_format
-        if fmt == "auto":
-            fmt = self.style or DEFAULT_FLOAT_FORMAT
+        fmt, _ = chosen_format(self.float_format, self.style)
         memory = self.memory or None
         data, raw = render(conv, self.target, fmt, memory)
         base = self.base
