@@ -16,7 +16,7 @@ import orjson
 from .codec.numbers import format_f64, is_simple_literal, parse_literal
 from .codec.spec import CONTENT_TAG, MESSAGE_TAG, Spec
 from .codec.wirefacts import CONTENT_KEY, USAGE_KEY, USAGE_TYPE, is_extension_record
-from .errors import Loss, Problem, lost, pointer
+from .errors import Loss, Problem, element_index, lost, pointer
 from .models.wire import REVISIONS
 
 # Reader notes that mean "the source carried this, and it is gone".
@@ -57,7 +57,7 @@ def _writer_loss(
     name: str,
 ) -> Loss:
     """A loss the writer found, in the source's words: its key names, the value, the reason."""
-    index = path[0] if path and isinstance(path[0], int) else None
+    index = element_index(path)
     value = _at(records, path)
     key = str(path[-1]) if path else ""
     wire_path = _source_path(path, records, source)
