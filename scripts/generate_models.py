@@ -45,13 +45,14 @@ from __future__ import annotations
 
 import argparse
 import ast
-import difflib
 import json
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
+
+from generated_files import stale, write
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = ROOT / "schema"
@@ -670,30 +671,13 @@ def main() -> int:
     args = parser.parse_args()
     files = outputs()
     if args.check:
-        stale = False
-        for path, text in files.items():
-            current = path.read_text(encoding="utf-8") if path.exists() else ""
-            if current != text:
-                stale = True
-                rel = path.relative_to(ROOT).as_posix()
-                sys.stdout.writelines(
-                    difflib.unified_diff(
-                        current.splitlines(True), text.splitlines(True), f"a/{rel}", f"b/{rel}"
-                    )
-                )
-        known = set(files) | {MODELS / "_base.py"}
-        for path in sorted([*MODELS.glob("*.py"), *MODELS.glob("*.json")]):
-            if path not in known:
-                stale = True
-                print(f"unexpected file {path.relative_to(ROOT)} (not generated from schema/)")
-        if stale:
+        folders = [(MODELS, "*.py"), (MODELS, "*.json")]
+        if stale(files, folders, keep=[MODELS / "_base.py"]):  # _base.py: hand-written
             print("generated models are stale: run scripts/generate_models.py", file=sys.stderr)
             return 1
         print(f"{len(files)} generated files match schema/")
         return 0
-    MODELS.mkdir(parents=True, exist_ok=True)
-    for path, text in files.items():
-        path.write_text(text, encoding="utf-8")
+    write(files)
     print(f"wrote {len(files)} files to {MODELS.relative_to(ROOT)}")
     return 0
 

@@ -27,11 +27,12 @@ with the JSON pointers resolved to keys (read by ``records/events.py``).
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import sys
 from pathlib import Path
 from typing import Any
+
+from generated_files import stale, write
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "schema"
@@ -274,16 +275,11 @@ def write_or_check(out: Path, text: str, argv: list[str] | None, doc: str) -> in
     parser.add_argument("--check", action="store_true", help="compare instead of writing")
     args = parser.parse_args(argv)
     if not args.check:
-        out.write_text(text, encoding="utf-8")
+        write({out: text})
         return 0
-    current = out.read_text(encoding="utf-8") if out.exists() else ""
-    if current == text:
+    if not stale({out: text}):
         return 0
     rel = out.relative_to(ROOT).as_posix()
-    diff = difflib.unified_diff(
-        current.splitlines(True), text.splitlines(True), f"a/{rel}", f"b/{rel}"
-    )
-    sys.stdout.writelines(diff)
     print(f"{rel} is stale: run the script that generates it", file=sys.stderr)
     return 1
 

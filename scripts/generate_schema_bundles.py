@@ -27,15 +27,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
+from agent_conversation.schemas import BUNDLE_SUFFIX, SOURCE_SUFFIX, bundle_path
+from generated_files import stale, write
+
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "schema"
-SOURCE_SUFFIX = ".schema.json"
-BUNDLE_SUFFIX = ".bundle.json"
-
-
-def bundle_path(source: Path) -> Path:
-    """``conversation.reader.schema.json`` → ``conversation.reader.bundle.json``."""
-    return source.with_name(source.name.removesuffix(SOURCE_SUFFIX) + BUNDLE_SUFFIX)
 
 
 def _refs(node: Any) -> Iterator[str]:
@@ -117,20 +113,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="compare instead of writing")
     args = parser.parse_args(argv)
     wanted = render()
-    present = set(SCHEMA.rglob(f"*{BUNDLE_SUFFIX}"))
-    stale = sorted(
-        [p for p, text in wanted.items() if not p.exists() or p.read_text("utf-8") != text]
-        + [p for p in present if p not in wanted]
-    )
     if args.check:
-        for path in stale:
-            print(f"{path.relative_to(ROOT)} is stale: run {Path(__file__).name}", file=sys.stderr)
-        return 1 if stale else 0
-    for path in present - set(wanted):
+        if stale(wanted, [(SCHEMA, f"**/*{BUNDLE_SUFFIX}")]):
+            print(f"schema bundles are stale: run scripts/{Path(__file__).name}", file=sys.stderr)
+            return 1
+        return 0
+    for path in set(SCHEMA.rglob(f"*{BUNDLE_SUFFIX}")) - set(wanted):
         path.unlink()
-    for path, text in wanted.items():
-        if path in stale:
-            path.write_text(text, encoding="utf-8")
+    write(wanted)
     return 0
 
 

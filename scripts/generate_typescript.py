@@ -21,7 +21,6 @@ node needed).
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import subprocess
 import sys
@@ -31,6 +30,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate_models import kind_of, load, revisions, wire_entry  # noqa: E402
+from generated_files import stale, write  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TS = ROOT / "typescript"
@@ -191,32 +191,15 @@ def main() -> int:
     args = parser.parse_args()
     files = outputs(args.tables_only)
     if args.check:
-        stale = False
-        for path, text in files.items():
-            current = path.read_text(encoding="utf-8") if path.exists() else ""
-            if current != text:
-                stale = True
-                rel = path.relative_to(ROOT).as_posix()
-                sys.stdout.writelines(
-                    difflib.unified_diff(
-                        current.splitlines(True), text.splitlines(True), f"a/{rel}", f"b/{rel}"
-                    )
-                )
-        if not args.tables_only and TYPES.exists():
-            for path in sorted(TYPES.glob("*.ts")):
-                if path not in files:
-                    stale = True
-                    print(f"unexpected file {path.relative_to(ROOT)} (not generated)")
-        if stale:
+        folders = [] if args.tables_only or not TYPES.exists() else [(TYPES, "*.ts")]
+        if stale(files, folders):
             print(
                 "generated TypeScript is stale: run scripts/generate_typescript.py", file=sys.stderr
             )
             return 1
         print(f"{len(files)} generated TypeScript files match schema/")
         return 0
-    for path, text in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    write(files)
     print(f"wrote {len(files)} files to {OUT.relative_to(ROOT)}")
     return 0
 

@@ -47,11 +47,6 @@ def in_range(version: tuple[int, ...], bounds: list[str]) -> bool:
     return True
 
 
-# The names sessions.py and schemas.py import (other owners this session); same functions.
-_version_tuple = parse_version
-_in_range = in_range
-
-
 def first_version(bounds: list[str]) -> str | None:
     """The lowest version a ``>=`` bound admits, as written (``0.11.0``), or None."""
     return next((b[2:] for b in bounds if _bound(b)[0] == ">="), None)

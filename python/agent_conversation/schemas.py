@@ -25,7 +25,7 @@ from importlib.resources import as_file, files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from .dialects import _in_range, _version_tuple, resolve
+from .dialects import parse_version, resolve
 from .errors import ConversationError
 
 if TYPE_CHECKING:
@@ -50,35 +50,12 @@ def _check_view(view: str) -> None:
         raise ConversationError(f"unknown schema view {view!r}: use 'reader' or 'wire'")
 
 
-@cache
-def _config_revisions() -> dict[str, dict[str, Any]]:
-    """``crate@revision`` → root of its config wire schema (for the version ranges)."""
-    out: dict[str, dict[str, Any]] = {}
-    for path in sorted(schema_dir().glob("*/config/*/config.wire.schema.json")):
-        root = json.loads(path.read_text(encoding="utf-8"))
-        out[f"{root['x-crate']}@{root['x-revision']}"] = root
-    return out
-
-
 def config_revision(dialect: str) -> str:
     """The configuration-schema revision a crate version reads (``yoagent@0.16.2`` →
-    ``yoagent@0.15``)."""
-    crate, _, version = dialect.partition("@")
-    revisions = {k: r for k, r in _config_revisions().items() if r["x-crate"] == crate}
-    if not revisions:
-        raise ConversationError(f"unknown crate {crate!r} in {dialect!r}")
-    if dialect in revisions:
-        return dialect
-    if version in ("", "latest"):
-        return max(revisions, key=lambda k: _version_tuple(k.split("@")[1]))
-    try:
-        parsed = _version_tuple(version)
-    except ValueError:
-        raise ConversationError(f"not a crate version: {dialect!r}") from None
-    for key, root in revisions.items():
-        if _in_range(parsed, root["x-crate-versions"]):
-            return key
-    raise ConversationError(f"no configuration schema for {dialect!r}")
+    ``yoagent@0.15``): the records' resolver, whose tables come from the same schemas."""
+    from .records.config_spec import resolve_config
+
+    return resolve_config(dialect)
 
 
 def schema_path(dialect: str, view: View = "reader", kind: Kind = "conversation") -> Path:
@@ -87,8 +64,14 @@ def schema_path(dialect: str, view: View = "reader", kind: Kind = "conversation"
     ``schema/<crate>/config/<revision>/config.<view>.schema.json``) when it references no other
     file, else its generated bundle beside it (``conversation.reader.bundle.json``)."""
     source = source_path(dialect, view, kind)
-    bundled = source.with_name(source.name.removesuffix(SOURCE_SUFFIX) + BUNDLE_SUFFIX)
+    bundled = bundle_path(source)
     return bundled if bundled.is_file() else source
+
+
+def bundle_path(source: Path) -> Path:
+    """Where a source's bundle is: ``conversation.reader.schema.json`` →
+    ``conversation.reader.bundle.json`` beside it."""
+    return source.with_name(source.name.removesuffix(SOURCE_SUFFIX) + BUNDLE_SUFFIX)
 
 
 def source_path(dialect: str, view: View = "reader", kind: Kind = "conversation") -> Path:
@@ -164,7 +147,7 @@ def _wire_roots(pattern: str) -> list[dict[str, Any]]:
     """The roots of the wire views matching a glob under ``schema/``, yoagent first, oldest
     first."""
     roots = [_load(path) for path in schema_dir().glob(pattern)]
-    return sorted(roots, key=lambda r: (r["x-crate"] != "yoagent", _version_tuple(r["x-revision"])))
+    return sorted(roots, key=lambda r: (r["x-crate"] != "yoagent", parse_version(r["x-revision"])))
 
 
 def list_dialects() -> list[tuple[str, list[str]]]:

@@ -1,0 +1,46 @@
+"""Writing generated files, or checking them (``--check``): one implementation for every
+generator in ``scripts/``."""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def stale(
+    files: dict[Path, str],
+    folders: Iterable[tuple[Path, str]] = (),
+    keep: Iterable[Path] = (),
+) -> bool:
+    """Print a unified diff for each file whose text on disk differs from ``files``, and name
+    each file matching a ``(folder, glob)`` that is neither in ``files`` nor in ``keep`` (hand-
+    written files beside the generated ones): one left from an earlier generation. True when
+    there is any."""
+    kept = set(keep)
+    found = False
+    for path, text in files.items():
+        current = path.read_text(encoding="utf-8") if path.exists() else ""
+        if current != text:
+            found = True
+            rel = path.relative_to(ROOT).as_posix()
+            diff = difflib.unified_diff(
+                current.splitlines(True), text.splitlines(True), f"a/{rel}", f"b/{rel}"
+            )
+            sys.stdout.writelines(diff)
+    for folder, pattern in folders:
+        for path in sorted(folder.glob(pattern)):
+            if path not in files and path not in kept:
+                found = True
+                print(f"unexpected file {path.relative_to(ROOT)} (not generated from schema/)")
+    return found
+
+
+def write(files: dict[Path, str]) -> None:
+    """Write every file (its folder made if need be)."""
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
