@@ -16,7 +16,7 @@ from .best_reading import best_reading
 from .codec.dialect_hints import likely_order
 from .codec.document import parse, read
 from .codec.floats import memory_of
-from .codec.numbers import DEFAULT_FLOAT_FORMAT, FLOAT_FORMAT_CHOICES
+from .codec.numbers import FLOAT_FORMAT_CHOICES, chosen_format
 from .codec.parsed import Parsed
 from .codec.read_result import ReadResult, drift_notes
 from .conversation import Conversation
@@ -107,8 +107,7 @@ def _explain_auto(error: ConversationError, order: list[str]) -> ConversationErr
 
 def _conversation(result: ReadResult, parsed: Parsed, float_format: str) -> Conversation:
     detected = result.float_format
-    chosen = float_format if float_format != "auto" else detected or DEFAULT_FLOAT_FORMAT
-    assumed = float_format == "auto" and detected is None
+    chosen, assumed = chosen_format(float_format, detected)
     notes = result.notes
     if result.drifts:
         notes = [

@@ -47,12 +47,12 @@ from .codec.spec import Spec, get_spec
 from .codec.wirefacts import STOP_KEY, is_extension_record
 from .conversation import Conversation
 from .conversion_losses import (
+    DROPPED_NOTES,
     LossReport,
     _drifts,
     _dropped_note,
-    _not_lost,
-    _null_metadata,
     _writer_loss,
+    gathered,
     only_lost,
 )
 from .conversion_options import SavedConvertOptions, Target, Unpack, check_keywords, target_of
@@ -71,9 +71,6 @@ __all__ = [
     "convert",
     "convert_session",
 ]
-
-# Reader notes that mean "the source carried this, and it is gone".
-DROPPED_NOTES = ("unknown-key", "metadata-dropped")
 
 
 class ConversionRefused(ConversationError):
@@ -255,17 +252,9 @@ def _convert_records(
         conv = Conversation(mapped, dialect=None if changes else source)
     data, raw = render(conv, target.dialect, float_format, memory)
     text = data.decode()
-    losses = [_writer_loss(w.path, w.kind, mapped, source_spec, spec, name) for w in raw]
-    losses += [
-        _dropped_note(note, source, note.pointer)
-        for note in notes
-        if note.kind in DROPPED_NOTES and not _null_metadata(note)
-    ]
-    if conv.has_float:
-        losses += _not_lost(_drifts(mapped, source_spec, name, float_format, memory), losses)
-    losses += changes
-    losses.sort(key=lambda loss: -1 if loss.index is None else loss.index)
-    return text, losses
+    written = [_writer_loss(w.path, w.kind, mapped, source_spec, spec, name) for w in raw]
+    drifts = _drifts(mapped, source_spec, name, float_format, memory) if conv.has_float else []
+    return text, gathered(written, notes, source, drifts, changes)
 
 
 def _refuse_if_needed(losses: list[Loss], target: str, allow_loss: bool) -> None:

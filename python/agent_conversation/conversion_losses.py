@@ -16,8 +16,11 @@ import orjson
 from .codec.numbers import format_f64, is_simple_literal, parse_literal
 from .codec.spec import CONTENT_TAG, MESSAGE_TAG, Spec
 from .codec.wirefacts import CONTENT_KEY, USAGE_KEY, USAGE_TYPE, is_extension_record
-from .errors import Loss, Problem, lost, pointer
+from .errors import Loss, Problem, element_index, lost, pointer
 from .models.wire import REVISIONS
+
+# Reader notes that mean "the source carried this, and it is gone".
+DROPPED_NOTES = ("unknown-key", "metadata-dropped")
 
 
 def only_lost(losses: list[Loss]) -> list[Loss]:
@@ -54,7 +57,7 @@ def _writer_loss(
     name: str,
 ) -> Loss:
     """A loss the writer found, in the source's words: its key names, the value, the reason."""
-    index = path[0] if path and isinstance(path[0], int) else None
+    index = element_index(path)
     value = _at(records, path)
     key = str(path[-1]) if path else ""
     wire_path = _source_path(path, records, source)
@@ -119,9 +122,31 @@ def _dropped_note(note: Problem, source: str | None, here: str, line: int | None
     return lost(note.index, here, what, why, note.kind, line)
 
 
+def gathered(
+    written: list[Loss],
+    notes: list[Problem],
+    source: str | None,
+    drifts: list[Loss],
+    changes: list[Loss],
+) -> list[Loss]:
+    """A conversion's losses in record order: the writer's (``written``), the reader's dropped
+    ``notes`` (read as ``source``), the float ``drifts`` whose float is written, the stop
+    reasons mapped as asked (``changes``)."""
+    losses = list(written)
+    losses += [
+        _dropped_note(note, source, note.pointer)
+        for note in notes
+        if note.kind in DROPPED_NOTES and not _null_metadata(note)
+    ]
+    losses += _not_lost(drifts, losses)
+    losses += changes
+    losses.sort(key=lambda loss: -1 if loss.index is None else loss.index)
+    return losses
+
+
 def _not_lost(drifts: list[Loss], losses: list[Loss]) -> list[Loss]:
     """The float-drift warnings whose float is written (not inside a value the target lost)."""
-    lost = {loss.pointer for loss in losses if not loss.is_change and not loss.is_warning}
+    lost = {loss.pointer for loss in only_lost(losses)}
     if not lost:
         return drifts
     out = []

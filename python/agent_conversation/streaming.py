@@ -17,7 +17,7 @@ from typing import Any
 from .codec.dialect_hints import likely_order
 from .codec.document import parse, read
 from .codec.read_result import ReadResult
-from .conversion_losses import LossReport
+from .conversion_losses import LossReport, gathered
 from .conversion_options import ConvertOptions, Target, Unpack, check_keywords, target_of
 from .errors import ConversationError, Loss, Problem
 
@@ -122,7 +122,7 @@ class _ConvertSink:
         if self.waiting and self.style is None and not final:
             return
         self.waiting = False
-        from .codec.numbers import DEFAULT_FLOAT_FORMAT
+        from .codec.numbers import chosen_format
         from .codec.spec import get_spec
         from .conversation import Conversation
         from .conversion import _drifts, _map_stop_reasons, _writer_loss
@@ -133,9 +133,7 @@ class _ConvertSink:
         source_spec = get_spec(self.source) if self.source in REVISIONS else None
         mapped, changes = _map_stop_reasons(self.records, self.mapping, spec, self.name)
         conv = Conversation(mapped, dialect=None if changes else self.source)
-        fmt = self.float_format
-        if fmt == "auto":
-            fmt = self.style or DEFAULT_FLOAT_FORMAT
+        fmt, _ = chosen_format(self.float_format, self.style)
         memory = self.memory or None
         data, raw = render(conv, self.target, fmt, memory)
         base = self.base
@@ -175,13 +173,7 @@ def convert_stream(
 ) -> tuple[StreamedConversion, int]:
     """``convert(loads(data, source), to, ...)`` batch by batch: the same bytes and losses
     (raises the same ConversionRefused), without the whole document's records in memory."""
-    from .conversion import (
-        DROPPED_NOTES,
-        _dropped_note,
-        _not_lost,
-        _null_metadata,
-        _refuse_if_needed,
-    )
+    from .conversion import _refuse_if_needed
 
     check_keywords("convert_stream", options, ConvertOptions)
     target = target_of(to, options)
@@ -192,15 +184,7 @@ def convert_stream(
     result, sink = read_stream(data, source, make_sink)
     sink.end_batch(final=True)
     notes: list[Problem] = list(result.notes)
-    losses = list(sink.writer_losses)
-    losses += [
-        _dropped_note(note, result.dialect, note.pointer)
-        for note in notes
-        if note.kind in DROPPED_NOTES and not _null_metadata(note)
-    ]
-    losses += _not_lost(sink.drift_losses, losses)
-    losses += sink.changes
-    losses.sort(key=lambda loss: -1 if loss.index is None else loss.index)
+    losses = gathered(sink.writer_losses, notes, result.dialect, sink.drift_losses, sink.changes)
     _refuse_if_needed(losses, target.name, target.allow_loss)
     sink.out += b"]"
     conversion = StreamedConversion(sink.out, losses, result.dialect, target.dialect, sink.assumed)

@@ -65,10 +65,7 @@ def _broken(raw: bytes, keep: bool) -> Parsed:
     try:
         parser.resume_document(resume, len(char_spans))
     except JsonSyntaxError as err:
-        line, column = err.line_column(text)
-        index = parser.element
-        where = err.path or ((index,) if index is not None else ())
-        syntax = syntax_problem(index, where, line, column, err.code, text)
+        syntax = _document_syntax(err, parser, text)
     else:  # the scanner stopped where serde goes on: let the exact path read it all
         return exact(Parsed(raw, [], False))
     from array import array
@@ -105,10 +102,7 @@ def exact(parsed: Parsed) -> Parsed:
     try:
         tree, spans = parser.parse_document()
     except JsonSyntaxError as err:
-        line, column = err.line_column(text)
-        index = parser.element
-        where = err.path or ((index,) if index is not None else ())
-        problem = syntax_problem(index, where, line, column, err.code, text)
+        problem = _document_syntax(err, parser, text)
         if not parser.partial:
             raise ConversationError([problem]) from None
         tree, spans, syntax = parser.partial, [], problem
@@ -118,6 +112,14 @@ def exact(parsed: Parsed) -> Parsed:
     return Parsed(
         raw, tree, fast=False, text=text, spans=spans, syntax=syntax, floats=parser.floats
     )
+
+
+def _document_syntax(err: JsonSyntaxError, parser: Parser, text: str) -> Problem:
+    """serde's syntax error in the whole document ``text``, at the element ``parser`` was in."""
+    line, column = err.line_column(text)
+    index = parser.element
+    where = err.path or ((index,) if index is not None else ())
+    return syntax_problem(index, where, line, column, err.code, text)
 
 
 def _exact_spans(text: str, count: int) -> list[tuple[int, int]]:

@@ -74,16 +74,11 @@ class ElementReader:
         floats: dict[str, Any] = dict(float_format=self.style, drifts=self.drifts, parsed=parsed)
         if self.sink is not None:
             return ReadResult(self.dialect, [], notes, self.has_float, **floats)
-        if self.wire is not None and not self.notes:
+        if self.wire is not None:
+            # every element read in place (one that is not ends the wire list), so no notes:
+            # the records are made on first use
             return ReadResult(self.dialect, None, [], self.has_float, self.wire, fast, **floats)
-        records = self.records
-        if self.wire is not None:  # made lazily by the fast reader: make the missing ones now
-            missing = [i for i, r in enumerate(records) if r is None]
-            if missing:
-                made = fast.records_of([self.wire[i] for i in missing])
-                for i, r in zip(missing, made, strict=True):
-                    records[i] = r
-        return ReadResult(self.dialect, records, notes, self.has_float, **floats)
+        return ReadResult(self.dialect, self.records, notes, self.has_float, **floats)
 
     def batch(self, batch: Batch) -> None:
         index = batch.first

@@ -175,6 +175,16 @@ FLOAT_FORMATS = ("ryu", "zmij")
 FLOAT_FORMAT_CHOICES = ("auto", *FLOAT_FORMATS)
 # What a fresh `cargo build` of any crate version resolves today (serde_json >= 1.0.147).
 DEFAULT_FLOAT_FORMAT = "zmij"
+
+
+def chosen_format(asked: str, detected: str | None) -> tuple[str, bool]:
+    """The float layout to write and whether it was assumed: ``asked`` unless it is ``auto``,
+    then the one the text showed (``detected``), else the default (assumed)."""
+    if asked != "auto":
+        return asked, False
+    return detected or DEFAULT_FLOAT_FORMAT, detected is None
+
+
 # Both writers print a float with a positive exponent from this magnitude on (and only then).
 EXPONENT_FROM = 1e16
 

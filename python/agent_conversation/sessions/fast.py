@@ -22,7 +22,7 @@ from typing import Any
 
 from ..codec.document import read
 from ..codec.floats import memory_of
-from ..codec.numbers import DEFAULT_FLOAT_FORMAT
+from ..codec.numbers import chosen_format
 from ..codec.parsed import Parsed
 from ..codec.read_result import ReadResult, drift_notes
 from ..codec.split import Spans
@@ -165,10 +165,9 @@ def settle_floats(
     """Set the session's float format and memory from the read; its notes, the float drifts
     last (as the exact reader's)."""
     detected = result.float_format
-    chosen = float_format if float_format != "auto" else detected or DEFAULT_FLOAT_FORMAT
+    chosen, assumed = chosen_format(float_format, detected)
     session.float_format = chosen
     session.float_format_detected = detected is not None
-    assumed = float_format == "auto" and detected is None
     notes = list(result.notes)
     if result.drifts:
         notes += drift_notes(parsed, result.drifts, result.dialect, chosen, assumed)

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..codec.floats import FloatLog, drift_cause, memory_of, surviving
 from ..codec.jsonparse import DupDict, JsonSyntaxError, parse_value, position, value_positions
-from ..codec.numbers import DEFAULT_FLOAT_FORMAT
+from ..codec.numbers import chosen_format
 from ..codec.reader import Reader, Reject
 from ..codec.spec import get_spec
 from ..errors import Cause, ConversationError, Problem, pointer
@@ -151,10 +151,9 @@ def _entry_from_sequence(items: list[Any], reader: Reader) -> dict[str, Any]:
 def with_floats(session: Session, float_format: str) -> Session:
     """Settle the float format and report the floats the crate's restore changes."""
     detected = session.style
-    chosen = float_format if float_format != "auto" else detected or DEFAULT_FLOAT_FORMAT
+    chosen, assumed = chosen_format(float_format, detected)
     session.float_format = chosen
     session.float_format_detected = detected is not None
-    assumed = float_format == "auto" and detected is None
     for index, line, column, drift in session.drifts:
         words = drift_cause(drift, session.dialect, chosen, assumed)
         session.notes.append(
