@@ -110,12 +110,10 @@ def stream_conversation(
     found, linter = read_stream(data, requested, lambda _dialect: Linter())
     notes = list(found.notes)
     if found.drifts and found.parsed is not None:
-        from ..codec.numbers import DEFAULT_FLOAT_FORMAT
+        from ..codec.numbers import chosen_format
         from ..codec.read_result import drift_notes
 
-        detected = found.float_format
-        chosen = float_format if float_format != "auto" else detected or DEFAULT_FLOAT_FORMAT
-        assumed = float_format == "auto" and detected is None
+        chosen, assumed = chosen_format(float_format, found.float_format)
         notes += drift_notes(found.parsed, found.drifts, found.dialect, chosen, assumed)
     return found.dialect, notes, linter.finish()
 
