@@ -20,19 +20,6 @@ class FileResult:
     """What checking one input found (a plain class: one is made per file, and a dataclass
     would cost the command line's start-up more than all its uses)."""
 
-    __slots__ = (
-        "name",
-        "kind",
-        "dialect",
-        "errors",
-        "warnings",
-        "info",
-        "fatal",
-        "is_file",
-        "unit",
-        "requested",
-    )
-
     def __init__(
         self,
         name: str,

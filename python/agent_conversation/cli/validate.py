@@ -9,7 +9,8 @@ import argparse
 import gc
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from ._common import (
     DEBUG,
@@ -114,6 +115,14 @@ def build_parser() -> argparse.ArgumentParser:
         "-q", "--quiet", action="store_true", help="print only problems (no per-file verdicts)"
     )
     parser.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=None,
+        metavar="N",
+        help="processes that check local files (default: auto, one per processor when there "
+        "are many files; 1: one process). The output is the same either way",
+    )
+    parser.add_argument(
         "--timeout",
         type=float,
         default=30.0,
@@ -130,6 +139,15 @@ def build_parser() -> argparse.ArgumentParser:
     add_schema_arguments(parser)
     add_version(parser)
     return parser
+
+
+def _jobs(text: str) -> int | None:
+    """``--jobs``: ``auto`` or a whole number from 1."""
+    if text == "auto":
+        return None
+    if text.isdigit() and int(text) >= 1:
+        return min(int(text), 256)
+    raise argparse.ArgumentTypeError(f"expected auto or a whole number from 1, got {text!r}")
 
 
 def _kind(text: str) -> str:
@@ -197,26 +215,34 @@ def _main(argv: Sequence[str] | None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from .checks import check
-    from .inputs import InputError, Skipped, expand, read
+    from .inputs import InputError, Skipped, Source, expand, read
     from .report import REPORTERS
     from .results import FileResult, Options
     from .streams import printable, say
+    from .workers import check_all, jobs_for
 
     options = Options(args.kind, args.dialect, args.strict, args.canonical, args.float_format)
     reporter = REPORTERS[args.format](sys.stdout, args.quiet, args.dialect)
     fatal = invalid = False
-    for source in expand(args.paths):
-        if isinstance(source, Skipped):
-            say(f"{PROG}: warning: skipped {printable(source.name)}: {source.reason}")
+
+    def check_one(source: Source) -> FileResult:
+        return _check_one(source, args, options, read, check)
+
+    for item in _runs(expand(args.paths)):
+        if isinstance(item, Skipped):
+            say(f"{PROG}: warning: skipped {printable(item.name)}: {item.reason}")
             continue
-        if isinstance(source, InputError):
-            result = FileResult(source.name, fatal=source.message, is_file=False)
+        if isinstance(item, InputError):
+            results: Any = [FileResult(item.name, fatal=item.message, is_file=False)]
+        elif isinstance(item, list):  # local files: on several processors if many
+            results = check_all(item, jobs_for(args.jobs, len(item)), check_one)
         else:
-            result = _check_one(source, args, options, read, check)
-        fatal = fatal or result.fatal is not None
-        invalid = invalid or not result.valid
-        reporter.add(result)
-        reporter.flush()
+            results = [check_one(item)]
+        for result in results:
+            fatal = fatal or result.fatal is not None
+            invalid = invalid or not result.valid
+            reporter.add(result)
+            reporter.flush()
     code = 2 if fatal else 1 if invalid else 0
     reporter.close(code)
     if reporter.failed is not None:
@@ -225,6 +251,29 @@ def _run(args: argparse.Namespace) -> int:
     if reporter.broken:
         silence_stdout()
     return code
+
+
+def _runs(items: Iterable[Any]) -> Iterator[Any]:
+    """The expanded inputs, with each run of consecutive local files (at most
+    :data:`.workers.RUN`) gathered in a list; anything else (standard input, a URL, a skipped
+    name, an error) as it is, in order."""
+    from .workers import RUN
+
+    run: list[Any] = []
+    for item in items:
+        if getattr(item, "kind", None) == "file":
+            run.append(item)
+            if len(run) < RUN:
+                continue
+            yield run
+            run = []
+            continue
+        if run:
+            yield run
+            run = []
+        yield item
+    if run:
+        yield run
 
 
 def _check_one(source, args, options, read, check):  # type: ignore[no-untyped-def]

@@ -286,16 +286,22 @@ def syntax_problem(
     return Problem(index, path, line, column, cause, kind)
 
 
-def one_batch(raw: bytes, keep: bool) -> Parsed | None:
-    """A document of at most one batch whose orjson tree gives the element spans too (the
-    usual case: a document the crate wrote), or None."""
+def small_array(raw: bytes) -> list[Any] | None:
+    """orjson's tree of a document of at most one batch that is a JSON array; else None."""
     if len(raw) > BATCH_BYTES:
         return None
     try:
         tree = orjson.loads(raw)
     except orjson.JSONDecodeError:
         return None
-    if type(tree) is not list:
+    return tree if type(tree) is list else None
+
+
+def one_batch(raw: bytes, keep: bool) -> Parsed | None:
+    """A document of at most one batch whose orjson tree gives the element spans too (the
+    usual case: a document the crate wrote), or None."""
+    tree = small_array(raw)
+    if tree is None:
         return None
     found = spans_of_canonical(raw, tree)
     if found is None:

@@ -16,15 +16,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
-
 from .dialect_hints import likely_order
 from .fastread import FastReader
-from .parsed import BATCH_BYTES
+from .parsed import small_array
 from .reader import Bail
 from .spec import get_spec
-
-_PRETTY = b"[\n  "
+from .split import written_by_orjson
 
 
 def read_small(data: bytes, dialect: str | None) -> tuple[str, list[Any], FastReader] | None:
@@ -32,19 +29,8 @@ def read_small(data: bytes, dialect: str | None) -> tuple[str, list[Any], FastRe
     ``dialect`` (None: the likeliest one) exactly as orjson writes its tree, compact or with a
     2-space indent; else None. The tree is then the records in wire form (the reader's
     ``records_of`` makes records of it where the dialect's names differ)."""
-    if len(data) > BATCH_BYTES:
-        return None
-    try:
-        tree = orjson.loads(data)
-    except orjson.JSONDecodeError:
-        return None
-    if type(tree) is not list or not tree:
-        return None
-    option = orjson.OPT_INDENT_2 if data.startswith(_PRETTY) else 0
-    try:
-        if orjson.dumps(tree, option=option) != data:
-            return None
-    except (TypeError, orjson.JSONEncodeError):
+    tree = small_array(data)
+    if not tree or not written_by_orjson(data, tree):
         return None
     if dialect is None:
         from ..dialects import known_dialects

@@ -116,21 +116,31 @@ def join_spans(data: bytes, starts: array, ends: array, first: int, last: int) -
     return text
 
 
+_PRETTY = b"[\n  "
+
+
+def written_by_orjson(data: bytes, tree: list[Any]) -> bool:
+    """True when orjson writes ``tree`` as exactly ``data``, compact or with a 2-space indent
+    (then no key is repeated, there is no ``-0`` and every float literal is orjson's own)."""
+    import orjson
+
+    option = orjson.OPT_INDENT_2 if data.startswith(_PRETTY) else 0
+    try:
+        return orjson.dumps(tree, option=option) == data
+    except (TypeError, orjson.JSONEncodeError):
+        return False
+
+
 def spans_of_canonical(data: bytes, tree: list[Any]) -> Spans | None:
     """The spans of a document orjson writes back byte for byte (compact, or pretty-printed
     with 2 spaces), from the lengths orjson writes each element with; None otherwise."""
     import orjson
 
-    if not tree:
+    if not tree or not written_by_orjson(data, tree):
         return None
-    pretty = data.startswith(b"[\n  ")
+    pretty = data.startswith(_PRETTY)
     option = orjson.OPT_INDENT_2 if pretty else 0
-    try:
-        if orjson.dumps(tree, option=option) != data:
-            return None
-        texts = [orjson.dumps(t, option=option) for t in tree]
-    except (TypeError, orjson.JSONEncodeError):
-        return None
+    texts = [orjson.dumps(t, option=option) for t in tree]
     if pretty:  # each line of an element is indented two more spaces inside the array
         lengths = [len(t) + 2 * t.count(b"\n") for t in texts]
         first, gap = 4, 4  # "[\n  ", ",\n  "
