@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ast
 import json
+import textwrap
 from dataclasses import dataclass, field
 
 
@@ -262,6 +263,114 @@ def _templates(
     return found
 
 
+def _class_body(source: str) -> tuple[str, list[str]]:
+    """A class's docstring (its source, or "") and its other statements (each one's source)."""
+    node = _statement(source)
+    assert isinstance(node, ast.ClassDef)
+    lines = source.splitlines()
+    texts = ["\n".join(lines[s.lineno - 1 : s.end_lineno]) for s in node.body]
+    first = node.body[0]
+    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+        return texts[0], texts[1:]
+    return "", texts
+
+
+@dataclass
+class _FieldBase:
+    """The fields that several modules' classes of one name start with (``fields``, the source
+    of each): yoagent 0.8's ``ToolCallContent`` has 0.4's and adds ``providerMetadata``;
+    phi-core's ``ExtensionMessage`` has yoagent's, with another docstring. Written once as
+    ``<name>Base`` in the first of them (``home``); each class extends it with its docstring and
+    the fields it adds."""
+
+    name: str
+    home: str
+    fields: list[str]
+    doc: str = ""  # the docstring, when all its classes have the same
+
+
+def _names_in(text: str, defined: set[str]) -> set[str]:
+    """The module's names (``defined``) that ``text`` refers to."""
+    return {n.id for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Name) and n.id in defined}
+
+
+def _is_class(source: str) -> bool:
+    return len(ast.parse(source).body) == 1 and isinstance(_statement(source), ast.ClassDef)
+
+
+def _field_base(name: str, members: list[str], modules: dict[str, _Module]) -> _FieldBase | None:
+    """The fields base of the classes named ``name`` that ``members`` keep: the fields of the
+    first class whose fields (with the same referents and bases) another class starts with."""
+    sources = {m: modules[m].blocks[name] for m in members}
+    fields = {m: _class_body(sources[m])[1] for m in members}
+    for first in members:
+        defined = set(modules[first].blocks)
+        shape = [ast.unparse(b) for b in _generic_bases(_statement(sources[first]), defined)]
+        prefix = fields[first]
+        referents = _names_in(textwrap.dedent("\n".join(prefix)), defined)
+        alike = [
+            m
+            for m in members
+            if fields[m][: len(prefix)] == prefix
+            and shape
+            == [
+                ast.unparse(b)
+                for b in _generic_bases(_statement(sources[m]), set(modules[m].blocks))
+            ]
+            and all(modules[m].identities[r] == modules[first].identities[r] for r in referents)
+        ]
+        if prefix and len(alike) > 1:
+            docs = {_class_body(sources[m])[0] for m in alike}
+            return _FieldBase(name, alike[0], prefix, docs.pop() if len(docs) == 1 else "")
+    return None
+
+
+def _field_bases(
+    modules: dict[str, _Module],
+    kept: dict[str, list[str]],
+    templates: dict[str, dict[str, _Template]],
+) -> dict[str, dict[str, _FieldBase]]:
+    """Per module, its classes that extend a fields base (name -> base): among the classes of
+    one name kept by several modules (and not bound to a generic), those that start with the
+    fields of one of them."""
+    groups: dict[str, list[str]] = {}
+    for module, names in kept.items():
+        for name in names:
+            if name not in templates[module] and _is_class(modules[module].blocks[name]):
+                groups.setdefault(name, []).append(module)
+    found: dict[str, dict[str, _FieldBase]] = {module: {} for module in modules}
+    for name, members in groups.items():
+        base = _field_base(name, members, modules) if len(members) > 1 else None
+        for module in members:
+            if (
+                base is not None
+                and _class_body(modules[module].blocks[name])[1][: len(base.fields)] == base.fields
+            ):
+                found[module][name] = base
+    return found
+
+
+def _base_class(base: _FieldBase, source: str, defined: set[str]) -> str:
+    """The fields base, written from one of its classes (``source``), with their docstring
+    when they have the same (the classes then take it: ``WireModel``)."""
+    bases = ", ".join(ast.unparse(b) for b in _generic_bases(_statement(source), defined))
+    doc = [base.doc, ""] if base.doc else []
+    return "\n".join([f"class {base.name}Base({bases}):", *doc, *base.fields])
+
+
+def _extension(base: _FieldBase, source: str, defined: set[str]) -> str:
+    """A class as an extension of its fields base: its bases and keywords, its docstring and
+    the fields it adds."""
+    node = _statement(source)
+    assert isinstance(node, ast.ClassDef)
+    keywords = [ast.get_source_segment(source, k) or ast.unparse(k) for k in node.keywords]
+    bases = ", ".join([f"{base.name}Base", *_own_bases(node, defined), *keywords])
+    doc, fields = _class_body(source)
+    own = (doc if doc != base.doc else "", "\n".join(fields[len(base.fields) :]))
+    body = "\n\n".join(part for part in own if part)
+    return f"class {node.name}({bases}):\n{body}" if body else f"class {node.name}({bases}): ..."
+
+
 def _with_typing(imports: str, names: list[str]) -> str:
     """The imports with ``names`` added to ``from typing import ...``."""
     lines = imports.splitlines()
@@ -278,6 +387,7 @@ def _definitions(
     modules: dict[str, _Module],
     kept: list[str],
     templates: dict[str, _Template],
+    field_bases: dict[str, _FieldBase],
     type_vars: dict[str, str],
 ) -> tuple[list[str], list[tuple[str, str]]]:
     """A module's definitions as written (its own, generics it is the home of and bindings) and
@@ -290,6 +400,14 @@ def _definitions(
     for name in kept:
         source = parts.blocks[name]
         template = templates.get(name)
+        base = field_bases.get(name)
+        if base is not None:
+            if base.home != module:
+                imported.append((base.home, f"{name}Base"))
+            else:
+                written.append(_base_class(base, source, defined))
+            written.append(_extension(base, source, defined))
+            continue
         if template is None:
             written.append(source)
             continue
@@ -354,6 +472,7 @@ def share_classes(texts: dict[str, str]) -> dict[str, str]:
     owners = _owners(modules)
     kept = _kept(modules, owners)
     templates = _templates(modules, kept)
+    field_bases = _field_bases(modules, kept, templates)
     type_vars: dict[str, str] = {}
     out: dict[str, str] = {}
     for module, parts in modules.items():
@@ -362,7 +481,9 @@ def share_classes(texts: dict[str, str]) -> dict[str, str]:
             for name, identity in parts.identities.items()
             if owners[identity] != module
         ]
-        written, more = _definitions(module, modules, kept[module], templates[module], type_vars)
+        written, more = _definitions(
+            module, modules, kept[module], templates[module], field_bases[module], type_vars
+        )
         imports = sorted(
             dict.fromkeys(imported + more), key=lambda pair: list(modules).index(pair[0])
         )

@@ -5,9 +5,10 @@ spelling (so yoagent's snake-case aliases load too), ignore unknown keys (as ser
 serialize by alias without being asked: ``model.model_dump()`` gives wire names.
 
 A structure several revisions share with their own classes in it is generated once as a
-generic model (``UserMessageOf[ContentT]``); each revision's class only binds it
-(``class UserMessage(UserMessageOf[Content]): ...``) and takes its docstring (the schema's
-description), for ``help()`` and ``model_json_schema()``.
+generic model (``UserMessageOf[ContentT]``), fields several revisions' classes start with once
+as a base (``ToolCallContentBase``); a revision's class that only binds the generic
+(``class UserMessage(UserMessageOf[Content]): ...``) or adds fields to the base takes its
+docstring (the schema's description), for ``help()`` and ``model_json_schema()``.
 """
 
 from __future__ import annotations
@@ -20,14 +21,14 @@ RootT = TypeVar("RootT")
 
 
 def _take_generic_docstring(cls: type) -> None:
-    """Give a class without a docstring that of the generic model it binds, if any."""
-    if cls.__doc__ is not None:
+    """Give a generated class without a docstring that of the generated class it extends (its
+    first base: ``ToolCallContentBase``) or of the generic model it binds."""
+    if cls.__doc__ is not None or cls.__module__ == __name__:
         return
-    for base in cls.__bases__:
-        origin = getattr(base, "__pydantic_generic_metadata__", {}).get("origin")
-        if origin is not None and origin.__doc__:
-            cls.__doc__ = origin.__doc__
-            return
+    base = cls.__bases__[0]
+    origin = getattr(base, "__pydantic_generic_metadata__", {}).get("origin") or base
+    if origin.__module__ != __name__ and origin.__module__.startswith(__package__ or ""):
+        cls.__doc__ = origin.__doc__
 
 
 class WireModel(BaseModel):

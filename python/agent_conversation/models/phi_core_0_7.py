@@ -2,7 +2,7 @@
 # Regenerate with: python scripts/generate_models.py
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from agent_conversation.models._base import WireModel
 from pydantic import Field
@@ -10,7 +10,7 @@ from typing_extensions import TypeAliasType
 
 # Definitions written in an earlier revision (identical ones, and the generic ones this
 # module binds to its own classes) are imported from its module.
-from agent_conversation.models.yoagent_0_4 import AssistantMessageOf, Content, ImageContent, SavedConversationOf, TextContent, ThinkingContent, ToolCallContent, ToolResultMessageOf, U32, U64, UserMessageOf
+from agent_conversation.models.yoagent_0_4 import AssistantMessageOf, Content, ExtensionMessageBase, ImageContent, SavedConversationOf, TextContent, ThinkingContent, ToolCallContent, ToolResultMessageOf, U32, U64, UserMessageOf
 
 
 StopReason = TypeAliasType(
@@ -37,17 +37,10 @@ class Usage(WireModel):
     total_tokens: U64
 
 
-class ExtensionMessage(WireModel):
+class ExtensionMessage(ExtensionMessageBase):
     """
     An app-only record; `role` is any string (the constructor writes "extension"). A derived struct read from serde's buffer: a repeated key is an error, unlike in LLM messages.
     """
-
-    role: str
-    kind: str
-    data: Annotated[
-        dict[str, Any] | list[Any] | str | int | float | bool | None,
-        Field(description="Required; any JSON value including null."),
-    ]
 
 
 class TurnId(WireModel):

@@ -10,22 +10,11 @@ from typing_extensions import TypeAliasType
 
 # Definitions written in an earlier revision (identical ones, and the generic ones this
 # module binds to its own classes) are imported from its module.
-from agent_conversation.models.yoagent_0_4 import ContentOf, ContentT, ExtensionMessage, ImageContent, SavedConversationOf, TextContent, ThinkingContent, ToolResultMessageOf, U32, U64, UserMessageOf
+from agent_conversation.models.yoagent_0_4 import ContentOf, ContentT, ExtensionMessage, ImageContent, SavedConversationOf, TextContent, ThinkingContent, ToolCallContentBase, ToolResultMessageOf, U32, U64, UserMessageOf
 from agent_conversation.models.yoagent_0_9 import SessionEntryOf, StopReason
 
 
-class ToolCallContent(WireModel):
-    """
-    A tool call.
-    """
-
-    type: Literal["toolCall"]
-    id: str
-    name: str
-    arguments: Annotated[
-        dict[str, Any] | list[Any] | str | int | float | bool | None,
-        Field(description="Required; any JSON value including null."),
-    ]
+class ToolCallContent(ToolCallContentBase):
     provider_metadata: Annotated[
         dict[str, Any] | list[Any] | str | int | float | bool | None,
         Field(

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from agent_conversation.models._base import WireModel
 from pydantic import Field
 from typing_extensions import TypeAliasType
 
 # Definitions written in an earlier revision (identical ones, and the generic ones this
 # module binds to its own classes) are imported from its module.
-from agent_conversation.models.yoagent_0_4 import ContentOf, ExtensionMessage, ImageContent, SavedConversationOf, TextContent, ToolResultMessageOf, U32, U64, UserMessageOf
+from agent_conversation.models.yoagent_0_4 import ContentOf, ExtensionMessage, ImageContent, SavedConversationOf, TextContent, ThinkingContentBase, ToolResultMessageOf, U32, U64, UserMessageOf
 from agent_conversation.models.yoagent_0_9 import SessionEntryOf, StopReason
 from agent_conversation.models.yoagent_0_13 import AssistantMessageOf, ToolCallContent, Usage
 
@@ -24,14 +23,7 @@ ApiProtocol = TypeAliasType(
 )
 
 
-class ThinkingContent(WireModel):
-    """
-    Model reasoning.
-    """
-
-    type: Literal["thinking"]
-    thinking: str
-    signature: str | None = None
+class ThinkingContent(ThinkingContentBase):
     redacted: Annotated[
         str | None,
         Field(description="Encrypted reasoning, replayed only to `redactedProtocol`."),

@@ -57,7 +57,7 @@ class ImageContent(WireModel):
     mime_type: Annotated[str, Field(alias="mimeType")]
 
 
-class ThinkingContent(WireModel):
+class ThinkingContentBase(WireModel):
     """
     Model reasoning.
     """
@@ -67,7 +67,10 @@ class ThinkingContent(WireModel):
     signature: str | None = None
 
 
-class ToolCallContent(WireModel):
+class ThinkingContent(ThinkingContentBase): ...
+
+
+class ToolCallContentBase(WireModel):
     """
     A tool call.
     """
@@ -79,6 +82,9 @@ class ToolCallContent(WireModel):
         dict[str, Any] | list[Any] | str | int | float | bool | None,
         Field(description="Required; any JSON value including null."),
     ]
+
+
+class ToolCallContent(ToolCallContentBase): ...
 
 
 class Usage(WireModel):
@@ -93,17 +99,19 @@ class Usage(WireModel):
     total_tokens: U64
 
 
-class ExtensionMessage(WireModel):
-    """
-    An app-only record; `role` is any string (the constructor writes "extension").
-    """
-
+class ExtensionMessageBase(WireModel):
     role: str
     kind: str
     data: Annotated[
         dict[str, Any] | list[Any] | str | int | float | bool | None,
         Field(description="Required; any JSON value including null."),
     ]
+
+
+class ExtensionMessage(ExtensionMessageBase):
+    """
+    An app-only record; `role` is any string (the constructor writes "extension").
+    """
 
 
 ThinkingContentT = TypeVar("ThinkingContentT")

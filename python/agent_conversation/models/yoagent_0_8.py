@@ -2,29 +2,17 @@
 # Regenerate with: python scripts/generate_models.py
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from agent_conversation.models._base import WireModel
 from pydantic import Field
 from typing_extensions import TypeAliasType
 
 # Definitions written in an earlier revision (identical ones, and the generic ones this
 # module binds to its own classes) are imported from its module.
-from agent_conversation.models.yoagent_0_4 import AssistantMessageOf, ContentOf, ExtensionMessage, ImageContent, SavedConversationOf, StopReason, TextContent, ThinkingContent, ToolResultMessageOf, U32, U64, Usage, UserMessageOf
+from agent_conversation.models.yoagent_0_4 import AssistantMessageOf, ContentOf, ExtensionMessage, ImageContent, SavedConversationOf, StopReason, TextContent, ThinkingContent, ToolCallContentBase, ToolResultMessageOf, U32, U64, Usage, UserMessageOf
 
 
-class ToolCallContent(WireModel):
-    """
-    A tool call.
-    """
-
-    type: Literal["toolCall"]
-    id: str
-    name: str
-    arguments: Annotated[
-        dict[str, Any] | list[Any] | str | int | float | bool | None,
-        Field(description="Required; any JSON value including null."),
-    ]
+class ToolCallContent(ToolCallContentBase):
     provider_metadata: Annotated[
         dict[str, Any] | list[Any] | str | int | float | bool | None,
         Field(
