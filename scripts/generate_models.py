@@ -17,19 +17,22 @@ For every wire revision ``schema/<crate>/<revision>/conversation.wire.schema.jso
     message classes; phi-core's message metadata keys (``x-metadata``) move to one class per
     revision that adds keys (``MetadataSince07``, ``MetadataSince08(MetadataSince07)``, ...),
     which the message classes extend (``allOf``), instead of being repeated in each message.
-  - A definition the generator emits identically in several revisions (together with every
-    definition it refers to) is kept in the first module that has it; the later modules import
-    it from there (``share_classes``). Definitions of one name and text whose referents differ
-    (yoagent 0.8's ``UserMessage`` lists 0.8's ``ToolCallContent``) stay apart: each revision
-    keeps its own classes, so ``isinstance`` and ``model_validate`` tell revisions apart.
+  - Each definition is written once across the modules (``share_classes``, in
+    scripts/shared_definitions.py): one the generator emits identically in several revisions
+    (together with every definition it refers to) is kept in the first module that has it,
+    the later modules import it; one of the same text whose referents differ (yoagent 0.8's
+    ``UserMessage`` lists 0.8's ``Content``) becomes a generic model over those referents in
+    the first module that has it (``UserMessageOf[ContentT]``, ``ContentOf``,
+    ``SavedConversationOf[MessageT]``), which each revision binds to its own classes in one line
+    (``class UserMessage(UserMessageOf[Content], MetadataSince07): ...``); fields that several
+    revisions' classes of one name start with (yoagent 0.8's ``ToolCallContent`` adds
+    ``providerMetadata`` to 0.4's) become a base class (``ToolCallContentBase``) that each
+    extends. Each revision keeps its own classes, so ``isinstance`` and ``model_validate`` tell
+    revisions apart; a class that only binds or extends takes its docstring from the generated
+    class (``models/_base.py``).
   - The root alias becomes ``Message`` (the union of one saved message, for type checkers:
-    agent_conversation.typed_dialects) and ``class SavedConversation(RootModel[list[Message]])``.
-
-  What ``duplicates`` still pairs across these modules is that last kind: a message class (or
-  ``Content``, ``Message``, ``SavedConversation``) of the same text in two revisions whose names
-  refer to different classes. One generic definition could not serve them without changing what
-  the modules export (a class per revision, named after its schema definition): the per-revision
-  bindings would repeat the same names again.
+    agent_conversation.typed_dialects) and ``class SavedConversation(SavedConversationOf[
+    Message], title=...)``.
 - ``models/wire.json``: the wire tables the codec reads, taken from the ``x-`` annotations of the
   wire views and, for what acceptance adds (required keys, aliases, duplicate-key rules), of the
   reader views, of the conversation schemas (``REVISIONS``) and of the configuration schemas

@@ -12,6 +12,11 @@ The code generator writes one module per wire revision, each complete. Across th
   each module binds it to its own classes in one line (``class UserMessage(
   UserMessageOf[Content]): ...``). A class's own bases (phi-core's ``MetadataSince07``) and
   class keywords (``SavedConversation``'s title) stay with the binding.
+- Fields that several modules' classes of one name start with (yoagent 0.8's
+  ``ToolCallContent`` is 0.4's with ``providerMetadata`` added; phi-core's ``ExtensionMessage``
+  is yoagent's with another docstring) are written once as a base class
+  (``ToolCallContentBase``) in the first module that has them; each class extends it with its
+  docstring and the fields it adds.
 
 Each revision keeps its own classes, so ``isinstance`` and ``model_validate`` tell revisions
 apart, and its module states only its own facts: its own definitions and its bindings.
