@@ -303,25 +303,27 @@ def _is_class(source: str) -> bool:
     return len(ast.parse(source).body) == 1 and isinstance(_statement(source), ast.ClassDef)
 
 
+def _shape(source: str, defined: set[str]) -> list[str]:
+    """A class's bases but for its own (``_generic_bases``), as written."""
+    node = _statement(source)
+    assert isinstance(node, ast.ClassDef)
+    return [ast.unparse(b) for b in _generic_bases(node, defined)]
+
+
 def _field_base(name: str, members: list[str], modules: dict[str, _Module]) -> _FieldBase | None:
     """The fields base of the classes named ``name`` that ``members`` keep: the fields of the
     first class whose fields (with the same referents and bases) another class starts with."""
     sources = {m: modules[m].blocks[name] for m in members}
     fields = {m: _class_body(sources[m])[1] for m in members}
+    shapes = {m: _shape(sources[m], set(modules[m].blocks)) for m in members}
     for first in members:
-        defined = set(modules[first].blocks)
-        shape = [ast.unparse(b) for b in _generic_bases(_statement(sources[first]), defined)]
         prefix = fields[first]
-        referents = _names_in(textwrap.dedent("\n".join(prefix)), defined)
+        referents = _names_in(textwrap.dedent("\n".join(prefix)), set(modules[first].blocks))
         alike = [
             m
             for m in members
             if fields[m][: len(prefix)] == prefix
-            and shape
-            == [
-                ast.unparse(b)
-                for b in _generic_bases(_statement(sources[m]), set(modules[m].blocks))
-            ]
+            and shapes[m] == shapes[first]
             and all(modules[m].identities[r] == modules[first].identities[r] for r in referents)
         ]
         if prefix and len(alike) > 1:
@@ -357,7 +359,7 @@ def _field_bases(
 
 def _base_class(base: _FieldBase, source: str, defined: set[str]) -> str:
     """The fields base, written from one of its classes (``source``), with their docstring
-    when they have the same (the classes then take it: ``WireModel``)."""
+    when they have the same (the classes then take it: ``models/_base.py``)."""
     bases = ", ".join(ast.unparse(b) for b in _generic_bases(_statement(source), defined))
     doc = [base.doc, ""] if base.doc else []
     return "\n".join([f"class {base.name}Base({bases}):", *doc, *base.fields])
