@@ -16,11 +16,12 @@ python-jsonschema keeps ``context``). :func:`best_match` picks the one to show.
 
 from __future__ import annotations
 
-import json
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path as _FilePath
 from typing import Any, Protocol
+
+import orjson
 
 from . import wording
 
@@ -28,12 +29,17 @@ PathPart = str | int
 Path = tuple[PathPart, ...]
 Cause = Mapping[str, Any]
 
-_KINDS_FILE = _FilePath(__file__).resolve().parent / "schema" / "problem-kinds.json"
+_KINDS_FILE = os.path.join(
+    os.path.dirname(os.path.realpath(__file__)), "schema", "problem-kinds.json"
+)
 
-KINDS: dict[str, str] = {
-    kind: entry["meaning"]
-    for kind, entry in json.loads(_KINDS_FILE.read_text("utf-8"))["kinds"].items()
-}
+
+def _kinds_file() -> dict[str, Any]:
+    with open(_KINDS_FILE, "rb") as file:  # orjson and os.path: no json or pathlib at start-up
+        return orjson.loads(file.read())  # type: ignore[no-any-return]
+
+
+KINDS: dict[str, str] = {kind: entry["meaning"] for kind, entry in _kinds_file()["kinds"].items()}
 """The one vocabulary of ``kind`` slugs, each with its one-line meaning."""
 
 DETAIL = wording.DETAIL

@@ -20,6 +20,20 @@ class UsageError(Exception):
 class Parser(argparse.ArgumentParser):
     """argparse with its usage errors on one line: ``usage: ...`` then ``PROG: error: ...``."""
 
+    # While arguments are added, argparse makes a help formatter per argument only to check its
+    # metavar, and each asks the terminal for its size (importing shutil): a fixed width serves
+    # that check; output made once parsing starts gets the terminal's.
+    _adding = True
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        if self._adding:
+            return argparse.HelpFormatter(prog=self.prog, width=80)
+        return super()._get_formatter()
+
+    def parse_known_args(self, *args: Any, **kwargs: Any) -> Any:
+        self._adding = False
+        return super().parse_known_args(*args, **kwargs)
+
     def error(self, message: str) -> NoReturn:
         raise SystemExit(usage_error(self, message))
 

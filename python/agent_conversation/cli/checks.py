@@ -43,17 +43,20 @@ def check(data: bytes, name: str, options: Options) -> FileResult:
 
 
 def _explicit(options: Options) -> str | None:
-    if options.dialect == "auto":
+    return _resolved(options.dialect)
+
+
+def _resolved(requested: str) -> str | None:
+    """The wire revision of a requested dialect (None for ``auto``)."""
+    if requested == "auto":
         return None
     from ..dialects import resolve
 
-    return resolve(options.dialect)
+    return resolve(requested)
 
 
 # -- saved conversations -------------------------------------------------------------------------
 def _check_conversation(data: bytes, options: Options, result: FileResult) -> None:
-    from ..api import dumps, loads
-
     result.dialect = _explicit(options)
     if is_blank(data):
         result.errors = [
@@ -81,6 +84,8 @@ def _check_conversation(data: bytes, options: Options, result: FileResult) -> No
         result.warnings = _with_positions(data, warnings) if warnings else warnings
         return
     # --canonical: the whole history read, to be written back and compared
+    from ..api import dumps, loads
+
     try:
         conv = loads(data, options.dialect, float_format=options.float_format)
     except ConversationError as err:
@@ -105,9 +110,17 @@ def stream_conversation(
     The same verdicts as ``loads`` (the same dialect trials in the same order); peak memory is
     the input plus one batch of elements (see :mod:`..codec.parsed`).
     """
+    from ..codec.small_document import read_small
+
+    small = read_small(data, _resolved(requested))
+    if small is not None:  # a small file as the crate wrote it: no notes
+        linter = Linter()
+        for index, message in enumerate(small[1]):
+            linter.feed(index, message)
+        return small[0], [], linter.finish()
     from ..streaming import read_stream
 
-    found, linter = read_stream(data, requested, lambda _dialect: Linter())
+    found, linter = read_stream(data, requested, lambda _dialect: Linter(), quick=False)
     notes = list(found.notes)
     if found.drifts and found.parsed is not None:
         from ..codec.numbers import chosen_format

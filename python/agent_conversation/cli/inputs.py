@@ -12,8 +12,7 @@ import re
 import stat
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
+from typing import NamedTuple
 
 SUFFIXES = (".json", ".jsonl")
 DEFAULT_MAX_SIZE = 2 * 1024**3  # bytes; --max-size
@@ -35,19 +34,19 @@ class InputError(Exception):
         self.message = message
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     name: str  # what reports call it: a path, "<stdin>" or a URL (credentials redacted)
     kind: str  # "file", "stdin", "url"
     location: str
+    # a directory walk's: (device, inode) of a regular file, not a link (no stat needed again)
+    regular: tuple[int, int] | None = None
 
     @property
     def is_file(self) -> bool:
         return self.kind == "file"
 
 
-@dataclass(frozen=True)
-class Skipped:
+class Skipped(NamedTuple):
     """A name a directory walk found but does not read (a FIFO, a device): a warning."""
 
     name: str
@@ -122,6 +121,8 @@ def expand(paths: list[str]) -> Iterator[Source | InputError | Skipped]:
 
 def _identity(source: Source) -> object:
     """The same file reached by two names (a symlink, ``a/../a``) is one file."""
+    if source.regular is not None:
+        return ("inode", *source.regular)
     if source.is_file:
         try:
             info = os.stat(source.location)
@@ -144,6 +145,8 @@ def _glob(pattern: str) -> list[str]:
     if not rest or not os.path.isdir(base):
         return []
     hidden_ok = any(p.startswith(".") for p in rest)
+    from pathlib import Path
+
     out = []
     try:
         for path in Path(base).glob("/".join(rest)):
@@ -160,26 +163,57 @@ def _walk(top: str) -> Iterator[Source | InputError | Skipped]:
     """*.json and *.jsonl under ``top``, sorted; hidden directories and node_modules skipped;
     unreadable directories reported once (os.walk would skip them silently); symlinked
     directories not followed; FIFOs, devices and sockets skipped with a warning (reading a FIFO
-    would block)."""
-    errors: list[OSError] = []
-    for root, dirs, files in os.walk(top, onerror=errors.append):
-        while errors:
-            err = errors.pop()
-            yield InputError(err.filename or root, _os_words(err))
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS)
-        for name in sorted(files):
-            if name.endswith(SUFFIXES):
-                path = os.path.join(root, name)
-                try:
-                    kind = special_kind(os.stat(path).st_mode)
-                except OSError:
-                    kind = None  # a dangling link: reading it reports why
-                if kind:
-                    yield Skipped(path, f"a {kind}, not a regular file")
-                else:
-                    yield Source(path, "file", path)
-    for err in errors:
+    would block). A regular file is known by its directory entry (no stat of its own)."""
+    try:
+        device = os.stat(top).st_dev
+    except OSError as err:
         yield InputError(err.filename or top, _os_words(err))
+        return
+    yield from _walk_dir(top, device)
+
+
+def _walk_dir(folder: str, device: int) -> Iterator[Source | InputError | Skipped]:
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError as err:
+        yield InputError(err.filename or folder, _os_words(err))
+        return
+    dirs = []
+    for entry in entries:
+        name = entry.name
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)
+        except OSError:
+            is_dir = False
+        if is_dir:
+            if not name.startswith(".") and name not in SKIPPED_DIRS:
+                dirs.append(entry)
+            continue
+        if not name.endswith(SUFFIXES):
+            continue
+        path = os.path.join(folder, name)
+        try:
+            if entry.is_file(follow_symlinks=False):  # the entry's type: no system call
+                yield Source(path, "file", path, (device, entry.inode()))
+                continue
+            mode = os.stat(path).st_mode
+            if stat.S_ISDIR(mode):
+                continue  # a link to a directory (not followed, as os.walk does not)
+            kind = special_kind(mode)
+        except OSError:
+            kind = None  # a dangling link: reading it reports why
+        if kind:
+            yield Skipped(path, f"a {kind}, not a regular file")
+        else:
+            yield Source(path, "file", path)
+    for entry in dirs:
+        try:
+            sub_device = entry.stat(follow_symlinks=False).st_dev
+        except OSError as err:
+            yield InputError(entry.path, _os_words(err))
+            continue
+        yield from _walk_dir(entry.path, sub_device)
 
 
 def special_kind(mode: int) -> str | None:

@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..errors import Problem
 
 
-@dataclass
-class Options:
+class Options(NamedTuple):
     kind: str | None = None  # --type
     dialect: str = "auto"  # as the user wrote it
     strict: bool = False
@@ -17,18 +16,46 @@ class Options:
     float_format: str = "auto"  # --float-format: auto (the file's own, else zmij), ryu, zmij
 
 
-@dataclass
 class FileResult:
-    name: str
-    kind: str = "conversation"
-    dialect: str | None = None  # the wire revision it was read as (or was to be read as)
-    errors: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-    info: list[str] = field(default_factory=list)  # remarks that are neither (never fail)
-    fatal: str | None = None  # unreadable input (exit code 2)
-    is_file: bool = True  # a path on disk (GitHub annotations can point at it)
-    unit: str = "message"  # what Problem.index counts: messages, or a session file's entries
-    requested: str = "auto"  # the dialect the user asked for
+    """What checking one input found (a plain class: one is made per file, and a dataclass
+    would cost the command line's start-up more than all its uses)."""
+
+    __slots__ = (
+        "name",
+        "kind",
+        "dialect",
+        "errors",
+        "warnings",
+        "info",
+        "fatal",
+        "is_file",
+        "unit",
+        "requested",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        kind: str = "conversation",
+        dialect: str | None = None,  # the wire revision it was read as (or was to be read as)
+        *,
+        fatal: str | None = None,  # unreadable input (exit code 2)
+        is_file: bool = True,  # a path on disk (GitHub annotations can point at it)
+        requested: str = "auto",  # the dialect the user asked for
+    ) -> None:
+        self.name = name
+        self.kind = kind
+        self.dialect = dialect
+        self.errors: list[Problem] = []
+        self.warnings: list[Problem] = []
+        self.info: list[str] = []  # remarks that are neither (never fail)
+        self.fatal = fatal
+        self.is_file = is_file
+        self.unit = "message"  # what Problem.index counts: messages, or a session's entries
+        self.requested = requested
+
+    def __repr__(self) -> str:
+        return f"FileResult({self.name!r}, {self.kind!r}, {self.dialect!r})"
 
     @property
     def valid(self) -> bool:

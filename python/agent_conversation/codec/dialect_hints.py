@@ -3,6 +3,7 @@ first. Every key and value comes from the wire tables (:mod:`.wirefacts`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -20,22 +21,17 @@ def signals(tree: list[Any]) -> tuple[bool, bool]:
         if type(role) is not str or role not in MESSAGE_ROLES:
             continue
         seen += 1
-        keys = list(m)
-        if keys and keys[0] != MESSAGE_TAG and keys == sorted(keys):
-            return True, camel
+        phi, camel_keys = _key_hints(_MESSAGE_HINTS, tuple(m), _message_hints)
         stop = m.get(facts.STOP_KEY)
-        if not facts.PHI_METADATA.isdisjoint(m) or (
-            type(stop) is str and stop in facts.PHI_ONLY_STOPS
-        ):
+        if phi or (type(stop) is str and stop in facts.PHI_ONLY_STOPS):
             return True, camel
-        if not camel and not facts.CAMEL_ASSISTANT.isdisjoint(m):
-            camel = True
+        camel = camel or camel_keys
         usage = m.get(facts.USAGE_KEY)
         if type(usage) is dict:
-            if not facts.PHI_ONLY_USAGE.isdisjoint(usage):
+            phi, camel_keys = _key_hints(_USAGE_HINTS, tuple(usage), _usage_hints)
+            if phi:
                 return True, camel
-            if not camel and not facts.CAMEL_USAGE.isdisjoint(usage):
-                camel = True
+            camel = camel or camel_keys
         if not camel:
             content = m.get(facts.CONTENT_KEY)
             if type(content) is list:
@@ -45,6 +41,38 @@ def signals(tree: list[Any]) -> tuple[bool, bool]:
         if seen >= 64:
             break
     return False, camel
+
+
+# What the keys alone hint, by key tuple (documents repeat a few key tuples many times); each
+# memo is bounded: past its size it is not added to.
+_MESSAGE_HINTS: dict[tuple[str, ...], tuple[bool, bool]] = {}
+_USAGE_HINTS: dict[tuple[str, ...], tuple[bool, bool]] = {}
+_MEMO_SIZE = 4096
+
+
+def _key_hints(
+    memo: dict[tuple[str, ...], tuple[bool, bool]],
+    keys: tuple[str, ...],
+    hints: Callable[[tuple[str, ...]], tuple[bool, bool]],
+) -> tuple[bool, bool]:
+    found = memo.get(keys)
+    if found is None:
+        found = hints(keys)
+        if len(memo) < _MEMO_SIZE:
+            memo[keys] = found
+    return found
+
+
+def _message_hints(keys: tuple[str, ...]) -> tuple[bool, bool]:
+    """(phi-core, camelCase yoagent) as a message's keys show them: phi-core writes its keys
+    sorted (the tag is not first then) and has metadata keys of its own."""
+    phi = bool(keys) and keys[0] != MESSAGE_TAG and list(keys) == sorted(keys)
+    phi = phi or not facts.PHI_METADATA.isdisjoint(keys)
+    return phi, not facts.CAMEL_ASSISTANT.isdisjoint(keys)
+
+
+def _usage_hints(keys: tuple[str, ...]) -> tuple[bool, bool]:
+    return not facts.PHI_ONLY_USAGE.isdisjoint(keys), not facts.CAMEL_USAGE.isdisjoint(keys)
 
 
 def likely_order(tree: list[Any], dialects: list[str]) -> list[str]:

@@ -125,8 +125,10 @@ class FastReader:
 
     def in_place(self, m: Any) -> bool:
         """True when one message is exactly as this dialect writes it (checked in place)."""
-        role = _tag(m, MESSAGE_TAG)
-        if role is None:
+        if type(m) is not dict:
+            return False
+        role = m.get(MESSAGE_TAG)
+        if type(role) is not str:
             return False
         by_order = self.msg_check.get(role)
         if by_order is None:
@@ -202,10 +204,10 @@ class FastReader:
         checks = self.block_check
         n = 0
         for block in blocks:
-            kind = _tag(block, CONTENT_TAG)
-            if kind is None:
+            if type(block) is not dict:
                 return False
-            by_order = checks.get(kind)
+            kind = block.get(CONTENT_TAG)
+            by_order = checks.get(kind) if type(kind) is str else None
             if by_order is None:
                 return False
             check = by_order.get(tuple(block))

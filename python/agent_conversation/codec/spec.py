@@ -7,9 +7,10 @@ revision and is named here by its internal (yoagent >= 0.13 camelCase) name.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from functools import cache
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from ..models.wire import REVISIONS
 
@@ -68,8 +69,9 @@ def _kinds() -> dict[str, dict[str, str]]:
 KINDS = _kinds()
 
 
-@dataclass(frozen=True)
-class Field:
+# Immutable records (NamedTuple: building them at import costs a fraction of a dataclass's,
+# which the command line's start-up feels).
+class Field(NamedTuple):
     wire: str  # the name this revision writes
     ir: str  # the internal name
     kind: str
@@ -79,8 +81,7 @@ class Field:
     default: Any
 
 
-@dataclass(frozen=True)
-class TypeSpec:
+class TypeSpec(NamedTuple):
     name: str
     tag: str | None  # "role" / "type" for tagged variants
     fields: tuple[Field, ...]  # declaration order, tag excluded
@@ -89,13 +90,11 @@ class TypeSpec:
     label: str = ""  # the schemas' $defs name (TurnId, NodeTag), for messages
     duplicates_error: bool = True  # a repeated key is an error (x-duplicate-keys), else last wins
 
-    @property
-    def positional(self) -> tuple[Field, ...]:
-        return self.fields
+
+_NONE: Any = MappingProxyType({})  # the default of Spec's tables (shared, so read-only)
 
 
-@dataclass(frozen=True)
-class Spec:
+class Spec(NamedTuple):
     name: str
     crate: str
     revision: str
@@ -104,13 +103,16 @@ class Spec:
     sorted_keys: bool
     duplicates_error: bool
     metadata: tuple[str, ...]
-    types: dict[str, TypeSpec] = field(repr=False)
+    types: dict[str, TypeSpec]
     lenient_metadata: bool = True  # phi-core drops a malformed metadata value silently
     api_protocols: frozenset[str] = frozenset()  # yoagent >= 0.22: thinking `redactedProtocol`
     role_index: bool = True  # the message tag may be a variant index (not phi-core: read as Value)
-    enums: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)  # by $defs name
-    metadata_kinds: dict[str, str] = field(default_factory=dict, repr=False)  # phi-core metadata
-    unions: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)  # provenanceHint
+    enums: Mapping[str, tuple[str, ...]] = _NONE  # by $defs name
+    metadata_kinds: Mapping[str, str] = _NONE  # phi-core metadata
+    unions: Mapping[str, dict[str, Any]] = _NONE  # provenanceHint
+
+    def __repr__(self) -> str:  # the tables are long: the name says which spec it is
+        return f"Spec({self.name!r})"
 
     @property
     def is_phi(self) -> bool:

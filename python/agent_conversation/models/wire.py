@@ -31,11 +31,14 @@ Sources (wire views; required keys, aliases, duplicate rules from the reader vie
 - schema/phi-core/config/0.7/config.wire.schema.json
 """
 
-import json
-from pathlib import Path
+import os
 from typing import Any
 
-_TABLES = json.loads(Path(__file__).with_name("wire.json").read_bytes())
+import orjson
+
+# read with orjson, without pathlib: the command line's start-up feels every import
+with open(os.path.join(os.path.dirname(__file__), "wire.json"), "rb") as _file:
+    _TABLES = orjson.loads(_file.read())
 
 REVISIONS: dict[str, dict[str, Any]] = _TABLES["REVISIONS"]
 CONFIGS: dict[str, dict[str, Any]] = _TABLES["CONFIGS"]

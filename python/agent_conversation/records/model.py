@@ -21,7 +21,7 @@ would write, floats wrapped where the text differs (:class:`F32`).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..codec.jsonparse import DupDict
@@ -82,7 +82,7 @@ class ModelReader:
         self.memo = memo.setdefault(id(model.spec), {}) if memo is not None else None
         self.reader = Reader(model.spec)
         self.writer = Writer(model.spec, floats=False)
-        plain = replace(model.spec, metadata=(), sorted_keys=False)
+        plain = model.spec._replace(metadata=(), sorted_keys=False)
         self.plain_reader = Reader(plain)
         self.plain_writer = Writer(plain, floats=False)
 
