@@ -17,19 +17,22 @@ For every wire revision ``schema/<crate>/<revision>/conversation.wire.schema.jso
     message classes; phi-core's message metadata keys (``x-metadata``) move to one class per
     revision that adds keys (``MetadataSince07``, ``MetadataSince08(MetadataSince07)``, ...),
     which the message classes extend (``allOf``), instead of being repeated in each message.
-  - A definition the generator emits identically in several revisions (together with every
-    definition it refers to) is kept in the first module that has it; the later modules import
-    it from there (``share_classes``). Definitions of one name and text whose referents differ
-    (yoagent 0.8's ``UserMessage`` lists 0.8's ``ToolCallContent``) stay apart: each revision
-    keeps its own classes, so ``isinstance`` and ``model_validate`` tell revisions apart.
+  - Each definition is written once across the modules (``share_classes``, in
+    scripts/shared_definitions.py): one the generator emits identically in several revisions
+    (together with every definition it refers to) is kept in the first module that has it,
+    the later modules import it; one of the same text whose referents differ (yoagent 0.8's
+    ``UserMessage`` lists 0.8's ``Content``) becomes a generic model over those referents in
+    the first module that has it (``UserMessageOf[ContentT]``, ``ContentOf``,
+    ``SavedConversationOf[MessageT]``), which each revision binds to its own classes in one line
+    (``class UserMessage(UserMessageOf[Content], MetadataSince07): ...``); fields that several
+    revisions' classes of one name start with (yoagent 0.8's ``ToolCallContent`` adds
+    ``providerMetadata`` to 0.4's) become a base class (``ToolCallContentBase``) that each
+    extends. Each revision keeps its own classes, so ``isinstance`` and ``model_validate`` tell
+    revisions apart; a class that only binds or extends takes its docstring from the generated
+    class (``models/_base.py``).
   - The root alias becomes ``Message`` (the union of one saved message, for type checkers:
-    agent_conversation.typed_dialects) and ``class SavedConversation(RootModel[list[Message]])``.
-
-  What ``duplicates`` still pairs across these modules is that last kind: a message class (or
-  ``Content``, ``Message``, ``SavedConversation``) of the same text in two revisions whose names
-  refer to different classes. One generic definition could not serve them without changing what
-  the modules export (a class per revision, named after its schema definition): the per-revision
-  bindings would repeat the same names again.
+    agent_conversation.typed_dialects) and ``class SavedConversation(SavedConversationOf[
+    Message], title=...)``.
 - ``models/wire.json``: the wire tables the codec reads, taken from the ``x-`` annotations of the
   wire views and, for what acceptance adds (required keys, aliases, duplicate-key rules), of the
   reader views, of the conversation schemas (``REVISIONS``) and of the configuration schemas
@@ -53,6 +56,7 @@ from pathlib import Path
 from typing import Any
 
 from generated_files import stale, write
+from shared_definitions import share_classes
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = ROOT / "schema"
@@ -286,9 +290,9 @@ def _saved_conversation(body: str) -> str:
     """Turn the root alias the code generator writes (``SavedConversation =
     TypeAliasType("SavedConversation", Annotated[list[<items>], Field(...)])`` and its docstring)
     into ``Message = <items>`` (the union of one saved message, for type checkers:
-    ``agent_conversation.typed_dialects``) and ``class SavedConversation(RootModel[list[Message]])``
-    (``model_validate`` on a whole saved array), its description the docstring, its title in
-    ``model_config``."""
+    ``agent_conversation.typed_dialects``) and ``class SavedConversation(WireRootModel[list[
+    Message]], title=...)`` (``model_validate`` on a whole saved array), its description the
+    docstring, its title a class keyword (``model_config``'s)."""
     tree = ast.parse(body)
     nodes = list(tree.body)
     root = next(
@@ -319,109 +323,12 @@ def _saved_conversation(body: str) -> str:
     saved = (
         "# The union of one saved message (SavedConversation's items).\n"
         f"Message = {union}\n\n\n"
-        "class SavedConversation(RootModel[list[Message]]):\n"
-        f'    """\n    {doc}\n    """\n\n'
-        f"    model_config = ConfigDict(title={json.dumps(title)})\n"
+        f"class SavedConversation(WireRootModel[list[Message]], title={json.dumps(title)}):\n"
+        f'    """\n    {doc}\n    """\n'
     )
     text = head + "\n\n\n" + saved + (f"\n\n{tail}\n" if tail else "")
-    return text.replace(
-        "from pydantic import Field\n", "from pydantic import ConfigDict, Field, RootModel\n"
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# Classes shared across revisions
-
-
-def _top_level(text: str) -> tuple[str, dict[str, str], dict[str, set[str]]]:
-    """A generated module's imports (as written), its top-level definitions (name -> source, in
-    order) and the module's names each definition refers to."""
-    tree = ast.parse(text)
-    lines = text.splitlines()
-    imports: list[ast.stmt] = []
-    blocks: dict[str, str] = {}
-    names: dict[str, set[str]] = {}
-    for node in tree.body:
-        first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
-        while first > 1 and lines[first - 2].startswith("#"):  # its comment goes with it
-            first -= 1
-        source = "\n".join(lines[first - 1 : node.end_lineno])
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            imports.append(node)
-            continue
-        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and blocks:
-            name = next(reversed(blocks))  # an alias's docstring goes with the alias
-            blocks[name] += "\n" + source
-            continue
-        if isinstance(node, ast.ClassDef):
-            name = node.name
-        elif isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
-            name = node.targets[0].id
-        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-            name = node.target.id
-        else:
-            raise SystemExit(f"unexpected top-level statement in generated code:\n{source}")
-        blocks[name] = source
-        names[name] = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
-    head = "\n".join(lines[imports[0].lineno - 1 : imports[-1].end_lineno]) if imports else ""
-    return head, blocks, {n: refs & (set(blocks) - {n}) for n, refs in names.items()}
-
-
-def _identities(blocks: dict[str, str], refs: dict[str, set[str]]) -> dict[str, str]:
-    """Each definition's source together with (recursively) those of the definitions it refers
-    to: two modules' classes of one name are the same class when their identities are equal."""
-    done: dict[str, str] = {}
-
-    def identity(name: str, seen: frozenset[str]) -> str:
-        if name in seen:
-            return name  # a recursive type: its own source is already in the identity
-        if name not in done:
-            inner = [identity(r, seen | {name}) for r in sorted(refs[name])]
-            done[name] = json.dumps([blocks[name], inner])
-        return done[name]
-
-    return {name: identity(name, frozenset()) for name in blocks}
-
-
-def share_classes(modules: dict[str, str]) -> dict[str, str]:
-    """Rewrite the generated modules (name -> text, oldest revision first) so that a class the
-    code generator emits identically (with everything it refers to) in several revisions is
-    defined once, in the first module that has it; the later ones import it from there."""
-    owners: dict[str, str] = {}  # identity -> the module that defines it
-    out: dict[str, str] = {}
-    for module, text in modules.items():
-        header, _, body = text.partition("from __future__ import annotations\n")
-        imports, blocks, refs = _top_level(body)
-        identities = _identities(blocks, refs)
-        borrowed: dict[str, list[str]] = {}
-        kept: list[str] = []
-        for name, source in blocks.items():
-            owner = owners.setdefault(identities[name], module)
-            if owner == module:
-                kept.append(source)
-            else:
-                borrowed.setdefault(owner, []).append(name)
-        shared = [
-            f"from agent_conversation.models.{owner} import {', '.join(sorted(names))}"
-            for owner, names in borrowed.items()
-        ]
-        note = (
-            "# Classes identical in an earlier revision are imported from its module.\n"
-            if shared
-            else ""
-        )
-        out[module] = (
-            header
-            + "from __future__ import annotations\n\n"
-            + imports
-            + "\n\n"
-            + note
-            + "".join(f"{line}\n" for line in shared)
-            + "\n\n"
-            + "\n\n\n".join(kept)
-            + "\n"
-        )
-    return out
+    base = "from agent_conversation.models._base import WireModel\n"
+    return text.replace(base, base.replace("WireModel", "WireModel, WireRootModel"))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from agent_conversation.models import (
     phi_core_0_9,
     wire,
     yoagent_0_4,
+    yoagent_0_8,
     yoagent_0_13,
 )
 from pydantic import ValidationError
@@ -177,6 +178,27 @@ def test_one_class_per_definition_yet_each_revision_its_own_messages() -> None:
         "tags",
         "provenance_hint",
     }
+
+
+def test_structures_shared_with_other_classes_are_written_once() -> None:
+    # A message class of the same text in several revisions is one generic model, bound by each
+    # revision to its own classes; the bound classes keep their revision apart.
+    assert yoagent_0_8.UserMessage.__bases__[0].__pydantic_generic_metadata__["origin"] is (
+        yoagent_0_4.UserMessageOf
+    )
+    assert issubclass(phi_core_0_9.UserMessage, yoagent_0_4.UserMessageOf)
+    assert not issubclass(yoagent_0_8.UserMessage, yoagent_0_4.UserMessage)
+    # Fields a later revision's class starts with are one base; each class extends it.
+    assert issubclass(yoagent_0_8.ToolCallContent, yoagent_0_4.ToolCallContentBase)
+    assert not issubclass(yoagent_0_8.ToolCallContent, yoagent_0_4.ToolCallContent)
+    assert phi_core_0_7.ExtensionMessage is not yoagent_0_4.ExtensionMessage
+    # A class that only binds or extends keeps the schema's description as its docstring.
+    for cls in (yoagent_0_8.UserMessage, yoagent_0_13.ToolCallContent):
+        assert cls.__doc__ and cls.model_json_schema()["description"] == cls.__doc__.strip()
+    saved = yoagent_0_8.SavedConversation.model_json_schema()
+    assert saved["title"] == "yoagent 0.8 saved conversation (wire view)"
+    assert saved["description"].startswith("What save_messages() writes")
+    assert list(yoagent_0_13.ToolCallContent.model_fields)[-1] == "provider_metadata"
 
 
 def test_saved_conversation_types_each_written_record() -> None:

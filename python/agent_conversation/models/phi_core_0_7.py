@@ -2,14 +2,15 @@
 # Regenerate with: python scripts/generate_models.py
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from agent_conversation.models._base import WireModel
-from pydantic import ConfigDict, Field, RootModel
+from pydantic import Field
 from typing_extensions import TypeAliasType
 
-# Classes identical in an earlier revision are imported from its module.
-from agent_conversation.models.yoagent_0_4 import Content, ImageContent, TextContent, ThinkingContent, ToolCallContent, U32, U64
+# Definitions written in an earlier revision (identical ones, and the generic ones this
+# module binds to its own classes) are imported from its module.
+from agent_conversation.models.yoagent_0_4 import AssistantMessageOf, Content, ExtensionMessageBase, ImageContent, SavedConversationOf, TextContent, ThinkingContent, ToolCallContent, ToolResultMessageOf, U32, U64, UserMessageOf
 
 
 StopReason = TypeAliasType(
@@ -36,17 +37,10 @@ class Usage(WireModel):
     total_tokens: U64
 
 
-class ExtensionMessage(WireModel):
+class ExtensionMessage(ExtensionMessageBase):
     """
     An app-only record; `role` is any string (the constructor writes "extension"). A derived struct read from serde's buffer: a repeated key is an error, unlike in LLM messages.
     """
-
-    role: str
-    kind: str
-    data: Annotated[
-        dict[str, Any] | list[Any] | str | int | float | bool | None,
-        Field(description="Required; any JSON value including null."),
-    ]
 
 
 class TurnId(WireModel):
@@ -72,51 +66,17 @@ class MetadataSince07(WireModel):
     ] = None
 
 
-class UserMessage(MetadataSince07):
-    """
-    A user turn.
-    """
-
-    role: Literal["user"]
-    content: list[Content]
-    timestamp: U64
+class UserMessage(UserMessageOf[Content], MetadataSince07): ...
 
 
-class AssistantMessage(MetadataSince07):
-    """
-    An assistant turn.
-    """
-
-    role: Literal["assistant"]
-    content: list[Content]
-    stop_reason: Annotated[StopReason, Field(alias="stopReason")]
-    model: str
-    provider: str
-    usage: Usage
-    timestamp: U64
-    error_message: str | None = None
+class AssistantMessage(AssistantMessageOf[Content, StopReason, Usage], MetadataSince07): ...
 
 
-class ToolResultMessage(MetadataSince07):
-    """
-    The result of a tool call.
-    """
-
-    role: Literal["toolResult"]
-    tool_call_id: Annotated[str, Field(alias="toolCallId")]
-    tool_name: Annotated[str, Field(alias="toolName")]
-    content: list[Content]
-    is_error: Annotated[bool, Field(alias="isError")]
-    timestamp: U64
+class ToolResultMessage(ToolResultMessageOf[Content], MetadataSince07): ...
 
 
 # The union of one saved message (SavedConversation's items).
 Message = UserMessage | AssistantMessage | ToolResultMessage | ExtensionMessage
 
 
-class SavedConversation(RootModel[list[Message]]):
-    """
-    What save_messages() writes (the wire view: each type in the one form the crate writes, canonical keys, no aliases). What restore_messages() accepts is the reader view, conversation.reader.schema.json.
-    """
-
-    model_config = ConfigDict(title="phi-core 0.7 saved conversation (wire view)")
+class SavedConversation(SavedConversationOf[Message], title="phi-core 0.7 saved conversation (wire view)"): ...

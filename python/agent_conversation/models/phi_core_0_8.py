@@ -2,14 +2,15 @@
 # Regenerate with: python scripts/generate_models.py
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from agent_conversation.models._base import WireModel
-from pydantic import ConfigDict, Field, RootModel
+from pydantic import Field
 from typing_extensions import TypeAliasType
 
-# Classes identical in an earlier revision are imported from its module.
-from agent_conversation.models.yoagent_0_4 import Content, ImageContent, TextContent, ThinkingContent, ToolCallContent, U32, U64
+# Definitions written in an earlier revision (identical ones, and the generic ones this
+# module binds to its own classes) are imported from its module.
+from agent_conversation.models.yoagent_0_4 import AssistantMessageOf, Content, ImageContent, SavedConversationOf, TextContent, ThinkingContent, ToolCallContent, ToolResultMessageOf, U32, U64, UserMessageOf
 from agent_conversation.models.phi_core_0_7 import ExtensionMessage, MetadataSince07, StopReason, TurnId, Usage
 
 
@@ -69,51 +70,17 @@ class MetadataSince08(MetadataSince07):
     ] = None
 
 
-class UserMessage(MetadataSince08):
-    """
-    A user turn.
-    """
-
-    role: Literal["user"]
-    content: list[Content]
-    timestamp: U64
+class UserMessage(UserMessageOf[Content], MetadataSince08): ...
 
 
-class AssistantMessage(MetadataSince08):
-    """
-    An assistant turn.
-    """
-
-    role: Literal["assistant"]
-    content: list[Content]
-    stop_reason: Annotated[StopReason, Field(alias="stopReason")]
-    model: str
-    provider: str
-    usage: Usage
-    timestamp: U64
-    error_message: str | None = None
+class AssistantMessage(AssistantMessageOf[Content, StopReason, Usage], MetadataSince08): ...
 
 
-class ToolResultMessage(MetadataSince08):
-    """
-    The result of a tool call.
-    """
-
-    role: Literal["toolResult"]
-    tool_call_id: Annotated[str, Field(alias="toolCallId")]
-    tool_name: Annotated[str, Field(alias="toolName")]
-    content: list[Content]
-    is_error: Annotated[bool, Field(alias="isError")]
-    timestamp: U64
+class ToolResultMessage(ToolResultMessageOf[Content], MetadataSince08): ...
 
 
 # The union of one saved message (SavedConversation's items).
 Message = UserMessage | AssistantMessage | ToolResultMessage | ExtensionMessage
 
 
-class SavedConversation(RootModel[list[Message]]):
-    """
-    What save_messages() writes (the wire view: each type in the one form the crate writes, canonical keys, no aliases). What restore_messages() accepts is the reader view, conversation.reader.schema.json.
-    """
-
-    model_config = ConfigDict(title="phi-core 0.8 saved conversation (wire view)")
+class SavedConversation(SavedConversationOf[Message], title="phi-core 0.8 saved conversation (wire view)"): ...

@@ -2,14 +2,15 @@
 # Regenerate with: python scripts/generate_models.py
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from agent_conversation.models._base import WireModel
-from pydantic import ConfigDict, Field, RootModel
+from pydantic import Field
 from typing_extensions import TypeAliasType
 
-# Classes identical in an earlier revision are imported from its module.
-from agent_conversation.models.yoagent_0_4 import Content, ImageContent, TextContent, ThinkingContent, ToolCallContent, U32, U64
+# Definitions written in an earlier revision (identical ones, and the generic ones this
+# module binds to its own classes) are imported from its module.
+from agent_conversation.models.yoagent_0_4 import AssistantMessageOf, Content, ImageContent, SavedConversationOf, TextContent, ThinkingContent, ToolCallContent, ToolResultMessageOf, U32, U64, UserMessageOf
 from agent_conversation.models.phi_core_0_7 import ExtensionMessage, MetadataSince07, StopReason, TurnId, Usage
 from agent_conversation.models.phi_core_0_8 import MetadataSince08, NodeTag, NodeTagList, TagKind
 
@@ -112,51 +113,17 @@ class MetadataSince09(MetadataSince08):
     ] = None
 
 
-class UserMessage(MetadataSince09):
-    """
-    A user turn.
-    """
-
-    role: Literal["user"]
-    content: list[Content]
-    timestamp: U64
+class UserMessage(UserMessageOf[Content], MetadataSince09): ...
 
 
-class AssistantMessage(MetadataSince09):
-    """
-    An assistant turn.
-    """
-
-    role: Literal["assistant"]
-    content: list[Content]
-    stop_reason: Annotated[StopReason, Field(alias="stopReason")]
-    model: str
-    provider: str
-    usage: Usage
-    timestamp: U64
-    error_message: str | None = None
+class AssistantMessage(AssistantMessageOf[Content, StopReason, Usage], MetadataSince09): ...
 
 
-class ToolResultMessage(MetadataSince09):
-    """
-    The result of a tool call.
-    """
-
-    role: Literal["toolResult"]
-    tool_call_id: Annotated[str, Field(alias="toolCallId")]
-    tool_name: Annotated[str, Field(alias="toolName")]
-    content: list[Content]
-    is_error: Annotated[bool, Field(alias="isError")]
-    timestamp: U64
+class ToolResultMessage(ToolResultMessageOf[Content], MetadataSince09): ...
 
 
 # The union of one saved message (SavedConversation's items).
 Message = UserMessage | AssistantMessage | ToolResultMessage | ExtensionMessage
 
 
-class SavedConversation(RootModel[list[Message]]):
-    """
-    What save_messages() writes (the wire view: each type in the one form the crate writes, canonical keys, no aliases). What restore_messages() accepts is the reader view, conversation.reader.schema.json.
-    """
-
-    model_config = ConfigDict(title="phi-core 0.9 saved conversation (wire view)")
+class SavedConversation(SavedConversationOf[Message], title="phi-core 0.9 saved conversation (wire view)"): ...

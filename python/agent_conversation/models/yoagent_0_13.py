@@ -2,29 +2,19 @@
 # Regenerate with: python scripts/generate_models.py
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Generic, Literal
 
 from agent_conversation.models._base import WireModel
-from pydantic import ConfigDict, Field, RootModel
+from pydantic import Field
 from typing_extensions import TypeAliasType
 
-# Classes identical in an earlier revision are imported from its module.
-from agent_conversation.models.yoagent_0_4 import ExtensionMessage, ImageContent, TextContent, ThinkingContent, U32, U64
-from agent_conversation.models.yoagent_0_9 import StopReason
+# Definitions written in an earlier revision (identical ones, and the generic ones this
+# module binds to its own classes) are imported from its module.
+from agent_conversation.models.yoagent_0_4 import ContentOf, ContentT, ExtensionMessage, ImageContent, SavedConversationOf, TextContent, ThinkingContent, ToolCallContentBase, ToolResultMessageOf, U32, U64, UserMessageOf
+from agent_conversation.models.yoagent_0_9 import SessionEntryOf, StopReason
 
 
-class ToolCallContent(WireModel):
-    """
-    A tool call.
-    """
-
-    type: Literal["toolCall"]
-    id: str
-    name: str
-    arguments: Annotated[
-        dict[str, Any] | list[Any] | str | int | float | bool | None,
-        Field(description="Required; any JSON value including null."),
-    ]
+class ToolCallContent(ToolCallContentBase):
     provider_metadata: Annotated[
         dict[str, Any] | list[Any] | str | int | float | bool | None,
         Field(
@@ -46,35 +36,19 @@ class Usage(WireModel):
     total_tokens: Annotated[U64, Field(alias="totalTokens")]
 
 
-Content = TypeAliasType(
-    "Content",
-    Annotated[
-        TextContent | ImageContent | ThinkingContent | ToolCallContent,
-        Field(
-            description="A content block, internally tagged by `type` (a oneOf of const-tagged variants).",
-            discriminator="type",
-        ),
-    ],
-)
+Content = TypeAliasType("Content", ContentOf[ThinkingContent, ToolCallContent])
 
 
-class UserMessage(WireModel):
-    """
-    A user turn.
-    """
-
-    role: Literal["user"]
-    content: list[Content]
-    timestamp: U64
+class UserMessage(UserMessageOf[Content]): ...
 
 
-class AssistantMessage(WireModel):
+class AssistantMessageOf(WireModel, Generic[ContentT]):
     """
     An assistant turn.
     """
 
     role: Literal["assistant"]
-    content: list[Content]
+    content: list[ContentT]
     stop_reason: Annotated[StopReason, Field(alias="stopReason")]
     model: str
     provider: str
@@ -83,43 +57,17 @@ class AssistantMessage(WireModel):
     error_message: Annotated[str | None, Field(alias="errorMessage")] = None
 
 
-class ToolResultMessage(WireModel):
-    """
-    The result of a tool call.
-    """
-
-    role: Literal["toolResult"]
-    tool_call_id: Annotated[str, Field(alias="toolCallId")]
-    tool_name: Annotated[str, Field(alias="toolName")]
-    content: list[Content]
-    is_error: Annotated[bool, Field(alias="isError")]
-    timestamp: U64
+class AssistantMessage(AssistantMessageOf[Content]): ...
 
 
-class SessionEntry(WireModel):
-    """
-    One line of a yoagent session file (Session::to_jsonl); `x-crate-versions`: the crate versions that have sessions.
-    """
+class ToolResultMessage(ToolResultMessageOf[Content]): ...
 
-    id: str
-    parent_id: str | None
-    message: Annotated[
-        UserMessage | AssistantMessage | ToolResultMessage | ExtensionMessage,
-        Field(
-            description="serde-untagged: read as an LLM Message, and if that fails for any reason, as an ExtensionMessage."
-        ),
-    ]
-    timestamp: U64
-    label: str | None = None
+
+class SessionEntry(SessionEntryOf[UserMessage, AssistantMessage, ToolResultMessage]): ...
 
 
 # The union of one saved message (SavedConversation's items).
 Message = UserMessage | AssistantMessage | ToolResultMessage | ExtensionMessage
 
 
-class SavedConversation(RootModel[list[Message]]):
-    """
-    What save_messages() writes (the wire view: each type in the one form the crate writes, canonical keys, no aliases). What restore_messages() accepts is the reader view, conversation.reader.schema.json.
-    """
-
-    model_config = ConfigDict(title="yoagent 0.13 saved conversation (wire view)")
+class SavedConversation(SavedConversationOf[Message], title="yoagent 0.13 saved conversation (wire view)"): ...

@@ -2,16 +2,16 @@
 # Regenerate with: python scripts/generate_models.py
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from agent_conversation.models._base import WireModel
-from pydantic import ConfigDict, Field, RootModel
+from pydantic import Field
 from typing_extensions import TypeAliasType
 
-# Classes identical in an earlier revision are imported from its module.
-from agent_conversation.models.yoagent_0_4 import ExtensionMessage, ImageContent, TextContent, U32, U64
-from agent_conversation.models.yoagent_0_9 import StopReason
-from agent_conversation.models.yoagent_0_13 import ToolCallContent, Usage
+# Definitions written in an earlier revision (identical ones, and the generic ones this
+# module binds to its own classes) are imported from its module.
+from agent_conversation.models.yoagent_0_4 import ContentOf, ExtensionMessage, ImageContent, SavedConversationOf, TextContent, ThinkingContentBase, ToolResultMessageOf, U32, U64, UserMessageOf
+from agent_conversation.models.yoagent_0_9 import SessionEntryOf, StopReason
+from agent_conversation.models.yoagent_0_13 import AssistantMessageOf, ToolCallContent, Usage
 
 
 ApiProtocol = TypeAliasType(
@@ -23,14 +23,7 @@ ApiProtocol = TypeAliasType(
 )
 
 
-class ThinkingContent(WireModel):
-    """
-    Model reasoning.
-    """
-
-    type: Literal["thinking"]
-    thinking: str
-    signature: str | None = None
+class ThinkingContent(ThinkingContentBase):
     redacted: Annotated[
         str | None,
         Field(description="Encrypted reasoning, replayed only to `redactedProtocol`."),
@@ -44,80 +37,23 @@ class ThinkingContent(WireModel):
     ] = None
 
 
-Content = TypeAliasType(
-    "Content",
-    Annotated[
-        TextContent | ImageContent | ThinkingContent | ToolCallContent,
-        Field(
-            description="A content block, internally tagged by `type` (a oneOf of const-tagged variants).",
-            discriminator="type",
-        ),
-    ],
-)
+Content = TypeAliasType("Content", ContentOf[ThinkingContent, ToolCallContent])
 
 
-class UserMessage(WireModel):
-    """
-    A user turn.
-    """
-
-    role: Literal["user"]
-    content: list[Content]
-    timestamp: U64
+class UserMessage(UserMessageOf[Content]): ...
 
 
-class AssistantMessage(WireModel):
-    """
-    An assistant turn.
-    """
-
-    role: Literal["assistant"]
-    content: list[Content]
-    stop_reason: Annotated[StopReason, Field(alias="stopReason")]
-    model: str
-    provider: str
-    usage: Usage
-    timestamp: U64
-    error_message: Annotated[str | None, Field(alias="errorMessage")] = None
+class AssistantMessage(AssistantMessageOf[Content]): ...
 
 
-class ToolResultMessage(WireModel):
-    """
-    The result of a tool call.
-    """
-
-    role: Literal["toolResult"]
-    tool_call_id: Annotated[str, Field(alias="toolCallId")]
-    tool_name: Annotated[str, Field(alias="toolName")]
-    content: list[Content]
-    is_error: Annotated[bool, Field(alias="isError")]
-    timestamp: U64
+class ToolResultMessage(ToolResultMessageOf[Content]): ...
 
 
-class SessionEntry(WireModel):
-    """
-    One line of a yoagent session file (Session::to_jsonl); `x-crate-versions`: the crate versions that have sessions.
-    """
-
-    id: str
-    parent_id: str | None
-    message: Annotated[
-        UserMessage | AssistantMessage | ToolResultMessage | ExtensionMessage,
-        Field(
-            description="serde-untagged: read as an LLM Message, and if that fails for any reason, as an ExtensionMessage."
-        ),
-    ]
-    timestamp: U64
-    label: str | None = None
+class SessionEntry(SessionEntryOf[UserMessage, AssistantMessage, ToolResultMessage]): ...
 
 
 # The union of one saved message (SavedConversation's items).
 Message = UserMessage | AssistantMessage | ToolResultMessage | ExtensionMessage
 
 
-class SavedConversation(RootModel[list[Message]]):
-    """
-    What save_messages() writes (the wire view: each type in the one form the crate writes, canonical keys, no aliases). What restore_messages() accepts is the reader view, conversation.reader.schema.json.
-    """
-
-    model_config = ConfigDict(title="yoagent 0.22 saved conversation (wire view)")
+class SavedConversation(SavedConversationOf[Message], title="yoagent 0.22 saved conversation (wire view)"): ...

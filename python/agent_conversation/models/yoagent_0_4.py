@@ -2,12 +2,11 @@
 # Regenerate with: python scripts/generate_models.py
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from agent_conversation.models._base import WireModel
-from pydantic import ConfigDict, Field, RootModel
+from agent_conversation.models._base import WireModel, WireRootModel
+from pydantic import Field
 from typing_extensions import TypeAliasType
-
 
 
 U64 = TypeAliasType(
@@ -58,7 +57,7 @@ class ImageContent(WireModel):
     mime_type: Annotated[str, Field(alias="mimeType")]
 
 
-class ThinkingContent(WireModel):
+class ThinkingContentBase(WireModel):
     """
     Model reasoning.
     """
@@ -68,7 +67,10 @@ class ThinkingContent(WireModel):
     signature: str | None = None
 
 
-class ToolCallContent(WireModel):
+class ThinkingContent(ThinkingContentBase): ...
+
+
+class ToolCallContentBase(WireModel):
     """
     A tool call.
     """
@@ -80,6 +82,9 @@ class ToolCallContent(WireModel):
         dict[str, Any] | list[Any] | str | int | float | bool | None,
         Field(description="Required; any JSON value including null."),
     ]
+
+
+class ToolCallContent(ToolCallContentBase): ...
 
 
 class Usage(WireModel):
@@ -94,11 +99,7 @@ class Usage(WireModel):
     total_tokens: U64
 
 
-class ExtensionMessage(WireModel):
-    """
-    An app-only record; `role` is any string (the constructor writes "extension").
-    """
-
+class ExtensionMessageBase(WireModel):
     role: str
     kind: str
     data: Annotated[
@@ -107,44 +108,71 @@ class ExtensionMessage(WireModel):
     ]
 
 
-Content = TypeAliasType(
-    "Content",
+class ExtensionMessage(ExtensionMessageBase):
+    """
+    An app-only record; `role` is any string (the constructor writes "extension").
+    """
+
+
+ThinkingContentT = TypeVar("ThinkingContentT")
+ToolCallContentT = TypeVar("ToolCallContentT")
+
+
+ContentOf = TypeAliasType(
+    "ContentOf",
     Annotated[
-        TextContent | ImageContent | ThinkingContent | ToolCallContent,
+        TextContent | ImageContent | ThinkingContentT | ToolCallContentT,
         Field(
             description="A content block, internally tagged by `type` (a oneOf of const-tagged variants).",
             discriminator="type",
         ),
     ],
+    type_params=(ThinkingContentT, ToolCallContentT),
 )
 
 
-class UserMessage(WireModel):
+Content = TypeAliasType("Content", ContentOf[ThinkingContent, ToolCallContent])
+
+
+ContentT = TypeVar("ContentT")
+
+
+class UserMessageOf(WireModel, Generic[ContentT]):
     """
     A user turn.
     """
 
     role: Literal["user"]
-    content: list[Content]
+    content: list[ContentT]
     timestamp: U64
 
 
-class AssistantMessage(WireModel):
+class UserMessage(UserMessageOf[Content]): ...
+
+
+StopReasonT = TypeVar("StopReasonT")
+UsageT = TypeVar("UsageT")
+
+
+class AssistantMessageOf(WireModel, Generic[ContentT, StopReasonT, UsageT]):
     """
     An assistant turn.
     """
 
     role: Literal["assistant"]
-    content: list[Content]
-    stop_reason: Annotated[StopReason, Field(alias="stopReason")]
+    content: list[ContentT]
+    stop_reason: Annotated[StopReasonT, Field(alias="stopReason")]
     model: str
     provider: str
-    usage: Usage
+    usage: UsageT
     timestamp: U64
     error_message: str | None = None
 
 
-class ToolResultMessage(WireModel):
+class AssistantMessage(AssistantMessageOf[Content, StopReason, Usage]): ...
+
+
+class ToolResultMessageOf(WireModel, Generic[ContentT]):
     """
     The result of a tool call.
     """
@@ -152,18 +180,25 @@ class ToolResultMessage(WireModel):
     role: Literal["toolResult"]
     tool_call_id: Annotated[str, Field(alias="toolCallId")]
     tool_name: Annotated[str, Field(alias="toolName")]
-    content: list[Content]
+    content: list[ContentT]
     is_error: Annotated[bool, Field(alias="isError")]
     timestamp: U64
+
+
+class ToolResultMessage(ToolResultMessageOf[Content]): ...
 
 
 # The union of one saved message (SavedConversation's items).
 Message = UserMessage | AssistantMessage | ToolResultMessage | ExtensionMessage
 
 
-class SavedConversation(RootModel[list[Message]]):
+MessageT = TypeVar("MessageT")
+
+
+class SavedConversationOf(WireRootModel[list[MessageT]], Generic[MessageT]):
     """
     What save_messages() writes (the wire view: each type in the one form the crate writes, canonical keys, no aliases). What restore_messages() accepts is the reader view, conversation.reader.schema.json.
     """
 
-    model_config = ConfigDict(title="yoagent 0.4 saved conversation (wire view)")
+
+class SavedConversation(SavedConversationOf[Message], title="yoagent 0.4 saved conversation (wire view)"): ...

@@ -2,28 +2,17 @@
 # Regenerate with: python scripts/generate_models.py
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from agent_conversation.models._base import WireModel
-from pydantic import ConfigDict, Field, RootModel
+from pydantic import Field
 from typing_extensions import TypeAliasType
 
-# Classes identical in an earlier revision are imported from its module.
-from agent_conversation.models.yoagent_0_4 import ExtensionMessage, ImageContent, StopReason, TextContent, ThinkingContent, U32, U64, Usage
+# Definitions written in an earlier revision (identical ones, and the generic ones this
+# module binds to its own classes) are imported from its module.
+from agent_conversation.models.yoagent_0_4 import AssistantMessageOf, ContentOf, ExtensionMessage, ImageContent, SavedConversationOf, StopReason, TextContent, ThinkingContent, ToolCallContentBase, ToolResultMessageOf, U32, U64, Usage, UserMessageOf
 
 
-class ToolCallContent(WireModel):
-    """
-    A tool call.
-    """
-
-    type: Literal["toolCall"]
-    id: str
-    name: str
-    arguments: Annotated[
-        dict[str, Any] | list[Any] | str | int | float | bool | None,
-        Field(description="Required; any JSON value including null."),
-    ]
+class ToolCallContent(ToolCallContentBase):
     provider_metadata: Annotated[
         dict[str, Any] | list[Any] | str | int | float | bool | None,
         Field(
@@ -32,63 +21,20 @@ class ToolCallContent(WireModel):
     ] = None
 
 
-Content = TypeAliasType(
-    "Content",
-    Annotated[
-        TextContent | ImageContent | ThinkingContent | ToolCallContent,
-        Field(
-            description="A content block, internally tagged by `type` (a oneOf of const-tagged variants).",
-            discriminator="type",
-        ),
-    ],
-)
+Content = TypeAliasType("Content", ContentOf[ThinkingContent, ToolCallContent])
 
 
-class UserMessage(WireModel):
-    """
-    A user turn.
-    """
-
-    role: Literal["user"]
-    content: list[Content]
-    timestamp: U64
+class UserMessage(UserMessageOf[Content]): ...
 
 
-class AssistantMessage(WireModel):
-    """
-    An assistant turn.
-    """
-
-    role: Literal["assistant"]
-    content: list[Content]
-    stop_reason: Annotated[StopReason, Field(alias="stopReason")]
-    model: str
-    provider: str
-    usage: Usage
-    timestamp: U64
-    error_message: str | None = None
+class AssistantMessage(AssistantMessageOf[Content, StopReason, Usage]): ...
 
 
-class ToolResultMessage(WireModel):
-    """
-    The result of a tool call.
-    """
-
-    role: Literal["toolResult"]
-    tool_call_id: Annotated[str, Field(alias="toolCallId")]
-    tool_name: Annotated[str, Field(alias="toolName")]
-    content: list[Content]
-    is_error: Annotated[bool, Field(alias="isError")]
-    timestamp: U64
+class ToolResultMessage(ToolResultMessageOf[Content]): ...
 
 
 # The union of one saved message (SavedConversation's items).
 Message = UserMessage | AssistantMessage | ToolResultMessage | ExtensionMessage
 
 
-class SavedConversation(RootModel[list[Message]]):
-    """
-    What save_messages() writes (the wire view: each type in the one form the crate writes, canonical keys, no aliases). What restore_messages() accepts is the reader view, conversation.reader.schema.json.
-    """
-
-    model_config = ConfigDict(title="yoagent 0.8 saved conversation (wire view)")
+class SavedConversation(SavedConversationOf[Message], title="yoagent 0.8 saved conversation (wire view)"): ...

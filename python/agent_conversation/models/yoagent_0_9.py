@@ -2,14 +2,15 @@
 # Regenerate with: python scripts/generate_models.py
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Generic, Literal, TypeVar
 
 from agent_conversation.models._base import WireModel
-from pydantic import ConfigDict, Field, RootModel
+from pydantic import Field
 from typing_extensions import TypeAliasType
 
-# Classes identical in an earlier revision are imported from its module.
-from agent_conversation.models.yoagent_0_4 import ExtensionMessage, ImageContent, TextContent, ThinkingContent, U32, U64, Usage
+# Definitions written in an earlier revision (identical ones, and the generic ones this
+# module binds to its own classes) are imported from its module.
+from agent_conversation.models.yoagent_0_4 import AssistantMessageOf, ExtensionMessage, ImageContent, SavedConversationOf, TextContent, ThinkingContent, U32, U64, Usage
 from agent_conversation.models.yoagent_0_8 import Content, ToolCallContent, ToolResultMessage, UserMessage
 
 
@@ -24,22 +25,15 @@ StopReason = TypeAliasType(
 )
 
 
-class AssistantMessage(WireModel):
-    """
-    An assistant turn.
-    """
-
-    role: Literal["assistant"]
-    content: list[Content]
-    stop_reason: Annotated[StopReason, Field(alias="stopReason")]
-    model: str
-    provider: str
-    usage: Usage
-    timestamp: U64
-    error_message: str | None = None
+class AssistantMessage(AssistantMessageOf[Content, StopReason, Usage]): ...
 
 
-class SessionEntry(WireModel):
+UserMessageT = TypeVar("UserMessageT")
+AssistantMessageT = TypeVar("AssistantMessageT")
+ToolResultMessageT = TypeVar("ToolResultMessageT")
+
+
+class SessionEntryOf(WireModel, Generic[UserMessageT, AssistantMessageT, ToolResultMessageT]):
     """
     One line of a yoagent session file (Session::to_jsonl); `x-crate-versions`: the crate versions that have sessions.
     """
@@ -47,7 +41,7 @@ class SessionEntry(WireModel):
     id: str
     parent_id: str | None
     message: Annotated[
-        UserMessage | AssistantMessage | ToolResultMessage | ExtensionMessage,
+        UserMessageT | AssistantMessageT | ToolResultMessageT | ExtensionMessage,
         Field(
             description="serde-untagged: read as an LLM Message, and if that fails for any reason, as an ExtensionMessage."
         ),
@@ -56,13 +50,11 @@ class SessionEntry(WireModel):
     label: str | None = None
 
 
+class SessionEntry(SessionEntryOf[UserMessage, AssistantMessage, ToolResultMessage]): ...
+
+
 # The union of one saved message (SavedConversation's items).
 Message = UserMessage | AssistantMessage | ToolResultMessage | ExtensionMessage
 
 
-class SavedConversation(RootModel[list[Message]]):
-    """
-    What save_messages() writes (the wire view: each type in the one form the crate writes, canonical keys, no aliases). What restore_messages() accepts is the reader view, conversation.reader.schema.json.
-    """
-
-    model_config = ConfigDict(title="yoagent 0.9 saved conversation (wire view)")
+class SavedConversation(SavedConversationOf[Message], title="yoagent 0.9 saved conversation (wire view)"): ...
