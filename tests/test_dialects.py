@@ -154,3 +154,22 @@ def test_session_files_by_version() -> None:
     assert no_sessions("yoagent@0.10.0") == (
         "yoagent@0.10.0 has no session files: Session::to_jsonl exists from yoagent 0.11.0"
     )
+
+
+def test_one_version_parser_serves_the_records_too() -> None:
+    from agent_conversation.dialects import crate_version
+    from agent_conversation.errors import ConversationError
+    from agent_conversation.records.event_models import event_version
+    from agent_conversation.records.phi_sessions import _versions
+
+    assert crate_version("yoagent@0.20.1") == ("yoagent", (0, 20, 1))
+    assert crate_version("phi-core") == ("phi-core", None)
+    assert crate_version("phi-core@latest") == ("phi-core", None)
+    for bad in ("yoagent@abc", "yoagent@1.2.3.4", "yoagent@0.x", "yoagent@-1"):
+        with pytest.raises(ValueError, match="is not a crate version"):
+            crate_version(bad)
+        with pytest.raises(ValueError, match="is not a crate version"):
+            event_version(bad)
+    with pytest.raises(ConversationError, match="is not a crate version"):
+        _versions("phi-core@1.2.3.4")
+    assert event_version("yoagent@0.13") == event_version("yoagent@0.13.0")

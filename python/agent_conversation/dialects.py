@@ -21,6 +21,19 @@ def parse_version(text: str) -> tuple[int, ...]:
     return tuple(int(p) for p in parts)
 
 
+def crate_version(name: str) -> tuple[str, tuple[int, ...] | None]:
+    """``yoagent@0.20.1`` → (``yoagent``, ``(0, 20, 1)``); a bare crate or ``crate@latest`` has
+    no version (None). ValueError, naming it, for a version that is not one (``yoagent@abc``,
+    ``yoagent@1.2.3.4``)."""
+    crate, _, version = name.partition("@")
+    if version in ("", "latest"):
+        return crate, None
+    try:
+        return crate, parse_version(version)
+    except ValueError:
+        raise ValueError(f"{name}: {version!r} is not a crate version (X.Y.Z)") from None
+
+
 def _bound(bound: str) -> tuple[str, tuple[int, ...]]:
     """``>=0.13.0`` → (``>=``, ``(0, 13, 0)``): a bound of the tables' ``versions`` lists."""
     op = bound[:2] if bound[:2] in (">=", "<=") else bound[:1]

@@ -15,13 +15,9 @@ from functools import cache
 from typing import Any
 
 from ..codec.spec import get_spec
-from ..dialects import resolve
+from ..dialects import crate_version, in_range, parse_version, resolve
 from .model import Enum, F, Model
 from .tables import EVENTS
-
-
-def _version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(p) for p in version.lstrip("<>=").split("."))
 
 
 def _crates(tables: dict[str, Any]) -> dict[str, tuple[str, ...]]:
@@ -30,20 +26,13 @@ def _crates(tables: dict[str, Any]) -> dict[str, tuple[str, ...]]:
     for name in tables:
         crate, _, version = name.partition("@")
         out.setdefault(crate, []).append(version)
-    return {crate: tuple(sorted(vs, key=_version_key)) for crate, vs in out.items()}
+    return {crate: tuple(sorted(vs, key=parse_version)) for crate, vs in out.items()}
 
 
 # The crate versions whose events are modeled (each stands for its schema's revision), oldest
 # first, and the crate versions each one's revision covers.
 EVENT_VERSIONS = _crates(EVENTS)
 EVENT_RANGES: dict[str, list[str]] = {name: entry["versions"] for name, entry in EVENTS.items()}
-
-
-def in_range(version: str, bounds: list[str]) -> bool:
-    """Whether ``version`` (``0.20.1``, ``0.20``) is within ``[">=low", "<high"]``."""
-    parsed = _version_key(version)
-    parsed += (0,) * (3 - len(parsed))
-    return _version_key(bounds[0]) <= parsed < _version_key(bounds[1])
 
 
 def _type(kind: Any) -> Any:
@@ -93,17 +82,17 @@ def model_of(name: str, entry: dict[str, Any]) -> Model:
 
 def event_version(dialect: str) -> str:
     """``yoagent@0.20.1`` → the modeled version it is read as (its revision's)."""
-    crate, _, version = dialect.partition("@")
+    crate, version = crate_version(dialect)
     versions = EVENT_VERSIONS.get(crate)
     if versions is None:
         raise ValueError(f"unknown crate {crate!r}")
-    if version in ("", "latest"):
+    if version is None:
         return f"{crate}@{versions[-1]}"
     for v in versions:
         if in_range(version, EVENT_RANGES[f"{crate}@{v}"]):
             return f"{crate}@{v}"
     first = versions[0]
-    if _version_key(version) < _version_key(first):
+    if in_range(version, [f"<{first}"]):
         raise ValueError(
             f"{dialect}: {crate} events are serializable from {first}"
             + (" (yoagent 0.12's AgentEvent has no Serialize)" if crate == "yoagent" else "")

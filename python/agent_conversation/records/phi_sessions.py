@@ -17,10 +17,10 @@ from typing import Any
 
 from ..codec.jsonparse import parse_value
 from ..codec.reader import Reject
-from ..dialects import resolve
+from ..dialects import crate_version, in_range, resolve
 from ..errors import ConversationError, Problem, pointer
 from ..models.wire import REVISIONS
-from .event_models import _crates, in_range, model_of
+from .event_models import _crates, model_of
 from .jsontext import locate, parse_record, to_json_pretty
 from .model import Model, ModelReader
 from .tables import SESSIONS
@@ -61,16 +61,19 @@ class PhiSessionDocument:
 def _versions(dialect: str) -> list[str]:
     if dialect == "auto":
         return list(SESSION_VERSIONS)
-    crate, _, version = dialect.partition("@")
+    try:
+        crate, version = crate_version(dialect)
+    except ValueError as err:
+        raise ConversationError(str(err)) from None
     if crate != "phi-core":
         raise ConversationError(f"{dialect}: session documents are phi-core's")
-    if version in ("", "latest"):
+    if version is None:
         return [SESSION_VERSIONS[0]]
     for modeled in SESSION_VERSIONS:
         if in_range(version, SESSIONS[f"phi-core@{modeled}"]["versions"]):
             return [modeled]
     oldest = SESSIONS[f"phi-core@{SESSION_VERSIONS[-1]}"]["versions"][0].lstrip(">=")
-    if in_range(version, [">=0.0.0", f"<{oldest}"]):
+    if in_range(version, [f"<{oldest}"]):
         raise ConversationError(f"{dialect}: session documents are modeled from phi-core {oldest}")
     return [SESSION_VERSIONS[0]]  # newer than any modeled version: read as the newest
 
