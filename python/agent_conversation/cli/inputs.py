@@ -257,30 +257,34 @@ def read(source: Source, timeout: float, max_size: int = DEFAULT_MAX_SIZE) -> by
         from .download import fetch
 
         return fetch(source.location, source.name, timeout, max_size)
-    return read_file(source.location, source.name, max_size)
+    return read_file(source.location, source.name, max_size, source.regular is not None)
 
 
-def read_file(path: str, name: str, max_size: int) -> bytes:
-    """A regular file's bytes. A FIFO, device or socket is refused before it is opened (and
-    checked again once open: opened non-blocking, so a FIFO swapped in meanwhile cannot block)."""
+def read_file(path: str, name: str, max_size: int, walked: bool = False) -> bytes:
+    """A regular file's bytes. A FIFO, device or socket is refused before it is opened (unless
+    a directory walk found it a regular file: ``walked``) and checked again once open (opened
+    non-blocking, so a FIFO swapped in meanwhile cannot block)."""
     try:
-        info = os.stat(path)
-        _refuse_special(name, info.st_mode)
+        if not walked:
+            _refuse_special(name, os.stat(path).st_mode)
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-        with open(fd, "rb") as handle:
+        try:
             info = os.fstat(fd)
             _refuse_special(name, info.st_mode)
             if stat.S_ISDIR(info.st_mode):
                 raise InputError(name, "is a directory")
             if info.st_size > max_size:
                 raise InputError(name, too_large(info.st_size, max_size))
-            # one system call, no buffer (many small files: half the time of handle.read)
+            # one system call, no buffer object (many small files: half the time)
             data = os.read(fd, info.st_size + 1) if info.st_size < _CHUNK else b""
             if len(data) != info.st_size:  # large, short read, or it grew: read on
-                data += handle.read(info.st_size + 1 - len(data))
-                if len(data) > info.st_size:  # it grew while we read: on, within the limit
-                    data += _read_stream(handle, name, max_size - len(data))
+                with open(fd, "rb", closefd=False) as handle:
+                    data += handle.read(info.st_size + 1 - len(data))
+                    if len(data) > info.st_size:  # it grew while we read: on, within limit
+                        data += _read_stream(handle, name, max_size - len(data))
             return data
+        finally:
+            os.close(fd)
     except InputError:
         raise
     except MemoryError:
