@@ -17,7 +17,7 @@ from typing import Any
 from .codec.dialect_hints import likely_order
 from .codec.document import parse, read
 from .codec.read_result import ReadResult
-from .codec.small_document import read_small
+from .codec.small_document import feed_small
 from .conversion_losses import LossReport, gathered
 from .conversion_options import ConvertOptions, Target, Unpack, check_keywords, target_of
 from .errors import ConversationError, Loss, Problem
@@ -30,16 +30,15 @@ def read_stream(
     made by ``make_sink(dialect)`` (one per dialect tried); the result and the chosen sink.
 
     ``quick``: a small document exactly as a crate wrote it is read by
-    :func:`.codec.small_document.read_small` (the same result; ``False`` is for the tests that
+    :func:`.codec.small_document.feed_small` (the same result; ``False`` is for the tests that
     show it)."""
     from .dialects import known_dialects, resolve
 
     auto = requested == "auto"
-    small = read_small(data, None if auto else resolve(requested)) if quick else None
+    small = feed_small(data, None if auto else resolve(requested), make_sink) if quick else None
     if small is not None:
-        fed = _fed(*small, make_sink)
-        if fed is not None:
-            return fed
+        dialect, sink, fast = small
+        return ReadResult(dialect, [], [], fast.has_float), sink
     from .api import _explain_auto
     from .best_reading import best_reading
     from .codec.parsed import BATCH_BYTES
@@ -59,19 +58,6 @@ def read_stream(
     except ConversationError as err:
         raise _explain_auto(err, order) if auto else err from None
     return found, sinks[found.dialect]
-
-
-def _fed(
-    dialect: str, tree: list[Any], fast: Any, make_sink: Callable[[str], Any]
-) -> tuple[ReadResult, Any] | None:
-    """The small document's records fed to the sink (a sink that reads the wire form and
-    takes no batches; None for another: the general reading feeds it)."""
-    sink = make_sink(dialect)
-    if not getattr(sink, "takes_wire", False) or hasattr(sink, "end_batch"):
-        return None
-    for index, message in enumerate(tree):
-        sink(index, message)
-    return ReadResult(dialect, [], [], fast.has_float), sink
 
 
 @dataclass(eq=False, repr=False)  # compared by identity; its payload may be large

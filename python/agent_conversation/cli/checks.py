@@ -42,10 +42,6 @@ def check(data: bytes, name: str, options: Options) -> FileResult:
     return result
 
 
-def _explicit(options: Options) -> str | None:
-    return _resolved(options.dialect)
-
-
 def _resolved(requested: str) -> str | None:
     """The wire revision of a requested dialect (None for ``auto``)."""
     if requested == "auto":
@@ -57,7 +53,7 @@ def _resolved(requested: str) -> str | None:
 
 # -- saved conversations -------------------------------------------------------------------------
 def _check_conversation(data: bytes, options: Options, result: FileResult) -> None:
-    result.dialect = _explicit(options)
+    result.dialect = _resolved(options.dialect)
     if is_blank(data):
         result.errors = [
             Problem(
@@ -110,14 +106,12 @@ def stream_conversation(
     The same verdicts as ``loads`` (the same dialect trials in the same order); peak memory is
     the input plus one batch of elements (see :mod:`..codec.parsed`).
     """
-    from ..codec.small_document import read_small
+    from ..codec.small_document import feed_small
 
-    small = read_small(data, _resolved(requested))
+    small = feed_small(data, _resolved(requested), lambda _dialect: Linter())
     if small is not None:  # a small file as the crate wrote it: no notes
-        linter = Linter()
-        for index, message in enumerate(small[1]):
-            linter.feed(index, message)
-        return small[0], [], linter.finish()
+        dialect, linter, _ = small
+        return dialect, [], linter.finish()
     from ..streaming import read_stream
 
     found, linter = read_stream(data, requested, lambda _dialect: Linter(), quick=False)
@@ -168,7 +162,7 @@ def _check_session(data: bytes, options: Options, result: FileResult) -> None:
     from ..sessions.fast import stream_session
     from ..sessions.yoagent import session_names
 
-    result.dialect = _explicit(options)
+    result.dialect = _resolved(options.dialect)
     unsupported = _session_dialect_problem(options)
     if unsupported:
         result.errors = [Problem(None, (), None, None, unsupported, "argument")]
@@ -247,7 +241,7 @@ def _check_phi_session(data: bytes, options: Options, result: FileResult) -> Non
     from ..sessions import loads_phi_session
     from ..sessions.phi_core import check_phi_session
 
-    result.dialect = _explicit(options)
+    result.dialect = _resolved(options.dialect)
     try:
         # without --canonical nothing is written: messages may stay in their wire form
         read = loads_phi_session if options.canonical else check_phi_session

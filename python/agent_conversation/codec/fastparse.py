@@ -46,18 +46,6 @@ def keys_match(data: bytes, tree_keys: int) -> bool:
     return data.count(b'":') - data.count(b'\\":') == tree_keys
 
 
-def orjson_canonical(data: bytes, tree: list[Any]) -> bool:
-    """True when orjson writes ``tree`` back as exactly ``data``.
-
-    Then nothing was collapsed or re-read differently: no repeated key (the output would be
-    shorter), no ``-0`` (it would come back as ``0``), no whitespace or escapes to worry about.
-    """
-    try:
-        return orjson.dumps(tree) == data
-    except (TypeError, orjson.JSONEncodeError):
-        return False
-
-
 def numbers_match(data: bytes, has_float: bool, minus_zero: bool = True) -> bool:
     """True when every number orjson read equals serde_json's reading of its literal."""
     if minus_zero and b"-0" in data:

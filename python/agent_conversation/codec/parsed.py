@@ -22,7 +22,7 @@ from ..errors import ENCODING, ConversationError, Finding, Problem
 from ..wording import syntax_kind
 from .floats import Drift, FloatLog
 from .jsonparse import RECURSION_LIMIT, JsonSyntaxError, Parser, position, value_positions
-from .split import Spans, join_spans, spans_of_canonical
+from .split import Spans, join_spans, spans_of_canonical, written_by_orjson
 
 BATCH_BYTES = 1 << 20
 
@@ -143,7 +143,7 @@ class Parsed:
                 trees = [_orjson_or_none(data[starts[k] : ends[k]]) for k in range(first, last)]
                 canonical = False
             else:
-                canonical = _canonical(trees, text, lead, tail)
+                canonical = written_by_orjson(text, trees)
             del text
             yield Batch(first, trees, canonical)
             first = last
@@ -254,20 +254,6 @@ def _orjson_or_none(raw: bytes) -> Any:
         return orjson.loads(raw)
     except orjson.JSONDecodeError:
         return None
-
-
-def _canonical(trees: list[Any], text: bytes, lead: bytes, tail: bytes) -> bool:
-    """True when orjson writes ``trees`` back as exactly ``text`` (compact or 2-space pretty)."""
-    if not lead and not tail:
-        option = 0
-    elif lead == b"\n  " and tail == b"\n":
-        option = orjson.OPT_INDENT_2
-    else:
-        return False
-    try:
-        return orjson.dumps(trees, option=option) == text
-    except (TypeError, orjson.JSONEncodeError):
-        return False
 
 
 def syntax_problem(

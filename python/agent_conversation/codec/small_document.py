@@ -14,6 +14,7 @@ fixtures, the conformance corpus and generated documents.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .dialect_hints import likely_order
@@ -44,3 +45,21 @@ def read_small(data: bytes, dialect: str | None) -> tuple[str, list[Any], FastRe
     except Bail:
         return None
     return dialect, tree, fast
+
+
+def feed_small(
+    data: bytes, dialect: str | None, make_sink: Callable[[str], Any]
+) -> tuple[str, Any, FastReader] | None:
+    """:func:`read_small`, each record (in wire form) fed to ``make_sink(dialect)``:
+    ``(dialect, sink, fast reader)``; None where it declines, or for a sink that does not read
+    the wire form or takes batches (the general reading feeds that one)."""
+    small = read_small(data, dialect)
+    if small is None:
+        return None
+    dialect, tree, fast = small
+    sink = make_sink(dialect)
+    if not getattr(sink, "takes_wire", False) or hasattr(sink, "end_batch"):
+        return None
+    for index, message in enumerate(tree):
+        sink(index, message)
+    return dialect, sink, fast
