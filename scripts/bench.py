@@ -83,16 +83,17 @@ def _output(i: int) -> str:
     return "\n".join(f"{k:4d}\t{_text(i + k, 6 + (i + k) % 9)}" for k in range(5 + i % 50))
 
 
-def transcript(target_bytes: int, python_floats: bool = False) -> object:
+def transcript(target_bytes: int, python_floats: bool = False, first_turn: int = 0) -> object:
     """A realistic history: prompts, thinking, tool calls with arguments (a float among them),
     tool output, now and then an extension record. ``python_floats``: arguments in Python's
-    insertion order (not sorted) and now and then a 17-digit float."""
+    insertion order (not sorted) and now and then a 17-digit float. ``first_turn`` shifts the
+    texts, so that histories made with different ones differ."""
     import agent_conversation as ac
 
     rng = random.Random(7)
     conv = ac.Conversation.new()
     ts = 1_700_000_000_000
-    turn = size = 0
+    turn, size = first_turn, 0
     while size < target_bytes:
         turn += 1
         ts += 1000
@@ -132,8 +133,8 @@ def make(family: str, mb: float, out: Path) -> None:
     if family == "many":
         folder = out / "many"
         folder.mkdir()
-        small = ac.dumps(transcript(3_300), "yoagent@0.18").encode()
-        for i in range(1000):
+        for i in range(1000):  # each file its own texts and numbers: nothing to memoize
+            small = ac.dumps(transcript(2_600, first_turn=i), "yoagent@0.18").encode()
             (folder / f"c{i:04d}.json").write_bytes(small)
         return
     conv = transcript(target, python_floats=family == "python")

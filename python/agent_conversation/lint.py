@@ -18,12 +18,10 @@ the crates load the file) with the message index and a JSON pointer::
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Sequence
 from typing import Any
 
-from .codec.wirefacts import is_extension_record
+from .codec.wirefacts import EXTENSION_ONLY_KEYS, is_extension_record
 from .errors import Problem
 from .record_names import BLOCK, CONTENT, MESSAGE, ROLE
 
@@ -84,30 +82,30 @@ class Linter:
         self.open: dict[tuple[int, int], str] = {}  # calls not answered yet, in order
         self.last_ts: int | None = None
 
-    def __call__(self, i: int, rec: dict[str, Any]) -> None:
-        self.feed(i, rec)
-
     def feed(self, i: int, rec: dict[str, Any]) -> None:
-        if is_extension_record(rec):
+        if not EXTENSION_ONLY_KEYS.isdisjoint(rec):  # an extension record
             return
-        out = self.out
+        out, calls, open_calls, last = self.out, self.calls, self.open, self.last_ts
         ts = rec[TIMESTAMP]
-        if self.last_ts is not None and ts < self.last_ts:
-            out.append(_backwards(i, ts, self.last_ts))
+        if last is not None and ts < last:
+            out.append(_backwards(i, ts, last))
         self.last_ts = ts
         if rec[ROLE_KEY] == TOOL_RESULT:
-            call = self.calls.get(rec[CALL_ID])
+            call = calls.get(rec[CALL_ID])
             if call is None:
                 out.append(_orphan(i, rec[CALL_ID]))
             else:
-                self.open.pop(call, None)
+                open_calls.pop(call, None)
         for j, block in enumerate(rec[CONTENT_KEY]):
             kind = block[TYPE]
             if kind == TOOL_CALL:
-                self.calls[block[ID]] = (i, j)
-                self.open[(i, j)] = block[ID]
+                call_id = block[ID]
+                calls[call_id] = (i, j)
+                open_calls[(i, j)] = call_id
             elif kind == IMAGE:
                 _lint_image(block, i, j, out)
+
+    __call__ = feed  # a sink of the streaming reader
 
     def finish(self) -> list[Problem]:
         every = [(i, j, call_id) for (i, j), call_id in self.open.items()]
@@ -206,6 +204,9 @@ def _lint_image(block: dict[str, Any], i: int, j: int, out: list[Problem]) -> No
                 "image-mime",
             )
         )
+    import base64  # only images need it: a run over text-only histories never loads it
+    import binascii
+
     try:
         base64.b64decode(block[DATA], validate=True)
     except (binascii.Error, ValueError):

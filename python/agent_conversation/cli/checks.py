@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..codec.small_document import feed_small
 from ..errors import ConversationError, Problem
 from ..lint import Linter, lint
-from .canonical import compare
 from .results import FileResult, Options
 from .sniff import MESSAGE, is_blank, sniff
 
@@ -93,6 +93,8 @@ def _check_conversation(data: bytes, options: Options, result: FileResult) -> No
     if warnings:  # located in their elements' spans: cheap at any size
         warnings = _with_positions(data, warnings)
     result.warnings = warnings
+    from .canonical import compare
+
     compare(data, lambda: dumps(conv, as_saved=True), result, options)
 
 
@@ -106,8 +108,6 @@ def stream_conversation(
     The same verdicts as ``loads`` (the same dialect trials in the same order); peak memory is
     the input plus one batch of elements (see :mod:`..codec.parsed`).
     """
-    from ..codec.small_document import feed_small
-
     small = feed_small(data, _resolved(requested), lambda _dialect: Linter())
     if small is not None:  # a small file as the crate wrote it: no notes
         dialect, linter, _ = small
@@ -216,6 +216,8 @@ def _check_session(data: bytes, options: Options, result: FileResult) -> None:
         result.info.append(POSITION_NOTE.replace("no line:col", "a line but no column"))
     result.warnings = warnings
     if options.canonical:
+        from .canonical import compare
+
         compare(data, lambda: dumps_session(session, as_saved=True), result, options)
 
 

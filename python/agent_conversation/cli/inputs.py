@@ -6,7 +6,6 @@ Nothing here writes anywhere: inputs are opened read-only and never modified.
 
 from __future__ import annotations
 
-import glob
 import os
 import re
 import stat
@@ -17,7 +16,7 @@ from typing import NamedTuple
 SUFFIXES = (".json", ".jsonl")
 DEFAULT_MAX_SIZE = 2 * 1024**3  # bytes; --max-size
 SKIPPED_DIRS = ("node_modules",)  # and every hidden directory, when walking a directory
-_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+_SCHEME = r"^([A-Za-z][A-Za-z0-9+.-]*)://"  # compiled by re's cache on first use
 _CHUNK = 1 << 20
 
 
@@ -53,12 +52,12 @@ class Skipped(NamedTuple):
     reason: str
 
 
-_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#@\s]*@")
+_USERINFO = r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#@\s]*@"
 
 
 def redact(text: str) -> str:
     """``https://alice:s3cret@host/x`` -> ``https://***@host/x``: user names can be tokens too."""
-    return _USERINFO.sub(r"\1***@", text) if "@" in text else text
+    return re.sub(_USERINFO, r"\1***@", text) if "@" in text else text
 
 
 def expand(paths: list[str]) -> Iterator[Source | InputError | Skipped]:
@@ -88,7 +87,7 @@ def expand(paths: list[str]) -> Iterator[Source | InputError | Skipped]:
         if arg == "-":
             yield from once(Source("<stdin>", "stdin", "-"))
             continue
-        scheme = _SCHEME.match(arg)
+        scheme = re.match(_SCHEME, arg) if "://" in arg else None
         if scheme and not os.path.exists(arg):
             if scheme.group(1).lower() in ("http", "https"):
                 yield from once(Source(redact(arg), "url", arg))
@@ -101,7 +100,7 @@ def expand(paths: list[str]) -> Iterator[Source | InputError | Skipped]:
             continue
         if os.path.isdir(arg):
             yield from walked(arg)
-        elif os.path.lexists(arg) or not glob.has_magic(arg):
+        elif os.path.lexists(arg) or not _has_magic(arg):
             yield from once(Source(arg, "file", arg))
         else:
             matches = _glob(arg)
@@ -132,13 +131,19 @@ def _identity(source: Source) -> object:
     return (source.kind, source.location)
 
 
+def _has_magic(name: str) -> bool:
+    import glob  # only names that are not there need it
+
+    return glob.has_magic(name)
+
+
 def _glob(pattern: str) -> list[str]:
     """``glob.glob(pattern, recursive=True)`` without following symlinked directories under
     ``**`` (a link to ``..`` would make it loop, exponentially): pathlib's ``**`` does not
     follow them. Like glob, wildcards do not match hidden names unless the pattern's part does."""
     parts = pattern.split(os.sep)
     i = 0
-    while i < len(parts) and not glob.has_magic(parts[i]):
+    while i < len(parts) and not _has_magic(parts[i]):
         i += 1
     base = os.sep.join(parts[:i]) or (os.sep if pattern.startswith(os.sep) else ".")
     rest = [p for p in parts[i:] if p]

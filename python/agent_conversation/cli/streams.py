@@ -19,7 +19,8 @@ import re
 import sys
 from typing import Any
 
-_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# compiled by re's cache on first use (most runs print no name)
+_CONTROL = "[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 
 
 def guard_standard_fds() -> None:
@@ -83,9 +84,9 @@ def os_words(err: BaseException) -> str:
 def printable(text: str) -> str:
     """Control characters (line breaks, ANSI/OSC escapes, bidi overrides) as visible escapes,
     so no document string can forge an output line or drive the terminal."""
-    if not _CONTROL.search(text):
+    if not re.search(_CONTROL, text):
         return text
-    return _CONTROL.sub(_escape, text)
+    return re.sub(_CONTROL, _escape, text)
 
 
 def _escape(match: re.Match[str]) -> str:

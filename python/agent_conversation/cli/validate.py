@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from ..errors import Problem
 from ._common import (
     DEBUG,
     add_float_format,
@@ -23,6 +24,8 @@ from ._common import (
     silence_stdout,
     usage_error,
 )
+from .inputs import InputError
+from .results import FileResult
 
 EXAMPLES = """\
 examples:
@@ -215,9 +218,9 @@ def _main(argv: Sequence[str] | None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from .checks import check
-    from .inputs import InputError, Skipped, Source, expand, read
+    from .inputs import Skipped, Source, expand, read
     from .report import REPORTERS
-    from .results import FileResult, Options
+    from .results import Options
     from .streams import printable, say
     from .workers import check_all, jobs_for
 
@@ -277,10 +280,6 @@ def _runs(items: Iterable[Any]) -> Iterator[Any]:
 
 
 def _check_one(source, args, options, read, check):  # type: ignore[no-untyped-def]
-    from ..errors import Problem
-    from .inputs import InputError
-    from .results import FileResult
-
     try:
         data = read(source, args.timeout, args.max_size)
     except InputError as err:

@@ -16,32 +16,39 @@ def signals(tree: list[Any]) -> tuple[bool, bool]:
     camelCase yoagent); every key and value comes from the wire tables (:mod:`.wirefacts`)."""
     camel = False
     seen = 0
+    message_hints, usage_hints = _MESSAGE_HINTS, _USAGE_HINTS  # per-document: locals are cheaper
     for m in tree:
         role = m.get(MESSAGE_TAG) if type(m) is dict else None
         if type(role) is not str or role not in MESSAGE_ROLES:
             continue
         seen += 1
-        phi, camel_keys = _key_hints(_MESSAGE_HINTS, tuple(m), _message_hints)
-        stop = m.get(facts.STOP_KEY)
-        if phi or (type(stop) is str and stop in facts.PHI_ONLY_STOPS):
+        keys = tuple(m)
+        found = message_hints.get(keys) or _key_hints(message_hints, keys, _message_hints)
+        stop = m.get(_STOP_KEY)
+        if found[0] or (type(stop) is str and stop in _PHI_ONLY_STOPS):
             return True, camel
-        camel = camel or camel_keys
-        usage = m.get(facts.USAGE_KEY)
+        camel = camel or found[1]
+        usage = m.get(_USAGE_KEY)
         if type(usage) is dict:
-            phi, camel_keys = _key_hints(_USAGE_HINTS, tuple(usage), _usage_hints)
-            if phi:
+            keys = tuple(usage)
+            found = usage_hints.get(keys) or _key_hints(usage_hints, keys, _usage_hints)
+            if found[0]:
                 return True, camel
-            camel = camel or camel_keys
+            camel = camel or found[1]
         if not camel:
-            content = m.get(facts.CONTENT_KEY)
+            content = m.get(_CONTENT_KEY)
             if type(content) is list:
-                camel = any(
-                    type(b) is dict and not facts.CAMEL_TOOL_CALL.isdisjoint(b) for b in content
-                )
+                for block in content:
+                    if type(block) is dict and not _CAMEL_TOOL_CALL.isdisjoint(block):
+                        camel = True
+                        break
         if seen >= 64:
             break
     return False, camel
 
+
+_STOP_KEY, _USAGE_KEY, _CONTENT_KEY = facts.STOP_KEY, facts.USAGE_KEY, facts.CONTENT_KEY
+_PHI_ONLY_STOPS, _CAMEL_TOOL_CALL = facts.PHI_ONLY_STOPS, facts.CAMEL_TOOL_CALL
 
 # What the keys alone hint, by key tuple (documents repeat a few key tuples many times); each
 # memo is bounded: past its size it is not added to.

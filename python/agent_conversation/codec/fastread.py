@@ -9,16 +9,17 @@ plain types is turned into its record directly. Anything else goes to the genera
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from .numbers import EXPONENT_FROM, easy_float, parse_literal
-from .reader import FREE_DEPTH_LIMIT, Bail, Reader
+from .reject import Bail
 from .spec import (
     CONTENT_KIND,
     CONTENT_TAG,
     CONTENT_TYPES,
+    FREE_DEPTH_LIMIT,
     MESSAGE_ROLES,
     MESSAGE_TAG,
     STOP_KIND,
@@ -27,6 +28,9 @@ from .spec import (
 )
 from .wire_layouts import compile_check, key_orders, key_sets
 from .wirefacts import EXTENSION_KEYS, USAGE_TYPE
+
+if TYPE_CHECKING:
+    from .reader import Reader
 
 # An extension record's keys in written order (the unpacking fails loudly if that ever changes).
 _ROLE, _KIND, _DATA = EXTENSION_KEYS
@@ -66,7 +70,7 @@ class FastReader:
         return reader
 
     def reset(self) -> None:
-        self.generic = Reader(self.spec, fast=True)
+        self._generic: Reader | None = None
         self.keys = 0
         self.has_float = False
         self.big_floats: list[float] = []
@@ -77,7 +81,7 @@ class FastReader:
 
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
-        self.generic = Reader(spec, fast=True)
+        self._generic = None  # the general reader, made when first needed
         types = spec.types
         self.messages = {role: key_sets(types[role], MESSAGE_TAG) for role in MESSAGE_ROLES}
         self.blocks = {kind: key_sets(types[kind], CONTENT_TAG) for kind in CONTENT_TYPES}
@@ -114,6 +118,17 @@ class FastReader:
         usage_keys = [f.wire for f in types[USAGE_TYPE].fields]
         self.usage_order = tuple(sorted(usage_keys) if self.sorted else usage_keys)
         self.compile_checks()
+
+    @property
+    def generic(self) -> Reader:
+        """The general reader of this dialect, for what the fast checks leave to it (made on
+        first use: a document the fast checks take whole never needs it)."""
+        generic = self._generic
+        if generic is None:
+            from .reader import Reader
+
+            generic = self._generic = Reader(self.spec, fast=True)
+        return generic
 
     def wire_form(self, tree: list[Any]) -> bool:
         """True when every message is exactly as this dialect writes it (checked in place).
@@ -189,33 +204,24 @@ class FastReader:
         return out
 
     def compile_checks(self) -> None:
-        """Straight-line checker functions per canonical key order (no per-field dispatch)."""
-        env = {"stops": self.stops, "usage_order": self.usage_order, "reader": self}
+        """Straight-line checker functions per canonical key order (no per-field dispatch); a
+        message's checker checks its content blocks with theirs."""
+        self.block_check: dict[str, dict[tuple[str, ...], Any]] = {}
+        env = {
+            "stops": self.stops,
+            "usage_order": self.usage_order,
+            "reader": self,
+            "block_check": self.block_check,
+            "content_tag": CONTENT_TAG,
+        }
+        for kind, orders in self.block_order.items():
+            self.block_check[kind] = {
+                order: compile_check(pairs, env) for order, pairs in orders.items()
+            }
         self.msg_check = {
             role: {order: compile_check(pairs, env) for order, pairs in orders.items()}
             for role, orders in self.msg_order.items()
         }
-        self.block_check = {
-            kind: {order: compile_check(pairs, env) for order, pairs in orders.items()}
-            for kind, orders in self.block_order.items()
-        }
-
-    def blocks_in_place(self, blocks: list[Any]) -> bool:
-        checks = self.block_check
-        n = 0
-        for block in blocks:
-            if type(block) is not dict:
-                return False
-            kind = block.get(CONTENT_TAG)
-            by_order = checks.get(kind) if type(kind) is str else None
-            if by_order is None:
-                return False
-            check = by_order.get(tuple(block))
-            if check is None or not check(block):
-                return False
-            n += len(block)
-        self.keys += n
-        return True
 
     def free_in_place(self, value: Any, depth: int) -> bool:
         """True when a free value is in limits; its keys are put in serde_json's order (a

@@ -22,9 +22,9 @@ from ..errors import ENCODING, ConversationError, Finding, Problem
 from ..wording import syntax_kind
 from .floats import Drift, FloatLog
 from .jsonparse import RECURSION_LIMIT, JsonSyntaxError, Parser, position, value_positions
-from .split import Spans, join_spans, spans_of_canonical, written_by_orjson
-
-BATCH_BYTES = 1 << 20
+from .orjson_tree import BATCH_BYTES as BATCH_BYTES
+from .orjson_tree import small_array, written_by_orjson
+from .split import Spans, join_spans, spans_of_canonical
 
 
 class Batch:
@@ -270,17 +270,6 @@ def syntax_problem(
     kind = syntax_kind(code, text)
     cause = {"serde": code} if after is None else {"serde": code, "after": after}
     return Problem(index, path, line, column, cause, kind)
-
-
-def small_array(raw: bytes) -> list[Any] | None:
-    """orjson's tree of a document of at most one batch that is a JSON array; else None."""
-    if len(raw) > BATCH_BYTES:
-        return None
-    try:
-        tree = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        return None
-    return tree if type(tree) is list else None
 
 
 def one_batch(raw: bytes, keep: bool) -> Parsed | None:

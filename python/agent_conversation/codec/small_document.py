@@ -17,12 +17,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ..dialects import known_dialects
 from .dialect_hints import likely_order
 from .fastread import FastReader
-from .parsed import small_array
-from .reader import Bail
+from .orjson_tree import small_array, written_by_orjson
+from .reject import Bail
 from .spec import get_spec
-from .split import written_by_orjson
 
 
 def read_small(data: bytes, dialect: str | None) -> tuple[str, list[Any], FastReader] | None:
@@ -34,8 +34,6 @@ def read_small(data: bytes, dialect: str | None) -> tuple[str, list[Any], FastRe
     if not tree or not written_by_orjson(data, tree):
         return None
     if dialect is None:
-        from ..dialects import known_dialects
-
         dialect = likely_order(tree, known_dialects())[0]
     fast = FastReader.for_spec(get_spec(dialect))
     fast.fix = True  # the text is orjson's: a float serde may read otherwise is collected

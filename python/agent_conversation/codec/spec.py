@@ -36,6 +36,7 @@ def _union(name: str) -> tuple[str, tuple[str, ...]]:
     return tag, tuple(variants)
 
 
+FREE_DEPTH_LIMIT = 127  # deepest container serde_json accepts, counting the top-level array
 MESSAGE_TAG, MESSAGE_ROLES = _union("Message")
 CONTENT_TAG, CONTENT_TYPES = _union("Content")
 

@@ -21,6 +21,8 @@ from itertools import accumulate, repeat
 from operator import add
 from typing import Any
 
+from .orjson_tree import is_pretty, written_by_orjson
+
 _WS = re.compile(rb"[ \t\r\n]*")
 _SEP = re.compile(rb"[ \t\r\n]*,[ \t\r\n]*")
 _DECODER: Any = None  # msgspec's decoder, made on first use (importing msgspec takes time)
@@ -116,21 +118,6 @@ def join_spans(data: bytes, starts: array, ends: array, first: int, last: int) -
     return text
 
 
-_PRETTY = b"[\n  "
-
-
-def written_by_orjson(data: bytes, tree: list[Any]) -> bool:
-    """True when orjson writes ``tree`` as exactly ``data``, compact or with a 2-space indent
-    (then no key is repeated, there is no ``-0`` and every float literal is orjson's own)."""
-    import orjson
-
-    option = orjson.OPT_INDENT_2 if data.startswith(_PRETTY) else 0
-    try:
-        return orjson.dumps(tree, option=option) == data
-    except (TypeError, orjson.JSONEncodeError):
-        return False
-
-
 def spans_of_canonical(data: bytes, tree: list[Any]) -> Spans | None:
     """The spans of a document orjson writes back byte for byte (compact, or pretty-printed
     with 2 spaces), from the lengths orjson writes each element with; None otherwise."""
@@ -138,7 +125,7 @@ def spans_of_canonical(data: bytes, tree: list[Any]) -> Spans | None:
 
     if not tree or not written_by_orjson(data, tree):
         return None
-    pretty = data.startswith(_PRETTY)
+    pretty = is_pretty(data)
     option = orjson.OPT_INDENT_2 if pretty else 0
     texts = [orjson.dumps(t, option=option) for t in tree]
     if pretty:  # each line of an element is indented two more spaces inside the array

@@ -43,9 +43,9 @@ from .spec import (
     Spec,
     TypeSpec,
 )
+from .spec import FREE_DEPTH_LIMIT as FREE_DEPTH_LIMIT
 from .wirefacts import USAGE_TYPE
 
-FREE_DEPTH_LIMIT = 127  # deepest container serde_json accepts, counting the top-level array
 U64_KIND = "u64"  # the wire tables' kind of a u64 value
 _U64_WORDS = "an unsigned integer (u64)"
 

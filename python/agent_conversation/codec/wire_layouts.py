@@ -70,9 +70,20 @@ _CHECKS = {
     "u64": "    v = m[{k!r}]\n    if type(v) is not int or v < 0: return False",
     "bool": "    v = m[{k!r}]\n    if v is not True and v is not False: return False",
     STOP_KIND: "    v = m[{k!r}]\n    if type(v) is not str or v not in stops: return False",
+    # The content blocks, each checked by its own kind's checker for its key order, inline.
     CONTENT_KIND: (
         "    v = m[{k!r}]\n"
-        "    if type(v) is not list or not reader.blocks_in_place(v): return False"
+        "    if type(v) is not list: return False\n"
+        "    n = 0\n"
+        "    for b in v:\n"
+        "        if type(b) is not dict: return False\n"
+        "        t = b.get(content_tag)\n"
+        "        c = block_check.get(t) if type(t) is str else None\n"
+        "        if c is None: return False\n"
+        "        c = c.get(tuple(b))\n"
+        "        if c is None or not c(b): return False\n"
+        "        n += len(b)\n"
+        "    reader.keys += n"
     ),
     USAGE_KIND: (
         "    v = m[{k!r}]\n"
