@@ -531,10 +531,14 @@ def generate_wire(paths: list[Path], configs: list[Path]) -> dict[Path, str]:
         + "Sources (wire views; required keys, aliases, duplicate rules from the reader views):\n"
         + sources
         + '"""\n\n'
-        + "import os\n"
-        + "from typing import Any\n\n"
+        + "from __future__ import annotations\n\n"
+        + "import os\n\n"
         + "import orjson\n\n"
-        + "# read with orjson, without pathlib: the command line's start-up feels every import\n"
+        + "from agent_conversation._lean_typing import TYPE_CHECKING\n\n"
+        + "if TYPE_CHECKING:\n"
+        + "    from typing import Any\n\n"
+        + "# read with orjson, without pathlib or typing: the command line's start-up feels every\n"
+        + "# import\n"
         + 'with open(os.path.join(os.path.dirname(__file__), "wire.json"), "rb") as _file:\n'
         + "    _TABLES = orjson.loads(_file.read())\n\n"
         + 'REVISIONS: dict[str, dict[str, Any]] = _TABLES["REVISIONS"]\n'

@@ -5,7 +5,10 @@ The public API is imported lazily so that the command-line tool starts fast.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from ._lean_typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 __version__ = "0.1.0"
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
 
+from ._lean_typing import TYPE_CHECKING
 from .errors import ConversationError
 from .models.wire import REVISIONS
+
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def parse_version(text: str) -> tuple[int, ...]:

@@ -19,15 +19,18 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
 
 import orjson
 
 from . import wording
+from ._lean_typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from typing import Any
 
 PathPart = str | int
 Path = tuple[PathPart, ...]
-Cause = Mapping[str, Any]
+Cause = Mapping[str, "Any"]  # quoted: typing is not imported at run time
 
 _KINDS_FILE = os.path.join(
     os.path.dirname(os.path.realpath(__file__)), "schema", "problem-kinds.json"

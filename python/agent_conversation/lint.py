@@ -19,11 +19,14 @@ the crates load the file) with the message index and a JSON pointer::
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
+from ._lean_typing import TYPE_CHECKING
 from .codec.wirefacts import EXTENSION_ONLY_KEYS, is_extension_record
 from .errors import Problem
 from .record_names import BLOCK, CONTENT, MESSAGE, ROLE
+
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["Linter", "lint"]
 

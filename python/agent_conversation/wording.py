@@ -10,15 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
-from typing import TYPE_CHECKING, Any
 
+from ._lean_typing import TYPE_CHECKING
 from .codec.numbers import format_f64
 from .codec.wirefacts import USAGE_TYPE
+
+if TYPE_CHECKING:
+    from typing import Any
 
 if TYPE_CHECKING:  # errors imports this module
     from .errors import Finding
 
-Cause = Mapping[str, Any]
+Cause = Mapping[str, "Any"]  # as errors.Cause (quoted: typing is not imported at run time)
 NameDialect = Callable[[str], str]
 
 DETAIL = "detail"

@@ -8,7 +8,11 @@ import argparse
 import os
 import sys
 from collections.abc import Callable
-from typing import Any, NoReturn
+
+from .._lean_typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any, NoReturn
 
 DEBUG = "VALIDATE_CONVERSATION_DEBUG"  # set: internal errors raise (a traceback) instead
 

@@ -3,13 +3,15 @@ records: :mod:`..records.check`), and placing its warnings at a line and column.
 
 from __future__ import annotations
 
-from typing import Any
-
+from .._lean_typing import TYPE_CHECKING
 from ..codec.small_document import feed_small
 from ..errors import ConversationError, Problem
 from ..lint import Linter, lint
 from .results import FileResult, Options
 from .sniff import MESSAGE, is_blank, sniff
+
+if TYPE_CHECKING:
+    from typing import Any
 
 POSITION_LIMIT = 8 * 1024 * 1024  # warnings get line/column only in files up to this size
 POSITION_NOTE = (

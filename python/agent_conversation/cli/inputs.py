@@ -11,7 +11,8 @@ import re
 import stat
 import sys
 from collections.abc import Iterator
-from typing import NamedTuple
+
+from .._lean_typing import NamedTuple
 
 SUFFIXES = (".json", ".jsonl")
 DEFAULT_MAX_SIZE = 2 * 1024**3  # bytes; --max-size
@@ -65,18 +66,25 @@ def expand(paths: list[str]) -> Iterator[Source | InputError | Skipped]:
     a path, a symlink, a glob); names that give nothing are InputError."""
     seen: set[object] = set()
 
-    def once(source: Source) -> Iterator[Source]:
+    def fresh(source: Source) -> bool:
+        """True the first time a file is met (standard input: every time)."""
         key = _identity(source)
         if source.kind == "stdin" or key not in seen:
             seen.add(key)
+            return True
+        return False
+
+    def once(source: Source) -> Iterator[Source]:
+        if fresh(source):
             yield source
 
     def walked(top: str) -> Iterator[Source | InputError | Skipped]:
         found = failed = False
         for item in _walk(top):
-            if isinstance(item, Source):
+            if type(item) is Source:
                 found = True
-                yield from once(item)
+                if fresh(item):
+                    yield item
             else:
                 failed = failed or isinstance(item, InputError)
                 yield item

@@ -6,12 +6,15 @@ from __future__ import annotations
 import errno
 import os
 from collections.abc import Callable
-from typing import TextIO
 
+from .._lean_typing import TYPE_CHECKING
 from ..errors import Problem
 from .naming import dialect_words
 from .results import FileResult
 from .streams import printable
+
+if TYPE_CHECKING:
+    from typing import TextIO
 
 
 def use_colour(stream: TextIO) -> bool:

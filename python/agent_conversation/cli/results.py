@@ -3,8 +3,7 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
+from .._lean_typing import NamedTuple
 from ..errors import Problem
 
 

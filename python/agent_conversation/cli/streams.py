@@ -17,7 +17,11 @@ import io
 import os
 import re
 import sys
-from typing import Any
+
+from .._lean_typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 # compiled by re's cache on first use (most runs print no name)
 _CONTROL = "[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"

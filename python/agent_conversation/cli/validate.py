@@ -10,8 +10,8 @@ import gc
 import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
 
+from .._lean_typing import TYPE_CHECKING
 from ..errors import Problem
 from ._common import (
     DEBUG,
@@ -26,6 +26,9 @@ from ._common import (
 )
 from .inputs import InputError
 from .results import FileResult
+
+if TYPE_CHECKING:
+    from typing import Any
 
 EXAMPLES = """\
 examples:

@@ -17,7 +17,11 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+
+from .._lean_typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 MIN_FILES = 64  # fewer files: one process (a worker costs about as much as 60 small files)
 MAX_AUTO_JOBS = 8  # --jobs auto uses at most this many processes

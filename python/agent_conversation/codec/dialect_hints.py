@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
 
+from .._lean_typing import TYPE_CHECKING
 from . import wirefacts as facts
 from .spec import MESSAGE_ROLES, MESSAGE_TAG, get_spec
+
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def signals(tree: list[Any]) -> tuple[bool, bool]:

@@ -9,10 +9,10 @@ plain types is turned into its record directly. Anything else goes to the genera
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from .._lean_typing import TYPE_CHECKING
 from .numbers import EXPONENT_FROM, easy_float, parse_literal
 from .reject import Bail
 from .spec import (
@@ -30,6 +30,8 @@ from .wire_layouts import compile_check, key_orders, key_sets
 from .wirefacts import EXTENSION_KEYS, USAGE_TYPE
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from .reader import Reader
 
 # An extension record's keys in written order (the unpacking fails loudly if that ever changes).

@@ -6,9 +6,12 @@ nothing but orjson, so the shortest reading of a small file loads no more than t
 
 from __future__ import annotations
 
-from typing import Any
-
 import orjson
+
+from .._lean_typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 BATCH_BYTES = 1 << 20  # documents up to this size are parsed in one orjson call
 _PRETTY = b"[\n  "

@@ -5,11 +5,13 @@ untagged ``AgentMessage`` whose two readings both failed).
 
 from __future__ import annotations
 
-from typing import Any
-
+from .._lean_typing import TYPE_CHECKING
 from ..errors import WITHIN, Cause, Note
 from ..wording import unexpected, value_facts
 from .spec import CONTENT_TAG, MESSAGE_TAG, STOP_KIND
+
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class Reject(Exception):

@@ -15,14 +15,17 @@ fixtures, the conformance corpus and generated documents.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
+from .._lean_typing import TYPE_CHECKING
 from ..dialects import known_dialects
 from .dialect_hints import likely_order
 from .fastread import FastReader
 from .orjson_tree import small_array, written_by_orjson
 from .reject import Bail
 from .spec import get_spec
+
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def read_small(data: bytes, dialect: str | None) -> tuple[str, list[Any], FastReader] | None:

@@ -10,9 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cache
 from types import MappingProxyType
-from typing import Any, NamedTuple
 
+from .._lean_typing import TYPE_CHECKING, NamedTuple
 from ..models.wire import REVISIONS
+
+if TYPE_CHECKING:
+    from typing import Any
 
 # The value kinds of the wire tables the codec reads field by field: scalars, free JSON, and
 # the schemas' $defs names (a list in brackets).

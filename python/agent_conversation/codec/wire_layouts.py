@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from itertools import combinations
-from typing import Any
 
+from .._lean_typing import TYPE_CHECKING
 from .spec import CONTENT_KIND, STOP_KIND, USAGE_KIND, Field, TypeSpec
+
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class Layout:

@@ -5,9 +5,11 @@ that hold a stop reason, usage or content, and what tells one crate or revision 
 
 from __future__ import annotations
 
-from typing import Any
-
+from .._lean_typing import TYPE_CHECKING
 from ..models.wire import REVISIONS
+
+if TYPE_CHECKING:
+    from typing import Any
 
 _YOAGENT = [r for r in REVISIONS.values() if r["crate"] == "yoagent"]
 _PHI = [r for r in REVISIONS.values() if r["crate"] == "phi-core"]

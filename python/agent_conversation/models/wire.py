@@ -31,12 +31,19 @@ Sources (wire views; required keys, aliases, duplicate rules from the reader vie
 - schema/phi-core/config/0.7/config.wire.schema.json
 """
 
+from __future__ import annotations
+
 import os
-from typing import Any
 
 import orjson
 
-# read with orjson, without pathlib: the command line's start-up feels every import
+from agent_conversation._lean_typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
+
+# read with orjson, without pathlib or typing: the command line's start-up feels every
+# import
 with open(os.path.join(os.path.dirname(__file__), "wire.json"), "rb") as _file:
     _TABLES = orjson.loads(_file.read())
 
