@@ -55,6 +55,29 @@ def test_a_failed_worker_is_made_up_for(
     assert capsys.readouterr().out == expected
 
 
+def test_chunks_a_failed_worker_took_are_checked_again(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["--format", "json", str(FIXTURES / "invalid")]
+    assert validate(["--jobs", "1", *args]) == 1
+    expected = capsys.readouterr().out
+
+    def takes_one_and_dies(tokens: int, *_: object) -> None:  # a chunk taken, never handed back
+        workers._take(tokens)
+        os._exit(3)
+
+    monkeypatch.setattr(workers, "_work", takes_one_and_dies)
+    assert validate(["--jobs", "3", *args]) == 1
+    assert capsys.readouterr().out == expected
+
+
+@pytest.mark.parametrize("count,jobs", [(1, 2), (7, 2), (64, 2), (1000, 2), (4096, 8), (5, 64)])
+def test_chunks_cover_every_file_once_in_order(count: int, jobs: int) -> None:
+    chunks = workers.chunks_of(count, jobs)
+    assert [i for chunk in chunks for i in chunk] == list(range(count))
+    assert len(chunks) <= jobs * workers.CHUNKS_PER_JOB
+
+
 def test_how_many_processes() -> None:
     assert workers.jobs_for(None, workers.MIN_FILES - 1) == 1
     assert workers.jobs_for(None, 10_000) == min(workers.available_cpus(), workers.MAX_AUTO_JOBS)

@@ -1,11 +1,15 @@
 """Checking many local files on several processors.
 
-``validate-conversation`` on a directory of many files splits each run of local files into
-contiguous slices: the command checks the first slice itself (its results are reported as they
-come) while forked workers check the others and hand their results back through a pipe; the
-results are reported in the order of the files, exactly as one process reports them. A worker
-that fails for any reason (killed, out of memory) costs nothing but time: the command then
-checks that slice itself. Nothing but the results crosses the pipe; only the command writes
+``validate-conversation`` on a directory of many files cuts each run of local files into
+chunks, about :data:`CHUNKS_PER_JOB` per process, and shares them out through a pipe: the
+command writes every chunk's number into the pipe and closes its writing end, forks its
+workers, and then it and every worker take the next number from the pipe until it is empty (a
+read of a few bytes from a pipe is atomic, so each chunk goes to exactly one process). A process
+on a busy processor simply takes fewer chunks. Workers hand their results back pickled through
+a pipe of their own; the command reports every result in the order of the files, exactly as one
+process does (its own chunks as soon as all those before them are known). A worker that fails
+for any reason (killed, out of memory) costs nothing but time: the command checks the chunks it
+took and did not hand back. Nothing but the results crosses the pipes; only the command writes
 output. Memory stays bounded: at most :data:`RUN` files' results are held at once.
 
 Where ``os.fork`` is missing, for fewer than :data:`MIN_FILES` files, or with one processor,
@@ -47,16 +51,41 @@ def jobs_for(requested: int | None, count: int) -> int:
     return max(1, min(available_cpus(), MAX_AUTO_JOBS, count // (MIN_FILES // 2)))
 
 
-class _Worker:
-    """A forked process checking one slice; its results come back pickled through a pipe."""
+TOKEN = 4  # bytes of a chunk's number in the pipe that shares them out
+CHUNKS_PER_JOB = 8  # more chunks balance better; fewer cost less
 
-    def __init__(self, part: Sequence[Any], check_one: Callable[[Any], Any]) -> None:
+
+def chunks_of(count: int, jobs: int) -> list[range]:
+    """The files' indices cut into chunks, about :data:`CHUNKS_PER_JOB` per process."""
+    size = max(1, -(-count // (jobs * CHUNKS_PER_JOB)))
+    return [range(start, min(start + size, count)) for start in range(0, count, size)]
+
+
+def _take(tokens: int) -> int | None:
+    """The next chunk's number from the shared pipe; None once it is empty."""
+    data = os.read(tokens, TOKEN)
+    return int.from_bytes(data, "little") if len(data) == TOKEN else None
+
+
+Results = dict[int, list["Any"]]  # chunk number -> the results of its files, in order
+
+
+class _Worker:
+    """A forked process checking the chunks it takes; its results come back pickled."""
+
+    def __init__(
+        self,
+        tokens: int,
+        chunks: list[range],
+        sources: Sequence[Any],
+        check_one: Callable[[Any], Any],
+    ) -> None:
         self.pid: int | None = None
         self.fd: int | None = None
         try:
             read_end, write_end = os.pipe()
         except OSError:
-            return  # no pipe: the command checks this slice itself
+            return  # no pipe: no worker (the others and the command take its share)
         try:
             pid = os.fork()
         except OSError:  # no process: likewise
@@ -64,26 +93,26 @@ class _Worker:
             os.close(write_end)
             return
         if pid == 0:  # pragma: no cover - the worker (its coverage is the parent's results)
-            _work(read_end, write_end, part, check_one)
+            _work(tokens, read_end, write_end, chunks, sources, check_one)
         os.close(write_end)
         self.pid, self.fd = pid, read_end
 
-    def results(self) -> list[Any] | None:
-        """The worker's results, or None if it failed (or never started)."""
+    def results(self) -> Results:
+        """The worker's results by chunk (nothing if it failed or never started)."""
         if self.fd is None:
-            return None
+            return {}
         with open(self.fd, "rb") as pipe:
             self.fd = None
             data = pipe.read()
         if self._wait() != 0:
-            return None
+            return {}
         import pickle
 
         try:
             found = pickle.loads(data)
-        except Exception:  # noqa: BLE001 - a broken answer: the slice is checked again here
-            return None
-        return found if isinstance(found, list) else None
+        except Exception:  # noqa: BLE001 - a broken answer: its chunks are checked again here
+            return {}
+        return found if isinstance(found, dict) else {}
 
     def _wait(self) -> int:
         pid, self.pid = self.pid, None
@@ -109,21 +138,48 @@ class _Worker:
 
 
 def _work(
-    read_end: int, write_end: int, part: Sequence[Any], check_one: Callable[[Any], Any]
+    tokens: int,
+    read_end: int,
+    write_end: int,
+    chunks: list[range],
+    sources: Sequence[Any],
+    check_one: Callable[[Any], Any],
 ) -> None:  # pragma: no cover - runs in the worker
     code = 1
     try:
         os.close(read_end)
+        done: Results = {}
+        while (k := _take(tokens)) is not None:
+            done[k] = [check_one(sources[i]) for i in chunks[k]]
         import pickle
 
-        data = pickle.dumps([check_one(source) for source in part], pickle.HIGHEST_PROTOCOL)
+        data = pickle.dumps(done, pickle.HIGHEST_PROTOCOL)
         with open(write_end, "wb") as pipe:
             pipe.write(data)
         code = 0
-    except BaseException:  # noqa: BLE001, S110 - the command checks this slice itself
+    except BaseException:  # noqa: BLE001, S110 - the command checks these chunks itself
         pass
     finally:
         os._exit(code)
+
+
+def _share_out(count: int) -> int | None:
+    """A pipe holding the numbers 0 to ``count - 1`` (its writing end closed): its reading end,
+    or None where no pipe can be made."""
+    try:
+        read_end, write_end = os.pipe()
+    except OSError:
+        return None
+    try:
+        data = memoryview(b"".join(k.to_bytes(TOKEN, "little") for k in range(count)))
+        while data:  # at most RUN numbers: far below what a pipe holds
+            data = data[os.write(write_end, data) :]
+    except OSError:
+        os.close(read_end)
+        return None
+    finally:
+        os.close(write_end)
+    return read_end
 
 
 def check_all(sources: Sequence[Any], jobs: int, check_one: Callable[[Any], Any]) -> Iterator[Any]:
@@ -131,8 +187,11 @@ def check_all(sources: Sequence[Any], jobs: int, check_one: Callable[[Any], Any]
     if jobs <= 1:
         yield from map(check_one, sources)
         return
-    n = len(sources)
-    bounds = [n * k // jobs for k in range(jobs + 1)]
+    chunks = chunks_of(len(sources), jobs)
+    tokens = _share_out(len(chunks))
+    if tokens is None:
+        yield from map(check_one, sources)
+        return
     for stream in (sys.stdout, sys.stderr):  # nothing buffered is written twice
         try:
             if stream is not None:
@@ -140,16 +199,23 @@ def check_all(sources: Sequence[Any], jobs: int, check_one: Callable[[Any], Any]
         except (OSError, ValueError):
             pass
     workers: list[_Worker] = []
+    done: Results = {}
+    reported = 0  # the chunks before this one are reported
     try:
-        for k in range(1, jobs):
-            workers.append(_Worker(sources[bounds[k] : bounds[k + 1]], check_one))
-        yield from map(check_one, sources[: bounds[1]])
-        for k, worker in enumerate(workers, 1):
-            part = sources[bounds[k] : bounds[k + 1]]
-            results = worker.results()
-            if results is None or len(results) != len(part):
-                results = [check_one(source) for source in part]
-            yield from results
+        workers = [_Worker(tokens, chunks, sources, check_one) for _ in range(jobs - 1)]
+        while (k := _take(tokens)) is not None:
+            done[k] = [check_one(sources[i]) for i in chunks[k]]
+            while reported in done:
+                yield from done.pop(reported)
+                reported += 1
+        for worker in workers:
+            done.update(worker.results())
+        for k in range(reported, len(chunks)):
+            found = done.pop(k, None)
+            if not isinstance(found, list) or len(found) != len(chunks[k]):
+                found = [check_one(sources[i]) for i in chunks[k]]  # its worker failed
+            yield from found
     finally:
+        os.close(tokens)
         for worker in workers:
             worker.stop()
