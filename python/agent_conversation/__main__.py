@@ -1,7 +1,5 @@
 """``python -m agent_conversation`` runs ``validate-conversation``."""
 
-import sys
+from agent_conversation.cli import validate_conversation
 
-from agent_conversation.cli.validate import main
-
-sys.exit(main())
+validate_conversation()

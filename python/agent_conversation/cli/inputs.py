@@ -11,6 +11,7 @@ import re
 import stat
 import sys
 from collections.abc import Iterator
+from operator import attrgetter
 
 from .._lean_typing import NamedTuple
 
@@ -19,6 +20,7 @@ DEFAULT_MAX_SIZE = 2 * 1024**3  # bytes; --max-size
 SKIPPED_DIRS = ("node_modules",)  # and every hidden directory, when walking a directory
 _SCHEME = r"^([A-Za-z][A-Za-z0-9+.-]*)://"  # compiled by re's cache on first use
 _CHUNK = 1 << 20
+_NAME = attrgetter("name")  # a directory entry's name (the walk's order)
 
 
 class InputError(Exception):
@@ -188,7 +190,7 @@ def _walk(top: str) -> Iterator[Source | InputError | Skipped]:
 def _walk_dir(folder: str, device: int) -> Iterator[Source | InputError | Skipped]:
     try:
         with os.scandir(folder) as listing:
-            entries = sorted(listing, key=lambda entry: entry.name)
+            entries = sorted(listing, key=_NAME)
     except OSError as err:
         yield InputError(err.filename or folder, _os_words(err))
         return
@@ -205,7 +207,7 @@ def _walk_dir(folder: str, device: int) -> Iterator[Source | InputError | Skippe
             continue
         if not name.endswith(SUFFIXES):
             continue
-        path = os.path.join(folder, name)
+        path = entry.path  # os.path.join(folder, name), made by scandir
         try:
             if entry.is_file(follow_symlinks=False):  # the entry's type: no system call
                 yield Source(path, "file", path, (device, entry.inode()))

@@ -20,14 +20,18 @@ _SPACE = re.compile(rb"[ \t\r\n]*")
 
 
 def is_blank(data: bytes) -> bool:
+    if data[:1] == b"[":  # the usual start of a saved conversation
+        return False
     return _LEADING_SPACE.match(data).end() == len(data)  # type: ignore[union-attr]
 
 
 def sniff(data: bytes, name: str) -> str:
     """conversation, session (yoagent JSONL) or phi-session, judged by the content (without
     copying it: inputs may be large)."""
-    start = _LEADING_SPACE.match(data).end()  # type: ignore[union-attr]
     jsonl = name.lower().split("?", 1)[0].endswith(".jsonl")
+    if data[:1] == b"[":  # the usual start of a saved conversation: no space to skip
+        return "session" if jsonl else "conversation"
+    start = _LEADING_SPACE.match(data).end()  # type: ignore[union-attr]
     if data[start : start + 1] != b"{":  # no record is anything but an object
         return "session" if jsonl else "conversation"
     from ..records.detect import sniff_record

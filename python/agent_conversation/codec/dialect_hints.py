@@ -7,8 +7,9 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from .._lean_typing import TYPE_CHECKING
+from ..models.wire import REVISIONS
 from . import wirefacts as facts
-from .spec import MESSAGE_ROLES, MESSAGE_TAG, get_spec
+from .spec import MESSAGE_ROLES, MESSAGE_TAG
 
 if TYPE_CHECKING:
     from typing import Any
@@ -90,6 +91,15 @@ def likely_order(tree: list[Any], dialects: list[str]) -> list[str]:
     return list(_order(*signals(tree), tuple(dialects)))
 
 
+def likeliest(tree: list[Any]) -> str:
+    """The dialect most likely to have written this document, of every known one
+    (``likely_order(tree, known_dialects())[0]``)."""
+    return _order(*signals(tree), _KNOWN)[0]
+
+
+_KNOWN = tuple(REVISIONS)  # every dialect, as dialects.known_dialects() lists them
+
+
 @lru_cache(maxsize=16)
 def _order(phi_hint: bool, camel_hint: bool, dialects: tuple[str, ...]) -> tuple[str, ...]:
     yo = [d for d in reversed(dialects) if d.startswith("yoagent@")]
@@ -104,4 +114,6 @@ def _order(phi_hint: bool, camel_hint: bool, dialects: tuple[str, ...]) -> tuple
 
 
 def _is_camel(dialect: str) -> bool:
-    return not facts.CAMEL_USAGE.isdisjoint(get_spec(dialect).types[facts.USAGE_TYPE].lookup)
+    """Whether the dialect reads camelCase usage keys (its usage keys and their aliases)."""
+    usage = REVISIONS[dialect]["types"][facts.USAGE_TYPE]
+    return not facts.CAMEL_USAGE.isdisjoint([*usage["order"], *usage["aliases"]])

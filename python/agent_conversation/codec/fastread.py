@@ -26,7 +26,7 @@ from .spec import (
     USAGE_KIND,
     Spec,
 )
-from .wire_layouts import compile_check, key_orders, key_sets
+from .wire_layouts import Checks, key_orders, key_sets
 from .wirefacts import EXTENSION_KEYS, USAGE_TYPE
 
 if TYPE_CHECKING:
@@ -155,7 +155,7 @@ class FastReader:
                 return False
             self.keys += 3
             return True
-        check = by_order.get(tuple(m))
+        check = by_order[tuple(m)]
         if check is None or not check(m):
             return False
         self.keys += len(m)
@@ -206,9 +206,9 @@ class FastReader:
         return out
 
     def compile_checks(self) -> None:
-        """Straight-line checker functions per canonical key order (no per-field dispatch); a
-        message's checker checks its content blocks with theirs."""
-        self.block_check: dict[str, dict[tuple[str, ...], Any]] = {}
+        """Straight-line checker functions per canonical key order (no per-field dispatch), each
+        compiled when first needed; a message's checker checks its content blocks with theirs."""
+        self.block_check: dict[str, Checks] = {}
         env = {
             "stops": self.stops,
             "usage_order": self.usage_order,
@@ -217,13 +217,8 @@ class FastReader:
             "content_tag": CONTENT_TAG,
         }
         for kind, orders in self.block_order.items():
-            self.block_check[kind] = {
-                order: compile_check(pairs, env) for order, pairs in orders.items()
-            }
-        self.msg_check = {
-            role: {order: compile_check(pairs, env) for order, pairs in orders.items()}
-            for role, orders in self.msg_order.items()
-        }
+            self.block_check[kind] = Checks(orders, env)
+        self.msg_check = {role: Checks(orders, env) for role, orders in self.msg_order.items()}
 
     def free_in_place(self, value: Any, depth: int) -> bool:
         """True when a free value is in limits; its keys are put in serde_json's order (a
@@ -270,7 +265,7 @@ class FastReader:
         if self.identity:
             by_order = self.msg_check.get(role)
             if by_order is not None:
-                check = by_order.get(tuple(m))
+                check = by_order[tuple(m)]
                 if check is not None:
                     mark = self.keys
                     if check(m):

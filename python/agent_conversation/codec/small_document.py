@@ -17,8 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .._lean_typing import TYPE_CHECKING
-from ..dialects import known_dialects
-from .dialect_hints import likely_order
+from .dialect_hints import likeliest
 from .fastread import FastReader
 from .orjson_tree import small_array, written_by_orjson
 from .reject import Bail
@@ -37,7 +36,7 @@ def read_small(data: bytes, dialect: str | None) -> tuple[str, list[Any], FastRe
     if not tree or not written_by_orjson(data, tree):
         return None
     if dialect is None:
-        dialect = likely_order(tree, known_dialects())[0]
+        dialect = likeliest(tree)
     fast = FastReader.for_spec(get_spec(dialect))
     fast.fix = True  # the text is orjson's: a float serde may read otherwise is collected
     try:

@@ -83,7 +83,7 @@ _CHECKS = {
         "        t = b.get(content_tag)\n"
         "        c = block_check.get(t) if type(t) is str else None\n"
         "        if c is None: return False\n"
-        "        c = c.get(tuple(b))\n"
+        "        c = c[tuple(b)]\n"
         "        if c is None or not c(b): return False\n"
         "        n += len(b)\n"
         "    reader.keys += n"
@@ -116,3 +116,23 @@ def compile_check(pairs: list[tuple[str, str]], env: dict[str, Any]) -> Any:
     namespace = dict(env)
     exec("\n".join(lines), namespace)  # noqa: S102 - generated from the wire tables only
     return namespace["check"]
+
+
+class Checks(dict):  # type: ignore[type-arg]
+    """``checks[key_order]``: the checker of one canonical key order, compiled when first asked
+    for (a document meets few of them); None for any other order (not kept: hostile input
+    cannot grow this)."""
+
+    __slots__ = ("orders", "env")
+
+    def __init__(self, orders: dict[tuple[str, ...], list[tuple[str, str]]], env: dict[str, Any]):
+        super().__init__()
+        self.orders = orders
+        self.env = env
+
+    def __missing__(self, order: tuple[str, ...]) -> Any:
+        pairs = self.orders.get(order)
+        if pairs is None:
+            return None
+        check = self[order] = compile_check(pairs, self.env)
+        return check
