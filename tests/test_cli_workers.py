@@ -40,34 +40,25 @@ def test_runs_of_files_keep_their_place_among_other_inputs(tmp_path: Path) -> No
     assert one.returncode == 2  # the missing file
 
 
-def test_a_failed_worker_is_made_up_for(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+def _dies_at_once(*_: object) -> None:  # the worker ends without results
+    os._exit(3)
+
+
+def _takes_a_chunk_and_dies(tokens: int, *_: object) -> None:  # one chunk never handed back
+    workers._take(tokens)
+    os._exit(3)
+
+
+@pytest.mark.parametrize("work", [_dies_at_once, _takes_a_chunk_and_dies])
+@pytest.mark.parametrize("jobs", ["3", "4"])
+def test_what_a_failed_worker_took_is_checked_again(
+    work: object, jobs: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     args = ["--format", "json", str(FIXTURES / "invalid")]
     assert validate(["--jobs", "1", *args]) == 1
     expected = capsys.readouterr().out
-
-    def dies(*_: object) -> None:  # the worker ends at once, without results
-        os._exit(3)
-
-    monkeypatch.setattr(workers, "_work", dies)
-    assert validate(["--jobs", "4", *args]) == 1
-    assert capsys.readouterr().out == expected
-
-
-def test_chunks_a_failed_worker_took_are_checked_again(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    args = ["--format", "json", str(FIXTURES / "invalid")]
-    assert validate(["--jobs", "1", *args]) == 1
-    expected = capsys.readouterr().out
-
-    def takes_one_and_dies(tokens: int, *_: object) -> None:  # a chunk taken, never handed back
-        workers._take(tokens)
-        os._exit(3)
-
-    monkeypatch.setattr(workers, "_work", takes_one_and_dies)
-    assert validate(["--jobs", "3", *args]) == 1
+    monkeypatch.setattr(workers, "_work", work)
+    assert validate(["--jobs", jobs, *args]) == 1
     assert capsys.readouterr().out == expected
 
 
