@@ -62,11 +62,13 @@ def test_what_a_failed_worker_took_is_checked_again(
     assert capsys.readouterr().out == expected
 
 
-@pytest.mark.parametrize("count,jobs", [(1, 2), (7, 2), (64, 2), (1000, 2), (4096, 8), (5, 64)])
+@pytest.mark.parametrize(
+    "count,jobs", [(1, 2), (7, 2), (64, 2), (1000, 2), (4096, 8), (5, 64), (4096, 4096)]
+)
 def test_chunks_cover_every_file_once_in_order(count: int, jobs: int) -> None:
     chunks = workers.chunks_of(count, jobs)
     assert [i for chunk in chunks for i in chunk] == list(range(count))
-    assert len(chunks) <= jobs * workers.CHUNKS_PER_JOB
+    assert len(chunks) <= min(jobs * workers.CHUNKS_PER_JOB, workers.MAX_CHUNKS)
 
 
 def test_how_many_processes() -> None:

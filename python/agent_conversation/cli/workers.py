@@ -53,11 +53,15 @@ def jobs_for(requested: int | None, count: int) -> int:
 
 TOKEN = 4  # bytes of a chunk's number in the pipe that shares them out
 CHUNKS_PER_JOB = 8  # more chunks balance better; fewer cost less
+# At most this many chunks: their numbers fill one page of the pipe (4 KiB), which every pipe
+# holds before anyone reads it, even where the system gives a pipe no more than that.
+MAX_CHUNKS = 4096 // TOKEN
 
 
 def chunks_of(count: int, jobs: int) -> list[range]:
-    """The files' indices cut into chunks, about :data:`CHUNKS_PER_JOB` per process."""
-    size = max(1, -(-count // (jobs * CHUNKS_PER_JOB)))
+    """The files' indices cut into chunks, about :data:`CHUNKS_PER_JOB` per process (at most
+    :data:`MAX_CHUNKS`)."""
+    size = max(1, -(-count // min(jobs * CHUNKS_PER_JOB, MAX_CHUNKS)))
     return [range(start, min(start + size, count)) for start in range(0, count, size)]
 
 
@@ -171,10 +175,11 @@ def _share_out(count: int) -> int | None:
     except OSError:
         return None
     try:
+        os.set_blocking(write_end, False)  # a full pipe is an error here, never a wait
         data = memoryview(b"".join(k.to_bytes(TOKEN, "little") for k in range(count)))
-        while data:  # at most RUN numbers: far below what a pipe holds
+        while data:  # at most MAX_CHUNKS numbers: one page
             data = data[os.write(write_end, data) :]
-    except OSError:
+    except OSError:  # BlockingIOError included: the command checks everything itself
         os.close(read_end)
         return None
     finally:
