@@ -29,14 +29,15 @@ def small_array(raw: bytes) -> list[Any] | None:
 
 
 def is_pretty(data: bytes) -> bool:
-    """True when ``data`` starts the way orjson's 2-space indent writes a non-empty array."""
-    return data.startswith(_PRETTY)
+    """True when ``data`` starts the way orjson's 2-space indent writes a non-empty array or
+    object (anything else it writes the same either way, or not at all)."""
+    return data[1:4] == _PRETTY[1:] and data[:1] in (b"[", b"{")
 
 
-def written_by_orjson(data: bytes, tree: list[Any]) -> bool:
+def written_by_orjson(data: bytes, tree: Any) -> bool:
     """True when orjson writes ``tree`` as exactly ``data``, compact or with a 2-space indent
     (then no key is repeated, there is no ``-0`` and every float literal is orjson's own)."""
-    option = orjson.OPT_INDENT_2 if data.startswith(_PRETTY) else 0
+    option = orjson.OPT_INDENT_2 if is_pretty(data) else 0
     try:
         return orjson.dumps(tree, option=option) == data
     except (TypeError, orjson.JSONEncodeError):

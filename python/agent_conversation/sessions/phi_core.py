@@ -17,6 +17,7 @@ from ..codec.fastread import FastReader
 from ..codec.floats import FloatLog, drift_cause, surviving
 from ..codec.jsonparse import JsonSyntaxError, parse_value, position, value_positions
 from ..codec.numbers import DEFAULT_FLOAT_FORMAT
+from ..codec.orjson_tree import written_by_orjson
 from ..codec.reader import Bail, Reader, Reject
 from ..codec.spec import get_spec
 from ..dialects import known_dialects, resolve
@@ -241,9 +242,9 @@ def _read_phi_fast(data: str | bytes, dialect: str, wire: bool = False) -> PhiSe
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else bytes(data)
     try:
         root = orjson.loads(raw)
-        if orjson.dumps(root, option=orjson.OPT_INDENT_2) != raw and orjson.dumps(root) != raw:
-            return None
-    except (orjson.JSONDecodeError, orjson.JSONEncodeError, TypeError):
+    except orjson.JSONDecodeError:
+        return None
+    if not written_by_orjson(raw, root):
         return None
     sites, shape_problems, layout = _phi_sites(root)
     if shape_problems or not sites:
