@@ -11,7 +11,6 @@ import re
 import stat
 import sys
 from collections.abc import Iterator
-from operator import attrgetter
 
 from .._lean_typing import NamedTuple
 
@@ -20,7 +19,6 @@ DEFAULT_MAX_SIZE = 2 * 1024**3  # bytes; --max-size
 SKIPPED_DIRS = ("node_modules",)  # and every hidden directory, when walking a directory
 _SCHEME = r"^([A-Za-z][A-Za-z0-9+.-]*)://"  # compiled by re's cache on first use
 _CHUNK = 1 << 20
-_NAME = attrgetter("name")  # a directory entry's name (the walk's order)
 
 
 class InputError(Exception):
@@ -187,10 +185,14 @@ def _walk(top: str) -> Iterator[Source | InputError | Skipped]:
     yield from _walk_dir(top, device)
 
 
+def _entry_name(entry: os.DirEntry[str]) -> str:
+    return entry.name  # the walk's order
+
+
 def _walk_dir(folder: str, device: int) -> Iterator[Source | InputError | Skipped]:
     try:
         with os.scandir(folder) as listing:
-            entries = sorted(listing, key=_NAME)
+            entries = sorted(listing, key=_entry_name)
     except OSError as err:
         yield InputError(err.filename or folder, _os_words(err))
         return

@@ -115,5 +115,4 @@ def _order(phi_hint: bool, camel_hint: bool, dialects: tuple[str, ...]) -> tuple
 
 def _is_camel(dialect: str) -> bool:
     """Whether the dialect reads camelCase usage keys (its usage keys and their aliases)."""
-    usage = REVISIONS[dialect]["types"][facts.USAGE_TYPE]
-    return not facts.CAMEL_USAGE.isdisjoint([*usage["order"], *usage["aliases"]])
+    return not facts.CAMEL_USAGE.isdisjoint(facts.accepted_keys(dialect, facts.USAGE_TYPE))

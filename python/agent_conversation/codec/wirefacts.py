@@ -93,6 +93,13 @@ EXTENSION_ONLY_KEYS = frozenset(
 )
 
 
+def accepted_keys(revision: str, name: str) -> list[str]:
+    """Every key a revision's reader accepts for a type, read off its table: the keys it writes
+    and their aliases."""
+    table = REVISIONS[revision]["types"][name]
+    return [*table["order"], *table["aliases"]]
+
+
 def is_extension_record(record: dict[str, Any]) -> bool:
     """An internal record is an extension record when it has the extension-only keys."""
     return not EXTENSION_ONLY_KEYS.isdisjoint(record)
