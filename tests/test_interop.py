@@ -282,9 +282,12 @@ def test_generated_documents_agree_with_every_crate(harness: Harness, latest: Ha
 SESSION_LINE = '{{"id":"{id}","parent_id":{parent},"message":{message},"timestamp":{ts}}}'
 
 
-def test_sessions_match_the_crates(harness: Harness) -> None:
+def session_documents(extension_data: str) -> tuple[str, list[str]]:
+    """A session file every yoagent session reader accepts (compact and indented lines, a blank
+    line, a label, the array forms), and four it refuses; the extension record carries
+    ``extension_data``."""
     user = '{"role":"user","content":[{"type":"text","text":"hi"}],"timestamp":1}'
-    ext = '{"role":"extension","kind":"k","data":{"b":1,"a":2}}'
+    ext = '{"role":"extension","kind":"k","data":' + extension_data + "}"
     good = "\n".join(
         [
             SESSION_LINE.format(id="e1", parent="null", message=user, ts=5),
@@ -301,6 +304,11 @@ def test_sessions_match_the_crates(harness: Harness) -> None:
         "{not json",
         f'["e1",{user},5]',
     ]
+    return good, bad
+
+
+def test_sessions_match_the_crates(harness: Harness) -> None:
+    good, bad = session_documents('{"b":1,"a":2}')
     for dialect in ("yoagent@0.12.0", "yoagent@0.18.0", "yoagent@0.26.6"):
         answer = harness.run(dialect, good, "session")
         assert answer["ok"], answer

@@ -25,15 +25,6 @@ BASE_ID = "https://agent-conversation-format.dev/schema/"
 # u64) becomes 2^64 and fails `maximum`, and 2^64 (too big) equals the rounded maximum. Such
 # documents are left out of the comparison (documented in schema/README.md).
 BIG_INTEGER = re.compile(r"(?<![\d.eE+-])\d{16,}(?![\d.eE])")
-# Refusals JSON Schema cannot express (schema/README.md); same list as tests/test_schemas.py.
-BEYOND_JSON_SCHEMA = {
-    "dup_alias",
-    "dup_value_key",
-    "float_ts",
-    "deep_nesting",
-    "nan",
-    "lone_surrogate",
-}
 
 
 @cache

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from interop_harness import Harness, build, cargo
-from test_interop import HARNESS_VERSION, SESSION_LINE, agree, generated_documents
+from test_interop import HARNESS_VERSION, agree, generated_documents, session_documents
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "typescript"
@@ -88,24 +88,7 @@ def test_typescript_agrees_with_every_crate_on_generated_documents(
 
 
 def test_typescript_sessions_match_the_crates(harness: Harness, typescript: Path) -> None:
-    user = '{"role":"user","content":[{"type":"text","text":"hi"}],"timestamp":1}'
-    ext = '{"role":"extension","kind":"k","data":{"b":1,"a":2.5}}'
-    good = "\n".join(
-        [
-            SESSION_LINE.format(id="e1", parent="null", message=user, ts=5),
-            "  " + SESSION_LINE.format(id="e2", parent='"e1"', message=ext, ts=6),
-            "",
-            SESSION_LINE.format(id="e3", parent='"e2"', message=user, ts=7)[:-1] + ',"label":"x"}',
-            f'["e4","e3",{ext},8]',
-            f'["e5","e4",{user},9,null]',
-        ]
-    )
-    bad = [
-        good + "\n" + SESSION_LINE.format(id="e1", parent="null", message=user, ts=8),
-        SESSION_LINE.format(id="e1", parent='"e9"', message=user, ts=5),
-        "{not json",
-        f'["e1",{user},5]',
-    ]
+    good, bad = session_documents('{"b":1,"a":2.5}')
     requests = [
         (dialect, doc, "session")
         for dialect in ("yoagent@0.12.0", "yoagent@0.18.0", "yoagent@0.26.6")
