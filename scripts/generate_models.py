@@ -55,7 +55,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from generated_files import stale, write
+from generated_files import check_or_write
 from shared_definitions import share_classes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -582,17 +582,14 @@ def main() -> int:
     )
     parser.add_argument("--check", action="store_true", help="compare instead of writing")
     args = parser.parse_args()
-    files = outputs()
-    if args.check:
-        folders = [(MODELS, "*.py"), (MODELS, "*.json")]
-        if stale(files, folders, keep=[MODELS / "_base.py"]):  # _base.py: hand-written
-            print("generated models are stale: run scripts/generate_models.py", file=sys.stderr)
-            return 1
-        print(f"{len(files)} generated files match schema/")
-        return 0
-    write(files)
-    print(f"wrote {len(files)} files to {MODELS.relative_to(ROOT)}")
-    return 0
+    return check_or_write(
+        outputs(),
+        check=args.check,
+        what="generated models",
+        script="generate_models.py",
+        folders=[(MODELS, "*.py"), (MODELS, "*.json")],
+        keep=[MODELS / "_base.py"],  # hand-written
+    )
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate_models import kind_of, load, revisions, wire_entry  # noqa: E402
-from generated_files import stale, write  # noqa: E402
+from generated_files import check_or_write  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TS = ROOT / "typescript"
@@ -189,19 +189,13 @@ def main() -> int:
         "--tables-only", action="store_true", help="wire.ts and problem-kinds.ts only (no node)"
     )
     args = parser.parse_args()
-    files = outputs(args.tables_only)
-    if args.check:
-        folders = [] if args.tables_only or not TYPES.exists() else [(TYPES, "*.ts")]
-        if stale(files, folders):
-            print(
-                "generated TypeScript is stale: run scripts/generate_typescript.py", file=sys.stderr
-            )
-            return 1
-        print(f"{len(files)} generated TypeScript files match schema/")
-        return 0
-    write(files)
-    print(f"wrote {len(files)} files to {OUT.relative_to(ROOT)}")
-    return 0
+    return check_or_write(
+        outputs(args.tables_only),
+        check=args.check,
+        what="generated TypeScript",
+        script="generate_typescript.py",
+        folders=[] if args.tables_only or not TYPES.exists() else [(TYPES, "*.ts")],
+    )
 
 
 if __name__ == "__main__":

@@ -44,3 +44,26 @@ def write(files: dict[Path, str]) -> None:
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+
+
+def check_or_write(
+    files: dict[Path, str],
+    *,
+    check: bool,
+    what: str,
+    script: str,
+    folders: Iterable[tuple[Path, str]] = (),
+    keep: Iterable[Path] = (),
+) -> int:
+    """A generator's last step. With ``check``: ``stale`` (diffs printed), then 1 and the
+    script to run if anything is, else 0. Without: write the files. ``what`` names them in the
+    line printed (``generated models``)."""
+    if check:
+        if stale(files, folders, keep):
+            print(f"{what} are stale: run scripts/{script}", file=sys.stderr)
+            return 1
+        print(f"{len(files)} {what} files match schema/")
+        return 0
+    write(files)
+    print(f"wrote {len(files)} {what} files")
+    return 0
