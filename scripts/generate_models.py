@@ -585,7 +585,7 @@ def main() -> int:
     return check_or_write(
         outputs(),
         check=args.check,
-        what="generated models",
+        what="model",
         script="generate_models.py",
         folders=[(MODELS, "*.py"), (MODELS, "*.json")],
         keep=[MODELS / "_base.py"],  # hand-written

@@ -32,7 +32,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from generated_files import stale, write
+from generated_files import check_or_write
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "schema"
@@ -266,23 +266,16 @@ def render() -> str:
     return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
 
 
-def write_or_check(out: Path, text: str, argv: list[str] | None, doc: str) -> int:
+def write_or_check(out: Path, text: str, argv: list[str] | None, doc: str, script: str) -> int:
     """Write ``text`` to ``out``, or with ``--check`` print the diff and return 1 if it differs."""
     parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="compare instead of writing")
     args = parser.parse_args(argv)
-    if not args.check:
-        write({out: text})
-        return 0
-    if not stale({out: text}):
-        return 0
-    rel = out.relative_to(ROOT).as_posix()
-    print(f"{rel} is stale: run the script that generates it", file=sys.stderr)
-    return 1
+    return check_or_write({out: text}, check=args.check, what="record", script=script)
 
 
 def main(argv: list[str] | None = None) -> int:
-    return write_or_check(OUT, render(), argv, __doc__)
+    return write_or_check(OUT, render(), argv, __doc__, Path(__file__).name)
 
 
 if __name__ == "__main__":

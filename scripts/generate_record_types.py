@@ -231,7 +231,7 @@ def _format(text: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    return write_or_check(OUT, render(), argv, __doc__)
+    return write_or_check(OUT, render(), argv, __doc__, Path(__file__).name)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from agent_conversation.schemas import BUNDLE_SUFFIX, SOURCE_SUFFIX, bundle_path
-from generated_files import stale, write
+from generated_files import check_or_write
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "schema"
@@ -113,15 +113,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="compare instead of writing")
     args = parser.parse_args(argv)
     wanted = render()
-    if args.check:
-        if stale(wanted, [(SCHEMA, f"**/*{BUNDLE_SUFFIX}")]):
-            print(f"schema bundles are stale: run scripts/{Path(__file__).name}", file=sys.stderr)
-            return 1
-        return 0
-    for path in set(SCHEMA.rglob(f"*{BUNDLE_SUFFIX}")) - set(wanted):
-        path.unlink()
-    write(wanted)
-    return 0
+    if not args.check:
+        for path in set(SCHEMA.rglob(f"*{BUNDLE_SUFFIX}")) - set(wanted):
+            path.unlink()
+    return check_or_write(
+        wanted,
+        check=args.check,
+        what="schema bundle",
+        script=Path(__file__).name,
+        folders=[(SCHEMA, f"**/*{BUNDLE_SUFFIX}")],
+    )
 
 
 if __name__ == "__main__":

@@ -192,7 +192,7 @@ def main() -> int:
     return check_or_write(
         outputs(args.tables_only),
         check=args.check,
-        what="generated TypeScript",
+        what="TypeScript",
         script="generate_typescript.py",
         folders=[] if args.tables_only or not TYPES.exists() else [(TYPES, "*.ts")],
     )

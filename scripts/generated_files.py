@@ -4,6 +4,7 @@ generator in ``scripts/``."""
 from __future__ import annotations
 
 import difflib
+import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -57,13 +58,17 @@ def check_or_write(
 ) -> int:
     """A generator's last step. With ``check``: ``stale`` (diffs printed), then 1 and the
     script to run if anything is, else 0. Without: write the files. ``what`` names them in the
-    line printed (``generated models``)."""
+    lines printed (``model``: "generated model files")."""
+    count = f"{len(files)} generated {what} file{'' if len(files) == 1 else 's'}"
     if check:
         if stale(files, folders, keep):
-            print(f"{what} are stale: run scripts/{script}", file=sys.stderr)
+            print(f"generated {what} files are stale: run scripts/{script}", file=sys.stderr)
             return 1
-        print(f"{len(files)} {what} files match schema/")
+        print(f"{count} up to date with schema/")
         return 0
     write(files)
-    print(f"wrote {len(files)} {what} files")
+    where = Path(os.path.commonpath(files)) if files else ROOT
+    if where in files:
+        where = where.parent
+    print(f"wrote {count} to {where.relative_to(ROOT)}")
     return 0
